@@ -1,0 +1,151 @@
+package dev.ociregistry.core;
+
+import dev.ociregistry.core.gc.GarbageCollector;
+import dev.ociregistry.core.gc.Pins;
+import dev.ociregistry.core.layout.BlobStore;
+import dev.ociregistry.core.layout.Catalog;
+import dev.ociregistry.core.layout.LayoutIndex;
+import dev.ociregistry.core.layout.LayoutRecovery;
+import dev.ociregistry.core.layout.RecentReferences;
+import dev.ociregistry.core.layout.StripedLocks;
+import dev.ociregistry.core.layout.TagStore;
+import dev.ociregistry.core.manifest.ManifestStore;
+import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.core.storage.StorageDriver;
+import dev.ociregistry.core.upload.UploadManager;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An OCI registry on a storage root that is at the same time a valid OCI Image Layout.
+ *
+ * <pre>{@code
+ * try (OciRegistry registry = OciRegistry.open(Path.of("/var/lib/registry"), RegistryOptions.defaults())) {
+ *   registry.manifests().get(RepositoryName.parse("os-images/ubuntu"), Reference.parse("22.04"));
+ * }
+ * }</pre>
+ *
+ * <p>Opening recovers the root (see {@link LayoutRecovery}) and takes an exclusive lock on it, so
+ * two processes never share one root. Every component is thread-safe.
+ *
+ * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md">OCI
+ *     distribution-spec</a>
+ * @see <a href="https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md">OCI image
+ *     layout</a>
+ */
+public final class OciRegistry implements Closeable {
+  private static final int LOCK_STRIPES = 1024;
+  private static final String ROOT_LOCK = ".lock";
+
+  private final RegistryOptions options;
+  private final BlobStore blobs;
+  private final TagStore tags;
+  private final Catalog catalog;
+  private final ManifestStore manifests;
+  private final UploadManager uploads;
+  private final Pins pins;
+  private final GarbageCollector garbageCollector;
+  private final Closeable rootLock;
+
+  private OciRegistry(StorageDriver storage, RegistryOptions options, Closeable rootLock)
+      throws IOException {
+    this.options = options;
+    this.rootLock = rootLock;
+    StripedLocks digestLocks = new StripedLocks(LOCK_STRIPES);
+    RecentReferences recentReferences = new RecentReferences();
+    LayoutIndex index = new LayoutIndex(storage);
+    this.blobs = new BlobStore(storage, digestLocks);
+    this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
+    this.catalog = new Catalog(storage);
+    this.manifests =
+        new ManifestStore(
+            storage, blobs, tags, digestLocks, recentReferences, options.maxManifestBytes());
+    this.uploads = new UploadManager(storage, blobs, options.uploadTimeout());
+    this.pins = new Pins(storage, manifests, blobs);
+    this.garbageCollector =
+        new GarbageCollector(
+            storage, catalog, manifests, tags, pins, digestLocks, recentReferences);
+    new LayoutRecovery(storage, catalog, tags, index).recover();
+    uploads.recover();
+  }
+
+  /**
+   * Opens (creating when needed) the registry stored in directory {@code root}.
+   *
+   * @throws IOException also when another process has the root open
+   */
+  public static OciRegistry open(Path root, RegistryOptions options) throws IOException {
+    Files.createDirectories(root);
+    FileChannel lockChannel =
+        FileChannel.open(
+            root.resolve(ROOT_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (IOException | RuntimeException e) {
+      lockChannel.close();
+      throw e;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("another process has the registry root open: " + root);
+    }
+    try {
+      return new OciRegistry(new FileSystemStorage(root), options, lockChannel);
+    } catch (IOException | RuntimeException e) {
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a registry on any {@link StorageDriver}; the caller keeps other processes away from it.
+   */
+  public static OciRegistry open(StorageDriver storage, RegistryOptions options)
+      throws IOException {
+    return new OciRegistry(storage, options, () -> {});
+  }
+
+  public RegistryOptions options() {
+    return options;
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  public UploadManager uploads() {
+    return uploads;
+  }
+
+  public ManifestStore manifests() {
+    return manifests;
+  }
+
+  public TagStore tags() {
+    return tags;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public Pins pins() {
+    return pins;
+  }
+
+  public GarbageCollector garbageCollector() {
+    return garbageCollector;
+  }
+
+  /** Releases the root; in-flight uploads stay on disk and resume on the next open. */
+  @Override
+  public void close() throws IOException {
+    rootLock.close();
+  }
+}

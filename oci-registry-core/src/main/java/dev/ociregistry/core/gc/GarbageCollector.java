@@ -1,0 +1,341 @@
+package dev.ociregistry.core.gc;
+
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.layout.Catalog;
+import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.layout.RecentReferences;
+import dev.ociregistry.core.layout.StripedLocks;
+import dev.ociregistry.core.layout.TagStore;
+import dev.ociregistry.core.manifest.ManifestDocument;
+import dev.ociregistry.core.manifest.ManifestStore;
+import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.storage.ObjectInfo;
+import dev.ociregistry.core.storage.StorageDriver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Online mark-and-sweep garbage collection: pushes and pulls go on while it runs.
+ *
+ * <p>Mark: every manifest of every repository is a root, tagged or not, and so is every pin. With
+ * {@link GcOptions#deleteUntagged()}, an untagged manifest older than the grace period that is not
+ * pinned, not the child of a live index and not a referrer of a live subject is deleted instead.
+ * Roots are followed to configs, layers and child manifests.
+ *
+ * <p>Sweep: a blob that is unreachable and older than the grace period is deleted. Age counts from
+ * the last write, mount, HEAD or manifest reference. Each delete holds the digest's lock and
+ * re-checks age and recent references first, so a blob a client just checked or referenced stays.
+ * Uploads in progress live apart and are never swept. Only one run happens at a time: a request for
+ * a run with the same options while one is under way joins it.
+ */
+public final class GarbageCollector {
+  private final StorageDriver storage;
+  private final Catalog catalog;
+  private final ManifestStore manifests;
+  private final TagStore tags;
+  private final Pins pins;
+  private final StripedLocks digestLocks;
+  private final RecentReferences recentReferences;
+
+  private final Object runMonitor = new Object();
+  private CompletableFuture<GcReport> running;
+  private GcOptions runningOptions;
+
+  public GarbageCollector(
+      StorageDriver storage,
+      Catalog catalog,
+      ManifestStore manifests,
+      TagStore tags,
+      Pins pins,
+      StripedLocks digestLocks,
+      RecentReferences recentReferences) {
+    this.storage = storage;
+    this.catalog = catalog;
+    this.manifests = manifests;
+    this.tags = tags;
+    this.pins = pins;
+    this.digestLocks = digestLocks;
+    this.recentReferences = recentReferences;
+  }
+
+  /** Runs a collection, or joins the one under way when it has the same options. */
+  public GcReport collect(GcOptions options) throws IOException {
+    CompletableFuture<GcReport> mine;
+    while (true) {
+      CompletableFuture<GcReport> other;
+      synchronized (runMonitor) {
+        if (running == null) {
+          running = new CompletableFuture<>();
+          runningOptions = options;
+          mine = running;
+          break;
+        }
+        if (runningOptions.equals(options)) {
+          return join(running);
+        }
+        other = running;
+      }
+      other.handle((report, failure) -> null).join();
+    }
+    try {
+      GcReport report = run(options);
+      mine.complete(report);
+      return report;
+    } catch (IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      synchronized (runMonitor) {
+        running = null;
+        runningOptions = null;
+      }
+    }
+  }
+
+  /** Whether a run is under way. */
+  public boolean isRunning() {
+    synchronized (runMonitor) {
+      return running != null;
+    }
+  }
+
+  private GcReport run(GcOptions options) throws IOException {
+    Instant started = Instant.now();
+    Instant cutoff = started.minus(options.gracePeriod());
+    recentReferences.beginRun();
+    try {
+      Set<Digest> reachable = new HashSet<>();
+      long manifestsDeleted = 0;
+      List<Pin> allPins = pins.list();
+      for (RepositoryName repository : catalog.list()) {
+        Set<Digest> pinned = new HashSet<>();
+        for (Pin pin : allPins) {
+          if (pin.repository().equals(repository)) {
+            pinned.add(pin.digest());
+          }
+        }
+        RepositoryMark mark = new RepositoryMark(repository);
+        Set<Digest> roots = new HashSet<>(manifests.list(repository));
+        if (options.deleteUntagged()) {
+          Set<Digest> live = mark.liveManifests(roots, pinned, cutoff);
+          for (Digest manifest : roots) {
+            if (!live.contains(manifest)
+                && deleteUntaggedManifest(repository, manifest, cutoff, options.dryRun())) {
+              manifestsDeleted++;
+            }
+          }
+          roots = live;
+        }
+        roots.addAll(pinned);
+        for (Digest root : roots) {
+          mark.follow(root, reachable);
+        }
+      }
+      Sweep sweep = sweep(reachable, cutoff, options.dryRun());
+      if (!options.dryRun() && !sweep.deleted.isEmpty()) {
+        unlinkDeletedBlobs(sweep.deleted);
+      }
+      return new GcReport(
+          sweep.deleted.size(),
+          manifestsDeleted,
+          sweep.bytesFreed,
+          Duration.between(started, Instant.now()),
+          options.dryRun());
+    } finally {
+      recentReferences.endRun();
+    }
+  }
+
+  private boolean deleteUntaggedManifest(
+      RepositoryName repository, Digest manifest, Instant cutoff, boolean dryRun)
+      throws IOException {
+    ReentrantLock lock = digestLocks.lockFor(manifest);
+    lock.lock();
+    try {
+      Optional<ObjectInfo> link = manifests.linkInfo(repository, manifest);
+      if (link.isEmpty()
+          || link.get().lastModified().isAfter(cutoff)
+          || recentReferences.contains(manifest)) {
+        return false;
+      }
+      if (!dryRun) {
+        manifests.delete(repository, manifest);
+      }
+      return true;
+    } catch (RegistryException e) {
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private record Sweep(Set<Digest> deleted, long bytesFreed) {}
+
+  private Sweep sweep(Set<Digest> reachable, Instant cutoff, boolean dryRun) throws IOException {
+    Set<Digest> deleted = new HashSet<>();
+    long bytesFreed = 0;
+    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+      List<String> names;
+      try (Stream<String> list = storage.list(LayoutKeys.blobDirectory(algorithm.id()))) {
+        names = list.toList();
+      }
+      for (String name : names) {
+        String text = algorithm.id() + ":" + name;
+        if (!Digest.isValid(text)) {
+          continue;
+        }
+        Digest digest = Digest.parse(text);
+        if (reachable.contains(digest)) {
+          continue;
+        }
+        ReentrantLock lock = digestLocks.lockFor(digest);
+        lock.lock();
+        try {
+          Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
+          if (info.isEmpty()
+              || info.get().lastModified().isAfter(cutoff)
+              || recentReferences.contains(digest)) {
+            continue;
+          }
+          if (dryRun || storage.delete(LayoutKeys.blob(digest))) {
+            deleted.add(digest);
+            bytesFreed += info.get().size();
+          }
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+    return new Sweep(deleted, bytesFreed);
+  }
+
+  private void unlinkDeletedBlobs(Set<Digest> deleted) throws IOException {
+    for (RepositoryName repository : catalog.list()) {
+      for (Digest digest : deleted) {
+        ReentrantLock lock = digestLocks.lockFor(digest);
+        lock.lock();
+        try {
+          if (storage.stat(LayoutKeys.blob(digest)).isEmpty()) {
+            storage.delete(LayoutKeys.blobLink(repository, digest));
+          }
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  /** Reachability within one repository, parsing each manifest once. */
+  private final class RepositoryMark {
+    private final RepositoryName repository;
+    private final Map<Digest, Optional<ManifestDocument>> documents = new HashMap<>();
+    private final Set<Digest> followed = new HashSet<>();
+
+    RepositoryMark(RepositoryName repository) {
+      this.repository = repository;
+    }
+
+    Optional<ManifestDocument> document(Digest digest) {
+      return documents.computeIfAbsent(
+          digest,
+          d -> {
+            try {
+              return manifests.document(repository, d);
+            } catch (RegistryException e) {
+              return Optional.empty();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    }
+
+    /** Tagged, pinned and young manifests, closed over index children and referrers. */
+    Set<Digest> liveManifests(Set<Digest> all, Set<Digest> pinned, Instant cutoff)
+        throws IOException {
+      Set<Digest> live = new HashSet<>(pinned);
+      for (Tag tag : tags.list(repository)) {
+        tags.resolve(repository, tag).ifPresent(live::add);
+      }
+      Map<Digest, Set<Digest>> referrersBySubject = new HashMap<>();
+      for (Digest manifest : all) {
+        Optional<ObjectInfo> link = manifests.linkInfo(repository, manifest);
+        if (link.isPresent() && link.get().lastModified().isAfter(cutoff)) {
+          live.add(manifest);
+        }
+        document(manifest)
+            .flatMap(ManifestDocument::subject)
+            .ifPresent(
+                subject ->
+                    referrersBySubject
+                        .computeIfAbsent(subject.digest(), s -> new HashSet<>())
+                        .add(manifest));
+      }
+      Deque<Digest> pending = new ArrayDeque<>(live);
+      while (!pending.isEmpty()) {
+        Digest manifest = pending.pop();
+        Set<Digest> next = new HashSet<>(referrersBySubject.getOrDefault(manifest, Set.of()));
+        document(manifest).ifPresent(doc -> doc.manifests().forEach(d -> next.add(d.digest())));
+        for (Digest digest : next) {
+          if (all.contains(digest) && live.add(digest)) {
+            pending.push(digest);
+          }
+        }
+      }
+      live.retainAll(all);
+      return live;
+    }
+
+    /** Marks a manifest and everything it references as reachable. */
+    void follow(Digest root, Set<Digest> reachable) {
+      Deque<Digest> pending = new ArrayDeque<>();
+      pending.push(root);
+      while (!pending.isEmpty()) {
+        Digest digest = pending.pop();
+        reachable.add(digest);
+        if (!followed.add(digest)) {
+          continue;
+        }
+        Optional<ManifestDocument> document = document(digest);
+        if (document.isEmpty()) {
+          continue;
+        }
+        document.get().blobs().forEach(blob -> reachable.add(blob.digest()));
+        for (Descriptor child : document.get().manifests()) {
+          pending.push(child.digest());
+        }
+      }
+    }
+  }
+
+  private static GcReport join(CompletableFuture<GcReport> run) throws IOException {
+    try {
+      return run.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package dev.ociregistry.core.layout;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.storage.AppendableObject;
+import dev.ociregistry.core.storage.ObjectInfo;
+import dev.ociregistry.core.storage.StorageDriver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Blobs: stored once under {@code blobs/} (global deduplication), visible in a repository only
+ * through that repository's link (isolation).
+ *
+ * <p>A blob file appears only by an atomic publish of a complete temporary whose digest and size
+ * were verified while it streamed in. Publishing, HEAD refreshes and the garbage collector's
+ * deletes hold the digest's lock, so a blob that a client just saw cannot vanish before its age was
+ * refreshed.
+ *
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs">
+ *     distribution-spec: pulling blobs</a>
+ */
+public final class BlobStore {
+  private final StorageDriver storage;
+  private final StripedLocks digestLocks;
+
+  public BlobStore(StorageDriver storage, StripedLocks digestLocks) {
+    this.storage = storage;
+    this.digestLocks = digestLocks;
+  }
+
+  /** The blob as visible in {@code repository}, without refreshing its age (GET). */
+  public Optional<StoredBlob> stat(RepositoryName repository, Digest digest) throws IOException {
+    if (storage.stat(LayoutKeys.blobLink(repository, digest)).isEmpty()) {
+      return Optional.empty();
+    }
+    return storage.stat(LayoutKeys.blob(digest)).map(info -> new StoredBlob(digest, info.size()));
+  }
+
+  /**
+   * The blob as visible in {@code repository}, refreshing its age: a client that checks a blob
+   * exists (HEAD) and then pushes a manifest that references it is safe from the collector.
+   */
+  public Optional<StoredBlob> statAndRefresh(RepositoryName repository, Digest digest)
+      throws IOException {
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      Optional<StoredBlob> blob = stat(repository, digest);
+      if (blob.isPresent() && !storage.touch(LayoutKeys.blob(digest))) {
+        return Optional.empty();
+      }
+      return blob;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Opens a blob of {@code repository} for reading.
+   *
+   * @throws RegistryException {@link ErrorCode#BLOB_UNKNOWN} when it is not visible there
+   */
+  public SeekableByteChannel open(RepositoryName repository, Digest digest) throws IOException {
+    if (stat(repository, digest).isEmpty()) {
+      throw unknown(repository, digest);
+    }
+    try {
+      return storage.openRead(LayoutKeys.blob(digest));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw unknown(repository, digest);
+    }
+  }
+
+  /**
+   * Stores a blob from a stream, verified against {@code expected} as it streams.
+   *
+   * @param expectedSize the declared size, or a negative number when unknown
+   * @throws RegistryException {@link ErrorCode#DIGEST_INVALID} or {@link ErrorCode#SIZE_INVALID}
+   *     when the content does not match; nothing is stored then
+   */
+  public StoredBlob put(
+      RepositoryName repository, Digest expected, InputStream content, long expectedSize)
+      throws IOException {
+    String temporary = storage.newTemporaryKey();
+    try {
+      MessageDigest hash = expected.algorithm().newMessageDigest();
+      long size;
+      try (AppendableObject out = storage.openAppend(temporary)) {
+        long limit = expectedSize >= 0 ? expectedSize + 1 : Long.MAX_VALUE;
+        size = HashingCopy.copy(content, out, hash, limit);
+      }
+      if (expectedSize >= 0 && size != expectedSize) {
+        throw new RegistryException(
+            ErrorCode.SIZE_INVALID,
+            "content length "
+                + (size > expectedSize ? "exceeds" : "is short of")
+                + " the size "
+                + expectedSize
+                + " that was declared");
+      }
+      Digest actual = Digest.of(expected.algorithm(), hash);
+      if (!actual.equals(expected)) {
+        throw new RegistryException(
+            ErrorCode.DIGEST_INVALID,
+            "content digest " + actual + " does not match " + expected,
+            expected.toString());
+      }
+      return publish(temporary, expected, size, repository);
+    } finally {
+      storage.delete(temporary);
+    }
+  }
+
+  /**
+   * Publishes verified content at {@code source} as blob {@code digest} and links it into {@code
+   * repository}. When the blob is already stored the source is dropped and the stored blob's age
+   * refreshed.
+   */
+  public StoredBlob publish(String source, Digest digest, long size, RepositoryName repository)
+      throws IOException {
+    String key = LayoutKeys.blob(digest);
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      if (storage.touch(key)) {
+        storage.delete(source);
+      } else {
+        storage.publish(source, key);
+      }
+      link(repository, digest);
+    } finally {
+      lock.unlock();
+    }
+    return new StoredBlob(digest, size);
+  }
+
+  /**
+   * Makes a stored blob visible in {@code target}: from {@code source} when given (the blob must be
+   * visible there), else from anywhere in the registry.
+   *
+   * @return the mounted blob, or empty when there is nothing to mount (the client then uploads)
+   */
+  public Optional<StoredBlob> mount(
+      RepositoryName target, Digest digest, Optional<RepositoryName> source) throws IOException {
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      if (source.isPresent() && storage.stat(LayoutKeys.blobLink(source.get(), digest)).isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
+      if (info.isEmpty() || !storage.touch(LayoutKeys.blob(digest))) {
+        return Optional.empty();
+      }
+      link(target, digest);
+      return Optional.of(new StoredBlob(digest, info.get().size()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes a blob from {@code repository}. The content stays while other repositories link it; the
+   * garbage collector frees it when nothing does.
+   *
+   * @throws RegistryException {@link ErrorCode#BLOB_UNKNOWN} when it is not visible there
+   */
+  public void delete(RepositoryName repository, Digest digest) throws IOException {
+    if (stat(repository, digest).isEmpty()
+        || !storage.delete(LayoutKeys.blobLink(repository, digest))) {
+      throw unknown(repository, digest);
+    }
+  }
+
+  /**
+   * Stores small content (a manifest) as blob {@code digest} without linking it into any
+   * repository, or refreshes its age when it is already stored. The caller verified the digest.
+   */
+  public void storeContent(Digest digest, byte[] content) throws IOException {
+    String key = LayoutKeys.blob(digest);
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      if (!storage.touch(key)) {
+        storage.writeAtomically(key, content);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Reads small stored content (a manifest) whole; empty when it is not stored. */
+  public Optional<byte[]> readContent(Digest digest, int maxBytes) throws IOException {
+    return storage.readSmall(LayoutKeys.blob(digest), maxBytes);
+  }
+
+  private void link(RepositoryName repository, Digest digest) throws IOException {
+    String link = LayoutKeys.blobLink(repository, digest);
+    if (storage.stat(link).isEmpty()) {
+      storage.writeAtomically(link, new byte[0]);
+    }
+  }
+
+  private static RegistryException unknown(RepositoryName repository, Digest digest) {
+    return new RegistryException(
+        ErrorCode.BLOB_UNKNOWN,
+        "blob " + digest + " is not known in repository " + repository,
+        digest.toString());
+  }
+}

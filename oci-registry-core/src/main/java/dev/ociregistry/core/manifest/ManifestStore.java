@@ -1,0 +1,334 @@
+package dev.ociregistry.core.manifest;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.layout.BlobStore;
+import dev.ociregistry.core.layout.LayoutIndex;
+import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.layout.RecentReferences;
+import dev.ociregistry.core.layout.StoredBlob;
+import dev.ociregistry.core.layout.StripedLocks;
+import dev.ociregistry.core.layout.TagStore;
+import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.Reference;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.storage.ObjectInfo;
+import dev.ociregistry.core.storage.StorageDriver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Manifests of a repository: push by tag or digest (exact bytes kept), get, stat, delete, and the
+ * referrers of a subject.
+ *
+ * <p>A push checks every blob and child manifest it references is visible in the repository, and
+ * refreshes their age under their digest lock, so garbage collection never deletes what a pushed
+ * manifest needs. The manifest's own link is rewritten on every push, which is the age the
+ * collector counts for untagged manifests.
+ *
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests">
+ *     distribution-spec: pushing manifests</a>
+ */
+public final class ManifestStore {
+  private final StorageDriver storage;
+  private final BlobStore blobs;
+  private final TagStore tags;
+  private final StripedLocks digestLocks;
+  private final RecentReferences recentReferences;
+  private final int maxManifestBytes;
+
+  public ManifestStore(
+      StorageDriver storage,
+      BlobStore blobs,
+      TagStore tags,
+      StripedLocks digestLocks,
+      RecentReferences recentReferences,
+      int maxManifestBytes) {
+    this.storage = storage;
+    this.blobs = blobs;
+    this.tags = tags;
+    this.digestLocks = digestLocks;
+    this.recentReferences = recentReferences;
+    this.maxManifestBytes = maxManifestBytes;
+  }
+
+  /** The largest manifest body accepted. */
+  public int maxManifestBytes() {
+    return maxManifestBytes;
+  }
+
+  /**
+   * Stores a manifest and, when {@code reference} is a tag, points the tag at it.
+   *
+   * @param contentType the media type the client declared, or null
+   * @throws RegistryException {@link ErrorCode#MANIFEST_TOO_LARGE}, {@link
+   *     ErrorCode#MANIFEST_INVALID}, {@link ErrorCode#DIGEST_INVALID} or {@link
+   *     ErrorCode#MANIFEST_BLOB_UNKNOWN}; nothing is stored then
+   */
+  public PushedManifest put(
+      RepositoryName repository, Reference reference, byte[] body, String contentType)
+      throws IOException {
+    if (body.length > maxManifestBytes) {
+      throw new RegistryException(
+          ErrorCode.MANIFEST_TOO_LARGE,
+          "manifest is " + body.length + " bytes; the limit is " + maxManifestBytes);
+    }
+    ManifestDocument document = ManifestParser.parse(body, contentType);
+    Digest digest = digestOf(reference, body);
+    for (Descriptor blob : document.blobs()) {
+      claimBlob(repository, blob);
+    }
+    for (Descriptor child : document.manifests()) {
+      claimChildManifest(repository, child);
+    }
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      blobs.storeContent(digest, body);
+      storage.writeAtomically(
+          LayoutKeys.manifestLink(repository, digest),
+          document.mediaType().getBytes(StandardCharsets.UTF_8));
+      if (document.subject().isPresent()) {
+        storage.writeAtomically(
+            LayoutKeys.referrerLink(repository, document.subject().get().digest(), digest),
+            new byte[0]);
+      }
+      recentReferences.note(digest);
+    } finally {
+      lock.unlock();
+    }
+    if (reference.tag().isPresent()) {
+      tags.set(
+          repository,
+          reference.tag().get(),
+          new LayoutIndex.Entry(document.mediaType(), digest, body.length));
+    }
+    return new PushedManifest(digest, document.subject().map(Descriptor::digest));
+  }
+
+  /** The manifest {@code reference} names, with its bytes, when it exists in the repository. */
+  public Optional<StoredManifest> get(RepositoryName repository, Reference reference)
+      throws IOException {
+    Optional<Digest> digest = resolve(repository, reference);
+    if (digest.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> mediaType = mediaType(repository, digest.get());
+    if (mediaType.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<byte[]> content = blobs.readContent(digest.get(), maxManifestBytes);
+    return content.map(
+        bytes -> new StoredManifest(digest.get(), mediaType.get(), bytes.length, bytes));
+  }
+
+  /** The manifest {@code reference} names, without its bytes, when it exists (HEAD). */
+  public Optional<StoredManifest> stat(RepositoryName repository, Reference reference)
+      throws IOException {
+    Optional<Digest> digest = resolve(repository, reference);
+    if (digest.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> mediaType = mediaType(repository, digest.get());
+    if (mediaType.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest.get()));
+    return info.map(i -> new StoredManifest(digest.get(), mediaType.get(), i.size(), new byte[0]));
+  }
+
+  /** The parsed manifest {@code digest} of the repository, when it exists there. */
+  public Optional<ManifestDocument> document(RepositoryName repository, Digest digest)
+      throws IOException {
+    return get(repository, Reference.of(digest))
+        .map(manifest -> ManifestParser.parse(manifest.content(), manifest.mediaType()));
+  }
+
+  /**
+   * Deletes a manifest from the repository, with every tag that points at it. Its blobs stay until
+   * the garbage collector finds nothing needs them.
+   *
+   * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when it is not there
+   */
+  public void delete(RepositoryName repository, Digest digest) throws IOException {
+    Optional<ManifestDocument> document = document(repository, digest);
+    if (document.isEmpty()) {
+      throw unknown(repository, Reference.of(digest));
+    }
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      for (Tag tag : tags.tagsOf(repository, digest)) {
+        tags.deleteIfPointsAt(repository, tag, digest);
+      }
+      if (document.get().subject().isPresent()) {
+        storage.delete(
+            LayoutKeys.referrerLink(repository, document.get().subject().get().digest(), digest));
+      }
+      if (!storage.delete(LayoutKeys.manifestLink(repository, digest))) {
+        throw unknown(repository, Reference.of(digest));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Deletes a tag; the manifest stays, reachable by digest.
+   *
+   * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when there is no such tag
+   */
+  public void deleteTag(RepositoryName repository, Tag tag) throws IOException {
+    if (!tags.delete(repository, tag)) {
+      throw unknown(repository, Reference.of(tag));
+    }
+  }
+
+  /** The digests of every manifest of the repository, tagged or not. */
+  public List<Digest> list(RepositoryName repository) throws IOException {
+    List<Digest> digests = new ArrayList<>();
+    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+      try (Stream<String> names =
+          storage.list(LayoutKeys.manifestLinks(repository, algorithm.id()))) {
+        names
+            .filter(name -> Digest.isValid(algorithm.id() + ":" + name))
+            .forEach(name -> digests.add(Digest.parse(algorithm.id() + ":" + name)));
+      }
+    }
+    digests.sort(null);
+    return digests;
+  }
+
+  /** When the manifest's link was last written: the age the collector counts. */
+  public Optional<ObjectInfo> linkInfo(RepositoryName repository, Digest digest)
+      throws IOException {
+    return storage.stat(LayoutKeys.manifestLink(repository, digest));
+  }
+
+  /**
+   * The manifests of the repository whose {@code subject} is {@code subject}, as descriptors with
+   * their artifact type and annotations, ordered by digest.
+   *
+   * @param artifactType when present, only referrers of that artifact type
+   * @see <a
+   *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers">
+   *     distribution-spec: listing referrers</a>
+   */
+  public List<Descriptor> referrers(
+      RepositoryName repository, Digest subject, Optional<String> artifactType) throws IOException {
+    List<Digest> referrers = new ArrayList<>();
+    try (Stream<String> names = storage.list(LayoutKeys.referrers(repository, subject))) {
+      names.forEach(
+          name -> {
+            String text = name.replaceFirst("-", ":");
+            if (Digest.isValid(text)) {
+              referrers.add(Digest.parse(text));
+            }
+          });
+    }
+    referrers.sort(null);
+    List<Descriptor> descriptors = new ArrayList<>();
+    for (Digest referrer : referrers) {
+      Optional<StoredManifest> manifest = get(repository, Reference.of(referrer));
+      if (manifest.isEmpty()) {
+        continue;
+      }
+      ManifestDocument document =
+          ManifestParser.parse(manifest.get().content(), manifest.get().mediaType());
+      Optional<String> type = document.effectiveArtifactType();
+      if (artifactType.isPresent() && !artifactType.equals(type)) {
+        continue;
+      }
+      descriptors.add(
+          new Descriptor(
+              document.mediaType(), referrer, manifest.get().size(), type, document.annotations()));
+    }
+    return descriptors;
+  }
+
+  private Optional<Digest> resolve(RepositoryName repository, Reference reference)
+      throws IOException {
+    if (reference.digest().isPresent()) {
+      return reference.digest();
+    }
+    return tags.resolve(repository, reference.tag().orElseThrow());
+  }
+
+  private Optional<String> mediaType(RepositoryName repository, Digest digest) throws IOException {
+    return storage
+        .readSmall(LayoutKeys.manifestLink(repository, digest), 1024)
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  private Digest digestOf(Reference reference, byte[] body) {
+    if (reference.digest().isEmpty()) {
+      return Digest.sha256(body);
+    }
+    Digest declared = reference.digest().get();
+    Digest actual = Digest.of(declared.algorithm(), body);
+    if (!actual.equals(declared)) {
+      throw new RegistryException(
+          ErrorCode.DIGEST_INVALID,
+          "manifest digest " + actual + " does not match the reference " + declared,
+          declared.toString());
+    }
+    return actual;
+  }
+
+  private void claimBlob(RepositoryName repository, Descriptor blob) throws IOException {
+    Optional<StoredBlob> stored = blobs.statAndRefresh(repository, blob.digest());
+    if (stored.isEmpty()) {
+      throw new RegistryException(
+          ErrorCode.MANIFEST_BLOB_UNKNOWN,
+          "blob " + blob.digest() + " is not known in repository " + repository,
+          blob.digest().toString());
+    }
+    if (stored.get().size() != blob.size()) {
+      throw new RegistryException(
+          ErrorCode.MANIFEST_INVALID,
+          "descriptor of "
+              + blob.digest()
+              + " says size "
+              + blob.size()
+              + " but the blob is "
+              + stored.get().size()
+              + " bytes");
+    }
+    recentReferences.note(blob.digest());
+  }
+
+  private void claimChildManifest(RepositoryName repository, Descriptor child) throws IOException {
+    ReentrantLock lock = digestLocks.lockFor(child.digest());
+    lock.lock();
+    try {
+      boolean present =
+          storage.touch(LayoutKeys.manifestLink(repository, child.digest()))
+              && storage.touch(LayoutKeys.blob(child.digest()));
+      if (!present) {
+        throw new RegistryException(
+            ErrorCode.MANIFEST_BLOB_UNKNOWN,
+            "manifest " + child.digest() + " is not known in repository " + repository,
+            child.digest().toString());
+      }
+      recentReferences.note(child.digest());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static RegistryException unknown(RepositoryName repository, Reference reference) {
+    return new RegistryException(
+        ErrorCode.MANIFEST_UNKNOWN,
+        "manifest " + reference + " is not known in repository " + repository,
+        reference.toString());
+  }
+}

@@ -1,0 +1,11 @@
+package dev.ociregistry.core.manifest;
+
+import dev.ociregistry.core.digest.Digest;
+import java.util.Optional;
+
+/**
+ * The result of a manifest push.
+ *
+ * @param subject the subject when the manifest is a referrer (answered as {@code OCI-Subject})
+ */
+public record PushedManifest(Digest digest, Optional<Digest> subject) {}

@@ -1,0 +1,40 @@
+package dev.ociregistry.core.model;
+
+import java.util.Set;
+
+/**
+ * Media types the registry understands.
+ *
+ * @see <a
+ *     href="https://github.com/opencontainers/image-spec/blob/v1.1.0/media-types.md">image-spec:
+ *     media types</a>
+ */
+public final class MediaTypes {
+  public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+  public static final String OCI_LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
+  public static final String OCI_LAYER_TAR_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+  public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String DOCKER_MANIFEST_LIST =
+      "application/vnd.docker.distribution.manifest.list.v2+json";
+  public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+
+  /** Annotation that names a tag in an OCI Image Layout's {@code index.json}. */
+  public static final String REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
+
+  /** Manifest media types whose body lists blobs (a config and layers). */
+  public static final Set<String> IMAGE_MANIFESTS = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
+
+  /** Manifest media types whose body lists other manifests. */
+  public static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_MANIFEST_LIST);
+
+  private MediaTypes() {}
+
+  /** Whether the registry stores manifests of this media type. */
+  public static boolean isManifest(String mediaType) {
+    return IMAGE_MANIFESTS.contains(mediaType) || INDEXES.contains(mediaType);
+  }
+}

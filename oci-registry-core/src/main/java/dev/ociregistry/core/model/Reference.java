@@ -1,0 +1,55 @@
+package dev.ociregistry.core.model;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import java.util.Optional;
+
+/**
+ * The {@code <reference>} of a manifest URL: a {@link Tag} or a {@link Digest}, exactly one.
+ *
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-manifests">
+ *     distribution-spec: pulling manifests</a>
+ */
+public record Reference(Optional<Tag> tag, Optional<Digest> digest) {
+  public Reference {
+    if (tag.isPresent() == digest.isPresent()) {
+      throw new IllegalArgumentException("a reference is a tag or a digest, exactly one");
+    }
+  }
+
+  /**
+   * Parses a reference: a digest when it contains {@code :}, else a tag.
+   *
+   * @throws RegistryException with {@link ErrorCode#DIGEST_INVALID} or {@link
+   *     ErrorCode#MANIFEST_INVALID} when it is neither
+   */
+  public static Reference parse(String text) {
+    if (text != null && text.indexOf(':') >= 0) {
+      return of(Digest.parse(text));
+    }
+    if (!Tag.isValid(text)) {
+      throw new RegistryException(
+          ErrorCode.MANIFEST_INVALID, "reference is neither a tag nor a digest: " + text);
+    }
+    return of(Tag.parse(text));
+  }
+
+  public static Reference of(Tag tag) {
+    return new Reference(Optional.of(tag), Optional.empty());
+  }
+
+  public static Reference of(Digest digest) {
+    return new Reference(Optional.empty(), Optional.of(digest));
+  }
+
+  public boolean isDigest() {
+    return digest.isPresent();
+  }
+
+  @Override
+  public String toString() {
+    return tag.map(Tag::toString).orElseGet(() -> digest.orElseThrow().toString());
+  }
+}

@@ -1,0 +1,57 @@
+package dev.ociregistry.core.model;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import java.util.regex.Pattern;
+
+/**
+ * A tag such as {@code 22.04}: {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}. A tag never contains
+ * {@code /} and never starts with {@code .} or {@code -}, so it is safe as a file name.
+ *
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-manifests">
+ *     distribution-spec: the tag grammar</a>
+ */
+public record Tag(String value) implements Comparable<Tag> {
+  /** The longest tag accepted. */
+  public static final int MAX_LENGTH = 128;
+
+  private static final Pattern GRAMMAR = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
+
+  public Tag {
+    if (!isValid(value)) {
+      throw new RegistryException(ErrorCode.MANIFEST_INVALID, "invalid tag: " + abbreviate(value));
+    }
+  }
+
+  /**
+   * Parses a tag.
+   *
+   * @throws RegistryException with {@link ErrorCode#MANIFEST_INVALID} when it breaks the grammar
+   */
+  public static Tag parse(String text) {
+    return new Tag(text);
+  }
+
+  /** Whether {@code text} is a valid tag. */
+  public static boolean isValid(String text) {
+    return text != null && GRAMMAR.matcher(text).matches();
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+
+  @Override
+  public int compareTo(Tag other) {
+    return value.compareTo(other.value);
+  }
+
+  private static String abbreviate(String text) {
+    if (text == null) {
+      return "(missing)";
+    }
+    return text.length() <= 140 ? text : text.substring(0, 140) + "...";
+  }
+}

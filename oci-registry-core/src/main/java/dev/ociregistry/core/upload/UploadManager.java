@@ -1,0 +1,350 @@
+package dev.ociregistry.core.upload;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.json.Json;
+import dev.ociregistry.core.json.JsonException;
+import dev.ociregistry.core.layout.BlobStore;
+import dev.ociregistry.core.layout.HashingCopy;
+import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.layout.StoredBlob;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.storage.AppendableObject;
+import dev.ociregistry.core.storage.ObjectInfo;
+import dev.ociregistry.core.storage.StorageDriver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Chunked, resumable blob uploads. Data streams to {@code uploads/<id>/data} through one fixed
+ * buffer while a running SHA-256 follows it, so completing an upload costs a rename, not a second
+ * read. A chunk that does not start at the current offset, or whose length differs from what was
+ * declared, changes nothing. After a restart an upload goes on: its data is re-hashed once.
+ *
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-a-blob-in-chunks">
+ *     distribution-spec: pushing a blob in chunks</a>
+ */
+public final class UploadManager {
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+  private static final int MAX_STATE_BYTES = 4096;
+
+  private final StorageDriver storage;
+  private final BlobStore blobs;
+  private final Duration timeout;
+  private final Map<String, UploadSession> sessions = new ConcurrentHashMap<>();
+
+  public UploadManager(StorageDriver storage, BlobStore blobs, Duration timeout) {
+    this.storage = storage;
+    this.blobs = blobs;
+    this.timeout = timeout;
+  }
+
+  /** Opens an upload session in {@code repository}. */
+  public UploadStatus start(RepositoryName repository) throws IOException {
+    String id = UUID.randomUUID().toString();
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("repository", repository.value());
+    state.put("started", Instant.now().toString());
+    storage.openAppend(LayoutKeys.uploadData(id)).close();
+    storage.writeAtomically(LayoutKeys.uploadState(id), Json.writeBytes(state));
+    sessions.put(id, UploadSession.fresh(id, repository));
+    return new UploadStatus(id, repository, 0);
+  }
+
+  /**
+   * Where an upload stands.
+   *
+   * @throws RegistryException {@link ErrorCode#BLOB_UPLOAD_UNKNOWN} when there is no such upload
+   */
+  public UploadStatus status(RepositoryName repository, String id) throws IOException {
+    UploadSession session = session(repository, id);
+    session.lock.lock();
+    try {
+      ensureOpen(session);
+      return new UploadStatus(id, repository, currentSize(session));
+    } finally {
+      session.lock.unlock();
+    }
+  }
+
+  /**
+   * Appends a chunk.
+   *
+   * @param start where the client says the chunk starts, or a negative number when it did not say
+   * @param length the chunk length the client declared, or a negative number when unknown
+   * @throws RegistryException {@link ErrorCode#BLOB_UPLOAD_RANGE_INVALID} when {@code start} is not
+   *     the current offset, {@link ErrorCode#SIZE_INVALID} when the body is not {@code length}
+   *     bytes; the upload is unchanged then
+   */
+  public UploadStatus append(
+      RepositoryName repository, String id, long start, long length, InputStream chunk)
+      throws IOException {
+    UploadSession session = session(repository, id);
+    session.lock.lock();
+    try {
+      ensureOpen(session);
+      appendLocked(session, start, length, chunk);
+      return new UploadStatus(id, repository, session.size());
+    } finally {
+      session.lock.unlock();
+    }
+  }
+
+  /**
+   * Closes an upload: appends the final chunk when there is one, verifies the digest and publishes
+   * the blob. A digest that does not match cancels the upload.
+   *
+   * @param finalChunk the last bytes, or null when the body is empty
+   * @throws RegistryException {@link ErrorCode#DIGEST_INVALID} when the content does not match
+   */
+  public StoredBlob complete(
+      RepositoryName repository,
+      String id,
+      Digest digest,
+      long start,
+      long length,
+      InputStream finalChunk)
+      throws IOException {
+    UploadSession session = session(repository, id);
+    session.lock.lock();
+    try {
+      ensureOpen(session);
+      if (finalChunk != null) {
+        appendLocked(session, start, length, finalChunk);
+      }
+      Digest actual = digestOf(session, digest.algorithm());
+      if (!actual.equals(digest)) {
+        discard(session);
+        throw new RegistryException(
+            ErrorCode.DIGEST_INVALID,
+            "uploaded content has digest " + actual + ", not " + digest,
+            digest.toString());
+      }
+      StoredBlob blob =
+          blobs.publish(LayoutKeys.uploadData(id), digest, session.size(), repository);
+      discard(session);
+      return blob;
+    } finally {
+      session.lock.unlock();
+    }
+  }
+
+  /**
+   * Cancels an upload and frees its data.
+   *
+   * @throws RegistryException {@link ErrorCode#BLOB_UPLOAD_UNKNOWN} when there is no such upload
+   */
+  public void cancel(RepositoryName repository, String id) throws IOException {
+    UploadSession session = session(repository, id);
+    session.lock.lock();
+    try {
+      ensureOpen(session);
+      discard(session);
+    } finally {
+      session.lock.unlock();
+    }
+  }
+
+  /**
+   * Cancels every upload that has received nothing for longer than the upload timeout. An upload
+   * busy receiving data is never expired.
+   *
+   * @return how many uploads were expired
+   */
+  public int expireStale() throws IOException {
+    Instant cutoff = Instant.now().minus(timeout);
+    int expired = 0;
+    for (String id : ids()) {
+      if (!ID.matcher(id).matches() || lastActivity(id).isAfter(cutoff)) {
+        continue;
+      }
+      Optional<RepositoryName> owner = ownerOnDisk(id);
+      if (owner.isEmpty() && !sessions.containsKey(id)) {
+        storage.deleteTree(LayoutKeys.upload(id));
+        expired++;
+        continue;
+      }
+      UploadSession session =
+          sessions.computeIfAbsent(id, key -> new UploadSession(key, owner.orElseThrow()));
+      if (session.lock.tryLock()) {
+        try {
+          if (!session.isClosed() && !lastActivity(id).isAfter(cutoff)) {
+            discard(session);
+            expired++;
+          }
+        } finally {
+          session.lock.unlock();
+        }
+      }
+    }
+    return expired;
+  }
+
+  /** Removes what a crash can leave: upload directories without a state file. */
+  public void recover() throws IOException {
+    for (String id : ids()) {
+      if (!ID.matcher(id).matches() || storage.stat(LayoutKeys.uploadState(id)).isEmpty()) {
+        storage.deleteTree(LayoutKeys.upload(id));
+      }
+    }
+  }
+
+  /** The ids of every upload in storage. */
+  public List<String> ids() throws IOException {
+    try (Stream<String> names = storage.list(LayoutKeys.UPLOADS)) {
+      return new ArrayList<>(names.toList());
+    }
+  }
+
+  private void appendLocked(UploadSession session, long start, long length, InputStream chunk)
+      throws IOException {
+    long current = currentSize(session);
+    if (start >= 0 && start != current) {
+      throw new RegistryException(
+          ErrorCode.BLOB_UPLOAD_RANGE_INVALID,
+          "chunk starts at " + start + " but the upload holds " + current + " bytes",
+          "0-" + Math.max(current - 1, 0));
+    }
+    MessageDigest before = session.snapshot();
+    try (AppendableObject out = storage.openAppend(LayoutKeys.uploadData(session.id))) {
+      if (out.size() != current) {
+        out.truncate(current);
+      }
+      long limit = length >= 0 ? length + 1 : Long.MAX_VALUE;
+      long copied;
+      try {
+        copied = HashingCopy.copy(chunk, out, session.hash(), limit);
+      } catch (IOException e) {
+        // The client went away mid-chunk: keep what arrived, so that the upload resumes there.
+        session.setSize(out.size());
+        throw e;
+      }
+      if (length >= 0 && copied != length) {
+        out.truncate(current);
+        session.restore(before, current);
+        throw new RegistryException(
+            ErrorCode.SIZE_INVALID,
+            "chunk was declared as "
+                + length
+                + " bytes but "
+                + (copied > length ? "more" : copied)
+                + " arrived");
+      }
+      session.setSize(current + copied);
+    }
+  }
+
+  private long currentSize(UploadSession session) throws IOException {
+    if (!session.isHashed()) {
+      rehash(session);
+    }
+    return session.size();
+  }
+
+  private void rehash(UploadSession session) throws IOException {
+    MessageDigest hash = DigestAlgorithm.SHA256.newMessageDigest();
+    long size = hashData(session.id, hash);
+    session.restore(hash, size);
+  }
+
+  private Digest digestOf(UploadSession session, DigestAlgorithm algorithm) throws IOException {
+    if (algorithm == DigestAlgorithm.SHA256) {
+      currentSize(session);
+      return Digest.of(algorithm, session.snapshot());
+    }
+    MessageDigest hash = algorithm.newMessageDigest();
+    hashData(session.id, hash);
+    return Digest.of(algorithm, hash);
+  }
+
+  private long hashData(String id, MessageDigest hash) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(HashingCopy.BUFFER_SIZE);
+    long size = 0;
+    try (SeekableByteChannel in = storage.openRead(LayoutKeys.uploadData(id))) {
+      int read;
+      while ((read = in.read(buffer.clear())) >= 0) {
+        hash.update(buffer.array(), 0, read);
+        size += read;
+      }
+    }
+    return size;
+  }
+
+  private void discard(UploadSession session) throws IOException {
+    session.close();
+    sessions.remove(session.id, session);
+    storage.deleteTree(LayoutKeys.upload(session.id));
+  }
+
+  private UploadSession session(RepositoryName repository, String id) throws IOException {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw unknown(id);
+    }
+    UploadSession session = sessions.get(id);
+    if (session == null) {
+      Optional<RepositoryName> owner = ownerOnDisk(id);
+      if (owner.isEmpty()) {
+        throw unknown(id);
+      }
+      session = sessions.computeIfAbsent(id, key -> new UploadSession(key, owner.get()));
+    }
+    if (!session.repository.equals(repository)) {
+      throw unknown(id);
+    }
+    return session;
+  }
+
+  private Optional<RepositoryName> ownerOnDisk(String id) throws IOException {
+    Optional<byte[]> state = storage.readSmall(LayoutKeys.uploadState(id), MAX_STATE_BYTES);
+    if (state.isEmpty() || storage.stat(LayoutKeys.uploadData(id)).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      String name = Json.parseObject(state.get()).string("repository");
+      return RepositoryName.isValid(name)
+          ? Optional.of(RepositoryName.parse(name))
+          : Optional.empty();
+    } catch (JsonException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void ensureOpen(UploadSession session) {
+    if (session.isClosed()) {
+      throw unknown(session.id);
+    }
+  }
+
+  private Instant lastActivity(String id) throws IOException {
+    Instant data =
+        storage.stat(LayoutKeys.uploadData(id)).map(ObjectInfo::lastModified).orElse(Instant.EPOCH);
+    Instant state =
+        storage
+            .stat(LayoutKeys.uploadState(id))
+            .map(ObjectInfo::lastModified)
+            .orElse(Instant.EPOCH);
+    return data.isAfter(state) ? data : state;
+  }
+
+  private static RegistryException unknown(String id) {
+    return new RegistryException(
+        ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " is not known", String.valueOf(id));
+  }
+}

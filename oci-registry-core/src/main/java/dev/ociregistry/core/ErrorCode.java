@@ -4,8 +4,10 @@ package dev.ociregistry.core;
  * The error codes of the OCI distribution-spec, each with the HTTP status a registry answers with.
  *
  * <p>Descriptions quote the specification's error code table. Two entries reuse a spec code with a
- * status the spec names elsewhere: {@link #BLOB_UPLOAD_RANGE_INVALID} (416 for an out-of-order
- * chunk) and {@link #MANIFEST_TOO_LARGE} (413 for a manifest over the size limit).
+ * status the spec or HTTP names elsewhere: {@link #BLOB_UPLOAD_RANGE_INVALID} (416 for an
+ * out-of-order chunk), {@link #RANGE_NOT_SATISFIABLE} (416 for a blob range), {@link
+ * #MANIFEST_TOO_LARGE} (413 for a manifest over the size limit) and {@link #ENDPOINT_UNKNOWN} (404
+ * for a path that is no endpoint).
  *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#error-codes">
@@ -18,6 +20,8 @@ public enum ErrorCode {
   BLOB_UPLOAD_INVALID("BLOB_UPLOAD_INVALID", 400, "blob upload invalid"),
   /** A chunk does not start at the upload's current offset. */
   BLOB_UPLOAD_RANGE_INVALID("BLOB_UPLOAD_INVALID", 416, "requested range not satisfiable"),
+  /** A {@code Range} outside the blob asked for. */
+  RANGE_NOT_SATISFIABLE("SIZE_INVALID", 416, "requested range not satisfiable"),
   /** Blob upload unknown to registry. */
   BLOB_UPLOAD_UNKNOWN("BLOB_UPLOAD_UNKNOWN", 404, "blob upload unknown to registry"),
   /** Provided digest did not match uploaded content. */
@@ -43,6 +47,11 @@ public enum ErrorCode {
   DENIED("DENIED", 403, "requested access to the resource is denied"),
   /** The operation is unsupported. */
   UNSUPPORTED("UNSUPPORTED", 405, "the operation is unsupported"),
+  /** A page size {@code n} that is not a non-negative integer (Docker Registry HTTP API V2). */
+  PAGINATION_NUMBER_INVALID(
+      "PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested"),
+  /** A path that names no endpoint of the API. */
+  ENDPOINT_UNKNOWN("UNSUPPORTED", 404, "no such endpoint"),
   /** Too many requests. */
   TOOMANYREQUESTS("TOOMANYREQUESTS", 429, "too many requests");
 

@@ -1,0 +1,240 @@
+package dev.ociregistry.servlet;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.OciRegistry;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.model.Reference;
+import dev.ociregistry.core.model.RepositoryName;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OCI Distribution API, mounted at {@code /v2/*} in any Servlet 6 container.
+ *
+ * <table>
+ *   <caption>Routes, keyed to the distribution-spec's endpoint ids</caption>
+ *   <tr><th>id</th><th>method</th><th>path</th><th>success</th></tr>
+ *   <tr><td>end-1</td><td>GET</td><td>/v2/</td><td>200</td></tr>
+ *   <tr><td>end-2</td><td>GET, HEAD</td><td>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</td><td>200, 206</td></tr>
+ *   <tr><td>end-3</td><td>GET, HEAD</td><td>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</td><td>200</td></tr>
+ *   <tr><td>end-4a</td><td>POST</td><td>/v2/&lt;name&gt;/blobs/uploads/</td><td>202</td></tr>
+ *   <tr><td>end-4b</td><td>POST</td><td>/v2/&lt;name&gt;/blobs/uploads/?digest=&lt;digest&gt;</td><td>201</td></tr>
+ *   <tr><td>end-5</td><td>PATCH</td><td>/v2/&lt;name&gt;/blobs/uploads/&lt;reference&gt;</td><td>202</td></tr>
+ *   <tr><td>end-6</td><td>PUT</td><td>/v2/&lt;name&gt;/blobs/uploads/&lt;reference&gt;?digest=&lt;digest&gt;</td><td>201</td></tr>
+ *   <tr><td>end-7</td><td>PUT</td><td>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</td><td>201</td></tr>
+ *   <tr><td>end-8a</td><td>GET</td><td>/v2/&lt;name&gt;/tags/list</td><td>200</td></tr>
+ *   <tr><td>end-8b</td><td>GET</td><td>/v2/&lt;name&gt;/tags/list?n=&lt;n&gt;&amp;last=&lt;last&gt;</td><td>200</td></tr>
+ *   <tr><td>end-9</td><td>DELETE</td><td>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</td><td>202</td></tr>
+ *   <tr><td>end-10</td><td>DELETE</td><td>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</td><td>202</td></tr>
+ *   <tr><td>end-11</td><td>POST</td><td>/v2/&lt;name&gt;/blobs/uploads/?mount=&lt;digest&gt;&amp;from=&lt;other&gt;</td><td>201</td></tr>
+ *   <tr><td>end-12a</td><td>GET</td><td>/v2/&lt;name&gt;/referrers/&lt;digest&gt;</td><td>200</td></tr>
+ *   <tr><td>end-12b</td><td>GET</td><td>/v2/&lt;name&gt;/referrers/&lt;digest&gt;?artifactType=&lt;type&gt;</td><td>200</td></tr>
+ *   <tr><td>end-13</td><td>GET</td><td>/v2/&lt;name&gt;/blobs/uploads/&lt;reference&gt;</td><td>204</td></tr>
+ *   <tr><td>-</td><td>DELETE</td><td>/v2/&lt;name&gt;/blobs/uploads/&lt;reference&gt;</td><td>204</td></tr>
+ *   <tr><td>-</td><td>GET</td><td>/v2/_catalog?n=&lt;n&gt;&amp;last=&lt;last&gt;</td><td>200</td></tr>
+ * </table>
+ *
+ * <p>Every response carries {@code Docker-Distribution-API-Version: registry/2.0}. Each request is
+ * authorized once per action by the {@link RegistryAuthorizer} before anything is read, and
+ * reported to the {@link RegistryListener} when it ends. All failures are mapped to the spec's
+ * error body here, in one place; client input never produces a 500.
+ *
+ * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md">OCI
+ *     distribution-spec v1.1</a>
+ */
+public class OciRegistryServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(OciRegistryServlet.class);
+
+  private final transient RegistryAuthorizer authorizer;
+  private final transient RegistryListener listener;
+  private final transient BlobEndpoints blobs;
+  private final transient UploadEndpoints uploads;
+  private final transient ManifestEndpoints manifests;
+  private final transient ListingEndpoints listings;
+
+  /** A servlet with no authentication, no listener and default options. */
+  public OciRegistryServlet(OciRegistry registry) {
+    this(
+        registry,
+        ServletOptions.defaults(),
+        RegistryAuthorizer.allowAll(),
+        RegistryListener.none());
+  }
+
+  public OciRegistryServlet(
+      OciRegistry registry,
+      ServletOptions options,
+      RegistryAuthorizer authorizer,
+      RegistryListener listener) {
+    this.authorizer = authorizer;
+    this.listener = listener;
+    this.blobs = new BlobEndpoints(registry, options.downloadTimeout());
+    this.uploads = new UploadEndpoints(registry, options, authorizer, listener);
+    this.manifests = new ManifestEndpoints(registry, listener);
+    this.listings = new ListingEndpoints(registry);
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    long started = System.nanoTime();
+    response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+    Optional<Route.Match> match = Route.match(request.getPathInfo());
+    try {
+      dispatch(request, response, match.orElseThrow(ENDPOINT_UNKNOWN));
+    } catch (RegistryException e) {
+      fail(request, response, e);
+    } catch (IOException e) {
+      // Mostly a client that went away mid-transfer; nothing can be answered then.
+      LOG.debug("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.toString());
+      if (!response.isCommitted()) {
+        response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+      if (!response.isCommitted()) {
+        response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+      }
+    } finally {
+      listener.requestCompleted(
+          new RequestEvent(
+              request.getMethod(),
+              match.map(Route.Match::route).orElse(null),
+              response.getStatus(),
+              System.nanoTime() - started));
+    }
+  }
+
+  private static final java.util.function.Supplier<RegistryException> ENDPOINT_UNKNOWN =
+      () -> new RegistryException(ErrorCode.ENDPOINT_UNKNOWN, "no such endpoint under /v2");
+
+  private void dispatch(HttpServletRequest request, HttpServletResponse response, Route.Match match)
+      throws IOException {
+    String method = request.getMethod();
+    switch (match.route()) {
+      case BASE -> {
+        requireMethod(method, "GET", "HEAD");
+        authorizer.authorize(request, RegistryAction.CATALOG, Optional.empty());
+        Responses.json(response, HttpServletResponse.SC_OK, "application/json", Map.of());
+      }
+      case CATALOG -> {
+        requireMethod(method, "GET");
+        authorizer.authorize(request, RegistryAction.CATALOG, Optional.empty());
+        listings.catalog(request, response);
+      }
+      case UPLOADS -> {
+        requireMethod(method, "POST");
+        RepositoryName name = authorized(request, match, RegistryAction.PUSH);
+        uploads.post(request, response, name);
+      }
+      case UPLOAD -> upload(request, response, match);
+      case BLOB -> blob(request, response, match);
+      case MANIFEST -> manifest(request, response, match);
+      case TAGS -> {
+        requireMethod(method, "GET");
+        listings.tags(request, response, authorized(request, match, RegistryAction.PULL));
+      }
+      case REFERRERS -> {
+        requireMethod(method, "GET");
+        RepositoryName name = authorized(request, match, RegistryAction.PULL);
+        listings.referrers(request, response, name, Digest.parse(match.param()));
+      }
+    }
+  }
+
+  private void upload(HttpServletRequest request, HttpServletResponse response, Route.Match match)
+      throws IOException {
+    String method = requireMethod(request.getMethod(), "GET", "PATCH", "PUT", "DELETE");
+    RepositoryName name = authorized(request, match, RegistryAction.PUSH);
+    switch (method) {
+      case "GET" -> uploads.status(request, response, name, match.param());
+      case "PATCH" -> uploads.patch(request, response, name, match.param());
+      case "PUT" -> uploads.put(request, response, name, match.param());
+      default -> uploads.cancel(response, name, match.param());
+    }
+  }
+
+  private void blob(HttpServletRequest request, HttpServletResponse response, Route.Match match)
+      throws IOException {
+    String method = requireMethod(request.getMethod(), "GET", "HEAD", "DELETE");
+    RepositoryName name =
+        authorized(
+            request, match, method.equals("DELETE") ? RegistryAction.DELETE : RegistryAction.PULL);
+    Digest digest = Digest.parse(match.param());
+    switch (method) {
+      case "GET" -> blobs.get(request, response, name, digest);
+      case "HEAD" -> blobs.head(response, name, digest);
+      default -> blobs.delete(response, name, digest);
+    }
+  }
+
+  private void manifest(HttpServletRequest request, HttpServletResponse response, Route.Match match)
+      throws IOException {
+    String method = requireMethod(request.getMethod(), "GET", "HEAD", "PUT", "DELETE");
+    RegistryAction action =
+        switch (method) {
+          case "PUT" -> RegistryAction.PUSH;
+          case "DELETE" -> RegistryAction.DELETE;
+          default -> RegistryAction.PULL;
+        };
+    RepositoryName name = authorized(request, match, action);
+    Reference reference = Reference.parse(match.param());
+    switch (method) {
+      case "GET" -> manifests.get(response, name, reference);
+      case "HEAD" -> manifests.head(response, name, reference);
+      case "PUT" -> manifests.put(request, response, name, reference);
+      default -> manifests.delete(response, name, reference);
+    }
+  }
+
+  private RepositoryName authorized(
+      HttpServletRequest request, Route.Match match, RegistryAction action) {
+    RepositoryName name = RepositoryName.parse(match.name());
+    authorizer.authorize(request, action, Optional.of(name));
+    return name;
+  }
+
+  private static String requireMethod(String method, String... allowed) {
+    for (String candidate : allowed) {
+      if (candidate.equals(method)) {
+        return method;
+      }
+    }
+    throw new RegistryException(
+        ErrorCode.UNSUPPORTED,
+        method + " is not supported here; use " + String.join(", ", allowed),
+        String.join(", ", allowed));
+  }
+
+  private void fail(HttpServletRequest request, HttpServletResponse response, RegistryException e)
+      throws IOException {
+    LOG.debug(
+        "{} {} -> {} {}",
+        request.getMethod(),
+        request.getRequestURI(),
+        e.code().httpStatus(),
+        e.getMessage());
+    if (response.isCommitted()) {
+      return;
+    }
+    if (e.code() == ErrorCode.UNAUTHORIZED) {
+      authorizer.challenge().ifPresent(value -> response.setHeader("WWW-Authenticate", value));
+    }
+    if (e.code() == ErrorCode.UNSUPPORTED && e.detail() != null) {
+      response.setHeader("Allow", e.detail());
+    }
+    if ("HEAD".equals(request.getMethod())) {
+      response.setStatus(e.code().httpStatus());
+      return;
+    }
+    Responses.error(response, e);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.ociregistry.servlet;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.model.RepositoryName;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+
+/**
+ * The access-control seam: consulted once per action a request performs, before anything is read
+ * or written. Authentication modes and per-namespace policies implement it.
+ */
+public interface RegistryAuthorizer {
+  /**
+   * Allows the action or refuses it.
+   *
+   * @param repository the repository acted on; empty for registry-wide actions ({@code /v2/},
+   *     {@code _catalog})
+   * @throws RegistryException {@link ErrorCode#UNAUTHORIZED} when credentials are missing or wrong,
+   *     {@link ErrorCode#DENIED} when the caller may not do this
+   */
+  void authorize(
+      HttpServletRequest request, RegistryAction action, Optional<RepositoryName> repository);
+
+  /** The {@code WWW-Authenticate} challenge sent with a 401, if any. */
+  default Optional<String> challenge() {
+    return Optional.empty();
+  }
+
+  /** Allows everything: a registry without authentication. */
+  static RegistryAuthorizer allowAll() {
+    return (request, action, repository) -> {};
+  }
+}

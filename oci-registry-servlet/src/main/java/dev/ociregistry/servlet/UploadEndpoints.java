@@ -1,0 +1,219 @@
+package dev.ociregistry.servlet;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.OciRegistry;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.layout.StoredBlob;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.upload.UploadStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Blob uploads: POST opens a session (end-4a), stores a whole blob with {@code ?digest=} (end-4b)
+ * or mounts one from another repository with {@code ?mount=&from=} (end-11); PATCH appends a chunk
+ * (end-5); PUT closes the session (end-6); GET reports progress (end-13); DELETE cancels. Every
+ * request that streams data takes one of a fixed number of upload slots, or gets 429.
+ *
+ * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs">
+ *     distribution-spec: pushing blobs</a>
+ */
+final class UploadEndpoints {
+  private static final String RETRY_AFTER_SECONDS = "5";
+
+  private final OciRegistry registry;
+  private final ServletOptions options;
+  private final RegistryAuthorizer authorizer;
+  private final RegistryListener listener;
+  private final Semaphore uploadSlots;
+
+  UploadEndpoints(
+      OciRegistry registry,
+      ServletOptions options,
+      RegistryAuthorizer authorizer,
+      RegistryListener listener) {
+    this.registry = registry;
+    this.options = options;
+    this.authorizer = authorizer;
+    this.listener = listener;
+    this.uploadSlots = new Semaphore(options.maxConcurrentUploads());
+  }
+
+  void post(HttpServletRequest request, HttpServletResponse response, RepositoryName name)
+      throws IOException {
+    String mount = request.getParameter("mount");
+    if (mount != null && mount(request, response, name, Digest.parse(mount))) {
+      return;
+    }
+    String digest = request.getParameter("digest");
+    if (digest != null) {
+      Digest expected = Digest.parse(digest);
+      StoredBlob blob =
+          withUploadSlot(
+              response,
+              () ->
+                  registry
+                      .blobs()
+                      .put(name, expected, body(request), request.getContentLengthLong()));
+      created(request, response, name, blob);
+      return;
+    }
+    UploadStatus status = registry.uploads().start(name);
+    accepted(request, response, status, HttpServletResponse.SC_ACCEPTED);
+  }
+
+  void patch(
+      HttpServletRequest request, HttpServletResponse response, RepositoryName name, String id)
+      throws IOException {
+    Chunk chunk = chunk(request);
+    UploadStatus status =
+        withUploadSlot(
+            response,
+            () ->
+                registry
+                    .uploads()
+                    .append(name, id, chunk.start(), chunk.length(), body(request)));
+    accepted(request, response, status, HttpServletResponse.SC_ACCEPTED);
+  }
+
+  void put(
+      HttpServletRequest request, HttpServletResponse response, RepositoryName name, String id)
+      throws IOException {
+    String digestParameter = request.getParameter("digest");
+    if (digestParameter == null) {
+      throw new RegistryException(
+          ErrorCode.DIGEST_INVALID, "closing an upload needs the digest query parameter");
+    }
+    Digest digest = Digest.parse(digestParameter);
+    StoredBlob blob;
+    if (hasBody(request)) {
+      Chunk chunk = chunk(request);
+      blob =
+          withUploadSlot(
+              response,
+              () ->
+                  registry
+                      .uploads()
+                      .complete(
+                          name, id, digest, chunk.start(), chunk.length(), body(request)));
+    } else {
+      blob = registry.uploads().complete(name, id, digest, -1, -1, null);
+    }
+    created(request, response, name, blob);
+  }
+
+  void status(
+      HttpServletRequest request, HttpServletResponse response, RepositoryName name, String id)
+      throws IOException {
+    accepted(
+        request,
+        response,
+        registry.uploads().status(name, id),
+        HttpServletResponse.SC_NO_CONTENT);
+  }
+
+  void cancel(HttpServletResponse response, RepositoryName name, String id) throws IOException {
+    registry.uploads().cancel(name, id);
+    Responses.empty(response, HttpServletResponse.SC_NO_CONTENT);
+  }
+
+  private boolean mount(
+      HttpServletRequest request, HttpServletResponse response, RepositoryName name, Digest digest)
+      throws IOException {
+    String from = request.getParameter("from");
+    Optional<RepositoryName> source = Optional.empty();
+    if (from != null) {
+      source = Optional.of(RepositoryName.parse(from));
+      try {
+        authorizer.authorize(request, RegistryAction.PULL, source);
+      } catch (RegistryException denied) {
+        return false;
+      }
+    }
+    Optional<StoredBlob> mounted = registry.blobs().mount(name, digest, source);
+    if (mounted.isEmpty()) {
+      return false;
+    }
+    created(request, response, name, mounted.get());
+    return true;
+  }
+
+  private void created(
+      HttpServletRequest request, HttpServletResponse response, RepositoryName name, StoredBlob blob) {
+    listener.blobPushed(name, blob.digest(), blob.size());
+    response.setHeader("Location", Locations.blob(request, name, blob.digest()));
+    response.setHeader("Docker-Content-Digest", blob.digest().toString());
+    Responses.empty(response, HttpServletResponse.SC_CREATED);
+  }
+
+  private static void accepted(
+      HttpServletRequest request, HttpServletResponse response, UploadStatus status, int code) {
+    response.setHeader("Location", Locations.upload(request, status.repository(), status.id()));
+    response.setHeader("Range", ByteRange.uploadProgress(status.offset()));
+    response.setHeader("Docker-Upload-UUID", status.id());
+    Responses.empty(response, code);
+  }
+
+  private record Chunk(long start, long length) {}
+
+  private static Chunk chunk(HttpServletRequest request) {
+    Optional<ByteRange> range;
+    try {
+      range = ByteRange.ofContentRange(request.getHeader("Content-Range"));
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(ErrorCode.BLOB_UPLOAD_RANGE_INVALID, e.getMessage());
+    }
+    long contentLength = request.getContentLengthLong();
+    if (range.isEmpty()) {
+      return new Chunk(-1, contentLength);
+    }
+    if (contentLength >= 0 && contentLength != range.get().length()) {
+      throw new RegistryException(
+          ErrorCode.SIZE_INVALID,
+          "Content-Length "
+              + contentLength
+              + " does not match Content-Range "
+              + request.getHeader("Content-Range"));
+    }
+    return new Chunk(range.get().first(), range.get().length());
+  }
+
+  private InputStream body(HttpServletRequest request) throws IOException {
+    return new DeadlineInputStream(
+        request.getInputStream(), System.nanoTime() + options.uploadTimeout().toNanos());
+  }
+
+  private static boolean hasBody(HttpServletRequest request) {
+    long length = request.getContentLengthLong();
+    if (length > 0) {
+      return true;
+    }
+    String encoding = request.getHeader("Transfer-Encoding");
+    return length < 0 && encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
+  }
+
+  private interface Transfer<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T withUploadSlot(HttpServletResponse response, Transfer<T> transfer)
+      throws IOException {
+    if (!uploadSlots.tryAcquire()) {
+      response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      throw new RegistryException(
+          ErrorCode.TOOMANYREQUESTS,
+          "more than " + options.maxConcurrentUploads() + " uploads at once; retry later");
+    }
+    try {
+      return transfer.run();
+    } finally {
+      uploadSlots.release();
+    }
+  }
+}

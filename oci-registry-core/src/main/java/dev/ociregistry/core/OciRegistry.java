@@ -16,10 +16,11 @@ import dev.ociregistry.core.upload.UploadManager;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An OCI registry on a storage root that is at the same time a valid OCI Image Layout.
@@ -41,6 +42,7 @@ import java.nio.file.StandardOpenOption;
 public final class OciRegistry implements Closeable {
   private static final int LOCK_STRIPES = 1024;
   private static final String ROOT_LOCK = ".lock";
+  private static final Set<Path> OPEN_ROOTS = ConcurrentHashMap.newKeySet();
 
   private final RegistryOptions options;
   private final BlobStore blobs;
@@ -81,24 +83,35 @@ public final class OciRegistry implements Closeable {
    */
   public static OciRegistry open(Path root, RegistryOptions options) throws IOException {
     Files.createDirectories(root);
-    FileChannel lockChannel =
-        FileChannel.open(
-            root.resolve(ROOT_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (IOException | RuntimeException e) {
-      lockChannel.close();
-      throw e;
-    }
-    if (lock == null) {
-      lockChannel.close();
-      throw new IOException("another process has the registry root open: " + root);
+    Path realRoot = root.toRealPath();
+    // On Linux closing any channel on a locked file drops the process's lock, so a second open in
+    // this JVM must be refused before it opens a channel of its own.
+    if (!OPEN_ROOTS.add(realRoot)) {
+      throw new IOException("the registry root is already open in this process: " + root);
     }
     try {
-      return new OciRegistry(new FileSystemStorage(root), options, lockChannel);
+      FileChannel lockChannel =
+          FileChannel.open(
+              realRoot.resolve(ROOT_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      Closeable release =
+          () -> {
+            try {
+              lockChannel.close();
+            } finally {
+              OPEN_ROOTS.remove(realRoot);
+            }
+          };
+      try {
+        if (lockChannel.tryLock() == null) {
+          throw new IOException("another process has the registry root open: " + root);
+        }
+        return new OciRegistry(new FileSystemStorage(realRoot), options, release);
+      } catch (IOException | RuntimeException e) {
+        lockChannel.close();
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
-      lockChannel.close();
+      OPEN_ROOTS.remove(realRoot);
       throw e;
     }
   }

@@ -208,13 +208,21 @@ public final class Json {
     }
     int value = 0;
     for (int i = 0; i < 4; i++) {
-      int digit = Character.digit(text.charAt(pos++), 16);
+      int digit = asciiHexDigit(text.charAt(pos++));
       if (digit < 0) {
         throw error("invalid \\u escape");
       }
       value = value * 16 + digit;
     }
     return (char) value;
+  }
+
+  private static int asciiHexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    char lower = (char) (c | 0x20);
+    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
   }
 
   private Object readNumber() {
@@ -249,8 +257,12 @@ public final class Json {
     if (number.length() > 100) {
       throw error("number too long");
     }
-    if (integral && number.length() <= 18) {
-      return Long.parseLong(number);
+    if (integral) {
+      try {
+        return Long.parseLong(number);
+      } catch (NumberFormatException e) {
+        return new BigDecimal(number);
+      }
     }
     return new BigDecimal(number);
   }
@@ -352,6 +364,17 @@ public final class Json {
     }
   }
 
+  private static boolean isLoneSurrogate(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    if (Character.isLowSurrogate(c)) {
+      return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+    }
+    return false;
+  }
+
   private static void writeString(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
@@ -363,7 +386,7 @@ public final class Json {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20) {
+          if (c < 0x20 || isLoneSurrogate(s, i)) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);

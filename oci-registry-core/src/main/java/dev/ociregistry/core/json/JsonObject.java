@@ -30,6 +30,11 @@ public final class JsonObject {
     return value != null && value != Json.NULL;
   }
 
+  /** Whether {@code name} is an array with at least one element. */
+  public boolean hasNonEmptyArray(String name) {
+    return fields.get(name) instanceof List<?> list && !list.isEmpty();
+  }
+
   public String string(String name) {
     return optString(name).orElseThrow(() -> missing(name));
   }

@@ -27,28 +27,46 @@ public final class HashingCopy {
     byte[] buffer = new byte[BUFFER_SIZE];
     ByteBuffer wrapped = ByteBuffer.wrap(buffer);
     long copied = 0;
-    while (copied < limit) {
+    boolean ended = false;
+    while (copied < limit && !ended) {
       int want = (int) Math.min(buffer.length, limit - copied);
-      int read = in.readNBytes(buffer, 0, want);
-      if (read <= 0) {
-        break;
-      }
-      long before = out.size();
-      wrapped.clear().limit(read);
+      int filled = 0;
       try {
-        while (wrapped.hasRemaining()) {
-          out.write(wrapped);
+        while (filled < want) {
+          int read = in.read(buffer, filled, want - filled);
+          if (read < 0) {
+            ended = true;
+            break;
+          }
+          filled += read;
         }
       } catch (IOException e) {
-        out.truncate(before);
+        // Keep what arrived before the stream failed, so that an upload resumes right after it.
+        append(buffer, wrapped, filled, out, digest);
         throw e;
       }
-      digest.update(buffer, 0, read);
-      copied += read;
-      if (read < want) {
-        break;
-      }
+      append(buffer, wrapped, filled, out, digest);
+      copied += filled;
     }
     return copied;
+  }
+
+  private static void append(
+      byte[] buffer, ByteBuffer wrapped, int length, AppendableObject out, MessageDigest digest)
+      throws IOException {
+    if (length == 0) {
+      return;
+    }
+    long before = out.size();
+    wrapped.clear().limit(length);
+    try {
+      while (wrapped.hasRemaining()) {
+        out.write(wrapped);
+      }
+    } catch (IOException e) {
+      out.truncate(before);
+      throw e;
+    }
+    digest.update(buffer, 0, length);
   }
 }

@@ -59,7 +59,7 @@ public final class ManifestParser {
     }
     for (JsonObject layer : root.objects("layers")) {
       Descriptor descriptor = descriptor(layer);
-      if (!layer.has("urls")) {
+      if (!isForeign(layer, descriptor)) {
         blobs.add(descriptor);
       }
     }
@@ -116,6 +116,15 @@ public final class ManifestParser {
       throw invalid("unsupported manifest media type: " + contentType);
     }
     return root.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+  }
+
+  /**
+   * A non-distributable layer with somewhere else to fetch it from: the registry need not hold it.
+   * Any other layer must be present, {@code urls} or not.
+   */
+  private static boolean isForeign(JsonObject layer, Descriptor descriptor) {
+    return layer.hasNonEmptyArray("urls")
+        && MediaTypes.NON_DISTRIBUTABLE_LAYERS.contains(descriptor.mediaType());
   }
 
   private static Optional<String> artifactType(JsonObject root) {

@@ -22,6 +22,17 @@ public final class MediaTypes {
       "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
 
+  /**
+   * Layers that may not be redistributed and are fetched from their {@code urls}: OCI's deprecated
+   * non-distributable types and Docker's foreign layers.
+   */
+  public static final Set<String> NON_DISTRIBUTABLE_LAYERS =
+      Set.of(
+          "application/vnd.oci.image.layer.nondistributable.v1.tar",
+          "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+          "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+          "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
+
   /** Annotation that names a tag in an OCI Image Layout's {@code index.json}. */
   public static final String REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 

@@ -64,11 +64,17 @@ public final class OciRegistry implements Closeable {
     this.blobs = new BlobStore(storage, digestLocks);
     this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
     this.catalog = new Catalog(storage);
+    this.pins = new Pins(storage);
     this.manifests =
         new ManifestStore(
-            storage, blobs, tags, digestLocks, recentReferences, options.maxManifestBytes());
+            storage,
+            blobs,
+            tags,
+            digestLocks,
+            recentReferences,
+            options.maxManifestBytes(),
+            pins);
     this.uploads = new UploadManager(storage, blobs, options.uploadTimeout());
-    this.pins = new Pins(storage, manifests, blobs);
     this.garbageCollector =
         new GarbageCollector(
             storage, catalog, manifests, tags, pins, digestLocks, recentReferences);

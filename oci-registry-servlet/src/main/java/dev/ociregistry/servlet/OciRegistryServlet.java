@@ -6,6 +6,7 @@ import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.Tag;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -186,13 +187,25 @@ public class OciRegistryServlet extends HttpServlet {
           default -> RegistryAction.PULL;
         };
     RepositoryName name = authorized(request, match, action);
-    Reference reference = Reference.parse(match.param());
+    Reference reference = reference(match.param(), action);
     switch (method) {
       case "GET" -> manifests.get(response, name, reference);
       case "HEAD" -> manifests.head(response, name, reference);
       case "PUT" -> manifests.put(request, response, name, reference);
       default -> manifests.delete(response, name, reference);
     }
+  }
+
+  /**
+   * Reads a manifest reference. Something that is neither a tag nor a digest names no manifest,
+   * so reading or deleting it is 404 (as the conformance suite expects); pushing to it is 400.
+   */
+  private static Reference reference(String text, RegistryAction action) {
+    if (action != RegistryAction.PUSH && text.indexOf(':') < 0 && !Tag.isValid(text)) {
+      throw new RegistryException(
+          ErrorCode.MANIFEST_UNKNOWN, "no manifest is named " + text, text);
+    }
+    return Reference.parse(text);
   }
 
   private RepositoryName authorized(

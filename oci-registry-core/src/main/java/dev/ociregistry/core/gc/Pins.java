@@ -6,10 +6,8 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.json.JsonObject;
-import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.LayoutKeys;
-import dev.ociregistry.core.manifest.ManifestStore;
-import dev.ociregistry.core.model.Reference;
+import dev.ociregistry.core.manifest.DeletionGuard;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
@@ -26,18 +24,14 @@ import java.util.stream.Stream;
  * retention treat every pinned digest as a root. Pins are stored under {@code pins/<id>} and
  * survive restarts.
  */
-public final class Pins {
+public final class Pins implements DeletionGuard {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final int MAX_PIN_BYTES = 4096;
 
   private final StorageDriver storage;
-  private final ManifestStore manifests;
-  private final BlobStore blobs;
 
-  public Pins(StorageDriver storage, ManifestStore manifests, BlobStore blobs) {
+  public Pins(StorageDriver storage) {
     this.storage = storage;
-    this.manifests = manifests;
-    this.blobs = blobs;
   }
 
   /**
@@ -51,8 +45,9 @@ public final class Pins {
   public Pin pin(String id, RepositoryName repository, Digest digest) throws IOException {
     checkId(id);
     boolean known =
-        manifests.stat(repository, Reference.of(digest)).isPresent()
-            || blobs.statAndRefresh(repository, digest).isPresent();
+        storage.stat(LayoutKeys.manifestLink(repository, digest)).isPresent()
+            || storage.stat(LayoutKeys.blobLink(repository, digest)).isPresent();
+    known &= storage.stat(LayoutKeys.blob(digest)).isPresent();
     if (!known) {
       throw new RegistryException(
           ErrorCode.MANIFEST_UNKNOWN,
@@ -102,6 +97,18 @@ public final class Pins {
       get(id).ifPresent(pins::add);
     }
     return pins;
+  }
+
+  /** Keeps a pinned manifest: it may not be deleted until every pin of it is removed. */
+  @Override
+  public Optional<String> reasonToKeep(RepositoryName repository, Digest digest)
+      throws IOException {
+    for (Pin pin : list()) {
+      if (pin.repository().equals(repository) && pin.digest().equals(digest)) {
+        return Optional.of("it is pinned by " + pin.id());
+      }
+    }
+    return Optional.empty();
   }
 
   private static void checkId(String id) {

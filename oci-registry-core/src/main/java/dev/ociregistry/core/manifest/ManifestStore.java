@@ -45,6 +45,7 @@ public final class ManifestStore {
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
   private final int maxManifestBytes;
+  private final DeletionGuard deletionGuard;
 
   public ManifestStore(
       StorageDriver storage,
@@ -52,13 +53,15 @@ public final class ManifestStore {
       TagStore tags,
       StripedLocks digestLocks,
       RecentReferences recentReferences,
-      int maxManifestBytes) {
+      int maxManifestBytes,
+      DeletionGuard deletionGuard) {
     this.storage = storage;
     this.blobs = blobs;
     this.tags = tags;
     this.digestLocks = digestLocks;
     this.recentReferences = recentReferences;
     this.maxManifestBytes = maxManifestBytes;
+    this.deletionGuard = deletionGuard;
   }
 
   /** The largest manifest body accepted. */
@@ -157,12 +160,20 @@ public final class ManifestStore {
    * Deletes a manifest from the repository, with every tag that points at it. Its blobs stay until
    * the garbage collector finds nothing needs them.
    *
-   * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when it is not there
+   * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when it is not there, {@link
+   *     ErrorCode#DENIED} when the {@link DeletionGuard} keeps it (a pin)
    */
   public void delete(RepositoryName repository, Digest digest) throws IOException {
     Optional<ManifestDocument> document = document(repository, digest);
     if (document.isEmpty()) {
       throw unknown(repository, Reference.of(digest));
+    }
+    Optional<String> keep = deletionGuard.reasonToKeep(repository, digest);
+    if (keep.isPresent()) {
+      throw new RegistryException(
+          ErrorCode.DENIED,
+          "manifest " + digest + " cannot be deleted: " + keep.get(),
+          digest.toString());
     }
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();

@@ -1,0 +1,20 @@
+package dev.ociregistry.core.manifest;
+
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.model.RepositoryName;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Says why a manifest must not be deleted right now, e.g. because a provisioning job pinned it.
+ */
+@FunctionalInterface
+public interface DeletionGuard {
+  /** The reason to keep {@code digest} in {@code repository}, or empty when it may go. */
+  Optional<String> reasonToKeep(RepositoryName repository, Digest digest) throws IOException;
+
+  /** A guard that keeps nothing. */
+  static DeletionGuard none() {
+    return (repository, digest) -> Optional.empty();
+  }
+}

@@ -1,0 +1,260 @@
+package dev.ociregistry.servlet;
+
+import static dev.ociregistry.servlet.testing.Pushes.describe;
+import static dev.ociregistry.servlet.testing.Pushes.headerNames;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.servlet.testing.Http;
+import dev.ociregistry.servlet.testing.Pushes;
+import dev.ociregistry.servlet.testing.RegistryServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * end-1 ({@code GET /v2/}), the {@code Docker-Distribution-API-Version} header on every response,
+ * and the {@link RegistryListener} seam.
+ */
+class BaseEndpointTest {
+  @TempDir Path root;
+
+  private final Recorder recorder = new Recorder();
+  private RegistryServer server;
+  private Http http;
+  private Pushes pushes;
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        RegistryServer.start(
+            root, RegistryOptions.defaults(), ServletOptions.defaults(), recorder);
+    http = new Http(server.base());
+    pushes = new Pushes(http);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void baseWithSlashAnswers200WithEmptyJsonObject() throws Exception {
+    HttpResponse<byte[]> response = http.get("/v2/");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.headers().firstValue("Content-Length")).hasValue("2");
+    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
+        .hasValue("registry/2.0");
+    assertThat(headerNames(response))
+        .containsExactlyInAnyOrder(
+            "content-type", "content-length", "docker-distribution-api-version");
+  }
+
+  @Test
+  void baseWithoutSlashAnswers200WithoutRedirect() throws Exception {
+    HttpResponse<byte[]> response = http.get("/v2");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Location")).isEmpty();
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
+        .hasValue("registry/2.0");
+  }
+
+  @Test
+  void headOfBaseAnswers200WithoutBody() throws Exception {
+    HttpResponse<byte[]> response = http.head("/v2/");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEmpty();
+    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
+        .hasValue("registry/2.0");
+  }
+
+  @Test
+  void baseIsNeverCompressedEvenWhenClientAcceptsGzip() throws Exception {
+    HttpResponse<byte[]> response =
+        http.send(http.request("/v2/").header("Accept-Encoding", "gzip").GET());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+  }
+
+  @Test
+  void apiVersionHeaderIsOnEverySuccessAndEveryError() throws Exception {
+    Pushes.Blob blob = pushes.blob("versioned", "content");
+    String upload = pushes.startUpload("versioned");
+    Digest unknown = Digest.sha256("unknown".getBytes(StandardCharsets.UTF_8));
+    List<HttpResponse<byte[]>> responses = new ArrayList<>();
+    responses.add(http.get("/v2/versioned/blobs/" + blob.digest()));
+    responses.add(http.head("/v2/versioned/blobs/" + blob.digest()));
+    responses.add(http.post("/v2/versioned/blobs/uploads/", new byte[0]));
+    responses.add(http.get(upload));
+    responses.add(http.get("/v2/versioned/blobs/" + unknown));
+    responses.add(http.head("/v2/versioned/blobs/" + unknown));
+    responses.add(http.get("/v2/Versioned/blobs/" + unknown));
+    responses.add(http.get("/v2/versioned/blobs/sha256:abc"));
+    responses.add(http.get("/v2/no/such/endpoint"));
+    responses.add(http.post("/v2/", new byte[0]));
+    responses.add(http.patch(upload, "7-9", new byte[3]));
+    responses.add(http.get("/v2/versioned/tags/list?n=x"));
+    responses.add(http.get("/v2/_catalog"));
+
+    assertThat(responses)
+        .allSatisfy(
+            response ->
+                assertThat(response.headers().allValues("Docker-Distribution-API-Version"))
+                    .as(describe(response))
+                    .containsExactly("registry/2.0"));
+    assertThat(responses.stream().map(HttpResponse::statusCode))
+        .containsExactly(200, 200, 202, 204, 404, 404, 400, 400, 404, 405, 416, 400, 200);
+  }
+
+  @Test
+  void listenerHearsEveryRequestOnceWithItsRouteAndStatus() throws Exception {
+    Digest unknown = Digest.sha256("unknown".getBytes(StandardCharsets.UTF_8));
+    String upload = pushes.startUpload("heard");
+    http.get("/v2/");
+    http.get("/v2/heard/blobs/" + unknown);
+    http.head("/v2/heard/blobs/" + unknown);
+    http.patch(upload, "5-9", new byte[5]);
+    http.get("/v2/heard/nothing-here");
+    http.send(http.request("/v2/_catalog").DELETE());
+
+    List<String> expected =
+        List.of(
+            "POST UPLOADS 202",
+            "GET BASE 200",
+            "GET BLOB 404",
+            "HEAD BLOB 404",
+            "PATCH UPLOAD 416",
+            "GET null 404",
+            "DELETE CATALOG 405");
+    Pushes.await("one event per request", () -> recorder.requests().size() >= expected.size());
+    // A sentinel request: its event follows every event of the requests before it.
+    http.get("/v2/_catalog");
+    Pushes.await("the sentinel's event", () -> recorder.requests().size() >= expected.size() + 1);
+
+    List<String> all = new ArrayList<>(expected);
+    all.add("GET CATALOG 200");
+    assertThat(recorder.requests()).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(recorder.durations()).allSatisfy(nanos -> assertThat(nanos).isPositive());
+  }
+
+  @Test
+  void listenerHearsBlobPushesFromEveryUploadPath() throws Exception {
+    byte[] monolithic = "monolithic".getBytes(StandardCharsets.UTF_8);
+    byte[] chunked = "chunked".getBytes(StandardCharsets.UTF_8);
+    pushes.blob("events/a", monolithic);
+    String upload = pushes.startUpload("events/a");
+    http.patch(upload, "0-" + (chunked.length - 1), chunked);
+    HttpResponse<byte[]> closed =
+        http.put(upload + "?digest=" + Digest.sha256(chunked), null, new byte[0]);
+    assertThat(closed.statusCode()).isEqualTo(201);
+    HttpResponse<byte[]> mounted =
+        http.post(
+            "/v2/events/b/blobs/uploads/?mount=" + Digest.sha256(monolithic) + "&from=events/a",
+            new byte[0]);
+    assertThat(mounted.statusCode()).isEqualTo(201);
+
+    assertThat(recorder.blobs())
+        .containsExactly(
+            "events/a " + Digest.sha256(monolithic) + " " + monolithic.length,
+            "events/a " + Digest.sha256(chunked) + " " + chunked.length,
+            "events/b " + Digest.sha256(monolithic) + " " + monolithic.length);
+  }
+
+  @Test
+  void listenerHearsManifestPushesAndDeletes() throws Exception {
+    Pushes.Manifest manifest = pushes.image("events/m", "v1", "one");
+    HttpResponse<byte[]> deleted = http.delete("/v2/events/m/manifests/" + manifest.digest());
+    assertThat(deleted.statusCode()).isEqualTo(202);
+
+    assertThat(recorder.manifests()).containsExactly("pushed events/m " + manifest.digest(),
+        "deleted events/m " + manifest.digest());
+  }
+
+  @Test
+  void listenerHearsNoPushWhenThePushFails() throws Exception {
+    byte[] content = "content".getBytes(StandardCharsets.UTF_8);
+    Digest wrong = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> refused =
+        http.send(
+            http.request("/v2/events/f/blobs/uploads/?digest=" + wrong)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    HttpResponse<byte[]> manifest =
+        http.put("/v2/events/f/manifests/v1", Pushes.OCI_MANIFEST, "{".getBytes());
+    assertThat(manifest.statusCode()).isEqualTo(400);
+
+    assertThat(recorder.blobs()).isEmpty();
+    assertThat(recorder.manifests()).isEmpty();
+  }
+
+  /** Records what the servlet tells its listener, as short strings. */
+  private static final class Recorder implements RegistryListener {
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> durations = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> blobs = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> manifests = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void requestCompleted(RequestEvent event) {
+      requests.add(event.method() + " " + event.route() + " " + event.status());
+      durations.add(event.durationNanos());
+    }
+
+    @Override
+    public void blobPushed(RepositoryName repository, Digest digest, long size) {
+      blobs.add(repository + " " + digest + " " + size);
+    }
+
+    @Override
+    public void manifestPushed(RepositoryName repository, Digest digest) {
+      manifests.add("pushed " + repository + " " + digest);
+    }
+
+    @Override
+    public void manifestDeleted(RepositoryName repository, Digest digest) {
+      manifests.add("deleted " + repository + " " + digest);
+    }
+
+    List<String> requests() {
+      synchronized (requests) {
+        return List.copyOf(requests);
+      }
+    }
+
+    List<Long> durations() {
+      synchronized (durations) {
+        return List.copyOf(durations);
+      }
+    }
+
+    List<String> blobs() {
+      synchronized (blobs) {
+        return List.copyOf(blobs);
+      }
+    }
+
+    List<String> manifests() {
+      synchronized (manifests) {
+        return List.copyOf(manifests);
+      }
+    }
+  }
+}

@@ -2,22 +2,16 @@ package dev.ociregistry.servlet.conformance;
 
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.ANNOTATION_KEY;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.ARTIFACT_TYPE_FILTER;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.DELETE_MANIFEST_BEFORE_BLOBS;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.EMPTY_JSON_DIGEST;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.INDEX_TYPE;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.MANIFEST_TYPE;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.RUN_CONTENT_DISCOVERY_SETUP;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.TEST_CONTENT_DISCOVERY;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.TEST_TAG_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ociregistry.servlet.conformance.ConformanceClient.Resp;
 import dev.ociregistry.servlet.conformance.ConformanceFixtures.TestBlob;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -34,16 +28,13 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   private List<String> tagList = new ArrayList<>();
 
   @BeforeEach
-  void enabled() {
-    assumeTrue(TEST_CONTENT_DISCOVERY, "OCI_TEST_CONTENT_DISCOVERY is off");
-  }
+  void enabled() {}
 
   // 03_discovery Setup: "Populate registry with test blob"
   @Test
   @Order(1)
   @DisplayName("Setup: Populate registry with test blob")
   void setupPushesConfig() throws Exception {
-    assumeTrue(RUN_CONTENT_DISCOVERY_SETUP);
     assertSuccess(pushBlob(f.configs.get(2)));
   }
 
@@ -52,7 +43,6 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(2)
   @DisplayName("Setup: Populate registry with test layer")
   void setupPushesLayer() throws Exception {
-    assumeTrue(RUN_CONTENT_DISCOVERY_SETUP);
     assertSuccess(pushBlob(f.layerBlob));
   }
 
@@ -61,7 +51,6 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(3)
   @DisplayName("Setup: Populate registry with test tags")
   void setupPushesTags() throws Exception {
-    assumeTrue(RUN_CONTENT_DISCOVERY_SETUP);
     for (int i = 0; i < numTags; i++) {
       String tag = "test" + i;
       tagList.add(tag);
@@ -70,21 +59,11 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
     tagList = request("GET", "/v2/<name>/tags/list").send().tagList();
   }
 
-  // 03_discovery Setup: "Populate registry with test tags (no push)"
-  @Test
-  @Order(4)
-  @DisplayName("Setup: Populate registry with test tags (no push)")
-  void setupTakesTagsFromEnvironment() {
-    assumeFalse(RUN_CONTENT_DISCOVERY_SETUP, "runs only when OCI_TAG_LIST replaces the setup");
-    tagList = Arrays.asList(String.valueOf(System.getenv("OCI_TAG_LIST")).split(","));
-  }
-
   // 03_discovery Setup: "References setup"
   @Test
   @Order(5)
   @DisplayName("Setup: References setup")
   void setupPushesReferrers() throws Exception {
-    assumeTrue(RUN_CONTENT_DISCOVERY_SETUP);
     String subject = f.manifests.get(4).digest();
 
     TestBlob emptyJson = TestBlob.of(f.emptyJsonBlob);
@@ -293,7 +272,6 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(30)
   @DisplayName("Teardown: Delete created manifest & associated tags")
   void teardownDeletesManifestsFirst() throws Exception {
-    assumeTrue(DELETE_MANIFEST_BEFORE_BLOBS);
     deleteManifestsAndTags();
   }
 
@@ -302,7 +280,6 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(31)
   @DisplayName("Teardown: Delete config blob created in tests")
   void teardownDeletesConfig() throws Exception {
-    assumeTrue(RUN_CONTENT_DISCOVERY_SETUP);
     Resp resp =
         request("DELETE", "/v2/<name>/blobs/<digest>").digest(f.configs.get(2).digest()).send();
     assertSuccessOr(resp, 405);
@@ -313,18 +290,8 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(32)
   @DisplayName("Teardown: Delete layer blob created in setup")
   void teardownDeletesLayer() throws Exception {
-    assumeTrue(RUN_CONTENT_DISCOVERY_SETUP);
     Resp resp = request("DELETE", "/v2/<name>/blobs/<digest>").digest(f.layerBlob.digest()).send();
     assertSuccessOr(resp, 405);
-  }
-
-  // 03_discovery Teardown: "Delete created manifest & associated tags" (after the blobs)
-  @Test
-  @Order(33)
-  @DisplayName("Teardown: Delete created manifest & associated tags (after the blobs)")
-  void teardownDeletesManifestsLast() throws Exception {
-    assumeFalse(DELETE_MANIFEST_BEFORE_BLOBS);
-    deleteManifestsAndTags();
   }
 
   // 03_discovery Teardown: "References teardown"
@@ -332,10 +299,7 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(34)
   @DisplayName("Teardown: References teardown")
   void teardownDeletesReferrers() throws Exception {
-    assumeTrue(RUN_CONTENT_DISCOVERY_SETUP);
-    if (DELETE_MANIFEST_BEFORE_BLOBS) {
-      deleteReferrerManifests();
-    }
+    deleteReferrerManifests();
     for (String blob :
         List.of(
             f.configs.get(4).digest(),
@@ -343,9 +307,6 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
             f.testRefBlobB.digest(),
             EMPTY_JSON_DIGEST)) {
       assertSuccessOr(request("DELETE", "/v2/<name>/blobs/<digest>").digest(blob).send(), 405, 404);
-    }
-    if (!DELETE_MANIFEST_BEFORE_BLOBS) {
-      deleteReferrerManifests();
     }
   }
 
@@ -368,7 +329,6 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   }
 
   private void deleteManifestsAndTags() throws Exception {
-    assumeTrue(RUN_CONTENT_DISCOVERY_SETUP);
     // the suite sends each through the <digest> template, the test tag included
     for (String reference :
         List.of(

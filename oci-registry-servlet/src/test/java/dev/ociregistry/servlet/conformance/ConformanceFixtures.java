@@ -41,17 +41,6 @@ import java.util.zip.GZIPOutputStream;
  */
 final class ConformanceFixtures {
   // Settings (the environment variables of setup.go), all workflows on.
-  static final boolean TEST_PULL = true;
-  static final boolean TEST_PUSH = true;
-  static final boolean TEST_CONTENT_DISCOVERY = true;
-  static final boolean TEST_CONTENT_MANAGEMENT = true;
-  static final boolean RUN_PULL_SETUP = true;
-  static final boolean RUN_PUSH_SETUP = true;
-  static final boolean RUN_CONTENT_DISCOVERY_SETUP = true;
-  static final boolean RUN_CONTENT_MANAGEMENT_SETUP = true;
-  static final boolean DELETE_MANIFEST_BEFORE_BLOBS = true;
-  static final boolean RUN_AUTOMATIC_CROSSMOUNT_TEST = true;
-  static final boolean AUTOMATIC_CROSSMOUNT_ENABLED = true;
 
   /** OCI_NAMESPACE: a nested repository name, as registries are usually tested with. */
   static final String NAMESPACE = "oci-conformance/myrepo";

@@ -1,16 +1,11 @@
 package dev.ociregistry.servlet.conformance;
 
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.DELETE_MANIFEST_BEFORE_BLOBS;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.ERROR_CODES;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.INVALID_MANIFEST_CONTENT;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.MANIFEST_TYPE;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.NONEXISTENT_MANIFEST;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.RUN_PULL_SETUP;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.TEST_PULL;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.TEST_TAG_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ociregistry.servlet.conformance.ConformanceClient.Resp;
@@ -24,16 +19,13 @@ class ConformancePullTest extends ConformanceTestBase {
   private String tag = "";
 
   @BeforeEach
-  void enabled() {
-    assumeTrue(TEST_PULL, "OCI_TEST_PULL is off");
-  }
+  void enabled() {}
 
   // 01_pull Setup: "Populate registry with test blob" (config 0)
   @Test
   @Order(1)
   @DisplayName("Setup: populate registry with test blob (config 0)")
   void setupPushesConfig0() throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     assertSuccess(pushBlob(f.configs.get(0)));
   }
 
@@ -42,7 +34,6 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(2)
   @DisplayName("Setup: populate registry with test blob (config 1)")
   void setupPushesConfig1() throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     assertSuccess(pushBlob(f.configs.get(1)));
   }
 
@@ -51,7 +42,6 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(3)
   @DisplayName("Setup: populate registry with test layer")
   void setupPushesLayer() throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     assertSuccess(pushBlob(f.layerBlob));
   }
 
@@ -60,7 +50,6 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(4)
   @DisplayName("Setup: populate registry with test manifest (manifest 0 by tag)")
   void setupPushesManifest0ByTag() throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     tag = TEST_TAG_NAME;
     assertSuccess(pushManifest(tag, MANIFEST_TYPE, f.manifests.get(0).content()));
   }
@@ -70,21 +59,8 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(5)
   @DisplayName("Setup: populate registry with test manifest (manifest 1 by digest)")
   void setupPushesManifest1ByDigest() throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     assertSuccess(
         pushManifest(f.manifests.get(1).digest(), MANIFEST_TYPE, f.manifests.get(1).content()));
-  }
-
-  // 01_pull Setup: "Get tag name from environment"
-  @Test
-  @Order(6)
-  @DisplayName("Setup: get tag name from environment")
-  void setupTakesTagFromEnvironment() {
-    assumeFalse(RUN_PULL_SETUP, "runs only when OCI_TAG_NAME etc. replace the setup");
-    String fromEnvironment = System.getenv("OCI_TAG_NAME");
-    if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
-      tag = fromEnvironment;
-    }
   }
 
   // 01_pull Pull blobs: "HEAD request to nonexistent blob should result in 404 response"
@@ -255,7 +231,6 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(40)
   @DisplayName("Teardown: delete manifest[0] created in setup")
   void teardownDeletesManifest0First() throws Exception {
-    assumeTrue(DELETE_MANIFEST_BEFORE_BLOBS);
     deleteManifest(0);
   }
 
@@ -264,7 +239,6 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(41)
   @DisplayName("Teardown: delete manifest[1] created in setup")
   void teardownDeletesManifest1First() throws Exception {
-    assumeTrue(DELETE_MANIFEST_BEFORE_BLOBS);
     deleteManifest(1);
   }
 
@@ -273,7 +247,6 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(42)
   @DisplayName("Teardown: delete config[0] blob created in setup")
   void teardownDeletesConfig0() throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     deleteBlob(f.configs.get(0).digest());
   }
 
@@ -282,7 +255,6 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(43)
   @DisplayName("Teardown: delete config[1] blob created in setup")
   void teardownDeletesConfig1() throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     deleteBlob(f.configs.get(1).digest());
   }
 
@@ -291,30 +263,10 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(44)
   @DisplayName("Teardown: delete layer blob created in setup")
   void teardownDeletesLayer() throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     deleteBlob(f.layerBlob.digest());
   }
 
-  // 01_pull Teardown: "Delete manifest[0] created in setup" (after the blobs)
-  @Test
-  @Order(45)
-  @DisplayName("Teardown: delete manifest[0] created in setup (after the blobs)")
-  void teardownDeletesManifest0Last() throws Exception {
-    assumeFalse(DELETE_MANIFEST_BEFORE_BLOBS);
-    deleteManifest(0);
-  }
-
-  // 01_pull Teardown: "Delete manifest[1] created in setup" (after the blobs)
-  @Test
-  @Order(46)
-  @DisplayName("Teardown: delete manifest[1] created in setup (after the blobs)")
-  void teardownDeletesManifest1Last() throws Exception {
-    assumeFalse(DELETE_MANIFEST_BEFORE_BLOBS);
-    deleteManifest(1);
-  }
-
   private void deleteManifest(int index) throws Exception {
-    assumeTrue(RUN_PULL_SETUP);
     Resp resp =
         request("DELETE", "/v2/<name>/manifests/<digest>")
             .digest(f.manifests.get(index).digest())

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -82,9 +81,8 @@ abstract class ConformanceTestBase {
   @Order(Integer.MAX_VALUE)
   @DisplayName("Soft checks (what the suite only warns about)")
   void softChecksHeld() {
-    Assumptions.assumeTrue(
-        softChecks.isEmpty(),
-        () -> softChecks.size() + " soft check(s) did not hold: " + softChecks);
+    // The suite only warns about these; this registry claims them, so they are held as checks.
+    assertThat(softChecks).as("soft checks that did not hold").isEmpty();
   }
 
   protected final ConformanceClient.Request request(String method, String path) {

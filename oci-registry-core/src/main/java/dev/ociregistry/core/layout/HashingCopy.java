@@ -5,68 +5,215 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Copies a stream to the end of a stored object through one fixed buffer, updating a digest with
- * exactly the bytes that reached storage. A failed write is cut back, so the object and the digest
- * always agree, whatever the stream or the disk does.
+ * Copies a stream to the end of a stored object through a fixed set of buffers, updating a digest
+ * with exactly the bytes that reached storage.
+ *
+ * <p>Hashing runs on the caller's thread while a writer thread writes the previous buffers and
+ * makes them durable every {@link #SYNC_INTERVAL} bytes, so a copy costs about as much as hashing
+ * alone and the final fsync of a publish has little left to do. Memory is {@link #BUFFERS} buffers
+ * of {@link #BUFFER_SIZE} bytes, whatever the size of the transfer.
+ *
+ * <p>When the stream or the storage fails, {@link Interrupted} reports how many bytes were written
+ * and a digest over exactly those bytes, and the object holds exactly them: a failed write is cut
+ * back. The caller keeps going from there (an upload resumes at that offset).
  */
 public final class HashingCopy {
-  /** The buffer each copy uses: the memory a transfer costs, whatever its size. */
+  /** The size of each buffer. */
   public static final int BUFFER_SIZE = 256 * 1024;
+
+  /** How many buffers one copy uses: the memory a transfer costs. */
+  public static final int BUFFERS = 3;
+
+  /** Written bytes are forced to storage at least this often, off the hashing thread. */
+  public static final long SYNC_INTERVAL = 32L * 1024 * 1024;
+
+  private static final ExecutorService WRITERS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "oci-registry-writer");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private HashingCopy() {}
 
+  /** A copy that stopped early; the object and {@link #digest()} agree on what was written. */
+  public static final class Interrupted extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final long written;
+    private final transient MessageDigest digest;
+
+    Interrupted(IOException cause, long written, MessageDigest digest) {
+      super(cause.getMessage(), cause);
+      this.written = written;
+      this.digest = digest;
+    }
+
+    /** Bytes appended before the failure, all of them in the object. */
+    public long written() {
+      return written;
+    }
+
+    /** The digest state over the object's previous content plus exactly the written bytes. */
+    public MessageDigest digest() {
+      return digest;
+    }
+  }
+
   /**
-   * Appends {@code in} to {@code out} until the stream ends or {@code limit} bytes were copied.
+   * Appends {@code in} to {@code out} until the stream ends or {@code limit} bytes were copied,
+   * updating {@code digest} with them.
    *
    * @return the number of bytes appended; when it equals {@code limit} the stream may hold more
+   * @throws Interrupted when the stream or the storage failed; {@code digest} must not be used then
    */
   public static long copy(InputStream in, AppendableObject out, MessageDigest digest, long limit)
       throws IOException {
-    byte[] buffer = new byte[BUFFER_SIZE];
-    ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-    long copied = 0;
+    Pipeline pipeline = new Pipeline(out);
+    Future<?> writer = WRITERS.submit(pipeline::writeAll);
+    long handed = 0;
+    IOException readFailure = null;
     boolean ended = false;
-    while (copied < limit && !ended) {
-      int want = (int) Math.min(buffer.length, limit - copied);
-      int filled = 0;
-      try {
-        while (filled < want) {
-          int read = in.read(buffer, filled, want - filled);
-          if (read < 0) {
-            ended = true;
-            break;
+    try {
+      while (handed < limit && !ended && !pipeline.failed()) {
+        Chunk chunk = pipeline.free.take();
+        int want = (int) Math.min(BUFFER_SIZE, limit - handed);
+        try {
+          while (chunk.length < want) {
+            int read = in.read(chunk.data, chunk.length, want - chunk.length);
+            if (read < 0) {
+              ended = true;
+              break;
+            }
+            chunk.length += read;
           }
-          filled += read;
+        } catch (IOException e) {
+          readFailure = e;
+          ended = true;
         }
-      } catch (IOException e) {
-        // Keep what arrived before the stream failed, so that an upload resumes right after it.
-        append(buffer, wrapped, filled, out, digest);
-        throw e;
+        int length = chunk.length;
+        chunk.before = clone(digest);
+        digest.update(chunk.data, 0, length);
+        pipeline.full.put(chunk);
+        handed += length;
       }
-      append(buffer, wrapped, filled, out, digest);
-      copied += filled;
+      pipeline.full.put(Chunk.END);
+      ended = true;
+      writer.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      writer.cancel(true);
+      throw new IOException("interrupted while copying", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("writer thread failed", e.getCause());
+    } finally {
+      if (!ended) {
+        // The caller's stream threw something unexpected: let the writer finish and stop.
+        pipeline.full.offer(Chunk.END);
+      }
     }
-    return copied;
+    if (pipeline.writeFailure != null) {
+      throw new Interrupted(
+          pipeline.writeFailure, pipeline.failedChunkOffset, pipeline.failedChunkDigest);
+    }
+    if (readFailure != null) {
+      throw new Interrupted(readFailure, handed, digest);
+    }
+    return handed;
   }
 
-  private static void append(
-      byte[] buffer, ByteBuffer wrapped, int length, AppendableObject out, MessageDigest digest)
-      throws IOException {
-    if (length == 0) {
-      return;
-    }
-    long before = out.size();
-    wrapped.clear().limit(length);
+  private static MessageDigest clone(MessageDigest digest) {
     try {
-      while (wrapped.hasRemaining()) {
-        out.write(wrapped);
-      }
-    } catch (IOException e) {
-      out.truncate(before);
-      throw e;
+      return (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException(digest.getAlgorithm() + " cannot be cloned", e);
     }
-    digest.update(buffer, 0, length);
+  }
+
+  /** One buffer on its way from the hashing thread to the writer. */
+  private static final class Chunk {
+    static final Chunk END = new Chunk(0);
+
+    final byte[] data;
+    int length;
+    MessageDigest before;
+
+    Chunk(int size) {
+      data = new byte[size];
+    }
+  }
+
+  /** The writer's side: writes chunks in order, syncs now and then, remembers the first failure. */
+  private static final class Pipeline {
+    final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(BUFFERS);
+    final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(BUFFERS + 1);
+    private final AppendableObject out;
+    private volatile boolean failed;
+    IOException writeFailure;
+    long failedChunkOffset;
+    MessageDigest failedChunkDigest;
+
+    Pipeline(AppendableObject out) {
+      this.out = out;
+      for (int i = 0; i < BUFFERS; i++) {
+        free.add(new Chunk(BUFFER_SIZE));
+      }
+    }
+
+    boolean failed() {
+      return failed;
+    }
+
+    Void writeAll() throws InterruptedException {
+      long written = 0;
+      long unsynced = 0;
+      while (true) {
+        Chunk chunk = full.take();
+        if (chunk == Chunk.END) {
+          return null;
+        }
+        if (!failed) {
+          try {
+            write(chunk);
+            written += chunk.length;
+            unsynced += chunk.length;
+            if (unsynced >= SYNC_INTERVAL) {
+              out.sync();
+              unsynced = 0;
+            }
+          } catch (IOException e) {
+            writeFailure = e;
+            failedChunkOffset = written;
+            failedChunkDigest = chunk.before;
+            failed = true;
+          }
+        }
+        chunk.length = 0;
+        chunk.before = null;
+        free.put(chunk);
+      }
+    }
+
+    private void write(Chunk chunk) throws IOException {
+      long before = out.size();
+      ByteBuffer buffer = ByteBuffer.wrap(chunk.data, 0, chunk.length);
+      try {
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+      } catch (IOException e) {
+        out.truncate(before);
+        throw e;
+      }
+    }
   }
 }

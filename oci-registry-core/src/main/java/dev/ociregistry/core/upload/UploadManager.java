@@ -231,9 +231,9 @@ public final class UploadManager {
       long copied;
       try {
         copied = HashingCopy.copy(chunk, out, session.hash(), limit);
-      } catch (IOException e) {
+      } catch (HashingCopy.Interrupted e) {
         // The client went away mid-chunk: keep what arrived, so that the upload resumes there.
-        session.setSize(out.size());
+        session.restore(e.digest(), current + e.written());
         throw e;
       }
       if (length >= 0 && copied != length) {

@@ -1,0 +1,185 @@
+package dev.ociregistry.core.layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.storage.AppendableObject;
+import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.core.testing.TestContent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The pipelined copy: exact bytes, exact digest, and agreement of both after any failure. */
+class HashingCopyTest {
+  private static final int B = HashingCopy.BUFFER_SIZE;
+
+  @TempDir Path root;
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, B - 1, B, B + 1, 3 * B, 7 * B + 13})
+  void copiesEveryByteAndHashesExactlyThem(int size) throws IOException {
+    byte[] content = TestContent.bytes(size, size);
+    MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
+
+    long copied;
+    try (AppendableObject out = storage().openAppend("object")) {
+      copied = HashingCopy.copy(new ByteArrayInputStream(content), out, digest, Long.MAX_VALUE);
+    }
+
+    assertThat(copied).isEqualTo(size);
+    assertThat(Files.readAllBytes(root.resolve("object"))).isEqualTo(content);
+    assertThat(Digest.of(DigestAlgorithm.SHA256, digest)).isEqualTo(Digest.sha256(content));
+  }
+
+  @Test
+  void stopsAtTheLimitAndLeavesTheRestUnread() throws IOException {
+    byte[] content = TestContent.bytes(2 * B + 100, 1);
+    ByteArrayInputStream in = new ByteArrayInputStream(content);
+    MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
+
+    try (AppendableObject out = storage().openAppend("object")) {
+      assertThat(HashingCopy.copy(in, out, digest, B + 5)).isEqualTo(B + 5);
+    }
+
+    assertThat(in.available()).isEqualTo(content.length - (B + 5));
+    assertThat(Files.size(root.resolve("object"))).isEqualTo(B + 5);
+  }
+
+  @Test
+  void streamFailureReportsWrittenBytesAndTheirDigest() throws IOException {
+    byte[] content = TestContent.bytes(3 * B, 2);
+    int failAt = 2 * B + 777;
+    InputStream failing = failingAfter(content, failAt);
+
+    try (AppendableObject out = storage().openAppend("object")) {
+      assertThatThrownBy(
+              () ->
+                  HashingCopy.copy(
+                      failing, out, DigestAlgorithm.SHA256.newMessageDigest(), Long.MAX_VALUE))
+          .isInstanceOfSatisfying(
+              HashingCopy.Interrupted.class,
+              e -> {
+                assertThat(e.written()).isEqualTo(failAt);
+                assertThat(Digest.of(DigestAlgorithm.SHA256, e.digest()))
+                    .isEqualTo(Digest.sha256(Arrays.copyOf(content, failAt)));
+              });
+    }
+    assertThat(Files.readAllBytes(root.resolve("object")))
+        .isEqualTo(Arrays.copyOf(content, failAt));
+  }
+
+  @Test
+  void storageFailureCutsBackTheFailedBufferAndReportsDigestOfWhatStayed() throws IOException {
+    byte[] content = TestContent.bytes(5 * B, 3);
+    long diskFullAt = 3 * B + 10;
+
+    try (AppendableObject out = new DiskFullAfter(storage().openAppend("object"), diskFullAt)) {
+      assertThatThrownBy(
+              () ->
+                  HashingCopy.copy(
+                      new ByteArrayInputStream(content),
+                      out,
+                      DigestAlgorithm.SHA256.newMessageDigest(),
+                      Long.MAX_VALUE))
+          .isInstanceOfSatisfying(
+              HashingCopy.Interrupted.class,
+              e -> {
+                assertThat(e.written()).isEqualTo(3L * B);
+                assertThat(Digest.of(DigestAlgorithm.SHA256, e.digest()))
+                    .isEqualTo(Digest.sha256(Arrays.copyOf(content, 3 * B)));
+              });
+    }
+    assertThat(Files.readAllBytes(root.resolve("object")))
+        .isEqualTo(Arrays.copyOf(content, 3 * B));
+  }
+
+  private FileSystemStorage storage() throws IOException {
+    return new FileSystemStorage(root);
+  }
+
+  private static InputStream failingAfter(byte[] content, int failAt) {
+    return new InputStream() {
+      private int position;
+
+      @Override
+      public int read() throws IOException {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (position >= failAt) {
+          throw new IOException("connection reset");
+        }
+        int count = Math.min(Math.min(length, 1000), failAt - position);
+        System.arraycopy(content, position, buffer, offset, count);
+        position += count;
+        return count;
+      }
+    };
+  }
+
+  /** A real file that refuses writes past a size, as a full disk does, after a partial write. */
+  private static final class DiskFullAfter implements AppendableObject {
+    private final AppendableObject file;
+    private final long capacity;
+
+    DiskFullAfter(AppendableObject file, long capacity) {
+      this.file = file;
+      this.capacity = capacity;
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+      long room = capacity - file.size();
+      if (room <= 0) {
+        throw new IOException("No space left on device");
+      }
+      if (source.remaining() > room) {
+        ByteBuffer part = source.duplicate();
+        part.limit(part.position() + (int) room);
+        int written = file.write(part);
+        source.position(source.position() + written);
+        return written;
+      }
+      return file.write(source);
+    }
+
+    @Override
+    public long size() throws IOException {
+      return file.size();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      file.truncate(size);
+    }
+
+    @Override
+    public void sync() throws IOException {
+      file.sync();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return file.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      file.close();
+    }
+  }
+}

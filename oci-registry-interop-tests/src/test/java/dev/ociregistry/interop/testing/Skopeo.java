@@ -1,0 +1,146 @@
+package dev.ociregistry.interop.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code skopeo} command from Debian's packages ({@code .ci/run} installs it), run as a process
+ * with a timeout and kept away from the user's configuration: an empty auth file, a policy that
+ * accepts anything, no registries.conf, and a private temporary directory.
+ *
+ * <p>A missing {@code skopeo} fails the test; it never skips it.
+ */
+public final class Skopeo {
+  private static final long TIMEOUT_SECONDS = 60;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path executable;
+  private final Path home;
+  private final Path policy;
+  private final Path authFile;
+  private final Path registriesConf;
+  private final Path tmp;
+
+  private Skopeo(Path executable, Path home) throws IOException {
+    this.executable = executable;
+    this.home = Files.createDirectories(home);
+    this.policy =
+        Files.writeString(
+            home.resolve("policy.json"), "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
+    this.authFile = Files.writeString(home.resolve("auth.json"), "{}");
+    this.registriesConf = Files.writeString(home.resolve("registries.conf"), "");
+    this.tmp = Files.createDirectories(home.resolve("tmp"));
+  }
+
+  /** The skopeo on the {@code PATH}, configured under {@code home}; fails the test when missing. */
+  public static Skopeo require(Path home) throws IOException {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, "skopeo");
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return new Skopeo(candidate, home);
+      }
+    }
+    return fail(
+        "skopeo is not installed (not found on PATH=%s); install it with"
+            + " `apt-get install -y skopeo`, as .ci/run does",
+        path);
+  }
+
+  /** What one run of skopeo did. */
+  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(stdout);
+      } catch (IOException e) {
+        throw new AssertionError("skopeo printed no JSON: " + this, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.join(" ", command)
+          + "\nexit code: "
+          + exitCode
+          + "\nstdout:\n"
+          + stdout
+          + "\nstderr:\n"
+          + stderr;
+    }
+  }
+
+  /** Runs skopeo with the arguments, asserting it exits 0. */
+  public Result run(String... arguments) throws IOException, InterruptedException {
+    Result result = runAllowingFailure(arguments);
+    assertThat(result.exitCode()).as("skopeo failed:\n%s", result).isZero();
+    return result;
+  }
+
+  /** Runs skopeo with the arguments, whatever it exits with. */
+  public Result runAllowingFailure(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(executable.toString());
+    command.add("--policy");
+    command.add(policy.toString());
+    command.add("--tmpdir");
+    command.add(tmp.toString());
+    command.add("--command-timeout");
+    command.add(TIMEOUT_SECONDS + "s");
+    command.addAll(Arrays.asList(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    env.put("HOME", home.toString());
+    env.put("XDG_RUNTIME_DIR", home.toString());
+    env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+    env.put("REGISTRY_AUTH_FILE", authFile.toString());
+    env.put("CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
+    env.put("TMPDIR", tmp.toString());
+    env.remove("DOCKER_CONFIG");
+    env.remove("http_proxy");
+    env.remove("https_proxy");
+    env.remove("HTTP_PROXY");
+    env.remove("HTTPS_PROXY");
+    env.put("NO_PROXY", "127.0.0.1,localhost");
+    Path stdout = Files.createTempFile(tmp, "stdout", ".txt");
+    Path stderr = Files.createTempFile(tmp, "stderr", ".txt");
+    builder.redirectOutput(stdout.toFile());
+    builder.redirectError(stderr.toFile());
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process process = builder.start();
+    if (!process.waitFor(TIMEOUT_SECONDS + 15, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      fail(
+          "skopeo did not finish within %ss: %s\nstderr so far:\n%s",
+          TIMEOUT_SECONDS + 15,
+          String.join(" ", command),
+          Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+    try {
+      return new Result(
+          List.copyOf(command),
+          process.exitValue(),
+          Files.readString(stdout, StandardCharsets.UTF_8),
+          Files.readString(stderr, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
+    }
+  }
+}

@@ -50,6 +50,8 @@ public enum ErrorCode {
   /** A page size {@code n} that is not a non-negative integer (Docker Registry HTTP API V2). */
   PAGINATION_NUMBER_INVALID(
       "PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested"),
+  /** A query parameter that is not validly percent-encoded UTF-8. */
+  QUERY_INVALID("UNSUPPORTED", 400, "invalid query parameter"),
   /** A path that names no endpoint of the API. */
   ENDPOINT_UNKNOWN("UNSUPPORTED", 404, "no such endpoint"),
   /** Too many requests. */

@@ -20,7 +20,8 @@ import java.time.Duration;
  * single {@code Range}; HEAD answers the same headers as GET and refreshes the blob's age for the
  * garbage collector.
  *
- * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs">
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs">
  *     distribution-spec: pulling blobs</a>
  */
 final class BlobEndpoints {
@@ -69,8 +70,7 @@ final class BlobEndpoints {
     }
   }
 
-  void delete(HttpServletResponse response, RepositoryName name, Digest digest)
-      throws IOException {
+  void delete(HttpServletResponse response, RepositoryName name, Digest digest) throws IOException {
     registry.blobs().delete(name, digest);
     Responses.empty(response, HttpServletResponse.SC_ACCEPTED);
   }

@@ -84,6 +84,9 @@ public record ByteRange(long first, long last) {
       if (last < first) {
         throw new IllegalArgumentException("Content-Range ends before it starts: " + header);
       }
+      if (last == Long.MAX_VALUE) {
+        throw new IllegalArgumentException("Content-Range is too large: " + header);
+      }
       return Optional.of(new ByteRange(first, last));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Content-Range out of range: " + header, e);

@@ -25,7 +25,8 @@ import java.util.Optional;
  * by {@code artifactType}. Every page is capped at the registry's page size whatever {@code n}
  * asks.
  *
- * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#content-discovery">
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#content-discovery">
  *     distribution-spec: content discovery</a>
  */
 final class ListingEndpoints {
@@ -67,7 +68,8 @@ final class ListingEndpoints {
   void referrers(
       HttpServletRequest request, HttpServletResponse response, RepositoryName name, Digest subject)
       throws IOException {
-    Optional<String> artifactType = Optional.ofNullable(request.getParameter("artifactType"));
+    Optional<String> artifactType =
+        QueryParameters.of(request).get("artifactType", ErrorCode.QUERY_INVALID);
     List<Descriptor> referrers = registry.manifests().referrers(name, subject, artifactType);
     if (artifactType.isPresent()) {
       response.setHeader("OCI-Filters-Applied", "artifactType");
@@ -93,10 +95,12 @@ final class ListingEndpoints {
 
   private int pageSize(HttpServletRequest request) {
     int max = registry.options().maxPageSize();
-    String n = request.getParameter("n");
-    if (n == null) {
+    Optional<String> parameter =
+        QueryParameters.of(request).get("n", ErrorCode.PAGINATION_NUMBER_INVALID);
+    if (parameter.isEmpty()) {
       return max;
     }
+    String n = parameter.get();
     if (n.isEmpty() || n.length() > 10 || !n.chars().allMatch(Character::isDigit)) {
       throw new RegistryException(
           ErrorCode.PAGINATION_NUMBER_INVALID, "n must be a non-negative integer: " + n);
@@ -105,7 +109,7 @@ final class ListingEndpoints {
   }
 
   private static Optional<String> last(HttpServletRequest request) {
-    return Optional.ofNullable(request.getParameter("last"));
+    return QueryParameters.of(request).get("last", ErrorCode.QUERY_INVALID);
   }
 
   private static void link(

@@ -17,7 +17,8 @@ import java.io.InputStream;
  * stored and served as the exact bytes pushed; a body over the limit is refused with 413 before it
  * is read whole.
  *
- * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests">
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests">
  *     distribution-spec: pushing manifests</a>
  */
 final class ManifestEndpoints {
@@ -56,8 +57,7 @@ final class ManifestEndpoints {
     PushedManifest pushed =
         registry.manifests().put(name, reference, body, request.getContentType());
     listener.manifestPushed(name, pushed.digest());
-    response.setHeader(
-        "Location", Locations.manifest(request, name, pushed.digest().toString()));
+    response.setHeader("Location", Locations.manifest(request, name, pushed.digest().toString()));
     response.setHeader("Docker-Content-Digest", pushed.digest().toString());
     pushed.subject().ifPresent(subject -> response.setHeader("OCI-Subject", subject.toString()));
     Responses.empty(response, HttpServletResponse.SC_CREATED);

@@ -197,13 +197,12 @@ public class OciRegistryServlet extends HttpServlet {
   }
 
   /**
-   * Reads a manifest reference. Something that is neither a tag nor a digest names no manifest,
-   * so reading or deleting it is 404 (as the conformance suite expects); pushing to it is 400.
+   * Reads a manifest reference. Something that is neither a tag nor a digest names no manifest, so
+   * reading or deleting it is 404 (as the conformance suite expects); pushing to it is 400.
    */
   private static Reference reference(String text, RegistryAction action) {
     if (action != RegistryAction.PUSH && text.indexOf(':') < 0 && !Tag.isValid(text)) {
-      throw new RegistryException(
-          ErrorCode.MANIFEST_UNKNOWN, "no manifest is named " + text, text);
+      throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "no manifest is named " + text, text);
     }
     return Reference.parse(text);
   }

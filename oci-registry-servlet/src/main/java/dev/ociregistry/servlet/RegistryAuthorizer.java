@@ -7,8 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 
 /**
- * The access-control seam: consulted once per action a request performs, before anything is read
- * or written. Authentication modes and per-namespace policies implement it.
+ * The access-control seam: consulted once per action a request performs, before anything is read or
+ * written. Authentication modes and per-namespace policies implement it.
  */
 public interface RegistryAuthorizer {
   /**

@@ -14,7 +14,8 @@ import java.util.Map;
  * Writes JSON bodies and spec error bodies: {@code {"errors":[{"code","message","detail"}]}}, with
  * exactly one entry carrying the spec's code.
  *
- * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#error-codes">
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#error-codes">
  *     distribution-spec: error codes</a>
  */
 final class Responses {
@@ -41,11 +42,7 @@ final class Responses {
     if (error.detail() != null) {
       entry.put("detail", error.detail());
     }
-    json(
-        response,
-        error.code().httpStatus(),
-        "application/json",
-        Map.of("errors", List.of(entry)));
+    json(response, error.code().httpStatus(), "application/json", Map.of("errors", List.of(entry)));
   }
 
   /** An empty response with a status and {@code Content-Length: 0}. */

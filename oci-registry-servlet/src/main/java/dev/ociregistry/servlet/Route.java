@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The path shapes of the {@code /v2} API. A repository name may contain {@code /}, so each shape
- * is matched against the path after {@code /v2}, upload shapes first.
+ * The path shapes of the {@code /v2} API. A repository name may contain {@code /}, so each shape is
+ * matched against the path after {@code /v2}, upload shapes first.
  *
  * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#endpoints">
  *     distribution-spec: endpoints</a>

@@ -21,7 +21,8 @@ import java.util.concurrent.Semaphore;
  * (end-5); PUT closes the session (end-6); GET reports progress (end-13); DELETE cancels. Every
  * request that streams data takes one of a fixed number of upload slots, or gets 429.
  *
- * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs">
+ * @see <a
+ *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs">
  *     distribution-spec: pushing blobs</a>
  */
 final class UploadEndpoints {
@@ -47,13 +48,14 @@ final class UploadEndpoints {
 
   void post(HttpServletRequest request, HttpServletResponse response, RepositoryName name)
       throws IOException {
-    String mount = request.getParameter("mount");
-    if (mount != null && mount(request, response, name, Digest.parse(mount))) {
+    QueryParameters query = QueryParameters.of(request);
+    Optional<String> mount = query.get("mount", ErrorCode.DIGEST_INVALID);
+    if (mount.isPresent() && mount(request, response, name, Digest.parse(mount.get()), query)) {
       return;
     }
-    String digest = request.getParameter("digest");
-    if (digest != null) {
-      Digest expected = Digest.parse(digest);
+    Optional<String> digest = query.get("digest", ErrorCode.DIGEST_INVALID);
+    if (digest.isPresent()) {
+      Digest expected = Digest.parse(digest.get());
       StoredBlob blob =
           withUploadSlot(
               response,
@@ -76,21 +78,21 @@ final class UploadEndpoints {
         withUploadSlot(
             response,
             () ->
-                registry
-                    .uploads()
-                    .append(name, id, chunk.start(), chunk.length(), body(request)));
+                registry.uploads().append(name, id, chunk.start(), chunk.length(), body(request)));
     accepted(request, response, status, HttpServletResponse.SC_ACCEPTED);
   }
 
-  void put(
-      HttpServletRequest request, HttpServletResponse response, RepositoryName name, String id)
+  void put(HttpServletRequest request, HttpServletResponse response, RepositoryName name, String id)
       throws IOException {
-    String digestParameter = request.getParameter("digest");
-    if (digestParameter == null) {
-      throw new RegistryException(
-          ErrorCode.DIGEST_INVALID, "closing an upload needs the digest query parameter");
-    }
-    Digest digest = Digest.parse(digestParameter);
+    Digest digest =
+        Digest.parse(
+            QueryParameters.of(request)
+                .get("digest", ErrorCode.DIGEST_INVALID)
+                .orElseThrow(
+                    () ->
+                        new RegistryException(
+                            ErrorCode.DIGEST_INVALID,
+                            "closing an upload needs the digest query parameter")));
     StoredBlob blob;
     if (hasBody(request)) {
       Chunk chunk = chunk(request);
@@ -100,8 +102,7 @@ final class UploadEndpoints {
               () ->
                   registry
                       .uploads()
-                      .complete(
-                          name, id, digest, chunk.start(), chunk.length(), body(request)));
+                      .complete(name, id, digest, chunk.start(), chunk.length(), body(request)));
     } else {
       blob = registry.uploads().complete(name, id, digest, -1, -1, null);
     }
@@ -112,10 +113,7 @@ final class UploadEndpoints {
       HttpServletRequest request, HttpServletResponse response, RepositoryName name, String id)
       throws IOException {
     accepted(
-        request,
-        response,
-        registry.uploads().status(name, id),
-        HttpServletResponse.SC_NO_CONTENT);
+        request, response, registry.uploads().status(name, id), HttpServletResponse.SC_NO_CONTENT);
   }
 
   void cancel(HttpServletResponse response, RepositoryName name, String id) throws IOException {
@@ -124,12 +122,16 @@ final class UploadEndpoints {
   }
 
   private boolean mount(
-      HttpServletRequest request, HttpServletResponse response, RepositoryName name, Digest digest)
+      HttpServletRequest request,
+      HttpServletResponse response,
+      RepositoryName name,
+      Digest digest,
+      QueryParameters query)
       throws IOException {
-    String from = request.getParameter("from");
+    Optional<String> from = query.get("from", ErrorCode.NAME_INVALID);
     Optional<RepositoryName> source = Optional.empty();
-    if (from != null) {
-      source = Optional.of(RepositoryName.parse(from));
+    if (from.isPresent()) {
+      source = Optional.of(RepositoryName.parse(from.get()));
       try {
         authorizer.authorize(request, RegistryAction.PULL, source);
       } catch (RegistryException denied) {
@@ -145,7 +147,10 @@ final class UploadEndpoints {
   }
 
   private void created(
-      HttpServletRequest request, HttpServletResponse response, RepositoryName name, StoredBlob blob) {
+      HttpServletRequest request,
+      HttpServletResponse response,
+      RepositoryName name,
+      StoredBlob blob) {
     listener.blobPushed(name, blob.digest(), blob.size());
     response.setHeader("Location", Locations.blob(request, name, blob.digest()));
     response.setHeader("Docker-Content-Digest", blob.digest().toString());

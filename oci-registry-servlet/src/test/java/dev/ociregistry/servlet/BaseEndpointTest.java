@@ -37,8 +37,7 @@ class BaseEndpointTest {
   @BeforeEach
   void start() throws Exception {
     server =
-        RegistryServer.start(
-            root, RegistryOptions.defaults(), ServletOptions.defaults(), recorder);
+        RegistryServer.start(root, RegistryOptions.defaults(), ServletOptions.defaults(), recorder);
     http = new Http(server.base());
     pushes = new Pushes(http);
   }
@@ -184,8 +183,9 @@ class BaseEndpointTest {
     HttpResponse<byte[]> deleted = http.delete("/v2/events/m/manifests/" + manifest.digest());
     assertThat(deleted.statusCode()).isEqualTo(202);
 
-    assertThat(recorder.manifests()).containsExactly("pushed events/m " + manifest.digest(),
-        "deleted events/m " + manifest.digest());
+    assertThat(recorder.manifests())
+        .containsExactly(
+            "pushed events/m " + manifest.digest(), "deleted events/m " + manifest.digest());
   }
 
   @Test

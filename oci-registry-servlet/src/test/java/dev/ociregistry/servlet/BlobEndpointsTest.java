@@ -296,7 +296,11 @@ class BlobEndpointsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"bytes=0-0,h,bytes 0-0/11", "bytes=10-10,d,bytes 10-10/11", "bytes=10-,d,bytes 10-10/11"})
+  @CsvSource({
+    "bytes=0-0,h,bytes 0-0/11",
+    "bytes=10-10,d,bytes 10-10/11",
+    "bytes=10-,d,bytes 10-10/11"
+  })
   void singleByteRangesReturnOneByte(String range, String body, String contentRange)
       throws Exception {
     HttpResponse<byte[]> response = rangeGet(range);

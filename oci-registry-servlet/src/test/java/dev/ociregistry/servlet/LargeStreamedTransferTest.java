@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sets the size (the {@code long-proofs} profile pushes 10 GiB).
  */
 class LargeStreamedTransferTest {
-  private static final long SIZE =
-      Long.getLong("ociregistry.largeBytes", 1024L * 1024 * 1024);
+  private static final long SIZE = Long.getLong("ociregistry.largeBytes", 1024L * 1024 * 1024);
 
   @TempDir Path root;
 
@@ -43,7 +42,8 @@ class LargeStreamedTransferTest {
             .start();
     try {
       BufferedReader out =
-          new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       int port = Integer.parseInt(readValue(out, "PORT="));
       long maxHeap = Long.parseLong(readValue(out, "MAX_HEAP="));
       assertThat(maxHeap).isLessThanOrEqualTo(64L * 1024 * 1024);

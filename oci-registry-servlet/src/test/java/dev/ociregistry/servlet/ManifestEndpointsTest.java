@@ -54,11 +54,19 @@ class ManifestEndpointsTest {
     layer = pushes.blob("os/ubuntu", Pushes.content(5000, 1));
     // Unusual spacing and key order: the registry must keep these exact bytes.
     manifest =
-        ("{\n  \"schemaVersion\" : 2,\n  \"mediaType\": \"" + OCI_MANIFEST + "\",\n"
-                + "  \"layers\": [ {\"size\": 5000, \"digest\": \"" + layer.digest() + "\","
+        ("{\n  \"schemaVersion\" : 2,\n  \"mediaType\": \""
+                + OCI_MANIFEST
+                + "\",\n"
+                + "  \"layers\": [ {\"size\": 5000, \"digest\": \""
+                + layer.digest()
+                + "\","
                 + " \"mediaType\": \"application/vnd.oci.image.layer.v1.tar\"} ],\n"
                 + "  \"config\": {\"mediaType\": \"application/vnd.oci.image.config.v1+json\","
-                + " \"digest\": \"" + config.digest() + "\", \"size\": " + config.size() + "},\n"
+                + " \"digest\": \""
+                + config.digest()
+                + "\", \"size\": "
+                + config.size()
+                + "},\n"
                 + "  \"annotations\": {\"org.example\": \"\u00e9t\u00e9\"}\n}\n")
             .getBytes(StandardCharsets.UTF_8);
     digest = Digest.sha256(manifest);
@@ -71,7 +79,8 @@ class ManifestEndpointsTest {
 
   @Test
   void putByTagReturns201WithDigestLocation() throws Exception {
-    HttpResponse<byte[]> response = http.put("/v2/os/ubuntu/manifests/22.04", OCI_MANIFEST, manifest);
+    HttpResponse<byte[]> response =
+        http.put("/v2/os/ubuntu/manifests/22.04", OCI_MANIFEST, manifest);
 
     assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
     assertThat(response.headers().firstValue("Location"))
@@ -80,7 +89,10 @@ class ManifestEndpointsTest {
     assertThat(response.headers().firstValue("Content-Length")).hasValue("0");
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
-            "location", "docker-content-digest", "content-length", "docker-distribution-api-version");
+            "location",
+            "docker-content-digest",
+            "content-length",
+            "docker-distribution-api-version");
   }
 
   @Test
@@ -180,8 +192,7 @@ class ManifestEndpointsTest {
       })
   void malformedManifestReturns400ManifestInvalid(String body) throws Exception {
     HttpResponse<byte[]> response =
-        http.put(
-            "/v2/os/ubuntu/manifests/v1", OCI_MANIFEST, body.getBytes(StandardCharsets.UTF_8));
+        http.put("/v2/os/ubuntu/manifests/v1", OCI_MANIFEST, body.getBytes(StandardCharsets.UTF_8));
 
     assertThat(response.statusCode()).as(describe(response)).isEqualTo(400);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
@@ -195,7 +206,8 @@ class ManifestEndpointsTest {
         (Map<String, Object>) ((List<Object>) body.get("layers")).get(0);
     layerDescriptor.put("size", 4999);
 
-    HttpResponse<byte[]> response = http.put("/v2/os/ubuntu/manifests/v1", OCI_MANIFEST, bytes(body));
+    HttpResponse<byte[]> response =
+        http.put("/v2/os/ubuntu/manifests/v1", OCI_MANIFEST, bytes(body));
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
@@ -203,8 +215,7 @@ class ManifestEndpointsTest {
 
   @Test
   void missingLayerReturns404ManifestBlobUnknown() throws Exception {
-    Pushes.Blob missing =
-        new Pushes.Blob(Digest.sha256("absent".getBytes()), "absent".getBytes());
+    Pushes.Blob missing = new Pushes.Blob(Digest.sha256("absent".getBytes()), "absent".getBytes());
 
     HttpResponse<byte[]> response =
         http.put(
@@ -258,7 +269,9 @@ class ManifestEndpointsTest {
         http.send(
             http.request("/v2/os/ubuntu/manifests/big")
                 .header("Content-Type", OCI_MANIFEST)
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+                .PUT(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body))));
 
     assertThat(response.statusCode()).as(describe(response)).isEqualTo(413);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
@@ -373,15 +386,30 @@ class ManifestEndpointsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"-leading-dash", ".leading-dot", "tag+plus", "t%C3%A4g"})
-  void invalidTagReturns400ManifestInvalid(String tag) throws Exception {
-    HttpResponse<byte[]> get = http.get("/v2/os/ubuntu/manifests/" + tag);
+  void pushToAnInvalidTagReturns400ManifestInvalid(String tag) throws Exception {
     HttpResponse<byte[]> put = http.put("/v2/os/ubuntu/manifests/" + tag, OCI_MANIFEST, manifest);
+
+    assertThat(put.statusCode()).as(describe(put)).isEqualTo(400);
+    assertThat(errorCode(put)).isEqualTo("MANIFEST_INVALID");
+  }
+
+  /**
+   * A reference that is neither a tag nor a digest names no manifest: reading or deleting it is
+   * 404, as the OCI conformance suite expects of its {@code .INVALID_MANIFEST_NAME}.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"-leading-dash", ".INVALID_MANIFEST_NAME", "tag+plus", "t%C3%A4g"})
+  void readingOrDeletingAnInvalidTagReturns404ManifestUnknown(String tag) throws Exception {
+    HttpResponse<byte[]> get = http.get("/v2/os/ubuntu/manifests/" + tag);
+    HttpResponse<byte[]> head = http.head("/v2/os/ubuntu/manifests/" + tag);
     HttpResponse<byte[]> delete = http.delete("/v2/os/ubuntu/manifests/" + tag);
 
-    for (HttpResponse<byte[]> response : List.of(get, put, delete)) {
-      assertThat(response.statusCode()).as(describe(response)).isEqualTo(400);
-      assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
+    for (HttpResponse<byte[]> response : List.of(get, delete)) {
+      assertThat(response.statusCode()).as(describe(response)).isEqualTo(404);
+      assertThat(errorCode(response)).isEqualTo("MANIFEST_UNKNOWN");
     }
+    assertThat(head.statusCode()).isEqualTo(404);
+    assertThat(head.body()).isEmpty();
   }
 
   @Test
@@ -401,7 +429,8 @@ class ManifestEndpointsTest {
   @Test
   void malformedDigestReferenceReturns400DigestInvalid() throws Exception {
     HttpResponse<byte[]> get = http.get("/v2/os/ubuntu/manifests/sha256:abc");
-    HttpResponse<byte[]> put = http.put("/v2/os/ubuntu/manifests/sha256:abc", OCI_MANIFEST, manifest);
+    HttpResponse<byte[]> put =
+        http.put("/v2/os/ubuntu/manifests/sha256:abc", OCI_MANIFEST, manifest);
 
     assertThat(get.statusCode()).isEqualTo(400);
     assertThat(errorCode(get)).isEqualTo("DIGEST_INVALID");
@@ -455,8 +484,7 @@ class ManifestEndpointsTest {
   }
 
   @Test
-  void indexWhoseChildIsOnlyInAnotherRepositoryReturns404ManifestBlobUnknown()
-      throws Exception {
+  void indexWhoseChildIsOnlyInAnotherRepositoryReturns404ManifestBlobUnknown() throws Exception {
     Pushes.Manifest child = pushes.manifest("os/ubuntu", "v1", OCI_MANIFEST, manifest);
 
     HttpResponse<byte[]> response =

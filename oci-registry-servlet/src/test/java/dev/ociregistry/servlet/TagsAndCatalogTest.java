@@ -69,7 +69,8 @@ class TagsAndCatalogTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(new String(response.body(), StandardCharsets.UTF_8))
-        .isEqualTo("{\"name\":\"os/ubuntu\",\"tags\":[\"1\",\"20.04\",\"22.04\",\"24.10\",\"latest\"]}");
+        .isEqualTo(
+            "{\"name\":\"os/ubuntu\",\"tags\":[\"1\",\"20.04\",\"22.04\",\"24.10\",\"latest\"]}");
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
@@ -192,8 +193,7 @@ class TagsAndCatalogTest {
         .isEqualTo("{\"name\":\"os/blobs-only\",\"tags\":[]}");
     assertThat(untagged.statusCode()).isEqualTo(200);
     assertThat(tags(untagged)).isEmpty();
-    assertThat(http.get("/v2/os/untagged/manifests/" + image.digest()).statusCode())
-        .isEqualTo(200);
+    assertThat(http.get("/v2/os/untagged/manifests/" + image.digest()).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -94,13 +94,15 @@ class UploadEndpointsTest {
         http.post("/v2/os/rootfs/blobs/uploads/?digest=" + DIGEST, CONTENT);
 
     assertThat(response.statusCode()).isEqualTo(201);
-    assertThat(response.headers().firstValue("Location"))
-        .hasValue("/v2/os/rootfs/blobs/" + DIGEST);
+    assertThat(response.headers().firstValue("Location")).hasValue("/v2/os/rootfs/blobs/" + DIGEST);
     assertThat(response.headers().firstValue("Docker-Content-Digest")).hasValue(DIGEST.toString());
     assertThat(response.headers().firstValue("Content-Length")).hasValue("0");
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
-            "location", "docker-content-digest", "content-length", "docker-distribution-api-version");
+            "location",
+            "docker-content-digest",
+            "content-length",
+            "docker-distribution-api-version");
     assertThat(http.get("/v2/os/rootfs/blobs/" + DIGEST).body()).isEqualTo(CONTENT);
   }
 
@@ -152,6 +154,41 @@ class UploadEndpointsTest {
 
     assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
     assertThat(http.get("/v2/os/rootfs/blobs/" + digest).body()).isEqualTo(large);
+  }
+
+  /**
+   * The body of an upload is the blob whatever {@code Content-Type} says: {@code curl
+   * --data-binary} sends {@code application/x-www-form-urlencoded} unless told otherwise, and the
+   * bytes must not be read as a form.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {7, 300_000})
+  void monolithicPostWithFormContentTypeStoresTheBytesAsSent(int size) throws Exception {
+    byte[] content = Pushes.content(size, 21);
+    Digest digest = Digest.sha256(content);
+
+    HttpResponse<byte[]> response =
+        http.send(
+            http.request("/v2/os/rootfs/blobs/uploads/?digest=" + digest)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)));
+
+    assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
+    assertThat(http.get("/v2/os/rootfs/blobs/" + digest).body()).isEqualTo(content);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {7, 300_000})
+  void closingPutWithFormContentTypeStoresTheBytesAsSent(int size) throws Exception {
+    byte[] content = Pushes.content(size, 22);
+    Digest digest = Digest.sha256(content);
+    String location = pushes.startUpload("os/rootfs");
+
+    HttpResponse<byte[]> response =
+        http.put(location + "?digest=" + digest, "application/x-www-form-urlencoded", content);
+
+    assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
+    assertThat(http.get("/v2/os/rootfs/blobs/" + digest).body()).isEqualTo(content);
   }
 
   @Test
@@ -301,12 +338,14 @@ class UploadEndpointsTest {
     HttpResponse<byte[]> response = http.put(location + "?digest=" + DIGEST, null, new byte[0]);
 
     assertThat(response.statusCode()).isEqualTo(201);
-    assertThat(response.headers().firstValue("Location"))
-        .hasValue("/v2/os/rootfs/blobs/" + DIGEST);
+    assertThat(response.headers().firstValue("Location")).hasValue("/v2/os/rootfs/blobs/" + DIGEST);
     assertThat(response.headers().firstValue("Docker-Content-Digest")).hasValue(DIGEST.toString());
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
-            "location", "docker-content-digest", "content-length", "docker-distribution-api-version");
+            "location",
+            "docker-content-digest",
+            "content-length",
+            "docker-distribution-api-version");
     HttpResponse<byte[]> blob = http.get("/v2/os/rootfs/blobs/" + DIGEST);
     assertThat(blob.statusCode()).isEqualTo(200);
     assertThat(blob.body()).isEqualTo(CONTENT);
@@ -461,7 +500,12 @@ class UploadEndpointsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"00000000-0000-0000-0000-000000000000", "not-an-upload", "A0000000-0000-0000-0000-000000000000"})
+  @ValueSource(
+      strings = {
+        "00000000-0000-0000-0000-000000000000",
+        "not-an-upload",
+        "A0000000-0000-0000-0000-000000000000"
+      })
   void unknownUploadIdReturns404BlobUploadUnknown(String id) throws Exception {
     String location = "/v2/os/rootfs/blobs/uploads/" + id;
 
@@ -526,8 +570,7 @@ class UploadEndpointsTest {
         http.put(location + "?digest=" + Pushes.EMPTY_DIGEST, null, new byte[0]);
 
     assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
-    assertThat(http.head("/v2/os/rootfs/blobs/" + Pushes.EMPTY_DIGEST).statusCode())
-        .isEqualTo(200);
+    assertThat(http.head("/v2/os/rootfs/blobs/" + Pushes.EMPTY_DIGEST).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -552,12 +595,14 @@ class UploadEndpointsTest {
         http.post("/v2/os/rootfs/blobs/uploads/?mount=" + DIGEST + "&from=os/base", new byte[0]);
 
     assertThat(response.statusCode()).isEqualTo(201);
-    assertThat(response.headers().firstValue("Location"))
-        .hasValue("/v2/os/rootfs/blobs/" + DIGEST);
+    assertThat(response.headers().firstValue("Location")).hasValue("/v2/os/rootfs/blobs/" + DIGEST);
     assertThat(response.headers().firstValue("Docker-Content-Digest")).hasValue(DIGEST.toString());
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
-            "location", "docker-content-digest", "content-length", "docker-distribution-api-version");
+            "location",
+            "docker-content-digest",
+            "content-length",
+            "docker-distribution-api-version");
     assertThat(http.get("/v2/os/rootfs/blobs/" + DIGEST).body()).isEqualTo(CONTENT);
   }
 
@@ -575,8 +620,7 @@ class UploadEndpointsTest {
     assertThat(response.headers().firstValue("Range")).hasValue("0-0");
     assertThat(response.headers().firstValue("Docker-Upload-UUID")).hasValue(uuidOf(location));
     assertThat(http.head("/v2/os/rootfs/blobs/" + DIGEST).statusCode()).isEqualTo(404);
-    assertThat(http.put(location + "?digest=" + DIGEST, null, CONTENT).statusCode())
-        .isEqualTo(201);
+    assertThat(http.put(location + "?digest=" + DIGEST, null, CONTENT).statusCode()).isEqualTo(201);
   }
 
   @Test
@@ -599,8 +643,7 @@ class UploadEndpointsTest {
         http.post("/v2/os/rootfs/blobs/uploads/?mount=" + DIGEST, new byte[0]);
 
     assertThat(response.statusCode()).isEqualTo(201);
-    assertThat(response.headers().firstValue("Location"))
-        .hasValue("/v2/os/rootfs/blobs/" + DIGEST);
+    assertThat(response.headers().firstValue("Location")).hasValue("/v2/os/rootfs/blobs/" + DIGEST);
     assertThat(response.headers().firstValue("Docker-Content-Digest")).hasValue(DIGEST.toString());
     assertThat(http.get("/v2/os/rootfs/blobs/" + DIGEST).body()).isEqualTo(CONTENT);
   }

@@ -87,13 +87,13 @@ public final class TagStore {
     }
   }
 
-  /** Every tag of the repository, in lexical order. */
+  /** Every tag of the repository, in {@link Tag#LISTING_ORDER}. */
   public List<Tag> list(RepositoryName repository) throws IOException {
     List<Tag> tags = new ArrayList<>();
     try (Stream<String> names = storage.list(LayoutKeys.tags(repository))) {
       names.filter(Tag::isValid).map(Tag::parse).forEach(tags::add);
     }
-    tags.sort(null);
+    tags.sort((a, b) -> Tag.LISTING_ORDER.compare(a.value(), b.value()));
     return tags;
   }
 
@@ -104,7 +104,7 @@ public final class TagStore {
     for (Tag tag : list(repository)) {
       names.add(tag.value());
     }
-    Page<String> page = Page.of(names, last.orElse(null), limit);
+    Page<String> page = Page.of(names, last.orElse(null), limit, Tag.LISTING_ORDER);
     return new Page<>(page.items().stream().map(Tag::parse).toList(), page.more());
   }
 

@@ -21,9 +21,15 @@ public record Page<T>(List<T> items, boolean more) {
    * limit} items.
    */
   public static <T extends Comparable<T>> Page<T> of(List<T> sorted, T last, int limit) {
+    return of(sorted, last, limit, java.util.Comparator.naturalOrder());
+  }
+
+  /** As {@link #of(List, Comparable, int)}, for a list sorted by {@code order}. */
+  public static <T> Page<T> of(
+      List<T> sorted, T last, int limit, java.util.Comparator<? super T> order) {
     int start = 0;
     if (last != null) {
-      int position = java.util.Collections.binarySearch(sorted, last);
+      int position = java.util.Collections.binarySearch(sorted, last, order);
       start = position >= 0 ? position + 1 : -position - 1;
     }
     int end = (int) Math.min((long) start + Math.max(limit, 0), sorted.size());

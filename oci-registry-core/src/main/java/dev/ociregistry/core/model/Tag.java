@@ -13,6 +13,13 @@ import java.util.regex.Pattern;
  *     distribution-spec: the tag grammar</a>
  */
 public record Tag(String value) implements Comparable<Tag> {
+  /**
+   * The order tags are listed in: case-insensitive, as the spec's "lexical order (i.e.
+   * case-insensitive alphanumeric order)", with case breaking ties so the order is total.
+   */
+  public static final java.util.Comparator<String> LISTING_ORDER =
+      String.CASE_INSENSITIVE_ORDER.thenComparing(java.util.Comparator.naturalOrder());
+
   /** The longest tag accepted. */
   public static final int MAX_LENGTH = 128;
 

@@ -172,11 +172,16 @@ public final class FileSystemStorage implements StorageDriver {
 
   @Override
   public boolean delete(String key) throws IOException {
+    Path path = resolve(key);
     try {
-      return Files.deleteIfExists(resolve(key));
+      if (!Files.deleteIfExists(path)) {
+        return false;
+      }
     } catch (DirectoryNotEmptyException e) {
       return false;
     }
+    syncDirectory(path.getParent());
+    return true;
   }
 
   @Override

@@ -62,7 +62,7 @@ public interface StorageDriver {
   /** Whether {@code key} is a prefix (a directory) rather than an object or nothing. */
   boolean isPrefix(String key) throws IOException;
 
-  /** Deletes an object; returns whether it existed. */
+  /** Deletes an object durably (a crash cannot bring it back); returns whether it existed. */
   boolean delete(String key) throws IOException;
 
   /** Deletes a prefix and everything below it. */

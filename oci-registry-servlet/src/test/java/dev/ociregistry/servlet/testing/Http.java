@@ -62,8 +62,7 @@ public final class Http {
     return send(request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
-  public HttpResponse<byte[]> put(String path, String contentType, byte[] body)
-      throws IOException {
+  public HttpResponse<byte[]> put(String path, String contentType, byte[] body) throws IOException {
     HttpRequest.Builder request = request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);

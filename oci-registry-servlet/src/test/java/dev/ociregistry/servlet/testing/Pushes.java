@@ -203,8 +203,8 @@ public final class Pushes {
   }
 
   /**
-   * The names of the response's headers, lower case, without {@code date} and {@code server},
-   * which the container adds on its own.
+   * The names of the response's headers, lower case, without {@code date} and {@code server}, which
+   * the container adds on its own.
    */
   public static Set<String> headerNames(HttpResponse<?> response) {
     Set<String> names = new TreeSet<>();

@@ -1,0 +1,188 @@
+package dev.ociregistry.controller;
+
+import dev.ociregistry.controller.admin.AdminGcServlet;
+import dev.ociregistry.controller.admin.GcService;
+import dev.ociregistry.controller.admin.HealthServlet;
+import dev.ociregistry.controller.admin.MetricsServlet;
+import dev.ociregistry.controller.admin.NotFoundServlet;
+import dev.ociregistry.controller.admin.RegistryMetrics;
+import dev.ociregistry.controller.api.ProvisioningApi;
+import dev.ociregistry.controller.config.ControllerConfig;
+import dev.ociregistry.controller.jobs.ControllerScheduler;
+import dev.ociregistry.controller.media.MediaServlets;
+import dev.ociregistry.core.OciRegistry;
+import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.servlet.OciRegistryServlet;
+import dev.ociregistry.servlet.RegistryAuthorizer;
+import dev.ociregistry.servlet.ServletOptions;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provisioning controller: one Jetty server holding {@code /v2} (the registry), {@code
+ * /api/v1} (provisioning), {@code /media} (static files and task documents), {@code POST
+ * /admin/gc}, {@code /metrics}, {@code /healthz} and {@code /readyz}, plus scheduled garbage
+ * collection and upload expiry.
+ *
+ * <p>Stopping is graceful: new connections are refused, requests in flight get {@link
+ * #STOP_TIMEOUT} to finish, scheduled jobs finish, and the registry is closed; an upload cut off
+ * keeps the bytes that arrived and resumes after the next start.
+ */
+public final class Controller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+  /** How long requests in flight may take to finish when the controller stops. */
+  public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+  private final Server server;
+  private final Optional<OciRegistry> registry;
+  private final Optional<ControllerScheduler> scheduler;
+
+  private Controller(
+      Server server, Optional<OciRegistry> registry, Optional<ControllerScheduler> scheduler) {
+    this.server = server;
+    this.registry = registry;
+    this.scheduler = scheduler;
+  }
+
+  /** Opens storage, schedules jobs and starts serving. */
+  public static Controller start(ControllerConfig config) throws Exception {
+    Files.createDirectories(config.dataDir());
+    Files.createDirectories(config.mediaRoot());
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ClassLoaderMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    List<Path> dataDirectories = new ArrayList<>(List.of(config.dataDir()));
+    Optional<OciRegistry> registry = Optional.empty();
+    Optional<ControllerScheduler> scheduler = Optional.empty();
+    try {
+      if (config.registryEnabled()) {
+        registry =
+            Optional.of(
+                OciRegistry.open(
+                    config.registryStorage(),
+                    RegistryOptions.defaults().withUploadTimeout(config.uploadTimeout())));
+        dataDirectories.add(config.registryStorage());
+        ServletOptions servletOptions =
+            new ServletOptions(
+                config.maxConcurrentUploads(), config.uploadTimeout(), config.downloadTimeout());
+        context.addServlet(
+            new ServletHolder(
+                "registry",
+                new OciRegistryServlet(
+                    registry.get(),
+                    servletOptions,
+                    RegistryAuthorizer.allowAll(),
+                    new RegistryMetrics(meters))),
+            "/v2/*");
+        GcService gc =
+            new GcService(registry.get(), config.gcGracePeriod(), config.gcDeleteUntagged(), meters);
+        context.addServlet(new ServletHolder("admin-gc", new AdminGcServlet(gc)), "/admin/gc");
+        scheduler =
+            Optional.of(
+                ControllerScheduler.start(
+                    gc, config.gcInterval(), registry.get().uploads(), config.uploadTimeout()));
+      }
+      ProvisioningApi api =
+          new ProvisioningApi(registry, config.provisioningDir(), config.publicHosts());
+      context.addServlet(new ServletHolder("api", api.apiServlet()), "/api/v1/*");
+      context.addServlet(new ServletHolder("tasks", api.taskServlet()), "/media/tasks/*");
+      context.addServlet(MediaServlets.staticFiles(config.mediaRoot()), "/media/*");
+      context.addServlet(new ServletHolder("metrics", new MetricsServlet(meters)), "/metrics");
+      HealthServlet health = new HealthServlet(dataDirectories, config.readyMinFreeBytes());
+      context.addServlet(new ServletHolder("healthz", health), "/healthz");
+      context.addServlet(new ServletHolder("readyz", health), "/readyz");
+      context.addServlet(new ServletHolder("not-found", new NotFoundServlet()), "/");
+
+      Server server = new Server();
+      ServerConnector connector = new ServerConnector(server);
+      InetSocketAddress listen = config.listenAddress();
+      connector.setHost(listen.getHostString());
+      connector.setPort(listen.getPort());
+      connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+      server.addConnector(connector);
+      GracefulHandler graceful = new GracefulHandler();
+      graceful.setHandler(context);
+      server.setHandler(graceful);
+      server.setStopTimeout(STOP_TIMEOUT.toMillis());
+      server.start();
+      LOG.info(
+          "provisioner-controller listening on {}:{} (registry {}, storage {}, media {})",
+          listen.getHostString(),
+          connector.getLocalPort(),
+          config.registryEnabled() ? "enabled" : "disabled",
+          config.registryStorage(),
+          config.mediaRoot());
+      return new Controller(server, registry, scheduler);
+    } catch (Exception e) {
+      closeQuietly(scheduler, registry);
+      throw e;
+    }
+  }
+
+  /** The port the server listens on (useful with port 0). */
+  public int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** Waits until the server stops. */
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  /** Stops gracefully; see the class comment. */
+  @Override
+  public void close() throws Exception {
+    LOG.info("stopping: requests in flight get up to {} s", STOP_TIMEOUT.toSeconds());
+    try {
+      server.stop();
+    } finally {
+      closeQuietly(scheduler, registry);
+      LOG.info("stopped");
+    }
+  }
+
+  private static void closeQuietly(
+      Optional<ControllerScheduler> scheduler, Optional<OciRegistry> registry) {
+    try {
+      if (scheduler.isPresent()) {
+        scheduler.get().close();
+      }
+    } catch (Exception e) {
+      LOG.warn("scheduler did not stop cleanly: {}", e.toString());
+    }
+    try {
+      if (registry.isPresent()) {
+        registry.get().close();
+      }
+    } catch (IOException e) {
+      LOG.warn("registry did not close cleanly: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.ociregistry.controller;
+
+import dev.ociregistry.controller.config.ConfigException;
+import dev.ociregistry.controller.config.ControllerConfig;
+import dev.ociregistry.controller.config.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar provisioner-controller.jar}: reads the environment (see {@link
+ * ControllerConfig}), starts the {@link Controller}, and stops it gracefully on SIGTERM or SIGINT.
+ * A bad variable stops start-up with exit code 2 and a message naming it.
+ */
+public final class ControllerMain {
+  private ControllerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    ControllerConfig config;
+    try {
+      config = ControllerConfig.fromEnvironment(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("provisioner-controller: invalid configuration:");
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    // slf4j-simple reads its level once, when the first logger is made.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.org.quartz", "warn");
+    Logger log = LoggerFactory.getLogger(ControllerMain.class);
+    if (config.registryEnabled() && config.hasShortGracePeriod()) {
+      log.warn(
+          "REGISTRY_GC_GRACE_PERIOD={} is very short: a client that uploads a blob and pushes its"
+              + " manifest later than that may find the blob collected; use it for tests and demos",
+          Durations.format(config.gcGracePeriod()));
+    }
+    Controller controller;
+    try {
+      controller = Controller.start(config);
+    } catch (Exception e) {
+      log.error("start-up failed: {}", e.toString(), e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    controller.close();
+                  } catch (Exception e) {
+                    log.warn("shutdown did not complete cleanly: {}", e.toString());
+                  }
+                },
+                "shutdown"));
+    controller.join();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.ociregistry.controller.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /healthz}: the process is alive. {@code /readyz}: every data directory is writable and has
+ * at least the configured free space; otherwise 503 with the reasons.
+ */
+public final class HealthServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final transient List<Path> directories;
+  private final long minFreeBytes;
+
+  public HealthServlet(List<Path> directories, long minFreeBytes) {
+    this.directories = List.copyOf(directories);
+    this.minFreeBytes = minFreeBytes;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    int status = HttpServletResponse.SC_OK;
+    if ("/readyz".equals(request.getServletPath())) {
+      List<String> problems = problems();
+      if (!problems.isEmpty()) {
+        status = HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+        body.put("problems", problems);
+      }
+    }
+    body.put("status", status == HttpServletResponse.SC_OK ? "ok" : "unavailable");
+    response.setStatus(status);
+    response.setContentType("application/json");
+    response.setHeader("Cache-Control", "no-store");
+    JSON.writeValue(response.getOutputStream(), body);
+  }
+
+  private List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    for (Path directory : directories) {
+      try {
+        Path probe = Files.createTempFile(directory, ".readyz-", ".probe");
+        Files.delete(probe);
+        long free = Files.getFileStore(directory).getUsableSpace();
+        if (free < minFreeBytes) {
+          problems.add(directory + " has " + free + " bytes free, below " + minFreeBytes);
+        }
+      } catch (IOException | RuntimeException e) {
+        problems.add(directory + " is not writable: " + e.getMessage());
+      }
+    }
+    return problems;
+  }
+}

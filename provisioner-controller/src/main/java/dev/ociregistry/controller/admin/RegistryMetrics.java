@@ -1,0 +1,61 @@
+package dev.ociregistry.controller.admin;
+
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.servlet.RegistryListener;
+import dev.ociregistry.servlet.RequestEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/** Turns what the {@code /v2} servlet reports into Micrometer meters. */
+public final class RegistryMetrics implements RegistryListener {
+  private final MeterRegistry meters;
+  private final DistributionSummary pushedBlobBytes;
+  private final Counter manifestsPushed;
+  private final Counter manifestsDeleted;
+
+  public RegistryMetrics(MeterRegistry meters) {
+    this.meters = meters;
+    this.pushedBlobBytes =
+        DistributionSummary.builder("registry_blob_push_size")
+            .description("Sizes of blobs stored by uploads and mounts")
+            .baseUnit("bytes")
+            .register(meters);
+    this.manifestsPushed =
+        Counter.builder("registry_manifest_pushes").description("Manifests pushed").register(meters);
+    this.manifestsDeleted =
+        Counter.builder("registry_manifest_deletes")
+            .description("Manifests deleted")
+            .register(meters);
+  }
+
+  @Override
+  public void requestCompleted(RequestEvent event) {
+    Timer.builder("registry_http_requests")
+        .description("Requests to /v2 by method, route and status")
+        .tag("method", event.method())
+        .tag("route", event.route() == null ? "none" : event.route().name().toLowerCase(Locale.ROOT))
+        .tag("status", Integer.toString(event.status()))
+        .register(meters)
+        .record(event.durationNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void blobPushed(RepositoryName repository, Digest digest, long size) {
+    pushedBlobBytes.record(size);
+  }
+
+  @Override
+  public void manifestPushed(RepositoryName repository, Digest digest) {
+    manifestsPushed.increment();
+  }
+
+  @Override
+  public void manifestDeleted(RepositoryName repository, Digest digest) {
+    manifestsDeleted.increment();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.ociregistry.controller.api;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A request the API refuses, with the HTTP status and the offending field. The servlets turn it
+ * into the JSON error body in one place; the message is meant for the client.
+ */
+final class ApiException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final transient Optional<String> field;
+  private final transient Set<String> allow;
+
+  private ApiException(int status, Optional<String> field, String message, Set<String> allow) {
+    super(message);
+    this.status = status;
+    this.field = field;
+    this.allow = Set.copyOf(allow);
+  }
+
+  /** 400: {@code field} (may be null when the body as a whole is wrong) is invalid. */
+  static ApiException badRequest(String field, String message) {
+    return new ApiException(400, Optional.ofNullable(field), message, Set.of());
+  }
+
+  static ApiException notFound(String message) {
+    return new ApiException(404, Optional.empty(), message, Set.of());
+  }
+
+  static ApiException methodNotAllowed(String method, Set<String> allow) {
+    return new ApiException(
+        405,
+        Optional.empty(),
+        "method " + method + " is not allowed here; allowed: " + String.join(", ", sorted(allow)),
+        allow);
+  }
+
+  /** 409: the request conflicts with the current state; {@code field} may be null. */
+  static ApiException conflict(String field, String message) {
+    return new ApiException(409, Optional.ofNullable(field), message, Set.of());
+  }
+
+  static ApiException gone(String message) {
+    return new ApiException(410, Optional.empty(), message, Set.of());
+  }
+
+  static ApiException tooLarge(String message) {
+    return new ApiException(413, Optional.empty(), message, Set.of());
+  }
+
+  static ApiException unavailable(String message) {
+    return new ApiException(503, Optional.empty(), message, Set.of());
+  }
+
+  /** 500: a fault of the controller, never of the client's input; the log has the cause. */
+  static ApiException internal() {
+    return new ApiException(
+        500, Optional.empty(), "the controller failed to answer; its log has the cause", Set.of());
+  }
+
+  int status() {
+    return status;
+  }
+
+  Optional<String> field() {
+    return field;
+  }
+
+  /** The methods for the {@code Allow} header of a 405; empty otherwise. */
+  Set<String> allow() {
+    return allow;
+  }
+
+  static java.util.List<String> sorted(Set<String> methods) {
+    return methods.stream().sorted().toList();
+  }
+}

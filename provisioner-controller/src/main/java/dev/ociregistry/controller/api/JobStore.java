@@ -1,0 +1,265 @@
+package dev.ociregistry.controller.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.core.OciRegistry;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.gc.Pin;
+import dev.ociregistry.core.model.RepositoryName;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jobs, held in memory and persisted one file each as {@code jobs/<id>.json}, and the registry
+ * pins that keep their artifacts.
+ *
+ * <p>Creating a job resolves a local {@code oci_url} to its manifest digest and pins that digest as
+ * {@code job-<id>} before the job is written; reaching {@code succeeded} or {@code failed} writes
+ * the job, then removes the pin. State changes of one job are serialized. At start-up the pins are
+ * reconciled with the jobs, so a crash between the two steps leaves no pin behind and no active job
+ * unpinned: pins {@code job-<id>} of unknown or ended jobs are removed, and active jobs whose pin
+ * is missing are pinned again while their manifest exists.
+ */
+final class JobStore {
+  static final String DIRECTORY = "jobs";
+  private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
+
+  private final JsonFiles files;
+  private final ArtifactResolver resolver;
+  private final Clock clock;
+  private final ConcurrentHashMap<UUID, Slot> jobs = new ConcurrentHashMap<>();
+
+  /** One job; its monitor serializes the job's state changes. */
+  private static final class Slot {
+    private volatile Job job;
+
+    Slot(Job job) {
+      this.job = job;
+    }
+  }
+
+  JobStore(JsonFiles files, ArtifactResolver resolver, Clock clock) {
+    this.files = files;
+    this.resolver = resolver;
+    this.clock = clock;
+  }
+
+  /**
+   * Loads every job file and reconciles the registry's pins with the jobs.
+   *
+   * @throws IOException naming the file when one is not a valid job
+   */
+  void load() throws IOException {
+    for (String name : files.names(DIRECTORY)) {
+      Optional<UUID> id = parseId(name);
+      if (id.isEmpty()) {
+        LOG.warn("ignoring {}: not a job id", files.path(DIRECTORY, name));
+        continue;
+      }
+      Optional<ObjectNode> file = files.read(DIRECTORY, name);
+      if (file.isEmpty()) {
+        continue;
+      }
+      try {
+        jobs.put(id.get(), new Slot(Job.fromFile(file.get(), id.get())));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(
+            files.path(DIRECTORY, name) + " is not a valid job: " + e.getMessage(), e);
+      }
+    }
+    if (resolver.registry().isPresent()) {
+      reconcilePins(resolver.registry().get());
+    }
+  }
+
+  /** The job of a canonical UUID string, when there is one. */
+  Optional<Job> get(String id) {
+    return parseId(id).map(jobs::get).map(slot -> slot.job);
+  }
+
+  /** The jobs that pass the filters, oldest first. */
+  List<Job> list(Optional<JobState> state, Optional<String> recipe, Optional<String> server) {
+    return jobs.values().stream()
+        .map(slot -> slot.job)
+        .filter(job -> state.map(job.state()::equals).orElse(true))
+        .filter(job -> recipe.map(job.recipe().name()::equals).orElse(true))
+        .filter(job -> server.map(job.server()::equals).orElse(true))
+        .sorted(Comparator.comparing(Job::createdAt).thenComparing(job -> job.id().toString()))
+        .toList();
+  }
+
+  /**
+   * Creates a queued job of {@code recipe} for {@code server}, pinning its artifact when the
+   * recipe's {@code oci_url} points here and the registry is enabled.
+   *
+   * @param requestHost the {@code Host} of the request, which may make the {@code oci_url} local
+   * @throws ApiException 409 naming {@code recipe} when a local {@code oci_url} names no manifest
+   *     any more
+   */
+  Job create(StoredRecipe recipe, String server, Optional<String> requestHost) throws IOException {
+    OciUrl url = recipe.recipe().ociUrl();
+    UUID id = UUID.randomUUID();
+    Optional<Digest> digest = Optional.empty();
+    Optional<OciRegistry> registry = resolver.registry();
+    boolean pointsHere = recipe.ociUrlPointsHere() || resolver.pointsHere(url, requestHost);
+    if (pointsHere && registry.isPresent()) {
+      ArtifactResolver.Resolved resolved =
+          resolver.find(url).orElseThrow(() -> vanished(recipe, url));
+      try {
+        registry.get().pins().pin(Job.pinId(id), resolved.repository(), resolved.digest());
+      } catch (RegistryException e) {
+        throw vanished(recipe, url);
+      }
+      digest = Optional.of(resolved.digest());
+    }
+    Instant now = now();
+    Job job =
+        new Job(
+            id,
+            recipe.recipe(),
+            server,
+            JobState.QUEUED,
+            Optional.empty(),
+            now,
+            now,
+            new JobArtifact(url.host(), url.repository(), url.reference(), digest));
+    try {
+      files.write(DIRECTORY, id.toString(), job.toFile());
+    } catch (IOException | RuntimeException e) {
+      if (digest.isPresent()) {
+        unpin(registry.get(), job);
+      }
+      throw e;
+    }
+    jobs.put(id, new Slot(job));
+    LOG.info(
+        "job {} created: recipe {} on server {}, artifact {}{}",
+        id,
+        recipe.name(),
+        server,
+        url,
+        digest.map(d -> " pinned at " + d).orElse(""));
+    return job;
+  }
+
+  /**
+   * Moves a job to {@code next}, recording {@code message}. Reaching {@code succeeded} or {@code
+   * failed} releases the job's pin.
+   *
+   * @throws ApiException 404 for an unknown job, 409 naming {@code state} for an illegal move
+   */
+  Job update(String id, JobState next, Optional<String> message) throws IOException {
+    Slot slot = parseId(id).map(jobs::get).orElseThrow(() -> ApiException.notFound("no job " + id));
+    synchronized (slot) {
+      Job current = slot.job;
+      if (!current.state().canMoveTo(next)) {
+        throw ApiException.conflict(
+            "state",
+            "job "
+                + id
+                + " is "
+                + current.state().wireName()
+                + " and cannot become "
+                + next.wireName()
+                + "; legal moves: queued -> running, queued -> failed, running -> succeeded,"
+                + " running -> failed");
+      }
+      Job updated = current.moveTo(next, message, now());
+      files.write(DIRECTORY, id, updated.toFile());
+      slot.job = updated;
+      if (next.isTerminal()
+          && updated.artifact().digest().isPresent()
+          && resolver.registry().isPresent()) {
+        unpin(resolver.registry().get(), updated);
+      }
+      LOG.info("job {} is {}", id, next.wireName());
+      return updated;
+    }
+  }
+
+  private void reconcilePins(OciRegistry registry) throws IOException {
+    for (Pin pin : registry.pins().list()) {
+      if (!pin.id().startsWith("job-")) {
+        continue;
+      }
+      Optional<UUID> id = parseId(pin.id().substring("job-".length()));
+      if (id.isEmpty()) {
+        continue;
+      }
+      Slot slot = jobs.get(id.get());
+      if (slot == null || slot.job.state().isTerminal()) {
+        LOG.info("removing pin {}: its job is {}", pin.id(), slot == null ? "unknown" : "over");
+        registry.pins().unpin(pin.id());
+      }
+    }
+    for (Slot slot : jobs.values()) {
+      Job job = slot.job;
+      if (job.state().isTerminal()
+          || job.artifact().digest().isEmpty()
+          || registry.pins().get(job.pinId()).isPresent()) {
+        continue;
+      }
+      try {
+        registry
+            .pins()
+            .pin(
+                job.pinId(),
+                RepositoryName.parse(job.artifact().repository()),
+                job.artifact().digest().get());
+        LOG.info("pinned the artifact of job {} again", job.id());
+      } catch (RegistryException e) {
+        LOG.warn(
+            "job {} is {} but its artifact {}@{} is gone from the registry",
+            job.id(),
+            job.state().wireName(),
+            job.artifact().repository(),
+            job.artifact().digest().get());
+      }
+    }
+  }
+
+  private static void unpin(OciRegistry registry, Job job) {
+    try {
+      registry.pins().unpin(job.pinId());
+    } catch (IOException | RuntimeException e) {
+      // The next start-up removes it; the job's state is what counts.
+      LOG.warn("could not remove pin {} of job {}: {}", job.pinId(), job.id(), e.toString());
+    }
+  }
+
+  private static ApiException vanished(StoredRecipe recipe, OciUrl url) {
+    return ApiException.conflict(
+        "recipe",
+        "the oci_url "
+            + url
+            + " of recipe "
+            + recipe.name()
+            + " no longer names a manifest in this registry");
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** A job id: a UUID in its canonical lowercase form, nothing else. */
+  static Optional<UUID> parseId(String text) {
+    if (text.length() != 36) {
+      return Optional.empty();
+    }
+    try {
+      UUID id = UUID.fromString(text);
+      return id.toString().equals(text) ? Optional.of(id) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

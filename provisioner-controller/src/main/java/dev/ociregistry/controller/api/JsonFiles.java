@@ -1,0 +1,79 @@
+package dev.ociregistry.controller.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.core.storage.FileSystemStorage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The JSON files of the provisioning directory, written through {@link
+ * FileSystemStorage#writeAtomically} (temp file, fsync, rename, directory fsync), so a crash leaves
+ * the old file or the new one, never a torn one.
+ */
+final class JsonFiles {
+  static final String SUFFIX = ".json";
+  private static final int MAX_FILE_BYTES = 4 * ApiJson.MAX_BODY_BYTES;
+
+  private final FileSystemStorage storage;
+
+  JsonFiles(FileSystemStorage storage) {
+    this.storage = storage;
+  }
+
+  /** Removes temporaries a crash left behind. */
+  void removeTemporaries() throws IOException {
+    storage.removeTemporaries();
+  }
+
+  void write(String directory, String name, ObjectNode content) throws IOException {
+    storage.writeAtomically(
+        key(directory, name),
+        ApiJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
+  }
+
+  boolean delete(String directory, String name) throws IOException {
+    return storage.delete(key(directory, name));
+  }
+
+  /** The names (without {@code .json}) of the JSON files in {@code directory}, sorted. */
+  List<String> names(String directory) throws IOException {
+    try (Stream<String> files = storage.list(directory)) {
+      List<String> names = new ArrayList<>();
+      files
+          .filter(file -> file.endsWith(SUFFIX) && file.length() > SUFFIX.length())
+          .map(file -> file.substring(0, file.length() - SUFFIX.length()))
+          .sorted()
+          .forEach(names::add);
+      return names;
+    }
+  }
+
+  /**
+   * Reads one file.
+   *
+   * @throws IOException when it is not a JSON object
+   */
+  Optional<ObjectNode> read(String directory, String name) throws IOException {
+    Optional<byte[]> bytes = storage.readSmall(key(directory, name), MAX_FILE_BYTES);
+    if (bytes.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ApiJson.parseObject(bytes.get()));
+    } catch (ApiException e) {
+      throw new IOException(path(directory, name) + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  /** The file's path for messages. */
+  String path(String directory, String name) {
+    return storage.root().resolve(key(directory, name)).toString();
+  }
+
+  private static String key(String directory, String name) {
+    return directory + "/" + name + SUFFIX;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.ociregistry.controller.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Writes JSON responses and the two error bodies: {@code {"error": {"field": ..., "message": ...}}}
+ * for the API and {@code task.json}, and {@code {"success": false, "error": ...}} for the artifacts
+ * listing, as seed 002 shapes it. A HEAD gets the headers of the GET and no body.
+ */
+final class JsonResponses {
+  static final String JSON = "application/json";
+
+  private JsonResponses() {}
+
+  static void write(
+      HttpServletRequest request, HttpServletResponse response, int status, JsonNode body)
+      throws IOException {
+    byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(body);
+    response.setStatus(status);
+    response.setContentType(JSON);
+    response.setHeader("Cache-Control", "no-store");
+    response.setContentLengthLong(bytes.length);
+    if (!"HEAD".equals(request.getMethod())) {
+      response.getOutputStream().write(bytes);
+    }
+  }
+
+  static void noContent(HttpServletResponse response) {
+    response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    response.setHeader("Cache-Control", "no-store");
+  }
+
+  /** The API's error body. */
+  static void error(HttpServletRequest request, HttpServletResponse response, ApiException e)
+      throws IOException {
+    drainBody(request, response);
+    ObjectNode error = ApiJson.object();
+    error.put("field", e.field().orElse(null));
+    error.put("message", e.getMessage());
+    ObjectNode body = ApiJson.object();
+    body.set("error", error);
+    allow(response, e);
+    write(request, response, e.status(), body);
+  }
+
+  /** The artifacts listing's error body. */
+  static void artifactsError(
+      HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
+    ObjectNode body = ApiJson.object();
+    body.put("success", false);
+    body.put("error", e.getMessage());
+    allow(response, e);
+    write(request, response, e.status(), body);
+  }
+
+  /** The {@code Host} the request was sent to, else the server name and port it arrived at. */
+  static Optional<String> requestHost(HttpServletRequest request) {
+    String host = request.getHeader("Host");
+    if (host != null && !host.isBlank()) {
+      return Optional.of(host.trim());
+    }
+    String name = request.getServerName();
+    if (name == null || name.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(name + ":" + request.getServerPort());
+  }
+
+  /**
+   * Reads what is left of a request body an error answers before reading it, so the connection can
+   * serve the next request; beyond {@link ApiJson#MAX_BODY_BYTES} the connection is closed instead.
+   * Without this a client may send its next request on a connection the server is closing.
+   */
+  private static void drainBody(HttpServletRequest request, HttpServletResponse response) {
+    long length = request.getContentLengthLong();
+    if (length == 0 || (length < 0 && request.getHeader("Transfer-Encoding") == null)) {
+      return;
+    }
+    if (length > ApiJson.MAX_BODY_BYTES) {
+      response.setHeader("Connection", "close");
+      return;
+    }
+    try {
+      InputStream body = request.getInputStream();
+      byte[] buffer = new byte[8192];
+      long left = ApiJson.MAX_BODY_BYTES;
+      int read = 0;
+      while (left > 0 && (read = body.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+        left -= read;
+      }
+      if (read >= 0 && body.read() >= 0) {
+        response.setHeader("Connection", "close");
+      }
+    } catch (IOException | IllegalStateException e) {
+      response.setHeader("Connection", "close");
+    }
+  }
+
+  private static void allow(HttpServletResponse response, ApiException e) {
+    if (!e.allow().isEmpty()) {
+      response.setHeader("Allow", String.join(", ", ApiException.sorted(e.allow())));
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.ociregistry.controller.api;
+
+import dev.ociregistry.core.OciRegistry;
+import dev.ociregistry.core.storage.FileSystemStorage;
+import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The provisioning API of the controller: recipes, jobs, the {@code task.json} of each job, and the
+ * artifacts listing. Mount {@link #apiServlet()} at {@code /api/v1/*} and {@link #taskServlet()} at
+ * {@code /media/tasks/*}.
+ *
+ * <table>
+ *   <caption>Routes</caption>
+ *   <tr><th>method</th><th>path</th><th>success</th><th>errors</th></tr>
+ *   <tr><td>POST</td><td>/api/v1/recipes</td><td>201, Location, the recipe</td>
+ *       <td>400 (field named), 409 name taken</td></tr>
+ *   <tr><td>GET</td><td>/api/v1/recipes</td><td>200 {@code {"recipes": [...]}} by name</td>
+ *       <td></td></tr>
+ *   <tr><td>GET</td><td>/api/v1/recipes/{name}</td><td>200, the recipe</td><td>404</td></tr>
+ *   <tr><td>PUT</td><td>/api/v1/recipes/{name}</td><td>200 replaced, 201 + Location created</td>
+ *       <td>400 (also when the body's name differs from the URL's)</td></tr>
+ *   <tr><td>DELETE</td><td>/api/v1/recipes/{name}</td><td>204</td><td>404</td></tr>
+ *   <tr><td>POST</td><td>/api/v1/jobs {@code {"recipe", "server"}}</td>
+ *       <td>201, Location, the job</td>
+ *       <td>400 (field named; {@code recipe} when there is no such recipe), 409 {@code recipe} when
+ *       its local oci_url no longer names a manifest</td></tr>
+ *   <tr><td>GET</td><td>/api/v1/jobs[?state=&amp;recipe=&amp;server=]</td>
+ *       <td>200 {@code {"jobs": [...]}}, oldest first</td><td>400 {@code state} unknown</td></tr>
+ *   <tr><td>GET</td><td>/api/v1/jobs/{id}</td><td>200, the job</td><td>404</td></tr>
+ *   <tr><td>POST</td><td>/api/v1/jobs/{id}/status {@code {"state", "message"}}</td>
+ *       <td>200, the job</td><td>400 unknown state, 404, 409 illegal move</td></tr>
+ *   <tr><td>POST</td><td>/api/v1/oci/artifacts {@code {"namespace"}}</td>
+ *       <td>200 {@code {"success": true, "data": [...]}}</td>
+ *       <td>400, 503 registry disabled, as {@code {"success": false, "error": "..."}}</td></tr>
+ *   <tr><td>GET</td><td>/media/tasks/{id}/task.json</td><td>200, see {@link TaskDocument}</td>
+ *       <td>404, 410 artifact gone, 503 registry disabled</td></tr>
+ * </table>
+ *
+ * <p>Every GET answers HEAD too. Unknown paths answer 404, other methods 405 with {@code Allow},
+ * bodies that are not one JSON object 400, bodies over 1 MiB 413. Errors are {@code {"error":
+ * {"field": "<field or null>", "message": "..."}}}; client input never causes a 500. JSON field
+ * names are snake_case; times are ISO-8601 UTC.
+ *
+ * <p><b>Recipes</b> ({@link RecipeParser} has the field rules): {@code name}, {@code task_target},
+ * {@code target_disk}, {@code oci_url}, {@code partitions}, and {@code cloud_init} or {@code
+ * unattend_xml}. Unknown fields are rejected. An {@code oci_url} ({@link OciUrl}) points at this
+ * registry when it has no host, or its host equals the request's {@code Host} or one of {@code
+ * publicHosts}; with the registry enabled it must then name an existing manifest. That finding is
+ * stored with the recipe, so jobs created later through another address still resolve it here. An
+ * {@code oci_url} pointing elsewhere is stored as given.
+ *
+ * <p><b>Jobs</b> ({@link Job}): {@code id} (a UUID), {@code recipe}, {@code server}, {@code state},
+ * {@code message}, {@code created_at}, {@code updated_at}, {@code artifact} ({@code registry_host},
+ * {@code repository}, {@code reference}, {@code digest}). Creating a job copies the recipe (later
+ * changes to the recipe, or its deletion, do not touch the job), resolves a local {@code oci_url}
+ * to its manifest digest, and pins that digest in the registry as {@code job-<id>}, so garbage
+ * collection and retention keep it even when the tag moves. The pin is removed when the job reaches
+ * {@code succeeded} or {@code failed}. Legal moves are in {@link JobState}; any other answers 409,
+ * repeating the current state included. A status update replaces the message. External artifacts,
+ * and local ones while the registry is disabled, have a null {@code digest} and no pin.
+ *
+ * <p><b>Persistence</b>: {@code <provisioningDir>/recipes/<name>.json} and {@code
+ * <provisioningDir>/jobs/<id>.json}, each written atomically (temp file, fsync, rename, directory
+ * fsync) before the client gets its answer, and loaded here, so a restart keeps everything. A file
+ * that cannot be read stops the construction with an {@link IOException} naming it. One process
+ * owns the directory.
+ */
+public final class ProvisioningApi {
+  private final ApiServlet apiServlet;
+  private final TaskServlet taskServlet;
+
+  /**
+   * Loads the recipes and jobs under {@code provisioningDir} (creating it when needed) and
+   * reconciles the registry's job pins with the jobs.
+   *
+   * @param registry empty when the controller runs with ENABLE_REGISTRY=false
+   * @param publicHosts host or host:port names that mean "this registry" in an oci_url, beside the
+   *     Host header of the request
+   * @throws IOException when the directory cannot be used or a file in it is not valid
+   */
+  public ProvisioningApi(
+      Optional<OciRegistry> registry, Path provisioningDir, List<String> publicHosts)
+      throws IOException {
+    Files.createDirectories(provisioningDir);
+    JsonFiles files = new JsonFiles(new FileSystemStorage(provisioningDir));
+    files.removeTemporaries();
+    ArtifactResolver resolver = new ArtifactResolver(registry, publicHosts);
+    RecipeStore recipes = new RecipeStore(files);
+    recipes.load();
+    JobStore jobs = new JobStore(files, resolver, Clock.systemUTC());
+    jobs.load();
+    this.apiServlet =
+        new ApiServlet(
+            new RecipeEndpoints(recipes, resolver),
+            new JobEndpoints(jobs, recipes),
+            new ArtifactsEndpoint(registry.map(ArtifactCatalog::new)));
+    this.taskServlet = new TaskServlet(jobs, new TaskDocument(registry));
+  }
+
+  /** The servlet to mount at {@code /api/v1/*}. */
+  public HttpServlet apiServlet() {
+    return apiServlet;
+  }
+
+  /** The servlet to mount at {@code /media/tasks/*}. */
+  public HttpServlet taskServlet() {
+    return taskServlet;
+  }
+}

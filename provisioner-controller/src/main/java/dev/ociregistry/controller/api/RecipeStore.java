@@ -1,0 +1,101 @@
+package dev.ociregistry.controller.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recipes, held in memory and persisted one file each as {@code recipes/<name>.json}. Reads
+ * never wait; writes are serialized and reach the disk before the memory, so what a client was told
+ * is what a restart finds.
+ */
+final class RecipeStore {
+  static final String DIRECTORY = "recipes";
+  private static final Logger LOG = LoggerFactory.getLogger(RecipeStore.class);
+
+  private final JsonFiles files;
+  private final ConcurrentSkipListMap<String, StoredRecipe> recipes = new ConcurrentSkipListMap<>();
+  private final Object writeLock = new Object();
+
+  RecipeStore(JsonFiles files) {
+    this.files = files;
+  }
+
+  /**
+   * Loads every recipe file.
+   *
+   * @throws IOException naming the file when one is not a valid recipe
+   */
+  void load() throws IOException {
+    for (String name : files.names(DIRECTORY)) {
+      if (!RecipeParser.isValidName(name)) {
+        LOG.warn("ignoring {}: not a recipe name", files.path(DIRECTORY, name));
+        continue;
+      }
+      Optional<ObjectNode> file = files.read(DIRECTORY, name);
+      if (file.isEmpty()) {
+        continue;
+      }
+      try {
+        recipes.put(name, StoredRecipe.fromFile(file.get(), name));
+      } catch (ApiException e) {
+        throw new IOException(
+            files.path(DIRECTORY, name)
+                + " is not a valid recipe: "
+                + e.field().map(field -> field + ": ").orElse("")
+                + e.getMessage(),
+            e);
+      }
+    }
+  }
+
+  Optional<StoredRecipe> get(String name) {
+    return Optional.ofNullable(recipes.get(name));
+  }
+
+  /** Every recipe, sorted by name. */
+  List<StoredRecipe> list() {
+    return List.copyOf(recipes.values());
+  }
+
+  /** Stores a new recipe; returns false, changing nothing, when the name is taken. */
+  boolean create(StoredRecipe recipe) throws IOException {
+    synchronized (writeLock) {
+      if (recipes.containsKey(recipe.name())) {
+        return false;
+      }
+      write(recipe);
+      return true;
+    }
+  }
+
+  /** Stores a recipe, replacing one of the same name; returns whether it is new. */
+  boolean put(StoredRecipe recipe) throws IOException {
+    synchronized (writeLock) {
+      boolean created = !recipes.containsKey(recipe.name());
+      write(recipe);
+      return created;
+    }
+  }
+
+  /** Deletes a recipe; returns whether it existed. */
+  boolean delete(String name) throws IOException {
+    synchronized (writeLock) {
+      if (!recipes.containsKey(name)) {
+        return false;
+      }
+      files.delete(DIRECTORY, name);
+      recipes.remove(name);
+      return true;
+    }
+  }
+
+  private void write(StoredRecipe recipe) throws IOException {
+    files.write(DIRECTORY, recipe.name(), recipe.toFile());
+    recipes.put(recipe.name(), recipe);
+  }
+}

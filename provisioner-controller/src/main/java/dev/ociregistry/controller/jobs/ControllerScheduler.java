@@ -1,0 +1,82 @@
+package dev.ociregistry.controller.jobs;
+
+import dev.ociregistry.controller.admin.GcService;
+import dev.ociregistry.core.upload.UploadManager;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Properties;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+
+/**
+ * The controller's scheduled work, on an in-memory Quartz scheduler: garbage collection every
+ * {@code REGISTRY_GC_INTERVAL} and expiry of stale uploads. Neither job runs twice at once.
+ */
+public final class ControllerScheduler implements AutoCloseable {
+  static final String GC_SERVICE = "gcService";
+  static final String UPLOADS = "uploads";
+
+  /** How often stale uploads are looked for, at most. */
+  private static final Duration MAX_EXPIRY_INTERVAL = Duration.ofMinutes(5);
+
+  private final Scheduler scheduler;
+
+  private ControllerScheduler(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** Schedules the jobs and starts the scheduler. */
+  public static ControllerScheduler start(
+      GcService gc, Duration gcInterval, UploadManager uploads, Duration uploadTimeout)
+      throws SchedulerException {
+    Properties properties = new Properties();
+    properties.setProperty("org.quartz.scheduler.instanceName", "provisioner-controller");
+    properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    properties.setProperty("org.quartz.threadPool.threadCount", "2");
+    properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    Scheduler scheduler = new StdSchedulerFactory(properties).getScheduler();
+    scheduler.getContext().put(GC_SERVICE, gc);
+    scheduler.getContext().put(UPLOADS, uploads);
+    schedule(scheduler, GcJob.class, "registry-gc", gcInterval);
+    Duration expiryInterval =
+        uploadTimeout.dividedBy(4).compareTo(MAX_EXPIRY_INTERVAL) < 0
+            ? maxOf(uploadTimeout.dividedBy(4), Duration.ofSeconds(1))
+            : MAX_EXPIRY_INTERVAL;
+    schedule(scheduler, UploadExpiryJob.class, "upload-expiry", expiryInterval);
+    scheduler.start();
+    return new ControllerScheduler(scheduler);
+  }
+
+  private static void schedule(
+      Scheduler scheduler, Class<? extends org.quartz.Job> job, String name, Duration interval)
+      throws SchedulerException {
+    JobDetail detail = JobBuilder.newJob(job).withIdentity(name).build();
+    Trigger trigger =
+        TriggerBuilder.newTrigger()
+            .withIdentity(name)
+            .startAt(new Date(System.currentTimeMillis() + interval.toMillis()))
+            .withSchedule(
+                SimpleScheduleBuilder.simpleSchedule()
+                    .withIntervalInMilliseconds(interval.toMillis())
+                    .repeatForever()
+                    .withMisfireHandlingInstructionNextWithRemainingCount())
+            .build();
+    scheduler.scheduleJob(detail, trigger);
+  }
+
+  private static Duration maxOf(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** Stops scheduling and waits for a running job to finish. */
+  @Override
+  public void close() throws SchedulerException {
+    scheduler.shutdown(true);
+  }
+}

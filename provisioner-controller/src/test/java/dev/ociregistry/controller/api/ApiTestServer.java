@@ -1,0 +1,93 @@
+package dev.ociregistry.controller.api;
+
+import dev.ociregistry.core.OciRegistry;
+import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.servlet.OciRegistryServlet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A real Jetty on 127.0.0.1 and a free port holding {@code /api/v1/*}, {@code /media/tasks/*} and,
+ * with the registry enabled, {@code /v2/*}, as the controller mounts them.
+ */
+final class ApiTestServer implements AutoCloseable {
+  private final Optional<OciRegistry> registry;
+  private final Server server;
+  private final int port;
+
+  private ApiTestServer(Optional<OciRegistry> registry, Server server, int port) {
+    this.registry = registry;
+    this.server = server;
+    this.port = port;
+  }
+
+  /**
+   * A server with the registry at {@code root/registry} and the API at {@code root/provisioning}.
+   */
+  static ApiTestServer start(Path root) throws Exception {
+    return start(root, true, List.of());
+  }
+
+  static ApiTestServer start(Path root, boolean withRegistry, List<String> publicHosts)
+      throws Exception {
+    Optional<OciRegistry> registry =
+        withRegistry
+            ? Optional.of(OciRegistry.open(root.resolve("registry"), RegistryOptions.defaults()))
+            : Optional.empty();
+    try {
+      ProvisioningApi api =
+          new ProvisioningApi(registry, root.resolve("provisioning"), publicHosts);
+      Server server = new Server();
+      ServerConnector connector = new ServerConnector(server);
+      connector.setHost("127.0.0.1");
+      connector.setPort(0);
+      server.addConnector(connector);
+      ServletContextHandler context = new ServletContextHandler();
+      context.setContextPath("/");
+      context.addServlet(new ServletHolder(api.apiServlet()), "/api/v1/*");
+      context.addServlet(new ServletHolder(api.taskServlet()), "/media/tasks/*");
+      registry.ifPresent(
+          r -> context.addServlet(new ServletHolder(new OciRegistryServlet(r)), "/v2/*"));
+      server.setHandler(context);
+      server.start();
+      return new ApiTestServer(registry, server, connector.getLocalPort());
+    } catch (Exception e) {
+      if (registry.isPresent()) {
+        registry.get().close();
+      }
+      throw e;
+    }
+  }
+
+  OciRegistry registry() {
+    return registry.orElseThrow();
+  }
+
+  /** {@code 127.0.0.1:<port>}, the Host header every request of the test client carries. */
+  String hostPort() {
+    return "127.0.0.1:" + port;
+  }
+
+  Http http() {
+    return new Http("http://" + hostPort());
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IOException("stopping the server failed", e);
+    } finally {
+      if (registry.isPresent()) {
+        registry.get().close();
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.ociregistry.controller.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Reading the controller's environment: defaults, every variable, and clear refusals. */
+class ControllerConfigTest {
+  @Test
+  void emptyEnvironmentGivesLaptopDefaults() throws Exception {
+    ControllerConfig config = ControllerConfig.fromEnvironment(Map.of());
+
+    assertThat(config.listenAddress().getHostString()).isEqualTo("0.0.0.0");
+    assertThat(config.listenAddress().getPort()).isEqualTo(8080);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.registryEnabled()).isTrue();
+    assertThat(config.registryStorage()).isEqualTo(Path.of("./data/registry"));
+    assertThat(config.mediaRoot()).isEqualTo(Path.of("./data/media"));
+    assertThat(config.provisioningDir()).isEqualTo(Path.of("./data/provisioning"));
+    assertThat(config.authMode()).isEqualTo(ControllerConfig.AuthMode.NONE);
+    assertThat(config.gcInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.gcGracePeriod()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.gcDeleteUntagged()).isFalse();
+    assertThat(config.maxConcurrentUploads()).isEqualTo(8);
+    assertThat(config.uploadTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.downloadTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.readyMinFreeBytes()).isEqualTo(1L << 30);
+    assertThat(config.logLevel()).isEqualTo("info");
+    assertThat(config.publicHosts()).isEmpty();
+    assertThat(config.hasShortGracePeriod()).isFalse();
+  }
+
+  @Test
+  void everyVariableIsRead() throws Exception {
+    ControllerConfig config =
+        ControllerConfig.fromEnvironment(
+            Map.ofEntries(
+                Map.entry("LISTEN_ADDR", "127.0.0.1:9090"),
+                Map.entry("DATA_DIR", "/srv/ctl"),
+                Map.entry("ENABLE_REGISTRY", "false"),
+                Map.entry("REGISTRY_STORAGE", "/srv/oci"),
+                Map.entry("MEDIA_ROOT", "/srv/media"),
+                Map.entry("REGISTRY_PUBLIC_HOSTS", "Controller.example.com:8080, 10.0.0.5"),
+                Map.entry("REGISTRY_AUTH_MODE", "none"),
+                Map.entry("REGISTRY_GC_INTERVAL", "15m"),
+                Map.entry("REGISTRY_GC_GRACE_PERIOD", "5s"),
+                Map.entry("REGISTRY_GC_DELETE_UNTAGGED", "true"),
+                Map.entry("REGISTRY_MAX_CONCURRENT_UPLOADS", "2"),
+                Map.entry("REGISTRY_UPLOAD_TIMEOUT", "7d"),
+                Map.entry("REGISTRY_DOWNLOAD_TIMEOUT", "90s"),
+                Map.entry("READY_MIN_FREE_SPACE", "512MiB"),
+                Map.entry("LOG_LEVEL", "DEBUG")));
+
+    assertThat(config.listenAddress().getHostString()).isEqualTo("127.0.0.1");
+    assertThat(config.listenAddress().getPort()).isEqualTo(9090);
+    assertThat(config.registryEnabled()).isFalse();
+    assertThat(config.registryStorage()).isEqualTo(Path.of("/srv/oci"));
+    assertThat(config.mediaRoot()).isEqualTo(Path.of("/srv/media"));
+    assertThat(config.provisioningDir()).isEqualTo(Path.of("/srv/ctl/provisioning"));
+    assertThat(config.publicHosts()).containsExactly("controller.example.com:8080", "10.0.0.5");
+    assertThat(config.gcInterval()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.gcGracePeriod()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.hasShortGracePeriod()).isTrue();
+    assertThat(config.gcDeleteUntagged()).isTrue();
+    assertThat(config.maxConcurrentUploads()).isEqualTo(2);
+    assertThat(config.uploadTimeout()).isEqualTo(Duration.ofDays(7));
+    assertThat(config.downloadTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.readyMinFreeBytes()).isEqualTo(512L << 20);
+    assertThat(config.logLevel()).isEqualTo("debug");
+  }
+
+  @Test
+  void dataDirMovesStorageMediaAndProvisioningTogether() throws Exception {
+    ControllerConfig config = ControllerConfig.fromEnvironment(Map.of("DATA_DIR", "/var/lib/ctl"));
+
+    assertThat(config.registryStorage()).isEqualTo(Path.of("/var/lib/ctl/registry"));
+    assertThat(config.mediaRoot()).isEqualTo(Path.of("/var/lib/ctl/media"));
+  }
+
+  @Test
+  void ipv6AndPortOnlyListenAddressesAreRead() throws Exception {
+    assertThat(ControllerConfig.fromEnvironment(Map.of("LISTEN_ADDR", "[::1]:8443")).listenAddress().getHostString())
+        .isEqualTo("::1");
+    assertThat(ControllerConfig.fromEnvironment(Map.of("LISTEN_ADDR", ":7000")).listenAddress().getPort())
+        .isEqualTo(7000);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "LISTEN_ADDR, localhost, host:port",
+    "LISTEN_ADDR, 0.0.0.0:99999, host:port",
+    "ENABLE_REGISTRY, maybe, true or false",
+    "REGISTRY_AUTH_MODE, htpasswd, none",
+    "REGISTRY_AUTH_MODE, ldap, none",
+    "REGISTRY_GC_INTERVAL, 1 hour, 90s",
+    "REGISTRY_GC_INTERVAL, 0s, 90s",
+    "REGISTRY_GC_GRACE_PERIOD, -5m, 90s",
+    "REGISTRY_GC_DELETE_UNTAGGED, sometimes, true or false",
+    "REGISTRY_MAX_CONCURRENT_UPLOADS, 0, 1 to 1024",
+    "REGISTRY_MAX_CONCURRENT_UPLOADS, lots, 1 to 1024",
+    "REGISTRY_UPLOAD_TIMEOUT, 10 years, 90s",
+    "REGISTRY_DOWNLOAD_TIMEOUT, 30, 90s",
+    "READY_MIN_FREE_SPACE, 1GB, 512MiB",
+    "LOG_LEVEL, verbose, trace",
+    "REGISTRY_PUBLIC_HOSTS, http://x/, host:port"
+  })
+  void badValueStopsWithMessageNamingVariableAndWhatItAccepts(
+      String variable, String value, String accepted) {
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(Map.of(variable, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(variable + "=" + value + " is not valid")
+        .hasMessageContaining(accepted);
+  }
+
+  @Test
+  void everyBadVariableIsReportedAtOnce() {
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.fromEnvironment(
+                    Map.of("LOG_LEVEL", "loud", "REGISTRY_GC_INTERVAL", "often")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LOG_LEVEL=loud")
+        .hasMessageContaining("REGISTRY_GC_INTERVAL=often");
+  }
+
+  @Test
+  void durationsReadAndWriteTheDocumentedUnits() {
+    assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Durations.parse("15m")).isEqualTo(Duration.ofMinutes(15));
+    assertThat(Durations.parse("24h")).isEqualTo(Duration.ofHours(24));
+    assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
+    assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(Durations.format(Duration.ofHours(48))).isEqualTo("2d");
+    assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThatThrownBy(() -> Durations.parse("1.5h")).isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -61,10 +61,10 @@ public final class OciRegistry implements Closeable {
     StripedLocks digestLocks = new StripedLocks(LOCK_STRIPES);
     RecentReferences recentReferences = new RecentReferences();
     LayoutIndex index = new LayoutIndex(storage);
-    this.blobs = new BlobStore(storage, digestLocks);
+    this.pins = new Pins(storage);
+    this.blobs = new BlobStore(storage, digestLocks, pins::reasonToKeepBlob);
     this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
     this.catalog = new Catalog(storage);
-    this.pins = new Pins(storage);
     this.manifests =
         new ManifestStore(
             storage,

@@ -2,15 +2,20 @@ package dev.ociregistry.core.gc;
 
 import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.json.JsonObject;
 import dev.ociregistry.core.layout.LayoutKeys;
-import dev.ociregistry.core.manifest.DeletionGuard;
+import dev.ociregistry.core.manifest.ManifestDocument;
+import dev.ociregistry.core.manifest.ManifestParser;
+import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.layout.DeletionGuard;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +32,7 @@ import java.util.stream.Stream;
 public final class Pins implements DeletionGuard {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final int MAX_PIN_BYTES = 4096;
+  private static final int MAX_INDEX_DEPTH = 8;
 
   private final StorageDriver storage;
 
@@ -109,6 +115,51 @@ public final class Pins implements DeletionGuard {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Keeps a blob a pin needs in its repository: the pinned digest itself, or a config, layer or
+   * child manifest's blob of a pinned manifest, so that what a job pulls stays reachable.
+   */
+  public Optional<String> reasonToKeepBlob(RepositoryName repository, Digest digest)
+      throws IOException {
+    for (Pin pin : list()) {
+      if (pin.repository().equals(repository) && needs(repository, pin.digest(), digest, 0)) {
+        return Optional.of("a manifest pinned by " + pin.id() + " needs it");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private boolean needs(RepositoryName repository, Digest root, Digest blob, int depth)
+      throws IOException {
+    if (root.equals(blob)) {
+      return true;
+    }
+    Optional<byte[]> mediaType = storage.readSmall(LayoutKeys.manifestLink(repository, root), 1024);
+    Optional<byte[]> content =
+        storage.readSmall(LayoutKeys.blob(root), RegistryOptions.DEFAULT_MAX_MANIFEST_BYTES);
+    if (mediaType.isEmpty() || content.isEmpty() || depth > MAX_INDEX_DEPTH) {
+      return false;
+    }
+    ManifestDocument document;
+    try {
+      document =
+          ManifestParser.parse(content.get(), new String(mediaType.get(), StandardCharsets.UTF_8));
+    } catch (RegistryException e) {
+      return false;
+    }
+    for (Descriptor referenced : document.blobs()) {
+      if (referenced.digest().equals(blob)) {
+        return true;
+      }
+    }
+    for (Descriptor child : document.manifests()) {
+      if (needs(repository, child.digest(), blob, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkId(String id) {

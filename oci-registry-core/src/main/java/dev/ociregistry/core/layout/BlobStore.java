@@ -30,10 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class BlobStore {
   private final StorageDriver storage;
   private final StripedLocks digestLocks;
+  private final DeletionGuard deletionGuard;
 
-  public BlobStore(StorageDriver storage, StripedLocks digestLocks) {
+  public BlobStore(StorageDriver storage, StripedLocks digestLocks, DeletionGuard deletionGuard) {
     this.storage = storage;
     this.digestLocks = digestLocks;
+    this.deletionGuard = deletionGuard;
   }
 
   /** The blob as visible in {@code repository}, without refreshing its age (GET). */
@@ -171,11 +173,21 @@ public final class BlobStore {
    * Removes a blob from {@code repository}. The content stays while other repositories link it; the
    * garbage collector frees it when nothing does.
    *
-   * @throws RegistryException {@link ErrorCode#BLOB_UNKNOWN} when it is not visible there
+   * @throws RegistryException {@link ErrorCode#BLOB_UNKNOWN} when it is not visible there, {@link
+   *     ErrorCode#DENIED} when the {@link DeletionGuard} keeps it (a pinned manifest needs it)
    */
   public void delete(RepositoryName repository, Digest digest) throws IOException {
-    if (stat(repository, digest).isEmpty()
-        || !storage.delete(LayoutKeys.blobLink(repository, digest))) {
+    if (stat(repository, digest).isEmpty()) {
+      throw unknown(repository, digest);
+    }
+    Optional<String> keep = deletionGuard.reasonToKeep(repository, digest);
+    if (keep.isPresent()) {
+      throw new RegistryException(
+          ErrorCode.DENIED,
+          "blob " + digest + " cannot be deleted: " + keep.get(),
+          digest.toString());
+    }
+    if (!storage.delete(LayoutKeys.blobLink(repository, digest))) {
       throw unknown(repository, digest);
     }
   }

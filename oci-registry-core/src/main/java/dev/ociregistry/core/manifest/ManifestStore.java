@@ -5,6 +5,7 @@ import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.layout.BlobStore;
+import dev.ociregistry.core.layout.DeletionGuard;
 import dev.ociregistry.core.layout.LayoutIndex;
 import dev.ociregistry.core.layout.LayoutKeys;
 import dev.ociregistry.core.layout.RecentReferences;

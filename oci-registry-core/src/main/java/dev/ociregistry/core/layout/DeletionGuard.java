@@ -1,4 +1,4 @@
-package dev.ociregistry.core.manifest;
+package dev.ociregistry.core.layout;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.RepositoryName;
@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Says why a manifest must not be deleted right now, e.g. because a provisioning job pinned it.
+ * Says why a manifest or blob must not be deleted from a repository right now, e.g. because a provisioning job pinned it.
  */
 @FunctionalInterface
 public interface DeletionGuard {

@@ -122,32 +122,39 @@ public final class ManifestStore {
   /** The manifest {@code reference} names, with its bytes, when it exists in the repository. */
   public Optional<StoredManifest> get(RepositoryName repository, Reference reference)
       throws IOException {
-    Optional<Digest> digest = resolve(repository, reference);
-    if (digest.isEmpty()) {
+    Optional<Linked> linked = linked(repository, reference);
+    if (linked.isEmpty()) {
       return Optional.empty();
     }
-    Optional<String> mediaType = mediaType(repository, digest.get());
-    if (mediaType.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<byte[]> content = blobs.readContent(digest.get(), maxManifestBytes);
-    return content.map(
-        bytes -> new StoredManifest(digest.get(), mediaType.get(), bytes.length, bytes));
+    Digest digest = linked.get().digest();
+    return blobs
+        .readContent(digest, maxManifestBytes)
+        .map(bytes -> new StoredManifest(digest, linked.get().mediaType(), bytes.length, bytes));
   }
 
   /** The manifest {@code reference} names, without its bytes, when it exists (HEAD). */
   public Optional<StoredManifest> stat(RepositoryName repository, Reference reference)
       throws IOException {
+    Optional<Linked> linked = linked(repository, reference);
+    if (linked.isEmpty()) {
+      return Optional.empty();
+    }
+    Digest digest = linked.get().digest();
+    return storage
+        .stat(LayoutKeys.blob(digest))
+        .map(info -> new StoredManifest(digest, linked.get().mediaType(), info.size(), new byte[0]));
+  }
+
+  /** A manifest linked in a repository: its digest and the media type its link records. */
+  private record Linked(Digest digest, String mediaType) {}
+
+  private Optional<Linked> linked(RepositoryName repository, Reference reference)
+      throws IOException {
     Optional<Digest> digest = resolve(repository, reference);
     if (digest.isEmpty()) {
       return Optional.empty();
     }
-    Optional<String> mediaType = mediaType(repository, digest.get());
-    if (mediaType.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest.get()));
-    return info.map(i -> new StoredManifest(digest.get(), mediaType.get(), i.size(), new byte[0]));
+    return mediaType(repository, digest.get()).map(type -> new Linked(digest.get(), type));
   }
 
   /** The parsed manifest {@code digest} of the repository, when it exists there. */

@@ -75,7 +75,14 @@ public final class UploadManager {
    */
   public UploadStatus status(RepositoryName repository, String id) throws IOException {
     UploadSession session = session(repository, id);
-    session.lock.lock();
+    if (!session.lock.tryLock()) {
+      // A chunk is streaming in: answer the offset before it rather than wait for a slow client.
+      ensureOpen(session);
+      if (session.isHashed()) {
+        return new UploadStatus(id, repository, session.size());
+      }
+      session.lock.lock();
+    }
     try {
       ensureOpen(session);
       return new UploadStatus(id, repository, currentSize(session));

@@ -14,8 +14,8 @@ final class UploadSession {
   final RepositoryName repository;
   final ReentrantLock lock = new ReentrantLock();
   private MessageDigest hash;
-  private long size;
-  private boolean closed;
+  private volatile long size;
+  private volatile boolean closed;
 
   UploadSession(String id, RepositoryName repository) {
     this.id = id;
@@ -41,6 +41,7 @@ final class UploadSession {
     return hash;
   }
 
+  /** The bytes held; read without the lock it is the size after the last finished append. */
   long size() {
     return size;
   }

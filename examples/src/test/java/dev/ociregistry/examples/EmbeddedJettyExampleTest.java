@@ -25,12 +25,18 @@ class EmbeddedJettyExampleTest {
     try {
       URI base = server.getURI().resolve("/");
       HttpClient client = HttpClient.newHttpClient();
-      assertThat(client.send(HttpRequest.newBuilder(base.resolve("/v2/")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+      assertThat(
+              client
+                  .send(
+                      HttpRequest.newBuilder(base.resolve("/v2/")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
           .isEqualTo(200);
 
       byte[] content = "embedded".getBytes(StandardCharsets.UTF_8);
       String digest =
-          "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+          "sha256:"
+              + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
       HttpResponse<String> pushed =
           client.send(
               HttpRequest.newBuilder(base.resolve("/v2/demo/hello/blobs/uploads/?digest=" + digest))

@@ -67,13 +67,7 @@ public final class OciRegistry implements Closeable {
     this.catalog = new Catalog(storage);
     this.manifests =
         new ManifestStore(
-            storage,
-            blobs,
-            tags,
-            digestLocks,
-            recentReferences,
-            options.maxManifestBytes(),
-            pins);
+            storage, blobs, tags, digestLocks, recentReferences, options.maxManifestBytes(), pins);
     this.uploads = new UploadManager(storage, blobs, options.uploadTimeout());
     this.garbageCollector =
         new GarbageCollector(

@@ -83,14 +83,18 @@ final class BlobEndpoints {
     long remaining = length;
     while (remaining > 0) {
       if (System.nanoTime() - deadline > 0) {
-        throw new IOException("download exceeded its time limit of " + downloadTimeout);
+        throw new ClientIOException("download exceeded its time limit of " + downloadTimeout, null);
       }
       buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
       int read = channel.read(buffer);
       if (read < 0) {
         throw new IOException("blob ended " + remaining + " bytes early");
       }
-      out.write(buffer.array(), 0, read);
+      try {
+        out.write(buffer.array(), 0, read);
+      } catch (IOException e) {
+        throw new ClientIOException("the client stopped reading: " + e.getMessage(), e);
+      }
       remaining -= read;
     }
   }

@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Fails reads once a deadline has passed, so that one upload request cannot hold a slot forever.
- * What was read before stays stored; the client resumes the upload from there.
+ * A request body as the servlet reads it: reads fail once a deadline has passed, so that one upload
+ * request cannot hold a slot forever, and every failure is marked as the client's ({@link
+ * ClientIOException}). What was read before stays stored; the client resumes the upload from there.
  */
 final class DeadlineInputStream extends FilterInputStream {
   private final long deadlineNanos;
@@ -20,7 +21,12 @@ final class DeadlineInputStream extends FilterInputStream {
   @Override
   public int read() throws IOException {
     checkDeadline();
-    int b = super.read();
+    int b;
+    try {
+      b = super.read();
+    } catch (IOException e) {
+      throw new ClientIOException("the request body broke off: " + e.getMessage(), e);
+    }
     if (b >= 0) {
       received++;
     }
@@ -30,7 +36,12 @@ final class DeadlineInputStream extends FilterInputStream {
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
     checkDeadline();
-    int read = super.read(buffer, offset, length);
+    int read;
+    try {
+      read = super.read(buffer, offset, length);
+    } catch (IOException e) {
+      throw new ClientIOException("the request body broke off: " + e.getMessage(), e);
+    }
     if (read > 0) {
       received += read;
     }
@@ -44,7 +55,8 @@ final class DeadlineInputStream extends FilterInputStream {
 
   private void checkDeadline() throws IOException {
     if (System.nanoTime() - deadlineNanos > 0) {
-      throw new IOException("upload request exceeded its time limit after " + received + " bytes");
+      throw new ClientIOException(
+          "upload request exceeded its time limit after " + received + " bytes", null);
     }
   }
 }

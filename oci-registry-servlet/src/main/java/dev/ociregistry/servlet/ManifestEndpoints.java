@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 
 /**
  * Manifest GET and HEAD (end-3), PUT (end-7) and DELETE (end-9), by tag or by digest. Bodies are
@@ -24,10 +25,12 @@ import java.io.InputStream;
 final class ManifestEndpoints {
   private final OciRegistry registry;
   private final RegistryListener listener;
+  private final Duration uploadTimeout;
 
-  ManifestEndpoints(OciRegistry registry, RegistryListener listener) {
+  ManifestEndpoints(OciRegistry registry, RegistryListener listener, Duration uploadTimeout) {
     this.registry = registry;
     this.listener = listener;
+    this.uploadTimeout = uploadTimeout;
   }
 
   void get(HttpServletResponse response, RepositoryName name, Reference reference)
@@ -53,7 +56,7 @@ final class ManifestEndpoints {
       RepositoryName name,
       Reference reference)
       throws IOException {
-    byte[] body = readBounded(request, registry.manifests().maxManifestBytes());
+    byte[] body = readBounded(request, registry.manifests().maxManifestBytes(), uploadTimeout);
     PushedManifest pushed =
         registry.manifests().put(name, reference, body, request.getContentType());
     listener.manifestPushed(name, pushed.digest());
@@ -74,12 +77,14 @@ final class ManifestEndpoints {
     Responses.empty(response, HttpServletResponse.SC_ACCEPTED);
   }
 
-  private static byte[] readBounded(HttpServletRequest request, int max) throws IOException {
+  private static byte[] readBounded(HttpServletRequest request, int max, Duration timeout)
+      throws IOException {
     long declared = request.getContentLengthLong();
     if (declared > max) {
       throw tooLarge(declared, max);
     }
-    try (InputStream in = request.getInputStream()) {
+    try (InputStream in =
+        new DeadlineInputStream(request.getInputStream(), System.nanoTime() + timeout.toNanos())) {
       byte[] body = in.readNBytes(max + 1);
       if (body.length > max) {
         throw tooLarge(body.length, max);

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -79,7 +80,7 @@ public class OciRegistryServlet extends HttpServlet {
     this.listener = listener;
     this.blobs = new BlobEndpoints(registry, options.downloadTimeout());
     this.uploads = new UploadEndpoints(registry, options, authorizer, listener);
-    this.manifests = new ManifestEndpoints(registry, listener);
+    this.manifests = new ManifestEndpoints(registry, listener, options.uploadTimeout());
     this.listings = new ListingEndpoints(registry);
   }
 
@@ -94,11 +95,7 @@ public class OciRegistryServlet extends HttpServlet {
     } catch (RegistryException e) {
       fail(request, response, e);
     } catch (IOException e) {
-      // Mostly a client that went away mid-transfer; nothing can be answered then.
-      LOG.debug("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.toString());
-      if (!response.isCommitted()) {
-        response.sendError(HttpServletResponse.SC_BAD_REQUEST);
-      }
+      failIo(request, response, e);
     } catch (RuntimeException e) {
       LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
       if (!response.isCommitted()) {
@@ -226,6 +223,30 @@ public class OciRegistryServlet extends HttpServlet {
         String.join(", ", allowed));
   }
 
+  /**
+   * A client that went away or ran out of time gets a 400 if it still listens; any other I/O
+   * failure is the storage's: a 500, and a warning for the operator.
+   */
+  private static void failIo(
+      HttpServletRequest request, HttpServletResponse response, IOException e) {
+    boolean clientSide = ClientIOException.isClientSide(e);
+    if (clientSide) {
+      LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+    } else {
+      LOG.warn("{} {}: storage failed", request.getMethod(), request.getRequestURI(), e);
+    }
+    if (!response.isCommitted()) {
+      response.reset();
+      response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+      response.setHeader("Connection", "close");
+      Responses.empty(
+          response,
+          clientSide
+              ? HttpServletResponse.SC_BAD_REQUEST
+              : HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+    }
+  }
+
   private void fail(HttpServletRequest request, HttpServletResponse response, RegistryException e)
       throws IOException {
     LOG.debug(
@@ -247,6 +268,31 @@ public class OciRegistryServlet extends HttpServlet {
       response.setStatus(e.code().httpStatus());
       return;
     }
+    drainSmallBody(request);
     Responses.error(response, e);
+  }
+
+  /** Bodies up to this size are read to their end before an error is answered. */
+  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
+  /**
+   * Reads what is left of a small request body, so that a client still sending it receives the
+   * error instead of a closed connection. A larger body is left to the container, which closes.
+   */
+  private static void drainSmallBody(HttpServletRequest request) {
+    if (request.getContentLengthLong() > DRAIN_LIMIT) {
+      return;
+    }
+    try {
+      InputStream in = request.getInputStream();
+      byte[] buffer = new byte[8192];
+      long drained = 0;
+      int read;
+      while (drained <= DRAIN_LIMIT && (read = in.read(buffer)) >= 0) {
+        drained += read;
+      }
+    } catch (IOException | IllegalStateException ignored) {
+      // the body is gone or was read another way: nothing left to drain
+    }
   }
 }

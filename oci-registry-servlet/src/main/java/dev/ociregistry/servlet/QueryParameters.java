@@ -16,12 +16,13 @@ import org.apache.commons.codec.net.PercentCodec;
 /**
  * The query parameters of a request, read from the query string alone.
  *
- * <p>{@link HttpServletRequest#getParameter} would read an {@code application/x-www-form-urlencoded}
- * body as parameters, eating a blob pushed with that content type, and fails with an unchecked
- * exception on a bad escape. Here escapes are decoded strictly as UTF-8, {@code +} stays a plus (as
- * in {@code application/vnd.oci.image.manifest.v1+json}), and a bad value is the client's error.
+ * <p>{@link HttpServletRequest#getParameter} would read an {@code
+ * application/x-www-form-urlencoded} body as parameters, eating a blob pushed with that content
+ * type, and fails with an unchecked exception on a bad escape. Here escapes are decoded strictly as
+ * UTF-8, {@code +} stays a plus (as in {@code application/vnd.oci.image.manifest.v1+json}), and a
+ * bad value is the client's error.
  */
-final class QueryParameters {
+public final class QueryParameters {
   private final Map<String, String> raw;
 
   private QueryParameters(Map<String, String> raw) {
@@ -29,7 +30,7 @@ final class QueryParameters {
   }
 
   /** Splits the query string; the first occurrence of a name wins. */
-  static QueryParameters of(HttpServletRequest request) {
+  public static QueryParameters of(HttpServletRequest request) {
     Map<String, String> raw = new HashMap<>();
     String query = request.getQueryString();
     if (query != null && !query.isEmpty()) {
@@ -47,7 +48,7 @@ final class QueryParameters {
    *
    * @param onBadEncoding the error to answer when the value's escapes or UTF-8 are invalid
    */
-  Optional<String> get(String name, ErrorCode onBadEncoding) {
+  public Optional<String> get(String name, ErrorCode onBadEncoding) {
     String value = raw.get(name);
     if (value == null) {
       return Optional.empty();

@@ -208,7 +208,7 @@ class TagsAndCatalogTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"abc", "-1", "1.5", "", "+1", "0x10", "1e3", " 1"})
-  void nonNumericOrNegativeNReturns400PaginationNumberInvalid(String n) throws Exception {
+  void nonNumericOrNegativeNReturns400WithASpecCode(String n) throws Exception {
     start();
     tag("os/ubuntu", "a");
 
@@ -216,9 +216,9 @@ class TagsAndCatalogTest {
     HttpResponse<byte[]> catalog = http.get("/v2/_catalog?n=" + encode(n));
 
     assertThat(tags.statusCode()).as(describe(tags)).isEqualTo(400);
-    assertThat(errorCode(tags)).isEqualTo("PAGINATION_NUMBER_INVALID");
+    assertThat(errorCode(tags)).isEqualTo("UNSUPPORTED");
     assertThat(catalog.statusCode()).as(describe(catalog)).isEqualTo(400);
-    assertThat(errorCode(catalog)).isEqualTo("PAGINATION_NUMBER_INVALID");
+    assertThat(errorCode(catalog)).isEqualTo("UNSUPPORTED");
   }
 
   @ParameterizedTest

@@ -39,10 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provisioning controller: one Jetty server holding {@code /v2} (the registry), {@code
- * /api/v1} (provisioning), {@code /media} (static files and task documents), {@code POST
- * /admin/gc}, {@code /metrics}, {@code /healthz} and {@code /readyz}, plus scheduled garbage
- * collection and upload expiry.
+ * The provisioning controller: one Jetty server holding {@code /v2} (the registry), {@code /api/v1}
+ * (provisioning), {@code /media} (static files and task documents), {@code POST /admin/gc}, {@code
+ * /metrics}, {@code /healthz} and {@code /readyz}, plus scheduled garbage collection and upload
+ * expiry.
  *
  * <p>Stopping is graceful: new connections are refused, requests in flight get {@link
  * #STOP_TIMEOUT} to finish, scheduled jobs finish, and the registry is closed; an upload cut off
@@ -102,7 +102,8 @@ public final class Controller implements AutoCloseable {
                     new RegistryMetrics(meters))),
             "/v2/*");
         GcService gc =
-            new GcService(registry.get(), config.gcGracePeriod(), config.gcDeleteUntagged(), meters);
+            new GcService(
+                registry.get(), config.gcGracePeriod(), config.gcDeleteUntagged(), meters);
         context.addServlet(new ServletHolder("admin-gc", new AdminGcServlet(gc)), "/admin/gc");
         scheduler =
             Optional.of(

@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Says why a manifest or blob must not be deleted from a repository right now, e.g. because a provisioning job pinned it.
+ * Says why a manifest or blob must not be deleted from a repository right now, e.g. because a
+ * provisioning job pinned it.
  */
 @FunctionalInterface
 public interface DeletionGuard {

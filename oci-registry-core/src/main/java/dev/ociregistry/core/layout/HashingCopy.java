@@ -51,11 +51,13 @@ public final class HashingCopy {
 
     private final long written;
     private final transient MessageDigest digest;
+    private final boolean storageFailed;
 
-    Interrupted(IOException cause, long written, MessageDigest digest) {
-      super(cause.getMessage(), cause);
+    Interrupted(Throwable cause, long written, MessageDigest digest, boolean storageFailed) {
+      super(String.valueOf(cause.getMessage()), cause);
       this.written = written;
       this.digest = digest;
+      this.storageFailed = storageFailed;
     }
 
     /** Bytes appended before the failure, all of them in the object. */
@@ -67,6 +69,11 @@ public final class HashingCopy {
     public MessageDigest digest() {
       return digest;
     }
+
+    /** Whether storage failed (rather than the input stream or the calling thread). */
+    public boolean storageFailed() {
+      return storageFailed;
+    }
   }
 
   /**
@@ -74,61 +81,76 @@ public final class HashingCopy {
    * updating {@code digest} with them.
    *
    * @return the number of bytes appended; when it equals {@code limit} the stream may hold more
-   * @throws Interrupted when the stream or the storage failed; {@code digest} must not be used then
+   * @throws Interrupted when the stream, the storage or the calling thread stopped the copy; the
+   *     object and {@link Interrupted#digest()} agree then, and {@code digest} must not be used
    */
   public static long copy(InputStream in, AppendableObject out, MessageDigest digest, long limit)
       throws IOException {
     Pipeline pipeline = new Pipeline(out);
     Future<?> writer = WRITERS.submit(pipeline::writeAll);
     long handed = 0;
-    IOException readFailure = null;
+    Throwable stopped = null;
     boolean ended = false;
-    try {
-      while (handed < limit && !ended && !pipeline.failed()) {
-        Chunk chunk = pipeline.free.take();
-        int want = (int) Math.min(BUFFER_SIZE, limit - handed);
-        try {
-          while (chunk.length < want) {
-            int read = in.read(chunk.data, chunk.length, want - chunk.length);
-            if (read < 0) {
-              ended = true;
-              break;
-            }
-            chunk.length += read;
+    while (handed < limit && !ended && !pipeline.failed()) {
+      Chunk chunk;
+      try {
+        chunk = pipeline.free.take();
+      } catch (InterruptedException e) {
+        stopped = e;
+        break;
+      }
+      int want = (int) Math.min(BUFFER_SIZE, limit - handed);
+      try {
+        while (chunk.length < want) {
+          int read = in.read(chunk.data, chunk.length, want - chunk.length);
+          if (read < 0) {
+            ended = true;
+            break;
           }
-        } catch (IOException e) {
-          readFailure = e;
-          ended = true;
+          chunk.length += read;
         }
-        int length = chunk.length;
-        chunk.before = clone(digest);
-        digest.update(chunk.data, 0, length);
-        pipeline.full.put(chunk);
-        handed += length;
+      } catch (Throwable e) {
+        stopped = e;
+        ended = true;
       }
-      pipeline.full.put(Chunk.END);
-      ended = true;
-      writer.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      writer.cancel(true);
-      throw new IOException("interrupted while copying", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("writer thread failed", e.getCause());
-    } finally {
-      if (!ended) {
-        // The caller's stream threw something unexpected: let the writer finish and stop.
-        pipeline.full.offer(Chunk.END);
-      }
+      int length = chunk.length;
+      chunk.before = clone(digest);
+      digest.update(chunk.data, 0, length);
+      // Never blocks: the queue holds every buffer plus the end marker.
+      pipeline.full.add(chunk);
+      handed += length;
     }
+    pipeline.full.add(Chunk.END);
+    awaitUninterruptibly(writer);
     if (pipeline.writeFailure != null) {
       throw new Interrupted(
-          pipeline.writeFailure, pipeline.failedChunkOffset, pipeline.failedChunkDigest);
+          pipeline.writeFailure, pipeline.failedChunkOffset, pipeline.failedChunkDigest, true);
     }
-    if (readFailure != null) {
-      throw new Interrupted(readFailure, handed, digest);
+    if (stopped != null) {
+      if (stopped instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new Interrupted(stopped, handed, digest, false);
     }
     return handed;
+  }
+
+  /** Waits for the writer to drain, so that no write is under way when the copy returns. */
+  private static void awaitUninterruptibly(Future<?> writer) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        writer.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the writer thread failed", e.getCause());
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static MessageDigest clone(MessageDigest digest) {
@@ -158,7 +180,7 @@ public final class HashingCopy {
     final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final AppendableObject out;
     private volatile boolean failed;
-    IOException writeFailure;
+    Throwable writeFailure;
     long failedChunkOffset;
     MessageDigest failedChunkDigest;
 
@@ -173,6 +195,10 @@ public final class HashingCopy {
       return failed;
     }
 
+    /**
+     * Writes until the end marker. Any failure, checked or not, is recorded and the object cut back
+     * to the chunk before it; later chunks are only recycled, so the caller never waits forever.
+     */
     Void writeAll() throws InterruptedException {
       long written = 0;
       long unsynced = 0;
@@ -184,13 +210,20 @@ public final class HashingCopy {
         if (!failed) {
           try {
             write(chunk);
-            written += chunk.length;
-            unsynced += chunk.length;
-            if (unsynced >= SYNC_INTERVAL) {
-              out.sync();
-              unsynced = 0;
+            try {
+              if (unsynced + chunk.length >= SYNC_INTERVAL) {
+                out.sync();
+                unsynced = 0;
+              } else {
+                unsynced += chunk.length;
+              }
+            } catch (Throwable e) {
+              // Not known to be durable: take the chunk back out, so object and digest agree.
+              out.truncate(out.size() - chunk.length);
+              throw e;
             }
-          } catch (IOException e) {
+            written += chunk.length;
+          } catch (Throwable e) {
             writeFailure = e;
             failedChunkOffset = written;
             failedChunkDigest = chunk.before;
@@ -199,7 +232,7 @@ public final class HashingCopy {
         }
         chunk.length = 0;
         chunk.before = null;
-        free.put(chunk);
+        free.add(chunk);
       }
     }
 
@@ -210,7 +243,7 @@ public final class HashingCopy {
         while (buffer.hasRemaining()) {
           out.write(buffer);
         }
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException | Error e) {
         out.truncate(before);
         throw e;
       }

@@ -142,7 +142,8 @@ public final class ManifestStore {
     Digest digest = linked.get().digest();
     return storage
         .stat(LayoutKeys.blob(digest))
-        .map(info -> new StoredManifest(digest, linked.get().mediaType(), info.size(), new byte[0]));
+        .map(
+            info -> new StoredManifest(digest, linked.get().mediaType(), info.size(), new byte[0]));
   }
 
   /** A manifest linked in a repository: its digest and the media type its link records. */

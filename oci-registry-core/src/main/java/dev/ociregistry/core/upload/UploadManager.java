@@ -242,6 +242,10 @@ public final class UploadManager {
         // The client went away mid-chunk: keep what arrived, so that the upload resumes there.
         session.restore(e.digest(), current + e.written());
         throw e;
+      } catch (RuntimeException | Error e) {
+        out.truncate(current);
+        session.restore(before, current);
+        throw e;
       }
       if (length >= 0 && copied != length) {
         out.truncate(current);
@@ -296,8 +300,9 @@ public final class UploadManager {
 
   private void discard(UploadSession session) throws IOException {
     session.close();
-    sessions.remove(session.id, session);
+    // Files go first: while they exist, the closed session stays mapped and answers "unknown".
     storage.deleteTree(LayoutKeys.upload(session.id));
+    sessions.remove(session.id, session);
   }
 
   private UploadSession session(RepositoryName repository, String id) throws IOException {

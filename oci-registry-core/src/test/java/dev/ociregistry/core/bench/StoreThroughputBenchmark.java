@@ -44,7 +44,8 @@ public final class StoreThroughputBenchmark {
       RepositoryName repository = RepositoryName.parse("bench/blob");
       for (int round = 1; round <= rounds; round++) {
         double raw = mibPerSecond(size, () -> rawDigest(block, size));
-        double disk = mibPerSecond(size, () -> durableWrite(root.resolve("disk-probe"), block, size));
+        double disk =
+            mibPerSecond(size, () -> durableWrite(root.resolve("disk-probe"), block, size));
         double put =
             mibPerSecond(
                 size,

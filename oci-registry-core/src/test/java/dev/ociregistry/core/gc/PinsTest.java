@@ -34,7 +34,10 @@ class PinsTest {
       TestContent.pushBlob(registry, REPO, layer);
       byte[] manifest = TestContent.imageManifest(config, List.of(layer), Map.of());
       Digest digest =
-          registry.manifests().put(REPO, Reference.parse("22.04"), manifest, MediaTypes.OCI_MANIFEST).digest();
+          registry
+              .manifests()
+              .put(REPO, Reference.parse("22.04"), manifest, MediaTypes.OCI_MANIFEST)
+              .digest();
       registry.pins().pin("job-1", REPO, digest);
 
       for (byte[] needed : List.of(config, layer)) {
@@ -65,7 +68,10 @@ class PinsTest {
       Digest unrelated = TestContent.pushBlob(registry, REPO, TestContent.bytes(10, 3)).digest();
       byte[] manifest = TestContent.imageManifest(config, List.of(layer), Map.of());
       Digest digest =
-          registry.manifests().put(REPO, Reference.parse("1"), manifest, MediaTypes.OCI_MANIFEST).digest();
+          registry
+              .manifests()
+              .put(REPO, Reference.parse("1"), manifest, MediaTypes.OCI_MANIFEST)
+              .digest();
       registry.pins().pin("job-2", REPO, digest);
 
       registry.blobs().delete(OTHER, Digest.sha256(layer));

@@ -16,10 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The pipelined copy: exact bytes, exact digest, and agreement of both after any failure. */
 class HashingCopyTest {
@@ -101,8 +101,103 @@ class HashingCopyTest {
                     .isEqualTo(Digest.sha256(Arrays.copyOf(content, 3 * B)));
               });
     }
-    assertThat(Files.readAllBytes(root.resolve("object")))
-        .isEqualTo(Arrays.copyOf(content, 3 * B));
+    assertThat(Files.readAllBytes(root.resolve("object"))).isEqualTo(Arrays.copyOf(content, 3 * B));
+  }
+
+  @Test
+  void uncheckedStorageFailureEndsTheCopyInsteadOfHangingIt() throws IOException {
+    byte[] content = TestContent.bytes(6 * B, 4);
+    try (AppendableObject file = storage().openAppend("object")) {
+      AppendableObject broken =
+          new DiskFullAfter(file, Long.MAX_VALUE) {
+            private int writes;
+
+            @Override
+            public int write(ByteBuffer source) throws IOException {
+              if (++writes > 1) {
+                throw new IllegalStateException("driver bug");
+              }
+              return super.write(source);
+            }
+          };
+      assertThatThrownBy(
+              () ->
+                  HashingCopy.copy(
+                      new ByteArrayInputStream(content),
+                      broken,
+                      DigestAlgorithm.SHA256.newMessageDigest(),
+                      Long.MAX_VALUE))
+          .isInstanceOfSatisfying(
+              HashingCopy.Interrupted.class,
+              e -> {
+                assertThat(e.storageFailed()).isTrue();
+                assertThat(e.written()).isEqualTo(B);
+                assertThat(Digest.of(DigestAlgorithm.SHA256, e.digest()))
+                    .isEqualTo(Digest.sha256(Arrays.copyOf(content, B)));
+              });
+    }
+    assertThat(Files.size(root.resolve("object"))).isEqualTo(B);
+  }
+
+  @Test
+  void failedSyncTakesItsChunkBackSoObjectAndDigestAgree() throws IOException {
+    long interval = HashingCopy.SYNC_INTERVAL;
+    byte[] content = TestContent.bytes((int) interval + 2 * B, 5);
+    try (AppendableObject file = storage().openAppend("object")) {
+      AppendableObject failingSync =
+          new DiskFullAfter(file, Long.MAX_VALUE) {
+            @Override
+            public void sync() throws IOException {
+              throw new IOException("EIO on fsync");
+            }
+          };
+      assertThatThrownBy(
+              () ->
+                  HashingCopy.copy(
+                      new ByteArrayInputStream(content),
+                      failingSync,
+                      DigestAlgorithm.SHA256.newMessageDigest(),
+                      Long.MAX_VALUE))
+          .isInstanceOfSatisfying(
+              HashingCopy.Interrupted.class,
+              e -> {
+                assertThat(e.storageFailed()).isTrue();
+                assertThat(e.written()).isEqualTo(interval - B);
+                assertThat(Digest.of(DigestAlgorithm.SHA256, e.digest()))
+                    .isEqualTo(Digest.sha256(Arrays.copyOf(content, (int) (interval - B))));
+              });
+    }
+    assertThat(Files.size(root.resolve("object"))).isEqualTo(interval - B);
+  }
+
+  @Test
+  void uncheckedStreamFailureIsReportedWithWhatWasWritten() throws IOException {
+    byte[] content = TestContent.bytes(2 * B, 6);
+    InputStream failing =
+        new ByteArrayInputStream(content) {
+          @Override
+          public synchronized int read(byte[] buffer, int offset, int length) {
+            if (pos >= B + 10) {
+              throw new java.io.UncheckedIOException(new IOException("reset"));
+            }
+            return super.read(buffer, offset, Math.min(length, B + 10 - pos));
+          }
+        };
+    try (AppendableObject out = storage().openAppend("object")) {
+      assertThatThrownBy(
+              () ->
+                  HashingCopy.copy(
+                      failing, out, DigestAlgorithm.SHA256.newMessageDigest(), Long.MAX_VALUE))
+          .isInstanceOfSatisfying(
+              HashingCopy.Interrupted.class,
+              e -> {
+                assertThat(e.storageFailed()).isFalse();
+                assertThat(e.written()).isEqualTo(B + 10);
+                assertThat(Digest.of(DigestAlgorithm.SHA256, e.digest()))
+                    .isEqualTo(Digest.sha256(Arrays.copyOf(content, B + 10)));
+              });
+    }
+    assertThat(Files.size(root.resolve("object"))).isEqualTo(B + 10);
   }
 
   private FileSystemStorage storage() throws IOException {
@@ -132,7 +227,7 @@ class HashingCopyTest {
   }
 
   /** A real file that refuses writes past a size, as a full disk does, after a partial write. */
-  private static final class DiskFullAfter implements AppendableObject {
+  private static class DiskFullAfter implements AppendableObject {
     private final AppendableObject file;
     private final long capacity;
 

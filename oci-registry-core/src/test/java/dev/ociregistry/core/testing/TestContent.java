@@ -44,7 +44,8 @@ public final class TestContent {
   }
 
   /** An OCI image manifest body over a config and layers, with optional extra top-level fields. */
-  public static byte[] imageManifest(byte[] config, List<byte[]> layers, Map<String, Object> extra) {
+  public static byte[] imageManifest(
+      byte[] config, List<byte[]> layers, Map<String, Object> extra) {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2L);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);

@@ -1,7 +1,10 @@
 package dev.ociregistry.controller.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.gc.GcReport;
+import dev.ociregistry.servlet.QueryParameters;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,12 +30,21 @@ public final class AdminGcServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    String dryRun = request.getParameter("dryRun");
-    if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
-      response.sendError(HttpServletResponse.SC_BAD_REQUEST, "dryRun accepts true or false");
+    String dryRun;
+    try {
+      dryRun = QueryParameters.of(request).get("dryRun", ErrorCode.QUERY_INVALID).orElse("false");
+    } catch (RegistryException e) {
+      dryRun = "invalid";
+    }
+    if (!dryRun.equals("true") && !dryRun.equals("false")) {
+      response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+      response.setContentType("application/json");
+      JSON.writeValue(
+          response.getOutputStream(),
+          Map.of("error", Map.of("field", "dryRun", "message", "dryRun accepts true or false")));
       return;
     }
-    GcReport report = gc.run("true".equals(dryRun));
+    GcReport report = gc.run(dryRun.equals("true"));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("blobs_deleted", report.blobsDeleted());
     body.put("manifests_deleted", report.manifestsDeleted());

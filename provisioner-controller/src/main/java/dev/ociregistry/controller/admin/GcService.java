@@ -27,6 +27,7 @@ public final class GcService {
   private final Counter manifestsDeleted;
   private final Counter bytesFreed;
   private final Timer duration;
+  private GcReport lastCounted;
 
   public GcService(
       OciRegistry registry, Duration gracePeriod, boolean deleteUntagged, MeterRegistry meters) {
@@ -52,11 +53,23 @@ public final class GcService {
             .register(meters);
   }
 
+  /**
+   * Whether this caller is the first to see {@code report}: callers that joined a run under way get
+   * the very same report object, and the run is counted once.
+   */
+  private synchronized boolean firstToSee(GcReport report) {
+    if (report == lastCounted) {
+      return false;
+    }
+    lastCounted = report;
+    return true;
+  }
+
   /** Runs (or joins) a collection; a dry run reports what would go and deletes nothing. */
   public GcReport run(boolean dryRun) throws IOException {
     GcReport report =
         registry.garbageCollector().collect(new GcOptions(gracePeriod, deleteUntagged, dryRun));
-    if (!dryRun) {
+    if (!dryRun && firstToSee(report)) {
       blobsDeleted.increment(report.blobsDeleted());
       manifestsDeleted.increment(report.manifestsDeleted());
       bytesFreed.increment(report.bytesFreed());

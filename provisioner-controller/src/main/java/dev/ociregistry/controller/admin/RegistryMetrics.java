@@ -13,6 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /** Turns what the {@code /v2} servlet reports into Micrometer meters. */
 public final class RegistryMetrics implements RegistryListener {
+  /** Method tags are bounded: any other token a client sends is counted as {@code other}. */
+  private static final java.util.Set<String> METHODS =
+      java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
   private final MeterRegistry meters;
   private final DistributionSummary pushedBlobBytes;
   private final Counter manifestsPushed;
@@ -26,7 +30,9 @@ public final class RegistryMetrics implements RegistryListener {
             .baseUnit("bytes")
             .register(meters);
     this.manifestsPushed =
-        Counter.builder("registry_manifest_pushes").description("Manifests pushed").register(meters);
+        Counter.builder("registry_manifest_pushes")
+            .description("Manifests pushed")
+            .register(meters);
     this.manifestsDeleted =
         Counter.builder("registry_manifest_deletes")
             .description("Manifests deleted")
@@ -37,8 +43,9 @@ public final class RegistryMetrics implements RegistryListener {
   public void requestCompleted(RequestEvent event) {
     Timer.builder("registry_http_requests")
         .description("Requests to /v2 by method, route and status")
-        .tag("method", event.method())
-        .tag("route", event.route() == null ? "none" : event.route().name().toLowerCase(Locale.ROOT))
+        .tag("method", METHODS.contains(event.method()) ? event.method() : "other")
+        .tag(
+            "route", event.route() == null ? "none" : event.route().name().toLowerCase(Locale.ROOT))
         .tag("status", Integer.toString(event.status()))
         .register(meters)
         .record(event.durationNanos(), TimeUnit.NANOSECONDS);

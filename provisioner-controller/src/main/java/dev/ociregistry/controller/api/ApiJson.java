@@ -1,6 +1,8 @@
 package dev.ociregistry.controller.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,8 +29,15 @@ final class ApiJson {
   /** The largest request body read; a recipe with a long {@code unattend_xml} fits easily. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
 
+  /** The deepest nesting of a body (a {@code cloud_init} document), as in core's JSON reader. */
+  static final int MAX_DEPTH = 64;
+
   static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                  .build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)

@@ -3,6 +3,9 @@ package dev.ociregistry.controller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.servlet.QueryParameters;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -26,14 +29,10 @@ final class JobEndpoints {
    * {@code GET /jobs[?state=..][&recipe=..][&server=..]}: {@code {"jobs": [...]}}, oldest first.
    */
   void list(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    Optional<JobState> state =
-        Optional.ofNullable(request.getParameter("state")).map(JobEndpoints::state);
+    Optional<JobState> state = query(request, "state").map(JobEndpoints::state);
     ObjectNode body = ApiJson.object();
     ArrayNode list = body.putArray("jobs");
-    jobs.list(
-            state,
-            Optional.ofNullable(request.getParameter("recipe")),
-            Optional.ofNullable(request.getParameter("server")))
+    jobs.list(state, query(request, "recipe"), query(request, "server"))
         .forEach(job -> list.add(job.toJson()));
     JsonResponses.write(request, response, 200, body);
   }
@@ -105,5 +104,14 @@ final class JobEndpoints {
 
   private static ApiException missing(String id) {
     return ApiException.notFound("no job " + (id.length() > 64 ? id.substring(0, 64) + "..." : id));
+  }
+
+  /** A query parameter, read strictly from the query string; a bad escape is the client's 400. */
+  private static Optional<String> query(HttpServletRequest request, String name) {
+    try {
+      return QueryParameters.of(request).get(name, ErrorCode.QUERY_INVALID);
+    } catch (RegistryException e) {
+      throw ApiException.badRequest(name, e.getMessage());
+    }
   }
 }

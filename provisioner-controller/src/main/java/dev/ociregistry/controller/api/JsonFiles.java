@@ -28,10 +28,18 @@ final class JsonFiles {
     storage.removeTemporaries();
   }
 
+  /**
+   * Writes one file, compact, so that what was accepted can always be read back.
+   *
+   * @throws ApiException 413 when it would be larger than a file that is read back at start
+   */
   void write(String directory, String name, ObjectNode content) throws IOException {
-    storage.writeAtomically(
-        key(directory, name),
-        ApiJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
+    byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(content);
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw ApiException.tooLarge(
+          name + " would take " + bytes.length + " bytes; at most " + MAX_FILE_BYTES + " are kept");
+    }
+    storage.writeAtomically(key(directory, name), bytes);
   }
 
   boolean delete(String directory, String name) throws IOException {

@@ -37,13 +37,17 @@ import java.util.Optional;
  * its {@code urls} beside the {@code url}). For an index, {@code manifests} lists each child
  * ({@code digest}, {@code size}, {@code media_type}, {@code platform} and {@code artifact_type}
  * when given, {@code manifest_url}, and its own {@code blobs}, or {@code manifests} for a nested
- * index), and {@code blobs} is every child's blobs once each, so a machine can pick its platform or
- * fetch everything. URLs are paths on this server. When the {@code oci_url} points at another
- * registry, {@code digest}, {@code media_type} and {@code manifest_url} are null and {@code blobs}
- * is empty: the machine pulls {@code oci_url} itself.
+ * index; a child listed a second time carries an empty {@code blobs}, as it is described at its
+ * first place), and {@code blobs} is every child's blobs once each, so a machine can pick its
+ * platform or fetch everything. URLs are paths on this server. When the {@code oci_url} points at
+ * another registry, {@code digest}, {@code media_type} and {@code manifest_url} are null and {@code
+ * blobs} is empty: the machine pulls {@code oci_url} itself.
  */
 final class TaskDocument {
   private static final int MAX_INDEX_DEPTH = 4;
+
+  /** The most manifests one task document describes; an index is bounded, a malicious one not. */
+  static final int MAX_MANIFESTS = 1000;
 
   private final Optional<OciRegistry> registry;
 
@@ -83,9 +87,10 @@ final class TaskDocument {
     RepositoryName repository = RepositoryName.parse(job.artifact().repository());
     Digest digest = job.artifact().digest().get();
     Urls urls = new Urls(pathPrefix, repository);
-    Map<String, ObjectNode> allBlobs = new LinkedHashMap<>();
+    Walk walk = new Walk();
+    Map<String, ObjectNode> allBlobs = walk.allBlobs;
     ObjectNode manifest =
-        describe(registry, repository, digest, urls, allBlobs, 0)
+        describe(registry, repository, digest, urls, walk, 0)
             .orElseThrow(
                 () ->
                     ApiException.gone(
@@ -106,15 +111,32 @@ final class TaskDocument {
     return task;
   }
 
+  /**
+   * What one document walk has seen: every blob once, every manifest described once (an index that
+   * lists a child again refers to it by URL only), and a bound on how many manifests it reads.
+   */
+  private static final class Walk {
+    final Map<String, ObjectNode> allBlobs = new LinkedHashMap<>();
+    final java.util.Set<Digest> described = new java.util.HashSet<>();
+  }
+
   /** The manifest {@code digest} with its blobs or children; empty when it is not stored. */
   private Optional<ObjectNode> describe(
       OciRegistry registry,
       RepositoryName repository,
       Digest digest,
       Urls urls,
-      Map<String, ObjectNode> allBlobs,
+      Walk walk,
       int depth)
       throws IOException {
+    if (!walk.described.add(digest)) {
+      return Optional.empty();
+    }
+    if (walk.described.size() > MAX_MANIFESTS) {
+      throw ApiException.tooLarge(
+          "the artifact references more than " + MAX_MANIFESTS + " manifests");
+    }
+    Map<String, ObjectNode> allBlobs = walk.allBlobs;
     Optional<StoredManifest> stored = registry.manifests().get(repository, Reference.of(digest));
     if (stored.isEmpty()) {
       return Optional.empty();
@@ -146,7 +168,7 @@ final class TaskDocument {
       entry.put("manifest_url", urls.manifest(child.digest()));
       Optional<ObjectNode> described = Optional.empty();
       if (depth < MAX_INDEX_DEPTH) {
-        described = describeChild(registry, repository, child.digest(), urls, allBlobs, depth);
+        described = describeChild(registry, repository, child.digest(), urls, walk, depth);
       }
       described.map(d -> d.get("blobs")).ifPresent(b -> entry.set("blobs", b));
       described.map(d -> d.get("manifests")).ifPresent(m -> entry.set("manifests", m));
@@ -163,7 +185,7 @@ final class TaskDocument {
       RepositoryName repository,
       String digest,
       Urls urls,
-      Map<String, ObjectNode> allBlobs,
+      Walk walk,
       int depth)
       throws IOException {
     Digest child;
@@ -172,7 +194,7 @@ final class TaskDocument {
     } catch (RegistryException e) {
       return Optional.empty();
     }
-    return describe(registry, repository, child, urls, allBlobs, depth + 1);
+    return describe(registry, repository, child, urls, walk, depth + 1);
   }
 
   private static ObjectNode blob(ManifestView.Entry blob, Urls urls) {

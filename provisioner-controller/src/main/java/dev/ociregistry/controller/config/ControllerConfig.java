@@ -62,7 +62,8 @@ public record ControllerConfig(
   /** Grace periods shorter than this are accepted with a warning: they suit tests and demos. */
   public static final Duration SHORT_GRACE = Duration.ofMinutes(1);
 
-  private static final Pattern LISTEN = Pattern.compile("(?:\\[([0-9a-fA-F:.]+)\\]|([^:\\[\\]]*)):(\\d{1,5})");
+  private static final Pattern LISTEN =
+      Pattern.compile("(?:\\[([0-9a-fA-F:.]+)\\]|([^:\\[\\]]*)):(\\d{1,5})");
   private static final Pattern SIZE = Pattern.compile("(\\d{1,19})(B|KiB|MiB|GiB|TiB)?");
 
   /**
@@ -73,9 +74,14 @@ public record ControllerConfig(
   public static ControllerConfig fromEnvironment(Map<String, String> env) throws ConfigException {
     Reader reader = new Reader(env);
     InetSocketAddress listen =
-        reader.read("LISTEN_ADDR", "0.0.0.0:8080", "host:port, :port or [ipv6]:port", ControllerConfig::listen);
+        reader.read(
+            "LISTEN_ADDR",
+            "0.0.0.0:8080",
+            "host:port, :port or [ipv6]:port",
+            ControllerConfig::listen);
     Path dataDir = reader.read("DATA_DIR", "./data", "a directory path", Path::of);
-    Boolean registryEnabled = reader.read("ENABLE_REGISTRY", "true", "true or false", ControllerConfig::bool);
+    Boolean registryEnabled =
+        reader.read("ENABLE_REGISTRY", "true", "true or false", ControllerConfig::bool);
     Path storage =
         reader.read(
             "REGISTRY_STORAGE",
@@ -100,17 +106,45 @@ public record ControllerConfig(
             "none",
             "none (basic and htpasswd come with authentication)",
             value -> AuthMode.valueOf(value.toUpperCase(Locale.ROOT)));
-    Duration gcInterval = reader.read("REGISTRY_GC_INTERVAL", "1h", "a duration such as 90s, 15m, 1h, 7d", ControllerConfig::positive);
-    Duration grace = reader.read("REGISTRY_GC_GRACE_PERIOD", "24h", "a duration such as 90s, 15m, 1h, 7d", Durations::parse);
-    Boolean deleteUntagged = reader.read("REGISTRY_GC_DELETE_UNTAGGED", "false", "true or false", ControllerConfig::bool);
+    Duration gcInterval =
+        reader.read(
+            "REGISTRY_GC_INTERVAL",
+            "1h",
+            "a duration such as 90s, 15m, 1h, 7d",
+            ControllerConfig::positive);
+    Duration grace =
+        reader.read(
+            "REGISTRY_GC_GRACE_PERIOD",
+            "24h",
+            "a duration such as 90s, 15m, 1h, 7d",
+            Durations::parse);
+    Boolean deleteUntagged =
+        reader.read(
+            "REGISTRY_GC_DELETE_UNTAGGED", "false", "true or false", ControllerConfig::bool);
     Integer uploads =
         reader.read(
-            "REGISTRY_MAX_CONCURRENT_UPLOADS", "8", "a whole number from 1 to 1024", value -> range(value, 1, 1024));
-    Duration uploadTimeout = reader.read("REGISTRY_UPLOAD_TIMEOUT", "1h", "a duration such as 90s, 15m, 1h, 7d", ControllerConfig::positive);
+            "REGISTRY_MAX_CONCURRENT_UPLOADS",
+            "8",
+            "a whole number from 1 to 1024",
+            value -> range(value, 1, 1024));
+    Duration uploadTimeout =
+        reader.read(
+            "REGISTRY_UPLOAD_TIMEOUT",
+            "1h",
+            "a duration such as 90s, 15m, 1h, 7d",
+            ControllerConfig::positive);
     Duration downloadTimeout =
-        reader.read("REGISTRY_DOWNLOAD_TIMEOUT", "30m", "a duration such as 90s, 15m, 1h, 7d", ControllerConfig::positive);
+        reader.read(
+            "REGISTRY_DOWNLOAD_TIMEOUT",
+            "30m",
+            "a duration such as 90s, 15m, 1h, 7d",
+            ControllerConfig::positive);
     Long minFree =
-        reader.read("READY_MIN_FREE_SPACE", "1GiB", "a size such as 512MiB or 1GiB", ControllerConfig::size);
+        reader.read(
+            "READY_MIN_FREE_SPACE",
+            "1GiB",
+            "a size such as 512MiB or 1GiB",
+            ControllerConfig::size);
     String logLevel =
         reader.read(
             "LOG_LEVEL",

@@ -10,10 +10,14 @@ public final class Durations {
 
   private Durations() {}
 
+  /** The longest duration accepted, so that every duration fits a nanosecond count. */
+  public static final Duration MAX = Duration.ofDays(36500);
+
   /**
    * Parses a duration.
    *
-   * @throws IllegalArgumentException when the text is not a whole number and a unit
+   * @throws IllegalArgumentException when the text is not a whole number and a unit, or is longer
+   *     than {@link #MAX}
    */
   public static Duration parse(String text) {
     Matcher matcher = FORMAT.matcher(text.trim());
@@ -21,7 +25,15 @@ public final class Durations {
       throw new IllegalArgumentException("not a duration: " + text);
     }
     long amount = Long.parseLong(matcher.group(1));
-    return switch (matcher.group(2)) {
+    Duration duration = of(amount, matcher.group(2));
+    if (duration.compareTo(MAX) > 0) {
+      throw new IllegalArgumentException("longer than " + MAX.toDays() + "d: " + text);
+    }
+    return duration;
+  }
+
+  private static Duration of(long amount, String unit) {
+    return switch (unit) {
       case "ms" -> Duration.ofMillis(amount);
       case "s" -> Duration.ofSeconds(amount);
       case "m" -> Duration.ofMinutes(amount);

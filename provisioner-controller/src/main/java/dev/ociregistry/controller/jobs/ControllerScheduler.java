@@ -5,6 +5,7 @@ import dev.ociregistry.core.upload.UploadManager;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Properties;
+import java.util.UUID;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.Scheduler;
@@ -36,7 +37,9 @@ public final class ControllerScheduler implements AutoCloseable {
       GcService gc, Duration gcInterval, UploadManager uploads, Duration uploadTimeout)
       throws SchedulerException {
     Properties properties = new Properties();
-    properties.setProperty("org.quartz.scheduler.instanceName", "provisioner-controller");
+    // Quartz keeps schedulers by name per JVM; a name of its own keeps two controllers apart.
+    properties.setProperty(
+        "org.quartz.scheduler.instanceName", "provisioner-controller-" + UUID.randomUUID());
     properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
     properties.setProperty("org.quartz.threadPool.threadCount", "2");
     properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");

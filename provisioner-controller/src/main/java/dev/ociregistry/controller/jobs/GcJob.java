@@ -14,7 +14,8 @@ public final class GcJob implements Job {
   @Override
   public void execute(JobExecutionContext context) throws JobExecutionException {
     try {
-      GcService gc = (GcService) context.getScheduler().getContext().get(ControllerScheduler.GC_SERVICE);
+      GcService gc =
+          (GcService) context.getScheduler().getContext().get(ControllerScheduler.GC_SERVICE);
       gc.run(false);
     } catch (IOException | SchedulerException | RuntimeException e) {
       throw new JobExecutionException("scheduled garbage collection failed", e);

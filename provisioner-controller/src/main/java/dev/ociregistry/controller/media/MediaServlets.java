@@ -15,7 +15,8 @@ public final class MediaServlets {
   /** A servlet holder serving {@code mediaRoot}, to be mapped at {@code /media/*}. */
   public static ServletHolder staticFiles(Path mediaRoot) {
     ServletHolder holder = new ServletHolder("media", ResourceServlet.class);
-    holder.setInitParameter("baseResource", mediaRoot.toAbsolutePath().normalize().toUri().toString());
+    holder.setInitParameter(
+        "baseResource", mediaRoot.toAbsolutePath().normalize().toUri().toString());
     holder.setInitParameter("dirAllowed", "false");
     holder.setInitParameter("acceptRanges", "true");
     holder.setInitParameter("etags", "true");

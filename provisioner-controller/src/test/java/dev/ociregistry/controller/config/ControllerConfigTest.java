@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Reading the controller's environment: defaults, every variable, and clear refusals. */
 class ControllerConfigTest {
@@ -85,9 +85,15 @@ class ControllerConfigTest {
 
   @Test
   void ipv6AndPortOnlyListenAddressesAreRead() throws Exception {
-    assertThat(ControllerConfig.fromEnvironment(Map.of("LISTEN_ADDR", "[::1]:8443")).listenAddress().getHostString())
+    assertThat(
+            ControllerConfig.fromEnvironment(Map.of("LISTEN_ADDR", "[::1]:8443"))
+                .listenAddress()
+                .getHostString())
         .isEqualTo("::1");
-    assertThat(ControllerConfig.fromEnvironment(Map.of("LISTEN_ADDR", ":7000")).listenAddress().getPort())
+    assertThat(
+            ControllerConfig.fromEnvironment(Map.of("LISTEN_ADDR", ":7000"))
+                .listenAddress()
+                .getPort())
         .isEqualTo(7000);
   }
 

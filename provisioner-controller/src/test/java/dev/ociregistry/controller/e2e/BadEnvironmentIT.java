@@ -29,8 +29,7 @@ class BadEnvironmentIT {
     "REGISTRY_PUBLIC_HOSTS, https://x/"
   })
   void badValueStopsStartUpNamingTheVariable(String variable, String value) throws Exception {
-    try (ControllerProcess controller =
-        ControllerProcess.start(workDir, Map.of(variable, value))) {
+    try (ControllerProcess controller = ControllerProcess.start(workDir, Map.of(variable, value))) {
       int exit = controller.awaitExit(Duration.ofSeconds(60));
 
       assertThat(exit).as(controller.log()).isEqualTo(2);

@@ -18,9 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The built controller jar running as a separate process, with exactly the environment a test
- * gives it and a working directory of its own. Its output is kept for assertions and failure
- * messages.
+ * The built controller jar running as a separate process, with exactly the environment a test gives
+ * it and a working directory of its own. Its output is kept for assertions and failure messages.
  */
 final class ControllerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on ([^ ]+):(\\d+) ");

@@ -88,7 +88,9 @@ class GracefulShutdownIT {
       Client.check(resumed, 202);
       HttpResponse<String> closed =
           client.send(
-              client.request(location + "?digest=" + digest).PUT(HttpRequest.BodyPublishers.noBody()));
+              client
+                  .request(location + "?digest=" + digest)
+                  .PUT(HttpRequest.BodyPublishers.noBody()));
       Client.check(closed, 201);
 
       HttpResponse<byte[]> pulled =

@@ -53,7 +53,10 @@ class JobPinningIT {
 
       String newManifest =
           client.pushImage(
-              "os-images/ubuntu-rootfs", "22.04", "{\"v\":2}".getBytes(), "rootfs 22.04.2".getBytes());
+              "os-images/ubuntu-rootfs",
+              "22.04",
+              "{\"v\":2}".getBytes(),
+              "rootfs 22.04.2".getBytes());
       assertThat(newManifest).isNotEqualTo(oldManifest);
       HttpResponse<String> refused =
           client.delete("/v2/os-images/ubuntu-rootfs/manifests/" + oldManifest);
@@ -89,8 +92,11 @@ class JobPinningIT {
       assertThat(report.get("manifests_deleted").asLong()).isEqualTo(1);
       assertThat(client.get("/v2/os-images/ubuntu-rootfs/blobs/" + oldLayerDigest).statusCode())
           .isEqualTo(404);
-      assertThat(client.get("/v2/os-images/ubuntu-rootfs/manifests/22.04").headers()
-              .firstValue("Docker-Content-Digest"))
+      assertThat(
+              client
+                  .get("/v2/os-images/ubuntu-rootfs/manifests/22.04")
+                  .headers()
+                  .firstValue("Docker-Content-Digest"))
           .hasValue(newManifest);
     }
   }

@@ -26,14 +26,16 @@ class RoutesIT {
     try (ControllerProcess controller =
         ControllerProcess.started(
             workDir,
-            Map.of("LISTEN_ADDR", "127.0.0.1:0", "MEDIA_ROOT", workDir.resolve("media").toString()))) {
+            Map.of(
+                "LISTEN_ADDR", "127.0.0.1:0", "MEDIA_ROOT", workDir.resolve("media").toString()))) {
       Client client = new Client(controller.base());
 
       HttpResponse<String> whole = client.get("/media/isos/maintenance.iso");
       assertThat(whole.statusCode()).isEqualTo(200);
       assertThat(whole.body()).isEqualTo("0123456789");
       HttpResponse<String> part =
-          client.send(client.request("/media/isos/maintenance.iso").header("Range", "bytes=2-5").GET());
+          client.send(
+              client.request("/media/isos/maintenance.iso").header("Range", "bytes=2-5").GET());
       assertThat(part.statusCode()).isEqualTo(206);
       assertThat(part.body()).isEqualTo("2345");
       assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 2-5/10");
@@ -41,7 +43,9 @@ class RoutesIT {
       assertThat(client.get("/media/isos/").statusCode()).isIn(403, 404);
       assertThat(client.get("/media/isos/missing.iso").statusCode()).isEqualTo(404);
       for (String escape :
-          new String[] {"/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/isos/..%2f..%2fsecret.txt"}) {
+          new String[] {
+            "/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/isos/..%2f..%2fsecret.txt"
+          }) {
         HttpResponse<String> response = client.get(escape);
         assertThat(response.statusCode()).as(escape).isIn(400, 404);
         assertThat(response.body()).as(escape).doesNotContain("not for clients");
@@ -65,7 +69,8 @@ class RoutesIT {
 
       HttpResponse<String> real = client.post("/admin/gc");
       assertThat(real.statusCode()).isEqualTo(200);
-      assertThat(real.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+      assertThat(real.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
       JsonNode report = JSON.readTree(real.body());
       assertThat(report.get("dry_run").asBoolean()).isFalse();
       assertThat(report.get("blobs_deleted").asLong()).isEqualTo(1);
@@ -78,7 +83,8 @@ class RoutesIT {
       assertThat(client.post("/admin/gc?dryRun=maybe").statusCode()).isEqualTo(400);
       assertThat(client.get("/metrics").body())
           .contains("registry_gc_blobs_deleted_total 1.0")
-          .contains("registry_http_requests_seconds_count{method=\"POST\",route=\"uploads\",status=\"201\"}");
+          .contains(
+              "registry_http_requests_seconds_count{method=\"POST\",route=\"uploads\",status=\"201\"}");
       assertThat(controller.log()).contains("REGISTRY_GC_GRACE_PERIOD=0s is very short");
     }
   }

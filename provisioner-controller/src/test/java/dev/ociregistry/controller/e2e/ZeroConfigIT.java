@@ -26,8 +26,13 @@ class ZeroConfigIT {
       assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
       assertThat(client.get("/readyz").statusCode()).isEqualTo(200);
       assertThat(client.get("/v2/").statusCode()).isEqualTo(200);
-      String digest = client.pushImage("tools/alpine", "latest", "{}".getBytes(), new byte[] {1, 2});
-      assertThat(client.get("/v2/tools/alpine/manifests/latest").headers().firstValue("Docker-Content-Digest"))
+      String digest =
+          client.pushImage("tools/alpine", "latest", "{}".getBytes(), new byte[] {1, 2});
+      assertThat(
+              client
+                  .get("/v2/tools/alpine/manifests/latest")
+                  .headers()
+                  .firstValue("Docker-Content-Digest"))
           .hasValue(digest);
       assertThat(client.get("/api/v1/recipes").statusCode()).isEqualTo(200);
       assertThat(client.post("/admin/gc").statusCode()).isEqualTo(200);

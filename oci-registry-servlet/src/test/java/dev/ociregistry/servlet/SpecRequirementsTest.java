@@ -1,0 +1,596 @@
+package dev.ociregistry.servlet;
+
+import static dev.ociregistry.servlet.testing.Pushes.OCI_INDEX;
+import static dev.ociregistry.servlet.testing.Pushes.OCI_MANIFEST;
+import static dev.ociregistry.servlet.testing.Pushes.bytes;
+import static dev.ociregistry.servlet.testing.Pushes.describe;
+import static dev.ociregistry.servlet.testing.Pushes.imageManifest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.servlet.testing.Http;
+import dev.ociregistry.servlet.testing.Pushes;
+import dev.ociregistry.servlet.testing.RegistryServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Requirements of the OCI distribution-spec v1.1 that the other tests of this module leave
+ * unpinned, one test each, found by the audit in {@code docs/design/spec-coverage.md}. Each test
+ * quotes the section it checks.
+ *
+ * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md">OCI
+ *     distribution-spec v1.1</a>
+ */
+class SpecRequirementsTest {
+  /** The {@code code} values the spec's error code table allows (code-1 to code-14). */
+  private static final Set<String> SPEC_ERROR_CODES =
+      Set.of(
+          "BLOB_UNKNOWN",
+          "BLOB_UPLOAD_INVALID",
+          "BLOB_UPLOAD_UNKNOWN",
+          "DIGEST_INVALID",
+          "MANIFEST_BLOB_UNKNOWN",
+          "MANIFEST_INVALID",
+          "MANIFEST_UNKNOWN",
+          "NAME_INVALID",
+          "NAME_UNKNOWN",
+          "SIZE_INVALID",
+          "UNAUTHORIZED",
+          "DENIED",
+          "UNSUPPORTED",
+          "TOOMANYREQUESTS");
+
+  private static final Pattern NEXT = Pattern.compile("<([^>]+)>; rel=\"next\"");
+
+  @TempDir Path root;
+
+  private RegistryServer server;
+  private Http http;
+  private Pushes pushes;
+
+  @BeforeEach
+  void start() throws Exception {
+    start(RegistryOptions.defaults(), ServletOptions.defaults());
+  }
+
+  private void start(RegistryOptions registryOptions, ServletOptions servletOptions)
+      throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    server = RegistryServer.start(root, registryOptions, servletOptions);
+    http = new Http(server.base());
+    pushes = new Pushes(http);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  // spec.md "Pushing Manifests": the digest header "MUST be equal to the client provided digest"
+  @Test
+  void manifestPushedBySha512DigestIsAnsweredAndServedUnderThatSha512Digest() throws Exception {
+    Pushes.Blob config = pushes.blob("spec/sha512", "{\"seed\":\"sha512\"}");
+    Pushes.Blob layer = pushes.blob("spec/sha512", "layer of sha512");
+    byte[] body = bytes(imageManifest(OCI_MANIFEST, config, layer));
+    Digest sha512 = Digest.of(DigestAlgorithm.SHA512, body);
+
+    HttpResponse<byte[]> pushed =
+        http.put("/v2/spec/sha512/manifests/" + sha512, OCI_MANIFEST, body);
+    HttpResponse<byte[]> pulled = http.get("/v2/spec/sha512/manifests/" + sha512);
+    HttpResponse<byte[]> head = http.head("/v2/spec/sha512/manifests/" + sha512);
+
+    assertThat(pushed.statusCode()).as(describe(pushed)).isEqualTo(201);
+    assertThat(pushed.headers().firstValue("Docker-Content-Digest")).hasValue(sha512.toString());
+    assertThat(pushed.headers().firstValue("Location"))
+        .hasValue("/v2/spec/sha512/manifests/" + sha512);
+    assertThat(pulled.statusCode()).as(describe(pulled)).isEqualTo(200);
+    assertThat(pulled.body()).isEqualTo(body);
+    assertThat(pulled.headers().firstValue("Docker-Content-Digest")).hasValue(sha512.toString());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Docker-Content-Digest")).hasValue(sha512.toString());
+  }
+
+  // spec.md "Pulling manifests": "<name> MUST match the following regular expression"
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "a",
+        "0",
+        "a.b",
+        "a_b",
+        "a__b",
+        "a-b",
+        "a---b",
+        "a1.b2_c3__d4-e5---f6",
+        "x/y/z/w",
+        "org.example/team_a/app--b"
+      })
+  void everyNameTheGrammarAllowsCanBePushedPulledAndListed(String name) throws Exception {
+    Pushes.Manifest image = pushes.image(name, "v1", name);
+
+    HttpResponse<byte[]> byTag = http.get("/v2/" + name + "/manifests/v1");
+    HttpResponse<byte[]> tags = http.get("/v2/" + name + "/tags/list");
+
+    assertThat(byTag.statusCode()).as(describe(byTag)).isEqualTo(200);
+    assertThat(byTag.body()).isEqualTo(image.content());
+    assertThat(tags.statusCode()).as(describe(tags)).isEqualTo(200);
+    assertThat(Pushes.json(tags).get("name").asText()).isEqualTo(name);
+  }
+
+  // spec.md "Pulling manifests": a tag "MUST match" [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}
+  @ParameterizedTest
+  @ValueSource(strings = {"_", "_leading-underscore", "UPPER.lower-1_2", "0", "a..b", "v1.-_x"})
+  void everyTagTheGrammarAllowsCanBePushedPulledAndListed(String tag) throws Exception {
+    Pushes.Manifest image = pushes.image("spec/tags", tag, tag);
+
+    HttpResponse<byte[]> byTag = http.get("/v2/spec/tags/manifests/" + tag);
+    HttpResponse<byte[]> tags = http.get("/v2/spec/tags/tags/list");
+
+    assertThat(byTag.statusCode()).as(describe(byTag)).isEqualTo(200);
+    assertThat(byTag.body()).isEqualTo(image.content());
+    assertThat(Pushes.json(tags).get("tags").toString()).isEqualTo("[\"" + tag + "\"]");
+  }
+
+  // spec.md "Listing Tags": with n and last, "the tags MUST be in lexical order"
+  @Test
+  void pagesOfTagsKeepCaseInsensitiveOrderAcrossNLastAndLink() throws Exception {
+    Pushes.Manifest image = pushes.image("spec/paged", "b", "paged");
+    for (String tag : List.of("A", "a2", "C", "d")) {
+      pushes.manifest("spec/paged", tag, OCI_MANIFEST, image.content());
+    }
+
+    List<List<String>> pages = new ArrayList<>();
+    String next = "/v2/spec/paged/tags/list?n=2";
+    while (next != null && pages.size() < 5) {
+      HttpResponse<byte[]> page = http.get(next);
+      pages.add(tags(page));
+      next = nextLink(page);
+    }
+    HttpResponse<byte[]> afterA2 = http.get("/v2/spec/paged/tags/list?last=a2");
+    HttpResponse<byte[]> twoAfterA2 = http.get("/v2/spec/paged/tags/list?n=2&last=a2");
+
+    assertThat(pages).containsExactly(List.of("A", "a2"), List.of("b", "C"), List.of("d"));
+    assertThat(tags(afterA2)).containsExactly("b", "C", "d");
+    assertThat(tags(twoAfterA2)).containsExactly("b", "C");
+  }
+
+  // spec.md "Listing Referrers": Link "MUST be included" when the list "cannot be returned" in one
+  @Test
+  void manyReferrersAreAllReturnedInOneResponseSoNoLinkIsNeeded() throws Exception {
+    Pushes.Manifest subject = pushes.image("spec/referrers", "v1", "subject");
+    Pushes.Blob empty = pushes.blob("spec/referrers", "{}");
+    List<String> pushed = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      pushed.add(
+          artifact("spec/referrers", subject, empty, "application/vnd.example.n" + i, Map.of())
+              .digest()
+              .toString());
+    }
+
+    HttpResponse<byte[]> response = http.get("/v2/spec/referrers/referrers/" + subject.digest());
+
+    assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
+    assertThat(response.headers().firstValue("Link")).isEmpty();
+    List<String> listed = new ArrayList<>();
+    Pushes.json(response).get("manifests").forEach(d -> listed.add(d.get("digest").asText()));
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(pushed);
+  }
+
+  // spec.md "Enabling the Referrers API": "MUST include preexisting image manifests … tag schema"
+  @Test
+  void manifestAlsoListedUnderTheReferrersTagSchemaIsReportedOnceByTheReferrersApi()
+      throws Exception {
+    Pushes.Manifest subject = pushes.image("spec/tagschema", "v1", "subject");
+    Pushes.Blob empty = pushes.blob("spec/tagschema", "{}");
+    String sbomType = "application/vnd.example.sbom.v1";
+    Pushes.Manifest sbom =
+        artifact("spec/tagschema", subject, empty, sbomType, Map.of("org.example.k", "v"));
+    // What a client that found no referrers API pushes: an index under <alg>-<ref>.
+    Map<String, Object> descriptor = sbom.descriptor();
+    descriptor.put("artifactType", sbomType);
+    descriptor.put("annotations", Map.of("org.example.k", "v"));
+    Map<String, Object> fallback = new LinkedHashMap<>();
+    fallback.put("schemaVersion", 2);
+    fallback.put("mediaType", OCI_INDEX);
+    fallback.put("manifests", List.of(descriptor));
+    String schemaTag = subject.digest().algorithm().id() + "-" + subject.digest().hex();
+    pushes.manifest("spec/tagschema", schemaTag, OCI_INDEX, bytes(fallback));
+
+    HttpResponse<byte[]> response = http.get("/v2/spec/tagschema/referrers/" + subject.digest());
+
+    assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
+    JsonNode manifests = Pushes.json(response).get("manifests");
+    assertThat(manifests).hasSize(1);
+    assertThat(manifests.get(0).get("digest").asText()).isEqualTo(sbom.digest().toString());
+    assertThat(manifests.get(0).get("artifactType").asText()).isEqualTo(sbomType);
+    assertThat(manifests.get(0).get("annotations").get("org.example.k").asText()).isEqualTo("v");
+  }
+
+  // spec.md "Error Codes": code "MUST be … only uppercase alphabetic characters and underscores"
+  @Test
+  void everyErrorCodeIsUppercaseLettersAndUnderscores() throws Exception {
+    Map<String, String> codes = errorCodesOfFailingRequests();
+
+    assertThat(codes).isNotEmpty();
+    assertThat(codes)
+        .allSatisfy((request, code) -> assertThat(code).as(request).matches("[A-Z_]+"));
+  }
+
+  // spec.md "Error Codes": "The code field MUST be one of the following" (code-1 to code-14)
+  @Test
+  void everyErrorCodeIsOneOfTheFourteenCodesOfTheSpecsTable() throws Exception {
+    Map<String, String> codes = errorCodesOfFailingRequests();
+
+    List<String> outside = new ArrayList<>();
+    codes.forEach(
+        (request, code) -> {
+          if (!SPEC_ERROR_CODES.contains(code)) {
+            outside.add(request + " -> " + code);
+          }
+        });
+    assertThat(outside).as("error codes outside the spec's table").isEmpty();
+  }
+
+  // spec.md "Error Codes": "If the response body is in JSON format, it MUST have the following…"
+  @Test
+  void uploadCutOffAtItsTimeLimitAnswersNoJsonOfAnotherShape() throws Exception {
+    start(
+        RegistryOptions.defaults(),
+        ServletOptions.defaults().withUploadTimeout(Duration.ofMillis(300)));
+    String location = pushes.startUpload("spec/slow");
+
+    RawResponse response = slowPatch(location, Pushes.content(6000, 9));
+
+    assertThat(response.status()).as(response.toString()).isBetween(400, 499);
+    assertJsonBodyIsASpecErrorBody(response);
+  }
+
+  // spec.md "Error Codes": "If the response body is in JSON format, it MUST have the following…"
+  @Test
+  void requestTheContainerRefusesAnswersNoJsonOfAnotherShape() throws Exception {
+    RawResponse response =
+        raw(
+            "GET /v2/spec/x/tags/list HTTP/1.1\r\nAccept: application/json\r\n"
+                + "Content-Length: abc\r\n",
+            new byte[0]);
+
+    assertThat(response.status()).as(response.toString()).isBetween(400, 499);
+    assertJsonBodyIsASpecErrorBody(response);
+  }
+
+  // spec.md "Warnings": Warning headers "MUST specify a warn-code of 299", "MUST NOT send" > 4096 B
+  @Test
+  void responsesCarryNoWarningHeaders() throws Exception {
+    Pushes.Manifest image = pushes.image("spec/warn", "v1", "warn");
+    String upload = pushes.startUpload("spec/warn");
+    List<HttpResponse<byte[]>> responses = new ArrayList<>();
+    responses.add(http.get("/v2/"));
+    responses.add(http.get("/v2/spec/warn/manifests/v1"));
+    responses.add(http.head("/v2/spec/warn/manifests/" + image.digest()));
+    responses.add(http.get("/v2/spec/warn/tags/list"));
+    responses.add(http.get("/v2/spec/warn/referrers/" + image.digest()));
+    responses.add(http.get(upload));
+    responses.add(http.patch(upload, "0-2", new byte[3]));
+    responses.add(http.get("/v2/spec/warn/manifests/missing"));
+    responses.add(http.get("/v2/no/such/endpoint"));
+    responses.add(http.delete("/v2/spec/warn/manifests/v1"));
+
+    assertThat(responses)
+        .allSatisfy(
+            response ->
+                assertThat(response.headers().allValues("Warning"))
+                    .as(describe(response))
+                    .isEmpty());
+  }
+
+  /**
+   * Sends requests that fail in every way the API knows and returns the {@code code} of each error
+   * body, keyed by the request.
+   */
+  private Map<String, String> errorCodesOfFailingRequests() throws Exception {
+    Pushes.Manifest image = pushes.image("spec/errors", "v1", "errors");
+    Pushes.Blob blob = pushes.blob("spec/errors", "a blob");
+    Digest unknown = Digest.sha256("never pushed".getBytes(StandardCharsets.UTF_8));
+    String upload = pushes.startUpload("spec/errors");
+    Map<String, HttpResponse<byte[]>> responses = new LinkedHashMap<>();
+    responses.put("GET unknown blob", http.get("/v2/spec/errors/blobs/" + unknown));
+    responses.put("GET malformed digest", http.get("/v2/spec/errors/blobs/sha256:abc"));
+    responses.put("GET invalid name", http.get("/v2/Spec/blobs/" + unknown));
+    responses.put("GET unknown manifest", http.get("/v2/spec/errors/manifests/missing"));
+    responses.put("GET tags of unknown repository", http.get("/v2/spec/none/tags/list"));
+    responses.put("GET tags with n=abc", http.get("/v2/spec/errors/tags/list?n=abc"));
+    responses.put("GET tags with n=-1", http.get("/v2/spec/errors/tags/list?n=-1"));
+    responses.put("GET tags with last=%ff", http.get("/v2/spec/errors/tags/list?last=%ff"));
+    responses.put(
+        "GET referrers with artifactType=%ff",
+        http.get("/v2/spec/errors/referrers/" + image.digest() + "?artifactType=%ff"));
+    responses.put("GET referrers of a tag", http.get("/v2/spec/errors/referrers/v1"));
+    responses.put("GET unknown endpoint", http.get("/v2/spec/errors/nothing"));
+    responses.put("POST /v2/", http.post("/v2/", new byte[0]));
+    responses.put(
+        "GET unsatisfiable range",
+        http.send(
+            http.request("/v2/spec/errors/blobs/" + blob.digest())
+                .header("Range", "bytes=100-")
+                .GET()));
+    responses.put(
+        "PUT invalid manifest",
+        http.put("/v2/spec/errors/manifests/v2", OCI_MANIFEST, "{".getBytes()));
+    responses.put(
+        "PUT manifest with unknown blob",
+        http.put(
+            "/v2/spec/errors/manifests/v2",
+            OCI_MANIFEST,
+            bytes(
+                imageManifest(
+                    OCI_MANIFEST,
+                    blob,
+                    new Pushes.Blob(unknown, "never pushed".getBytes(StandardCharsets.UTF_8))))));
+    responses.put(
+        "PUT manifest too large",
+        http.put("/v2/spec/errors/manifests/v2", OCI_MANIFEST, new byte[4 * 1024 * 1024 + 1]));
+    responses.put(
+        "PUT invalid tag", http.put("/v2/spec/errors/manifests/-x", OCI_MANIFEST, image.content()));
+    responses.put(
+        "POST blob with wrong digest",
+        http.post("/v2/spec/errors/blobs/uploads/?digest=" + unknown, "other".getBytes()));
+    responses.put("GET unknown upload", http.get("/v2/spec/errors/blobs/uploads/" + unknown.hex()));
+    responses.put("PATCH out of order", http.patch(upload, "5-9", new byte[5]));
+    responses.put("PATCH malformed Content-Range", http.patch(upload, "abc", new byte[5]));
+    responses.put("PATCH length disagrees", http.patch(upload, "0-9", new byte[5]));
+    responses.put("PUT upload without digest", http.put(upload, null, new byte[0]));
+    responses.put(
+        "POST mount from invalid name",
+        http.post(
+            "/v2/spec/errors/blobs/uploads/?mount=" + blob.digest() + "&from=A", new byte[0]));
+    responses.put("DELETE unknown blob", http.delete("/v2/spec/errors/blobs/" + unknown));
+    responses.put("DELETE unknown tag", http.delete("/v2/spec/errors/manifests/nope"));
+
+    Map<String, String> codes = new LinkedHashMap<>();
+    for (Map.Entry<String, HttpResponse<byte[]>> entry : responses.entrySet()) {
+      HttpResponse<byte[]> response = entry.getValue();
+      assertThat(response.statusCode())
+          .as(entry.getKey() + ": " + describe(response))
+          .isBetween(400, 499);
+      codes.put(
+          entry.getKey() + " (" + response.statusCode() + ")",
+          Pushes.error(response).get("code").asText());
+    }
+    return codes;
+  }
+
+  /** An artifact manifest pushed by digest: empty config, no layers, {@code subject} set. */
+  private Pushes.Manifest artifact(
+      String repository,
+      Pushes.Manifest subject,
+      Pushes.Blob empty,
+      String artifactType,
+      Map<String, String> annotations)
+      throws Exception {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("schemaVersion", 2);
+    body.put("mediaType", OCI_MANIFEST);
+    body.put("artifactType", artifactType);
+    body.put("config", empty.descriptor(Pushes.OCI_EMPTY));
+    body.put("layers", List.of(empty.descriptor(Pushes.OCI_EMPTY)));
+    body.put("subject", subject.descriptor());
+    if (!annotations.isEmpty()) {
+      body.put("annotations", annotations);
+    }
+    byte[] content = bytes(body);
+    return pushes.manifest(repository, Digest.sha256(content).toString(), OCI_MANIFEST, content);
+  }
+
+  private static List<String> tags(HttpResponse<byte[]> response) throws IOException {
+    assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
+    List<String> tags = new ArrayList<>();
+    Pushes.json(response).get("tags").forEach(tag -> tags.add(tag.asText()));
+    return tags;
+  }
+
+  private static String nextLink(HttpResponse<byte[]> response) {
+    return response
+        .headers()
+        .firstValue("Link")
+        .map(
+            link -> {
+              Matcher matcher = NEXT.matcher(link);
+              assertThat(matcher.matches()).as(link).isTrue();
+              return matcher.group(1);
+            })
+        .orElse(null);
+  }
+
+  /**
+   * When the body of a response is JSON (by its {@code Content-Type}, or because it parses as a
+   * JSON object), it must be {@code {"errors":[{"code":...,"message":...}, ...]}}.
+   */
+  private static void assertJsonBodyIsASpecErrorBody(RawResponse response) {
+    String type = response.header("content-type").orElse("").toLowerCase(Locale.ROOT);
+    JsonNode body = null;
+    try {
+      body = Pushes.JSON.readTree(response.body());
+    } catch (IOException e) {
+      // not JSON: any format is allowed
+    }
+    boolean json = type.contains("json") || (body != null && body.isObject());
+    if (!json) {
+      return;
+    }
+    assertThat(body).as("a JSON error body: %s", response).isNotNull();
+    assertThat(Pushes.fieldNames(body)).as(response.toString()).containsExactly("errors");
+    assertThat(body.get("errors").isArray()).as(response.toString()).isTrue();
+    for (JsonNode entry : body.get("errors")) {
+      assertThat(entry.path("code").asText()).as(response.toString()).matches("[A-Z_]+");
+    }
+  }
+
+  /** A response read off the wire. */
+  private record RawResponse(int status, Map<String, String> headers, byte[] body, String text) {
+    java.util.Optional<String> header(String name) {
+      return java.util.Optional.ofNullable(headers.get(name));
+    }
+
+    @Override
+    public String toString() {
+      String shown = text.length() > 600 ? text.substring(0, 600) + "..." : text;
+      return status + " " + shown.replace("\r\n", " | ");
+    }
+  }
+
+  /**
+   * Sends a request head (request line and headers, each ending in CRLF) with {@code Host}, {@code
+   * Connection: close} and {@code body}, and reads the response until the server closes.
+   */
+  private RawResponse raw(String requestHead, byte[] body) throws IOException {
+    try (Socket socket = new Socket(server.base().getHost(), server.base().getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          (requestHead + "Host: " + server.hostPort() + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      return read(socket.getInputStream());
+    }
+  }
+
+  /**
+   * A chunked PATCH that asks for JSON and sends 1000 bytes, then pauses past the upload time
+   * limit, then keeps sending 100 bytes every 100 ms until the server answers.
+   */
+  private RawResponse slowPatch(String location, byte[] content) throws Exception {
+    try (Socket socket = new Socket(server.base().getHost(), server.base().getPort())) {
+      socket.setSoTimeout(100);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("PATCH "
+                  + location
+                  + " HTTP/1.1\r\nHost: "
+                  + server.hostPort()
+                  + "\r\nAccept: application/json\r\nContent-Type: application/octet-stream\r\n"
+                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      writeChunk(out, content, 0, 1000);
+      Thread.sleep(600);
+      int sent = 1000;
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      byte[] buffer = new byte[4096];
+      long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (true) {
+        assertThat(System.nanoTime() - giveUp).as("server answered in time").isNegative();
+        try {
+          int read = in.read(buffer);
+          if (read < 0) {
+            break;
+          }
+          received.write(buffer, 0, read);
+        } catch (SocketTimeoutException e) {
+          // nothing more yet
+        } catch (IOException e) {
+          break;
+        }
+        if (sent + 100 <= content.length) {
+          try {
+            writeChunk(out, content, sent, sent + 100);
+            sent += 100;
+          } catch (IOException e) {
+            // the server stopped reading; its answer may still be readable
+          }
+        }
+      }
+      return parse(received.toByteArray());
+    }
+  }
+
+  private static void writeChunk(OutputStream out, byte[] content, int from, int to)
+      throws IOException {
+    out.write((Integer.toHexString(to - from) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(content, from, to - from);
+    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  private static RawResponse read(InputStream in) throws IOException {
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    try {
+      int read;
+      while ((read = in.read(buffer)) >= 0) {
+        received.write(buffer, 0, read);
+      }
+    } catch (IOException e) {
+      // reset after a response: keep what arrived
+    }
+    return parse(received.toByteArray());
+  }
+
+  private static RawResponse parse(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    if (!text.startsWith("HTTP/1.1 ") || end < 0) {
+      return new RawResponse(-1, Map.of(), bytes, text);
+    }
+    String[] lines = text.substring(0, end).split("\r\n");
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
+    }
+    byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
+    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      body = dechunk(body);
+    }
+    return new RawResponse(Integer.parseInt(lines[0].substring(9, 12)), headers, body, text);
+  }
+
+  private static byte[] dechunk(byte[] chunked) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String text = new String(chunked, StandardCharsets.ISO_8859_1);
+    int position = 0;
+    while (position < text.length()) {
+      int lineEnd = text.indexOf("\r\n", position);
+      if (lineEnd < 0) {
+        break;
+      }
+      int size = Integer.parseInt(text.substring(position, lineEnd).split(";")[0].trim(), 16);
+      if (size == 0) {
+        break;
+      }
+      out.write(chunked, lineEnd + 2, Math.min(size, chunked.length - lineEnd - 2));
+      position = lineEnd + 2 + size + 2;
+    }
+    return out.toByteArray();
+  }
+}

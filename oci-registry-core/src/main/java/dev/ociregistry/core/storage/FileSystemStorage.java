@@ -90,7 +90,7 @@ public final class FileSystemStorage implements StorageDriver {
   @Override
   public AppendableObject openAppend(String key) throws IOException {
     Path path = resolve(key);
-    Files.createDirectories(path.getParent());
+    createDirectoriesDurably(path.getParent());
     FileChannel channel =
         FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     channel.position(channel.size());
@@ -104,7 +104,7 @@ public final class FileSystemStorage implements StorageDriver {
     try (FileChannel channel = FileChannel.open(from, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
-    Files.createDirectories(to.getParent());
+    createDirectoriesDurably(to.getParent());
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -235,6 +235,23 @@ public final class FileSystemStorage implements StorageDriver {
       throw new IllegalArgumentException("key escapes the storage root: " + key);
     }
     return path;
+  }
+
+  /**
+   * Creates missing directories and fsyncs the parent of each one it creates, so that a new
+   * repository's or upload's directory survives a crash along with what is published in it.
+   */
+  private static void createDirectoriesDurably(Path directory) throws IOException {
+    if (Files.isDirectory(directory)) {
+      return;
+    }
+    createDirectoriesDurably(directory.getParent());
+    try {
+      Files.createDirectory(directory);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return;
+    }
+    syncDirectory(directory.getParent());
   }
 
   private static void syncDirectory(Path directory) throws IOException {

@@ -51,7 +51,10 @@ public final class HealthServlet extends HttpServlet {
     List<String> problems = new ArrayList<>();
     for (Path directory : directories) {
       try {
-        Path probe = Files.createTempFile(directory, ".readyz-", ".probe");
+        // Inside the registry's tmp/ when there is one: it is emptied at every start.
+        Path scratch =
+            Files.isDirectory(directory.resolve("tmp")) ? directory.resolve("tmp") : directory;
+        Path probe = Files.createTempFile(scratch, ".readyz-", ".probe");
         Files.delete(probe);
         long free = Files.getFileStore(directory).getUsableSpace();
         if (free < minFreeBytes) {

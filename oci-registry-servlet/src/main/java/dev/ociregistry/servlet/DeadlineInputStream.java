@@ -24,7 +24,8 @@ final class DeadlineInputStream extends FilterInputStream {
     int b;
     try {
       b = super.read();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // The container reports a malformed body (bad chunk encoding) unchecked: still the client's.
       throw new ClientIOException("the request body broke off: " + e.getMessage(), e);
     }
     if (b >= 0) {
@@ -39,7 +40,8 @@ final class DeadlineInputStream extends FilterInputStream {
     int read;
     try {
       read = super.read(buffer, offset, length);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // The container reports a malformed body (bad chunk encoding) unchecked: still the client's.
       throw new ClientIOException("the request body broke off: " + e.getMessage(), e);
     }
     if (read > 0) {

@@ -21,7 +21,7 @@ import java.util.Map;
 final class Responses {
   static final ObjectMapper MAPPER =
       new ObjectMapper()
-          .setSerializationInclusion(JsonInclude.Include.NON_ABSENT)
+          .setDefaultPropertyInclusion(JsonInclude.Include.NON_ABSENT)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private Responses() {}

@@ -47,11 +47,6 @@ public enum ErrorCode {
   DENIED("DENIED", 403, "requested access to the resource is denied"),
   /** The operation is unsupported. */
   UNSUPPORTED("UNSUPPORTED", 405, "the operation is unsupported"),
-  /**
-   * A page size {@code n} that is not a non-negative integer. The spec's table has no code for it
-   * and codes must come from that table, so it answers {@code UNSUPPORTED}.
-   */
-  PAGINATION_NUMBER_INVALID("UNSUPPORTED", 400, "invalid number of results requested"),
   /** A query parameter that is not validly percent-encoded UTF-8. */
   QUERY_INVALID("UNSUPPORTED", 400, "invalid query parameter"),
   /** A path that names no endpoint of the API. */

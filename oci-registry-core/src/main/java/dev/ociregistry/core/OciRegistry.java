@@ -9,6 +9,7 @@ import dev.ociregistry.core.layout.LayoutRecovery;
 import dev.ociregistry.core.layout.RecentReferences;
 import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
+import dev.ociregistry.core.manifest.LinkedManifests;
 import dev.ociregistry.core.manifest.ManifestStore;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.storage.StorageDriver;
@@ -61,13 +62,21 @@ public final class OciRegistry implements Closeable {
     StripedLocks digestLocks = new StripedLocks(LOCK_STRIPES);
     RecentReferences recentReferences = new RecentReferences();
     LayoutIndex index = new LayoutIndex(storage);
-    this.pins = new Pins(storage);
+    LinkedManifests linked = new LinkedManifests(storage, options.maxManifestBytes());
+    this.pins = new Pins(storage, linked);
     this.blobs = new BlobStore(storage, digestLocks, pins::reasonToKeepBlob);
     this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
     this.catalog = new Catalog(storage);
     this.manifests =
         new ManifestStore(
-            storage, blobs, tags, digestLocks, recentReferences, options.maxManifestBytes(), pins);
+            storage,
+            blobs,
+            tags,
+            linked,
+            digestLocks,
+            recentReferences,
+            options.maxManifestBytes(),
+            pins);
     this.uploads = new UploadManager(storage, blobs, options.uploadTimeout());
     this.garbageCollector =
         new GarbageCollector(

@@ -1,8 +1,10 @@
 package dev.ociregistry.servlet;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 
 /**
  * A request body as the servlet reads it: reads fail once a deadline has passed, so that one upload
@@ -13,9 +15,14 @@ final class DeadlineInputStream extends FilterInputStream {
   private final long deadlineNanos;
   private long received;
 
-  DeadlineInputStream(InputStream in, long deadlineNanos) {
+  private DeadlineInputStream(InputStream in, long deadlineNanos) {
     super(in);
     this.deadlineNanos = deadlineNanos;
+  }
+
+  /** The body of {@code request}, to be read within {@code timeout} from now. */
+  static DeadlineInputStream of(HttpServletRequest request, Duration timeout) throws IOException {
+    return new DeadlineInputStream(request.getInputStream(), System.nanoTime() + timeout.toNanos());
   }
 
   @Override
@@ -48,11 +55,6 @@ final class DeadlineInputStream extends FilterInputStream {
       received += read;
     }
     return read;
-  }
-
-  /** Bytes read so far. */
-  long received() {
-    return received;
   }
 
   private void checkDeadline() throws IOException {

@@ -42,12 +42,12 @@ final class ListingEndpoints {
       throw new RegistryException(
           ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known", name.value());
     }
-    int limit = pageSize(request);
-    Page<Tag> page = registry.tags().list(name, last(request), limit);
-    List<String> tags = page.items().stream().map(Tag::value).toList();
-    if (page.more()) {
-      link(response, Locations.base(request) + "/" + name + "/tags/list", limit, tags);
-    }
+    List<String> tags =
+        page(
+            request,
+            response,
+            Locations.base(request) + "/" + name + "/tags/list",
+            (last, limit) -> registry.tags().list(name, last, limit).map(Tag::value));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name.value());
     body.put("tags", tags);
@@ -55,12 +55,12 @@ final class ListingEndpoints {
   }
 
   void catalog(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    int limit = pageSize(request);
-    Page<RepositoryName> page = registry.catalog().list(last(request), limit);
-    List<String> names = page.items().stream().map(RepositoryName::value).toList();
-    if (page.more()) {
-      link(response, Locations.base(request) + "/_catalog", limit, names);
-    }
+    List<String> names =
+        page(
+            request,
+            response,
+            Locations.base(request) + "/_catalog",
+            (last, limit) -> registry.catalog().list(last, limit).map(RepositoryName::value));
     Responses.json(
         response, HttpServletResponse.SC_OK, "application/json", Map.of("repositories", names));
   }
@@ -93,23 +93,38 @@ final class ListingEndpoints {
     return json;
   }
 
-  private int pageSize(HttpServletRequest request) {
+  /** One listing page, as {@code n} and {@code last} ask. */
+  private interface PageSource {
+    Page<String> page(Optional<String> last, int limit) throws IOException;
+  }
+
+  /**
+   * Reads {@code n} and {@code last}, fetches that page, and links the next one when there is one.
+   */
+  private List<String> page(
+      HttpServletRequest request, HttpServletResponse response, String path, PageSource source)
+      throws IOException {
+    QueryParameters query = QueryParameters.of(request);
+    int limit = pageSize(query);
+    Page<String> page = source.page(query.get("last", ErrorCode.QUERY_INVALID), limit);
+    if (page.more()) {
+      link(response, path, limit, page.items());
+    }
+    return page.items();
+  }
+
+  private int pageSize(QueryParameters query) {
     int max = registry.options().maxPageSize();
-    Optional<String> parameter =
-        QueryParameters.of(request).get("n", ErrorCode.PAGINATION_NUMBER_INVALID);
+    Optional<String> parameter = query.get("n", ErrorCode.QUERY_INVALID);
     if (parameter.isEmpty()) {
       return max;
     }
     String n = parameter.get();
     if (n.isEmpty() || n.length() > 10 || !n.chars().allMatch(Character::isDigit)) {
       throw new RegistryException(
-          ErrorCode.PAGINATION_NUMBER_INVALID, "n must be a non-negative integer: " + n);
+          ErrorCode.QUERY_INVALID, "n must be a non-negative integer: " + n);
     }
     return (int) Math.min(Long.parseLong(n), max);
-  }
-
-  private static Optional<String> last(HttpServletRequest request) {
-    return QueryParameters.of(request).get("last", ErrorCode.QUERY_INVALID);
   }
 
   private static void link(

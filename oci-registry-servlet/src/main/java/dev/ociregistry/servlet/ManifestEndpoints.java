@@ -83,8 +83,7 @@ final class ManifestEndpoints {
     if (declared > max) {
       throw tooLarge(declared, max);
     }
-    try (InputStream in =
-        new DeadlineInputStream(request.getInputStream(), System.nanoTime() + timeout.toNanos())) {
+    try (InputStream in = DeadlineInputStream.of(request, timeout)) {
       byte[] body = in.readNBytes(max + 1);
       if (body.length > max) {
         throw tooLarge(body.length, max);

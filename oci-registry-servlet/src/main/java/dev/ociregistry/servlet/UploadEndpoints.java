@@ -190,8 +190,7 @@ final class UploadEndpoints {
   }
 
   private InputStream body(HttpServletRequest request) throws IOException {
-    return new DeadlineInputStream(
-        request.getInputStream(), System.nanoTime() + options.uploadTimeout().toNanos());
+    return DeadlineInputStream.of(request, options.uploadTimeout());
   }
 
   private static boolean hasBody(HttpServletRequest request) {

@@ -2,20 +2,18 @@ package dev.ociregistry.core.gc;
 
 import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.RegistryException;
-import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.json.JsonObject;
 import dev.ociregistry.core.layout.DeletionGuard;
 import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.manifest.LinkedManifests;
 import dev.ociregistry.core.manifest.ManifestDocument;
-import dev.ociregistry.core.manifest.ManifestParser;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +33,11 @@ public final class Pins implements DeletionGuard {
   private static final int MAX_INDEX_DEPTH = 8;
 
   private final StorageDriver storage;
+  private final LinkedManifests manifests;
 
-  public Pins(StorageDriver storage) {
+  public Pins(StorageDriver storage, LinkedManifests manifests) {
     this.storage = storage;
+    this.manifests = manifests;
   }
 
   /**
@@ -136,19 +136,19 @@ public final class Pins implements DeletionGuard {
     if (root.equals(blob)) {
       return true;
     }
-    Optional<byte[]> mediaType = storage.readSmall(LayoutKeys.manifestLink(repository, root), 1024);
-    Optional<byte[]> content =
-        storage.readSmall(LayoutKeys.blob(root), RegistryOptions.DEFAULT_MAX_MANIFEST_BYTES);
-    if (mediaType.isEmpty() || content.isEmpty() || depth > MAX_INDEX_DEPTH) {
+    if (depth > MAX_INDEX_DEPTH) {
       return false;
     }
-    ManifestDocument document;
+    Optional<ManifestDocument> parsed;
     try {
-      document =
-          ManifestParser.parse(content.get(), new String(mediaType.get(), StandardCharsets.UTF_8));
+      parsed = manifests.document(repository, root);
     } catch (RegistryException e) {
       return false;
     }
+    if (parsed.isEmpty()) {
+      return false;
+    }
+    ManifestDocument document = parsed.get();
     for (Descriptor referenced : document.blobs()) {
       if (referenced.digest().equals(blob)) {
         return true;

@@ -180,13 +180,7 @@ public final class BlobStore {
     if (stat(repository, digest).isEmpty()) {
       throw unknown(repository, digest);
     }
-    Optional<String> keep = deletionGuard.reasonToKeep(repository, digest);
-    if (keep.isPresent()) {
-      throw new RegistryException(
-          ErrorCode.DENIED,
-          "blob " + digest + " cannot be deleted: " + keep.get(),
-          digest.toString());
-    }
+    deletionGuard.check(repository, digest, "blob");
     if (!storage.delete(LayoutKeys.blobLink(repository, digest))) {
       throw unknown(repository, digest);
     }

@@ -43,7 +43,7 @@ public final class Catalog {
   public Page<RepositoryName> list(Optional<String> last, int limit) throws IOException {
     List<String> names = list().stream().map(RepositoryName::value).toList();
     Page<String> page = Page.of(names, last.orElse(null), limit);
-    return new Page<>(page.items().stream().map(RepositoryName::parse).toList(), page.more());
+    return page.map(RepositoryName::parse);
   }
 
   private void walk(String key, String name, List<String> found) throws IOException {

@@ -1,5 +1,7 @@
 package dev.ociregistry.core.layout;
 
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.RepositoryName;
 import java.io.IOException;
@@ -14,8 +16,19 @@ public interface DeletionGuard {
   /** The reason to keep {@code digest} in {@code repository}, or empty when it may go. */
   Optional<String> reasonToKeep(RepositoryName repository, Digest digest) throws IOException;
 
-  /** A guard that keeps nothing. */
-  static DeletionGuard none() {
-    return (repository, digest) -> Optional.empty();
+  /**
+   * Refuses the deletion when there is a reason to keep {@code digest}.
+   *
+   * @param what what is being deleted, for the message: {@code manifest} or {@code blob}
+   * @throws RegistryException {@link ErrorCode#DENIED} giving the reason
+   */
+  default void check(RepositoryName repository, Digest digest, String what) throws IOException {
+    Optional<String> keep = reasonToKeep(repository, digest);
+    if (keep.isPresent()) {
+      throw new RegistryException(
+          ErrorCode.DENIED,
+          what + " " + digest + " cannot be deleted: " + keep.get(),
+          digest.toString());
+    }
   }
 }

@@ -105,7 +105,7 @@ public final class TagStore {
       names.add(tag.value());
     }
     Page<String> page = Page.of(names, last.orElse(null), limit, Tag.LISTING_ORDER);
-    return new Page<>(page.items().stream().map(Tag::parse).toList(), page.more());
+    return page.map(Tag::parse);
   }
 
   /** The tags of the repository that point at {@code digest}. */

@@ -43,6 +43,7 @@ public final class ManifestStore {
   private final StorageDriver storage;
   private final BlobStore blobs;
   private final TagStore tags;
+  private final LinkedManifests linked;
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
   private final int maxManifestBytes;
@@ -52,6 +53,7 @@ public final class ManifestStore {
       StorageDriver storage,
       BlobStore blobs,
       TagStore tags,
+      LinkedManifests linked,
       StripedLocks digestLocks,
       RecentReferences recentReferences,
       int maxManifestBytes,
@@ -59,6 +61,7 @@ public final class ManifestStore {
     this.storage = storage;
     this.blobs = blobs;
     this.tags = tags;
+    this.linked = linked;
     this.digestLocks = digestLocks;
     this.recentReferences = recentReferences;
     this.maxManifestBytes = maxManifestBytes;
@@ -122,47 +125,30 @@ public final class ManifestStore {
   /** The manifest {@code reference} names, with its bytes, when it exists in the repository. */
   public Optional<StoredManifest> get(RepositoryName repository, Reference reference)
       throws IOException {
-    Optional<Linked> linked = linked(repository, reference);
-    if (linked.isEmpty()) {
-      return Optional.empty();
-    }
-    Digest digest = linked.get().digest();
-    return blobs
-        .readContent(digest, maxManifestBytes)
-        .map(bytes -> new StoredManifest(digest, linked.get().mediaType(), bytes.length, bytes));
+    Optional<Digest> digest = resolve(repository, reference);
+    return digest.isEmpty() ? Optional.empty() : linked.read(repository, digest.get());
   }
 
   /** The manifest {@code reference} names, without its bytes, when it exists (HEAD). */
   public Optional<StoredManifest> stat(RepositoryName repository, Reference reference)
       throws IOException {
-    Optional<Linked> linked = linked(repository, reference);
-    if (linked.isEmpty()) {
-      return Optional.empty();
-    }
-    Digest digest = linked.get().digest();
-    return storage
-        .stat(LayoutKeys.blob(digest))
-        .map(
-            info -> new StoredManifest(digest, linked.get().mediaType(), info.size(), new byte[0]));
-  }
-
-  /** A manifest linked in a repository: its digest and the media type its link records. */
-  private record Linked(Digest digest, String mediaType) {}
-
-  private Optional<Linked> linked(RepositoryName repository, Reference reference)
-      throws IOException {
     Optional<Digest> digest = resolve(repository, reference);
     if (digest.isEmpty()) {
       return Optional.empty();
     }
-    return mediaType(repository, digest.get()).map(type -> new Linked(digest.get(), type));
+    Optional<String> mediaType = linked.mediaType(repository, digest.get());
+    if (mediaType.isEmpty()) {
+      return Optional.empty();
+    }
+    return storage
+        .stat(LayoutKeys.blob(digest.get()))
+        .map(info -> new StoredManifest(digest.get(), mediaType.get(), info.size(), new byte[0]));
   }
 
   /** The parsed manifest {@code digest} of the repository, when it exists there. */
   public Optional<ManifestDocument> document(RepositoryName repository, Digest digest)
       throws IOException {
-    return get(repository, Reference.of(digest))
-        .map(manifest -> ManifestParser.parse(manifest.content(), manifest.mediaType()));
+    return linked.document(repository, digest);
   }
 
   /**
@@ -177,13 +163,7 @@ public final class ManifestStore {
     if (document.isEmpty()) {
       throw unknown(repository, Reference.of(digest));
     }
-    Optional<String> keep = deletionGuard.reasonToKeep(repository, digest);
-    if (keep.isPresent()) {
-      throw new RegistryException(
-          ErrorCode.DENIED,
-          "manifest " + digest + " cannot be deleted: " + keep.get(),
-          digest.toString());
-    }
+    deletionGuard.check(repository, digest, "manifest");
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();
     try {
@@ -281,12 +261,6 @@ public final class ManifestStore {
       return reference.digest();
     }
     return tags.resolve(repository, reference.tag().orElseThrow());
-  }
-
-  private Optional<String> mediaType(RepositoryName repository, Digest digest) throws IOException {
-    return storage
-        .readSmall(LayoutKeys.manifestLink(repository, digest), 1024)
-        .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
   }
 
   private Digest digestOf(Reference reference, byte[] body) {

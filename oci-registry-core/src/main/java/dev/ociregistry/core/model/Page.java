@@ -16,6 +16,11 @@ public record Page<T>(List<T> items, boolean more) {
     items = List.copyOf(items);
   }
 
+  /** The same page with every item converted. */
+  public <R> Page<R> map(java.util.function.Function<? super T, ? extends R> convert) {
+    return new Page<>(items.stream().<R>map(convert).toList(), more);
+  }
+
   /**
    * The page of {@code sorted} that starts after {@code last} (exclusive) and holds at most {@code
    * limit} items.

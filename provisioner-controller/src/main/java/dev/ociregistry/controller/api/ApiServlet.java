@@ -33,30 +33,13 @@ final class ApiServlet extends HttpServlet {
     List<String> path = Route.segments(request.getPathInfo());
     try {
       dispatch(request, response, path);
-    } catch (ApiException e) {
-      if (response.isCommitted()) {
-        return;
-      }
-      response.reset();
-      if (path.equals(ARTIFACTS)) {
-        JsonResponses.artifactsError(request, response, e);
-      } else {
-        JsonResponses.error(request, response, e);
-      }
     } catch (IOException | RuntimeException e) {
-      if (response.isCommitted()) {
-        // The answer was under way: the client went away while it was sent.
-        LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
-        return;
-      }
-      LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
-      response.reset();
-      ApiException failure = ApiException.internal();
-      if (path.equals(ARTIFACTS)) {
-        JsonResponses.artifactsError(request, response, failure);
-      } else {
-        JsonResponses.error(request, response, failure);
-      }
+      JsonResponses.fail(
+          request,
+          response,
+          e,
+          path.equals(ARTIFACTS) ? JsonResponses::artifactsError : JsonResponses::error,
+          LOG);
     }
   }
 

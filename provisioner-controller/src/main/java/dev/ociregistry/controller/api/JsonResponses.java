@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import org.slf4j.Logger;
 
 /**
  * Writes JSON responses and the two error bodies: {@code {"error": {"field": ..., "message": ...}}}
@@ -60,6 +61,41 @@ final class JsonResponses {
   }
 
   /** The {@code Host} the request was sent to, else the server name and port it arrived at. */
+  /** How an error body is shaped: the API's own, or the artifacts listing's. */
+  interface ErrorWriter {
+    void write(HttpServletRequest request, HttpServletResponse response, ApiException e)
+        throws IOException;
+  }
+
+  /**
+   * Answers a request that failed: an {@link ApiException} as itself; anything else as a 500 that
+   * the log explains, or only a debug line when the answer was already under way (the client went
+   * away while it was sent).
+   */
+  static void fail(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Exception failure,
+      ErrorWriter writer,
+      Logger log)
+      throws IOException {
+    if (response.isCommitted()) {
+      if (!(failure instanceof ApiException)) {
+        log.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), failure.toString());
+      }
+      return;
+    }
+    ApiException answer;
+    if (failure instanceof ApiException api) {
+      answer = api;
+    } else {
+      log.error("{} {} failed", request.getMethod(), request.getRequestURI(), failure);
+      answer = ApiException.internal();
+    }
+    response.reset();
+    writer.write(request, response, answer);
+  }
+
   static Optional<String> requestHost(HttpServletRequest request) {
     String host = request.getHeader("Host");
     if (host != null && !host.isBlank()) {

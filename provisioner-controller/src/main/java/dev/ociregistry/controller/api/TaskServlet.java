@@ -38,20 +38,8 @@ final class TaskServlet extends HttpServlet {
               .orElseThrow(() -> ApiException.notFound("no job " + abbreviate(path.get(0))));
       Route.method(request, "GET");
       JsonResponses.write(request, response, 200, documents.build(job, request.getContextPath()));
-    } catch (ApiException e) {
-      if (!response.isCommitted()) {
-        response.reset();
-        JsonResponses.error(request, response, e);
-      }
     } catch (IOException | RuntimeException e) {
-      if (response.isCommitted()) {
-        // The answer was under way: the client went away while it was sent.
-        LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
-        return;
-      }
-      LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
-      response.reset();
-      JsonResponses.error(request, response, ApiException.internal());
+      JsonResponses.fail(request, response, e, JsonResponses::error, LOG);
     }
   }
 

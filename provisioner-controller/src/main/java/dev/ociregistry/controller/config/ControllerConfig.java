@@ -59,6 +59,8 @@ public record ControllerConfig(
     NONE
   }
 
+  private static final String A_DURATION = "a duration such as 90s, 15m, 1h, 7d";
+
   /** Grace periods shorter than this are accepted with a warning: they suit tests and demos. */
   public static final Duration SHORT_GRACE = Duration.ofMinutes(1);
 
@@ -107,17 +109,8 @@ public record ControllerConfig(
             "none (basic and htpasswd come with authentication)",
             value -> AuthMode.valueOf(value.toUpperCase(Locale.ROOT)));
     Duration gcInterval =
-        reader.read(
-            "REGISTRY_GC_INTERVAL",
-            "1h",
-            "a duration such as 90s, 15m, 1h, 7d",
-            ControllerConfig::positive);
-    Duration grace =
-        reader.read(
-            "REGISTRY_GC_GRACE_PERIOD",
-            "24h",
-            "a duration such as 90s, 15m, 1h, 7d",
-            Durations::parse);
+        reader.read("REGISTRY_GC_INTERVAL", "1h", A_DURATION, ControllerConfig::positive);
+    Duration grace = reader.read("REGISTRY_GC_GRACE_PERIOD", "24h", A_DURATION, Durations::parse);
     Boolean deleteUntagged =
         reader.read(
             "REGISTRY_GC_DELETE_UNTAGGED", "false", "true or false", ControllerConfig::bool);
@@ -128,17 +121,9 @@ public record ControllerConfig(
             "a whole number from 1 to 1024",
             value -> range(value, 1, 1024));
     Duration uploadTimeout =
-        reader.read(
-            "REGISTRY_UPLOAD_TIMEOUT",
-            "1h",
-            "a duration such as 90s, 15m, 1h, 7d",
-            ControllerConfig::positive);
+        reader.read("REGISTRY_UPLOAD_TIMEOUT", "1h", A_DURATION, ControllerConfig::positive);
     Duration downloadTimeout =
-        reader.read(
-            "REGISTRY_DOWNLOAD_TIMEOUT",
-            "30m",
-            "a duration such as 90s, 15m, 1h, 7d",
-            ControllerConfig::positive);
+        reader.read("REGISTRY_DOWNLOAD_TIMEOUT", "30m", A_DURATION, ControllerConfig::positive);
     Long minFree =
         reader.read(
             "READY_MIN_FREE_SPACE",

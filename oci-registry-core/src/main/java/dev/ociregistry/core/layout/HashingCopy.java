@@ -16,29 +16,34 @@ import java.util.concurrent.Future;
  * Copies a stream to the end of a stored object through a fixed set of buffers, updating a digest
  * with exactly the bytes that reached storage.
  *
- * <p>Hashing runs on the caller's thread while a writer thread writes the previous buffers and
- * makes them durable every {@link #SYNC_INTERVAL} bytes, so a copy costs about as much as hashing
- * alone and the final fsync of a publish has little left to do. Memory is {@link #BUFFERS} buffers
- * of {@link #BUFFER_SIZE} bytes, whatever the size of the transfer.
+ * <p>Three things overlap. The caller's thread reads a buffer and writes it; a hashing thread
+ * digests the buffers already written; every {@link #SYNC_INTERVAL} bytes a sync starts in the
+ * background while writing goes on, with at most one sync under way. Hashing is the costliest step
+ * per byte, so it gets a thread to itself: a copy runs at about the speed of hashing alone, or of
+ * durable writes where storage is slower, and the final fsync of a publish has little left to do.
+ * Memory is {@link #BUFFERS} buffers of {@link #BUFFER_SIZE} bytes, whatever the size of the
+ * transfer.
  *
  * <p>When the stream or the storage fails, {@link Interrupted} reports how many bytes were written
  * and a digest over exactly those bytes, and the object holds exactly them: a failed write is cut
- * back. The caller keeps going from there (an upload resumes at that offset).
+ * back, and a failed sync cuts back everything the copy wrote, since none of it is known to be
+ * durable then. The caller keeps going from there (an upload resumes at that offset). Any other
+ * {@link IOException} means the object could not be cut back and its content is unknown.
  */
 public final class HashingCopy {
   /** The size of each buffer. */
   public static final int BUFFER_SIZE = 256 * 1024;
 
   /** How many buffers one copy uses: the memory a transfer costs. */
-  public static final int BUFFERS = 3;
+  public static final int BUFFERS = 4;
 
-  /** Written bytes are forced to storage at least this often, off the hashing thread. */
+  /** A sync of the written bytes starts at least this often, off the caller's thread. */
   public static final long SYNC_INTERVAL = 32L * 1024 * 1024;
 
-  private static final ExecutorService WRITERS =
+  private static final ExecutorService HELPERS =
       Executors.newCachedThreadPool(
           task -> {
-            Thread thread = new Thread(task, "oci-registry-writer");
+            Thread thread = new Thread(task, "oci-registry-copy");
             thread.setDaemon(true);
             return thread;
           });
@@ -86,71 +91,122 @@ public final class HashingCopy {
    */
   public static long copy(InputStream in, AppendableObject out, MessageDigest digest, long limit)
       throws IOException {
-    Pipeline pipeline = new Pipeline(out);
-    Future<?> writer = WRITERS.submit(pipeline::writeAll);
-    long handed = 0;
-    Throwable stopped = null;
+    long start = out.size();
+    MessageDigest atStart = clone(digest);
+    Hasher hasher = new Hasher(digest);
+    Future<Throwable> hashing = HELPERS.submit(hasher::hashAll);
+    BackgroundSync sync = new BackgroundSync(out);
+    long copied = 0;
+    long unsynced = 0;
+    Throwable streamFailure = null;
+    Throwable writeFailure = null;
+    Throwable hashFailure;
     boolean ended = false;
-    while (handed < limit && !ended && !pipeline.failed()) {
-      Chunk chunk;
-      try {
-        chunk = pipeline.free.take();
-      } catch (InterruptedException e) {
-        stopped = e;
-        break;
-      }
-      int want = (int) Math.min(BUFFER_SIZE, limit - handed);
-      try {
-        while (chunk.length < want) {
-          int read = in.read(chunk.data, chunk.length, want - chunk.length);
-          if (read < 0) {
-            ended = true;
-            break;
-          }
-          chunk.length += read;
+    try {
+      while (copied < limit && !ended && !hasher.failed() && !sync.failed()) {
+        byte[] buffer;
+        try {
+          buffer = hasher.free.take();
+        } catch (InterruptedException e) {
+          streamFailure = e;
+          break;
         }
-      } catch (Throwable e) {
-        stopped = e;
-        ended = true;
+        int want = (int) Math.min(BUFFER_SIZE, limit - copied);
+        int length = 0;
+        try {
+          while (length < want) {
+            int read = in.read(buffer, length, want - length);
+            if (read < 0) {
+              ended = true;
+              break;
+            }
+            length += read;
+          }
+        } catch (Throwable e) {
+          streamFailure = e;
+          ended = true;
+        }
+        try {
+          write(out, buffer, length);
+        } catch (Throwable e) {
+          writeFailure = e;
+          break;
+        }
+        hasher.hash(buffer, length);
+        copied += length;
+        unsynced += length;
+        if (unsynced >= SYNC_INTERVAL) {
+          sync.start();
+          unsynced = 0;
+        }
       }
-      int length = chunk.length;
-      chunk.before = clone(digest);
-      digest.update(chunk.data, 0, length);
-      // Never blocks: the queue holds every buffer plus the end marker.
-      pipeline.full.add(chunk);
-      handed += length;
+    } finally {
+      hasher.finish();
+      hashFailure = awaitUninterruptibly(hashing);
+      sync.await();
     }
-    pipeline.full.add(Chunk.END);
-    awaitUninterruptibly(writer);
-    if (pipeline.writeFailure != null) {
-      throw new Interrupted(
-          pipeline.writeFailure, pipeline.failedChunkOffset, pipeline.failedChunkDigest, true);
+    if (hashFailure != null) {
+      throw new IllegalStateException("hashing the copy failed", hashFailure);
     }
-    if (stopped != null) {
-      if (stopped instanceof InterruptedException) {
+    if (sync.failure != null) {
+      cutBack(out, start, sync.failure);
+      throw new Interrupted(sync.failure, 0, atStart, true);
+    }
+    if (writeFailure != null) {
+      cutBack(out, start + copied, writeFailure);
+      throw new Interrupted(writeFailure, copied, digest, true);
+    }
+    if (streamFailure != null) {
+      if (streamFailure instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new Interrupted(stopped, handed, digest, false);
+      throw new Interrupted(streamFailure, copied, digest, false);
     }
-    return handed;
+    return copied;
   }
 
-  /** Waits for the writer to drain, so that no write is under way when the copy returns. */
-  private static void awaitUninterruptibly(Future<?> writer) {
+  private static void write(AppendableObject out, byte[] buffer, int length) throws IOException {
+    ByteBuffer remaining = ByteBuffer.wrap(buffer, 0, length);
+    while (remaining.hasRemaining()) {
+      out.write(remaining);
+    }
+  }
+
+  /** Drops what a failure left past {@code size}, so that object and digest agree again. */
+  private static void cutBack(AppendableObject out, long size, Throwable failure)
+      throws IOException {
+    try {
+      out.truncate(size);
+    } catch (IOException | RuntimeException e) {
+      IOException unknown =
+          new IOException("storage failed and the object could not be cut back", failure);
+      unknown.addSuppressed(e);
+      throw unknown;
+    }
+  }
+
+  /**
+   * Waits for a helper task, so that no helper touches the object or digest after the copy, and
+   * returns the failure it threw or returned.
+   */
+  private static Throwable awaitUninterruptibly(Future<?> task) {
     boolean interrupted = false;
+    Throwable failure;
     while (true) {
       try {
-        writer.get();
+        failure = task.get() instanceof Throwable returned ? returned : null;
         break;
       } catch (InterruptedException e) {
         interrupted = true;
       } catch (ExecutionException e) {
-        throw new IllegalStateException("the writer thread failed", e.getCause());
+        failure = e.getCause();
+        break;
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    return failure;
   }
 
   private static MessageDigest clone(MessageDigest digest) {
@@ -161,33 +217,22 @@ public final class HashingCopy {
     }
   }
 
-  /** One buffer on its way from the hashing thread to the writer. */
-  private static final class Chunk {
-    static final Chunk END = new Chunk(0);
+  /** The hashing thread's side: digests written buffers in order and hands them back. */
+  private static final class Hasher {
+    private static final Written END = new Written(new byte[0], 0);
 
-    final byte[] data;
-    int length;
-    MessageDigest before;
-
-    Chunk(int size) {
-      data = new byte[size];
-    }
-  }
-
-  /** The writer's side: writes chunks in order, syncs now and then, remembers the first failure. */
-  private static final class Pipeline {
-    final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(BUFFERS);
-    final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(BUFFERS + 1);
-    private final AppendableObject out;
+    final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final BlockingQueue<Written> written = new ArrayBlockingQueue<>(BUFFERS + 1);
+    private final MessageDigest digest;
     private volatile boolean failed;
-    Throwable writeFailure;
-    long failedChunkOffset;
-    MessageDigest failedChunkDigest;
 
-    Pipeline(AppendableObject out) {
-      this.out = out;
+    /** A buffer whose first {@code length} bytes reached storage. */
+    private record Written(byte[] buffer, int length) {}
+
+    Hasher(MessageDigest digest) {
+      this.digest = digest;
       for (int i = 0; i < BUFFERS; i++) {
-        free.add(new Chunk(BUFFER_SIZE));
+        free.add(new byte[BUFFER_SIZE]);
       }
     }
 
@@ -195,57 +240,74 @@ public final class HashingCopy {
       return failed;
     }
 
+    /** Queues a written buffer; never blocks, the queue holds every buffer plus the end. */
+    void hash(byte[] buffer, int length) {
+      written.add(new Written(buffer, length));
+    }
+
+    void finish() {
+      written.add(END);
+    }
+
     /**
-     * Writes until the end marker. Any failure, checked or not, is recorded and the object cut back
-     * to the chunk before it; later chunks are only recycled, so the caller never waits forever.
+     * Hashes until the end marker and returns the first failure, if any. After a failure buffers
+     * are only handed back, so the caller never waits forever for a free one.
      */
-    Void writeAll() throws InterruptedException {
-      long written = 0;
-      long unsynced = 0;
+    Throwable hashAll() throws InterruptedException {
+      Throwable failure = null;
       while (true) {
-        Chunk chunk = full.take();
-        if (chunk == Chunk.END) {
-          return null;
+        Written next = written.take();
+        if (next == END) {
+          return failure;
         }
         if (!failed) {
           try {
-            write(chunk);
-            try {
-              if (unsynced + chunk.length >= SYNC_INTERVAL) {
-                out.sync();
-                unsynced = 0;
-              } else {
-                unsynced += chunk.length;
-              }
-            } catch (Throwable e) {
-              // Not known to be durable: take the chunk back out, so object and digest agree.
-              out.truncate(out.size() - chunk.length);
-              throw e;
-            }
-            written += chunk.length;
+            digest.update(next.buffer, 0, next.length);
           } catch (Throwable e) {
-            writeFailure = e;
-            failedChunkOffset = written;
-            failedChunkDigest = chunk.before;
+            failure = e;
             failed = true;
           }
         }
-        chunk.length = 0;
-        chunk.before = null;
-        free.add(chunk);
+        free.add(next.buffer);
+      }
+    }
+  }
+
+  /** Syncs of the object that run while the caller goes on writing; one at a time. */
+  private static final class BackgroundSync {
+    private final AppendableObject out;
+    private Future<?> running;
+    Throwable failure;
+
+    BackgroundSync(AppendableObject out) {
+      this.out = out;
+    }
+
+    boolean failed() {
+      return failure != null;
+    }
+
+    /** Waits for the sync under way, then starts one over everything written so far. */
+    void start() {
+      await();
+      if (failure == null) {
+        running =
+            HELPERS.submit(
+                () -> {
+                  out.sync();
+                  return null;
+                });
       }
     }
 
-    private void write(Chunk chunk) throws IOException {
-      long before = out.size();
-      ByteBuffer buffer = ByteBuffer.wrap(chunk.data, 0, chunk.length);
-      try {
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
+    /** Waits for the sync under way, if any, and records its failure. */
+    void await() {
+      if (running != null) {
+        Throwable thrown = awaitUninterruptibly(running);
+        running = null;
+        if (failure == null) {
+          failure = thrown;
         }
-      } catch (IOException | RuntimeException | Error e) {
-        out.truncate(before);
-        throw e;
       }
     }
   }

@@ -239,8 +239,12 @@ public final class UploadManager {
       try {
         copied = HashingCopy.copy(chunk, out, session.hash(), limit);
       } catch (HashingCopy.Interrupted e) {
-        // The client went away mid-chunk: keep what arrived, so that the upload resumes there.
+        // The stream or the storage stopped mid-chunk: keep what was written, to resume there.
         session.restore(e.digest(), current + e.written());
+        throw e;
+      } catch (IOException e) {
+        // Storage failed and the data could not be cut back: learn its state from the data itself.
+        session.forgetHash();
         throw e;
       } catch (RuntimeException | Error e) {
         out.truncate(current);

@@ -7,6 +7,7 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.storage.AppendableObject;
 import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.core.testing.ForwardingAppendable;
 import dev.ociregistry.core.testing.TestContent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,6 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,7 +114,7 @@ class HashingCopyTest {
     byte[] content = TestContent.bytes(6 * B, 4);
     try (AppendableObject file = storage().openAppend("object")) {
       AppendableObject broken =
-          new DiskFullAfter(file, Long.MAX_VALUE) {
+          new ForwardingAppendable(file) {
             private int writes;
 
             @Override
@@ -140,12 +145,15 @@ class HashingCopyTest {
   }
 
   @Test
-  void failedSyncTakesItsChunkBackSoObjectAndDigestAgree() throws IOException {
+  void failedSyncCutsBackEverythingTheCopyWrote() throws IOException {
     long interval = HashingCopy.SYNC_INTERVAL;
+    byte[] before = TestContent.bytes(1000, 7);
     byte[] content = TestContent.bytes((int) interval + 2 * B, 5);
+    MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
     try (AppendableObject file = storage().openAppend("object")) {
+      HashingCopy.copy(new ByteArrayInputStream(before), file, digest, Long.MAX_VALUE);
       AppendableObject failingSync =
-          new DiskFullAfter(file, Long.MAX_VALUE) {
+          new ForwardingAppendable(file) {
             @Override
             public void sync() throws IOException {
               throw new IOException("EIO on fsync");
@@ -154,20 +162,82 @@ class HashingCopyTest {
       assertThatThrownBy(
               () ->
                   HashingCopy.copy(
-                      new ByteArrayInputStream(content),
-                      failingSync,
-                      DigestAlgorithm.SHA256.newMessageDigest(),
-                      Long.MAX_VALUE))
+                      new ByteArrayInputStream(content), failingSync, digest, Long.MAX_VALUE))
           .isInstanceOfSatisfying(
               HashingCopy.Interrupted.class,
               e -> {
                 assertThat(e.storageFailed()).isTrue();
-                assertThat(e.written()).isEqualTo(interval - B);
+                assertThat(e.written()).isZero();
                 assertThat(Digest.of(DigestAlgorithm.SHA256, e.digest()))
-                    .isEqualTo(Digest.sha256(Arrays.copyOf(content, (int) (interval - B))));
+                    .isEqualTo(Digest.sha256(before));
               });
     }
-    assertThat(Files.size(root.resolve("object"))).isEqualTo(interval - B);
+    assertThat(Files.readAllBytes(root.resolve("object"))).isEqualTo(before);
+  }
+
+  @Test
+  void syncsRunInTheBackgroundOneAtATimeWhileWritingGoesOn() throws IOException {
+    long interval = HashingCopy.SYNC_INTERVAL;
+    byte[] content = TestContent.bytes((int) (2 * interval + 3 * B), 8);
+    AtomicInteger syncing = new AtomicInteger();
+    AtomicInteger overlapping = new AtomicInteger();
+    List<Long> growthDuringSyncs = new CopyOnWriteArrayList<>();
+    try (AppendableObject file = storage().openAppend("object")) {
+      AppendableObject watched =
+          new ForwardingAppendable(file) {
+            @Override
+            public void sync() throws IOException {
+              if (syncing.incrementAndGet() > 1) {
+                overlapping.incrementAndGet();
+              }
+              try {
+                long atStart = size();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (size() < atStart + 2 * B && System.nanoTime() < deadline) {
+                  Thread.onSpinWait();
+                }
+                growthDuringSyncs.add(size() - atStart);
+                super.sync();
+              } finally {
+                syncing.decrementAndGet();
+              }
+            }
+          };
+      long copied =
+          HashingCopy.copy(
+              new ByteArrayInputStream(content),
+              watched,
+              DigestAlgorithm.SHA256.newMessageDigest(),
+              Long.MAX_VALUE);
+      assertThat(copied).isEqualTo(content.length);
+    }
+    assertThat(overlapping).hasValue(0);
+    // One sync started at each interval, and the copy went on writing while each ran.
+    assertThat(growthDuringSyncs).hasSize(2).allSatisfy(growth -> assertThat(growth).isPositive());
+  }
+
+  @Test
+  void failureThatCannotBeCutBackIsNoInterruption() throws IOException {
+    byte[] content = TestContent.bytes(4 * B, 9);
+    try (AppendableObject file = storage().openAppend("object")) {
+      AppendableObject stuck =
+          new DiskFullAfter(file, 2L * B + 1) {
+            @Override
+            public void truncate(long size) throws IOException {
+              throw new IOException("read-only filesystem");
+            }
+          };
+      assertThatThrownBy(
+              () ->
+                  HashingCopy.copy(
+                      new ByteArrayInputStream(content),
+                      stuck,
+                      DigestAlgorithm.SHA256.newMessageDigest(),
+                      Long.MAX_VALUE))
+          .isExactlyInstanceOf(IOException.class)
+          .hasMessageContaining("could not be cut back")
+          .hasRootCauseMessage("No space left on device");
+    }
   }
 
   @Test
@@ -227,54 +297,28 @@ class HashingCopyTest {
   }
 
   /** A real file that refuses writes past a size, as a full disk does, after a partial write. */
-  private static class DiskFullAfter implements AppendableObject {
-    private final AppendableObject file;
+  private static class DiskFullAfter extends ForwardingAppendable {
     private final long capacity;
 
     DiskFullAfter(AppendableObject file, long capacity) {
-      this.file = file;
+      super(file);
       this.capacity = capacity;
     }
 
     @Override
     public int write(ByteBuffer source) throws IOException {
-      long room = capacity - file.size();
+      long room = capacity - size();
       if (room <= 0) {
         throw new IOException("No space left on device");
       }
       if (source.remaining() > room) {
         ByteBuffer part = source.duplicate();
         part.limit(part.position() + (int) room);
-        int written = file.write(part);
+        int written = super.write(part);
         source.position(source.position() + written);
         return written;
       }
-      return file.write(source);
-    }
-
-    @Override
-    public long size() throws IOException {
-      return file.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      file.truncate(size);
-    }
-
-    @Override
-    public void sync() throws IOException {
-      file.sync();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return file.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
-      file.close();
+      return super.write(source);
     }
   }
 }

@@ -9,13 +9,19 @@ import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.layout.HashingCopy;
 import dev.ociregistry.core.layout.LayoutKeys;
 import dev.ociregistry.core.layout.StoredBlob;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.storage.AppendableObject;
+import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.core.testing.AppendFaults;
+import dev.ociregistry.core.testing.ForwardingAppendable;
 import dev.ociregistry.core.testing.TestContent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -410,6 +416,36 @@ class UploadManagerTest {
   }
 
   @Test
+  void storageFailureThatCannotBeCutBackIsReHashedFromTheData() throws IOException {
+    byte[] content = TestContent.bytes(4 * HashingCopy.BUFFER_SIZE, 17);
+    AppendFaults storage = new AppendFaults(new FileSystemStorage(root), StuckAfterFirstWrite::new);
+    try (OciRegistry registry = OciRegistry.open(storage, RegistryOptions.defaults())) {
+      UploadManager uploads = registry.uploads();
+      String id = uploads.start(REPO).id();
+
+      assertThatThrownBy(
+              () -> uploads.append(REPO, id, 0, content.length, new ByteArrayInputStream(content)))
+          .isExactlyInstanceOf(IOException.class)
+          .hasMessageContaining("could not be cut back");
+      storage.heal();
+
+      // Neither the failed append's offset nor its running hash is trusted: the data decides.
+      long kept = Files.size(root.resolve(LayoutKeys.uploadData(id)));
+      assertThat(kept).isPositive();
+      assertThat(uploads.status(REPO, id).offset()).isEqualTo(kept);
+      StoredBlob blob =
+          uploads.complete(
+              REPO,
+              id,
+              Digest.sha256(content),
+              kept,
+              content.length - kept,
+              slice(content, (int) kept, content.length));
+      assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), content.length));
+    }
+  }
+
+  @Test
   void uploadResumesFromReportedOffsetAfterStreamFailure() throws IOException {
     byte[] content = TestContent.bytes(500_000, 16);
     try (OciRegistry registry = open()) {
@@ -616,6 +652,28 @@ class UploadManagerTest {
     private static int byteAt(long index) {
       long mixed = index * 0x9E3779B97F4A7C15L;
       return (int) ((mixed >>> 56) ^ (index >>> 12)) & 0xff;
+    }
+  }
+
+  /** Accepts one write, then fails every write and cannot truncate: its content is unknown. */
+  private static final class StuckAfterFirstWrite extends ForwardingAppendable {
+    private int writes;
+
+    StuckAfterFirstWrite(AppendableObject file) {
+      super(file);
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+      if (++writes > 1) {
+        throw new IOException("No space left on device");
+      }
+      return super.write(source);
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      throw new IOException("Read-only file system");
     }
   }
 }

@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
  * background while writing goes on, with at most one sync under way. Hashing is the costliest step
  * per byte, so it gets a thread to itself: a copy runs at about the speed of hashing alone, or of
  * durable writes where storage is slower, and the final fsync of a publish has little left to do.
- * Memory is {@link #BUFFERS} buffers of {@link #BUFFER_SIZE} bytes, whatever the size of the
- * transfer.
+ * Memory is at most {@link #BUFFERS} buffers of {@link #BUFFER_SIZE} bytes, whatever the size of
+ * the transfer; buffers are allocated as the transfer needs them.
  *
  * <p>When the stream or the storage fails, {@link Interrupted} reports how many bytes were written
  * and a digest over exactly those bytes, and the object holds exactly them: a failed write is cut
@@ -93,7 +93,7 @@ public final class HashingCopy {
       throws IOException {
     long start = out.size();
     MessageDigest atStart = clone(digest);
-    Hasher hasher = new Hasher(digest);
+    Hasher hasher = new Hasher(digest, (int) Math.min(BUFFER_SIZE, limit));
     Future<Throwable> hashing = HELPERS.submit(hasher::hashAll);
     BackgroundSync sync = new BackgroundSync(out);
     long copied = 0;
@@ -106,7 +106,7 @@ public final class HashingCopy {
       while (copied < limit && !ended && !hasher.failed() && !sync.failed()) {
         byte[] buffer;
         try {
-          buffer = hasher.free.take();
+          buffer = hasher.nextFree();
         } catch (InterruptedException e) {
           streamFailure = e;
           break;
@@ -221,7 +221,9 @@ public final class HashingCopy {
   private static final class Hasher {
     private static final Written END = new Written(new byte[0], 0);
 
-    final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final int bufferSize;
+    private int allocated;
     private final BlockingQueue<Written> written = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final MessageDigest digest;
     private volatile boolean failed;
@@ -229,11 +231,22 @@ public final class HashingCopy {
     /** A buffer whose first {@code length} bytes reached storage. */
     private record Written(byte[] buffer, int length) {}
 
-    Hasher(MessageDigest digest) {
+    Hasher(MessageDigest digest, int bufferSize) {
       this.digest = digest;
-      for (int i = 0; i < BUFFERS; i++) {
-        free.add(new byte[BUFFER_SIZE]);
+      this.bufferSize = bufferSize;
+    }
+
+    /**
+     * A buffer to fill: one handed back, else a new one while fewer than {@link #BUFFERS} exist,
+     * else the next one handed back. A small blob never costs the memory of a large one.
+     */
+    byte[] nextFree() throws InterruptedException {
+      byte[] buffer = free.poll();
+      if (buffer == null && allocated < BUFFERS) {
+        allocated++;
+        return new byte[bufferSize];
       }
+      return buffer != null ? buffer : free.take();
     }
 
     boolean failed() {

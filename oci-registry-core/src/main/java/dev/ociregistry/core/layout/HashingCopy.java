@@ -28,7 +28,8 @@ import java.util.concurrent.Future;
  * and a digest over exactly those bytes, and the object holds exactly them: a failed write is cut
  * back, and a failed sync cuts back everything the copy wrote, since none of it is known to be
  * durable then. The caller keeps going from there (an upload resumes at that offset). Any other
- * {@link IOException} means the object could not be cut back and its content is unknown.
+ * {@link IOException} means the object could not be cut back, and an unchecked exception that
+ * hashing failed: the object's content is unknown then and the caller discards or re-reads it.
  */
 public final class HashingCopy {
   /** The size of each buffer. */

@@ -69,10 +69,16 @@ final class ControllerProcess implements AutoCloseable {
 
   /** Starts the jar in {@code workDir} with only {@code env} (plus PATH) as its environment. */
   static ControllerProcess start(Path workDir, Map<String, String> env) throws IOException {
+    return start(workDir, env, "256m");
+  }
+
+  /** Starts the jar with a maximum heap of {@code maxHeap} (a {@code -Xmx} value). */
+  static ControllerProcess start(Path workDir, Map<String, String> env, String maxHeap)
+      throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
+                "-Xmx" + maxHeap,
                 "-jar",
                 jar().toString())
             .directory(workDir.toFile())

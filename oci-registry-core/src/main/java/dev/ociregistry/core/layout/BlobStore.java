@@ -203,11 +203,6 @@ public final class BlobStore {
     }
   }
 
-  /** Reads small stored content (a manifest) whole; empty when it is not stored. */
-  public Optional<byte[]> readContent(Digest digest, int maxBytes) throws IOException {
-    return storage.readSmall(LayoutKeys.blob(digest), maxBytes);
-  }
-
   private void link(RepositoryName repository, Digest digest) throws IOException {
     String link = LayoutKeys.blobLink(repository, digest);
     if (storage.stat(link).isEmpty()) {

@@ -27,9 +27,10 @@ import java.util.concurrent.Future;
  * <p>When the stream or the storage fails, {@link Interrupted} reports how many bytes were written
  * and a digest over exactly those bytes, and the object holds exactly them: a failed write is cut
  * back, and a failed sync cuts back everything the copy wrote, since none of it is known to be
- * durable then. The caller keeps going from there (an upload resumes at that offset). Any other
- * {@link IOException} means the object could not be cut back, and an unchecked exception that
- * hashing failed: the object's content is unknown then and the caller discards or re-reads it.
+ * durable then. The caller keeps going from there (an upload resumes at that offset). Only when the
+ * cut-back itself fails (its failure is suppressed in the cause) does the object hold bytes past
+ * {@link Interrupted#written()}, and the caller cuts them back before using the object. An
+ * unchecked exception means hashing failed: the object's content is unknown then.
  */
 public final class HashingCopy {
   /** The size of each buffer. */
@@ -66,7 +67,7 @@ public final class HashingCopy {
       this.storageFailed = storageFailed;
     }
 
-    /** Bytes appended before the failure, all of them in the object. */
+    /** Bytes appended before the failure, all of them in the object (see the class comment). */
     public long written() {
       return written;
     }
@@ -116,6 +117,7 @@ public final class HashingCopy {
         int length = 0;
         try {
           while (length < want) {
+            stopIfInterrupted();
             int read = in.read(buffer, length, want - length);
             if (read < 0) {
               ended = true;
@@ -123,6 +125,12 @@ public final class HashingCopy {
             }
             length += read;
           }
+          // A write with the interrupt flag set would close a file channel under it.
+          stopIfInterrupted();
+        } catch (InterruptedException e) {
+          // What was read is dropped, as if it had not arrived.
+          streamFailure = e;
+          break;
         } catch (Throwable e) {
           streamFailure = e;
           ended = true;
@@ -146,6 +154,9 @@ public final class HashingCopy {
       hashFailure = awaitUninterruptibly(hashing);
       sync.await();
     }
+    if (streamFailure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
     if (hashFailure != null) {
       throw new IllegalStateException("hashing the copy failed", hashFailure);
     }
@@ -158,12 +169,16 @@ public final class HashingCopy {
       throw new Interrupted(writeFailure, copied, digest, true);
     }
     if (streamFailure != null) {
-      if (streamFailure instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
       throw new Interrupted(streamFailure, copied, digest, false);
     }
     return copied;
+  }
+
+  /** Clears the interrupt flag and stops the copy when it was set; the copy sets it again. */
+  private static void stopIfInterrupted() throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException("the copying thread was interrupted");
+    }
   }
 
   private static void write(AppendableObject out, byte[] buffer, int length) throws IOException {
@@ -173,16 +188,15 @@ public final class HashingCopy {
     }
   }
 
-  /** Drops what a failure left past {@code size}, so that object and digest agree again. */
-  private static void cutBack(AppendableObject out, long size, Throwable failure)
-      throws IOException {
+  /**
+   * Drops what a failure left past {@code size}, so that object and digest agree again. When that
+   * fails too, the failure carries it and the object keeps bytes past {@code size}.
+   */
+  private static void cutBack(AppendableObject out, long size, Throwable failure) {
     try {
       out.truncate(size);
     } catch (IOException | RuntimeException e) {
-      IOException unknown =
-          new IOException("storage failed and the object could not be cut back", failure);
-      unknown.addSuppressed(e);
-      throw unknown;
+      failure.addSuppressed(e);
     }
   }
 

@@ -231,9 +231,6 @@ public final class UploadManager {
     }
     MessageDigest before = session.snapshot();
     try (AppendableObject out = storage.openAppend(LayoutKeys.uploadData(session.id))) {
-      if (out.size() != current) {
-        out.truncate(current);
-      }
       long limit = length >= 0 ? length + 1 : Long.MAX_VALUE;
       long copied;
       try {
@@ -242,32 +239,63 @@ public final class UploadManager {
         // The stream or the storage stopped mid-chunk: keep what was written, to resume there.
         session.restore(e.digest(), current + e.written());
         throw e;
-      } catch (IOException e) {
-        // Storage failed and the data could not be cut back: learn its state from the data itself.
-        session.forgetHash();
-        throw e;
       } catch (RuntimeException | Error e) {
-        out.truncate(current);
-        session.restore(before, current);
+        dropChunk(session, out, before, current, e);
         throw e;
       }
       if (length >= 0 && copied != length) {
-        out.truncate(current);
-        session.restore(before, current);
-        throw new RegistryException(
-            ErrorCode.SIZE_INVALID,
-            "chunk was declared as "
-                + length
-                + " bytes but "
-                + (copied > length ? "more" : copied)
-                + " arrived");
+        RegistryException wrongSize =
+            new RegistryException(
+                ErrorCode.SIZE_INVALID,
+                "chunk was declared as "
+                    + length
+                    + " bytes but "
+                    + (copied > length ? "more" : copied)
+                    + " arrived");
+        dropChunk(session, out, before, current, wrongSize);
+        throw wrongSize;
       }
       session.setSize(current + copied);
     }
   }
 
+  /**
+   * Takes a rejected chunk back out: the session returns to its state before the chunk, and the
+   * data is cut back to match. When the cut-back fails too, {@code reason} carries that failure and
+   * the next use of the session cuts the data back (see {@link #currentSize}).
+   */
+  private static void dropChunk(
+      UploadSession session,
+      AppendableObject out,
+      MessageDigest before,
+      long size,
+      Throwable reason) {
+    session.restore(before, size);
+    try {
+      out.truncate(size);
+    } catch (IOException | RuntimeException e) {
+      reason.addSuppressed(e);
+    }
+  }
+
+  /**
+   * The session's size, after making the data agree with it. The session's size and hash are the
+   * truth about what was accepted: bytes past them are a failed write that could not be cut back at
+   * the time, and are cut back now. Data shorter than the session (lost outside this process) is
+   * re-hashed, and so is every session after a restart.
+   */
   private long currentSize(UploadSession session) throws IOException {
     if (!session.isHashed()) {
+      rehash(session);
+      return session.size();
+    }
+    String data = LayoutKeys.uploadData(session.id);
+    long stored = storage.stat(data).map(ObjectInfo::size).orElse(session.size());
+    if (stored > session.size()) {
+      try (AppendableObject out = storage.openAppend(data)) {
+        out.truncate(session.size());
+      }
+    } else if (stored < session.size()) {
       rehash(session);
     }
     return session.size();
@@ -280,8 +308,8 @@ public final class UploadManager {
   }
 
   private Digest digestOf(UploadSession session, DigestAlgorithm algorithm) throws IOException {
+    currentSize(session);
     if (algorithm == DigestAlgorithm.SHA256) {
-      currentSize(session);
       return Digest.of(algorithm, session.snapshot());
     }
     MessageDigest hash = algorithm.newMessageDigest();

@@ -37,11 +37,6 @@ final class UploadSession {
     this.size = size;
   }
 
-  /** Drops the hash, so that the partial data is re-hashed on its next use. */
-  void forgetHash() {
-    hash = null;
-  }
-
   MessageDigest hash() {
     return hash;
   }

@@ -217,7 +217,8 @@ class HashingCopyTest {
   }
 
   @Test
-  void failureThatCannotBeCutBackIsNoInterruption() throws IOException {
+  void failureThatCannotBeCutBackReportsWhatWasWrittenAndCarriesTheCutBackFailure()
+      throws IOException {
     byte[] content = TestContent.bytes(4 * B, 9);
     try (AppendableObject file = storage().openAppend("object")) {
       AppendableObject stuck =
@@ -234,10 +235,54 @@ class HashingCopyTest {
                       stuck,
                       DigestAlgorithm.SHA256.newMessageDigest(),
                       Long.MAX_VALUE))
-          .isExactlyInstanceOf(IOException.class)
-          .hasMessageContaining("could not be cut back")
-          .hasRootCauseMessage("No space left on device");
+          .isInstanceOfSatisfying(
+              HashingCopy.Interrupted.class,
+              e -> {
+                assertThat(e.storageFailed()).isTrue();
+                assertThat(e.written()).isEqualTo(2L * B);
+                assertThat(Digest.of(DigestAlgorithm.SHA256, e.digest()))
+                    .isEqualTo(Digest.sha256(Arrays.copyOf(content, 2 * B)));
+                assertThat(e.getCause()).hasMessage("No space left on device");
+                assertThat(e.getCause().getSuppressed())
+                    .singleElement()
+                    .satisfies(cutBack -> assertThat(cutBack).hasMessage("read-only filesystem"));
+              });
     }
+    // The byte past what was written stays: the caller cuts it back before using the object.
+    assertThat(Files.size(root.resolve("object"))).isEqualTo(2L * B + 1);
+  }
+
+  @Test
+  void interruptWhileReadingStopsTheCopyBeforeItsWriteAndKeepsTheFlag() throws IOException {
+    byte[] content = TestContent.bytes(3 * B, 10);
+    InputStream interrupting =
+        new ByteArrayInputStream(content) {
+          @Override
+          public synchronized int read(byte[] buffer, int offset, int length) {
+            if (pos >= B) {
+              Thread.currentThread().interrupt();
+            }
+            return super.read(buffer, offset, Math.min(length, 1000));
+          }
+        };
+    try (AppendableObject out = storage().openAppend("object")) {
+      assertThatThrownBy(
+              () ->
+                  HashingCopy.copy(
+                      interrupting, out, DigestAlgorithm.SHA256.newMessageDigest(), Long.MAX_VALUE))
+          .isInstanceOfSatisfying(
+              HashingCopy.Interrupted.class,
+              e -> {
+                assertThat(e.storageFailed()).isFalse();
+                assertThat(e.written()).isEqualTo(B);
+                assertThat(Digest.of(DigestAlgorithm.SHA256, e.digest()))
+                    .isEqualTo(Digest.sha256(Arrays.copyOf(content, B)));
+              });
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(Files.readAllBytes(root.resolve("object"))).isEqualTo(Arrays.copyOf(content, B));
   }
 
   @Test

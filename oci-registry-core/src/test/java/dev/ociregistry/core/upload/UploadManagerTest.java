@@ -416,31 +416,80 @@ class UploadManagerTest {
   }
 
   @Test
-  void storageFailureThatCannotBeCutBackIsReHashedFromTheData() throws IOException {
-    byte[] content = TestContent.bytes(4 * HashingCopy.BUFFER_SIZE, 17);
-    AppendFaults storage = new AppendFaults(new FileSystemStorage(root), StuckAfterFirstWrite::new);
+  void writeFailureThatCannotBeCutBackIsCutBackOnTheNextUse() throws IOException {
+    int b = HashingCopy.BUFFER_SIZE;
+    byte[] content = TestContent.bytes(4 * b, 17);
+    AppendFaults storage = new AppendFaults(new FileSystemStorage(root), HalfWriteThenStuck::new);
     try (OciRegistry registry = OciRegistry.open(storage, RegistryOptions.defaults())) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
+      Path data = root.resolve(LayoutKeys.uploadData(id));
 
       assertThatThrownBy(
               () -> uploads.append(REPO, id, 0, content.length, new ByteArrayInputStream(content)))
-          .isExactlyInstanceOf(IOException.class)
-          .hasMessageContaining("could not be cut back");
+          .isInstanceOfSatisfying(
+              HashingCopy.Interrupted.class,
+              e -> {
+                assertThat(e.written()).isEqualTo(b);
+                assertThat(e.getCause().getSuppressed()).hasSize(1);
+              });
+      assertThat(Files.size(data)).isEqualTo(b + b / 2);
       storage.heal();
 
-      // Neither the failed append's offset nor its running hash is trusted: the data decides.
-      long kept = Files.size(root.resolve(LayoutKeys.uploadData(id)));
-      assertThat(kept).isPositive();
-      assertThat(uploads.status(REPO, id).offset()).isEqualTo(kept);
+      // The accepted bytes are the truth; the half-written buffer goes on the next use.
+      assertThat(uploads.status(REPO, id).offset()).isEqualTo(b);
+      assertThat(Files.size(data)).isEqualTo(b);
       StoredBlob blob =
           uploads.complete(
               REPO,
               id,
               Digest.sha256(content),
-              kept,
-              content.length - kept,
-              slice(content, (int) kept, content.length));
+              b,
+              content.length - b,
+              slice(content, b, content.length));
+      assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), content.length));
+    }
+  }
+
+  @Test
+  void rejectedChunkWhoseCutBackFailsLeavesTheUploadHashIntact() throws IOException {
+    byte[] content = TestContent.bytes(2000, 18);
+    AppendFaults storage =
+        new AppendFaults(
+            new FileSystemStorage(root),
+            file ->
+                new ForwardingAppendable(file) {
+                  @Override
+                  public void truncate(long size) throws IOException {
+                    throw new IOException("Read-only file system");
+                  }
+                });
+    try (OciRegistry registry = OciRegistry.open(storage, RegistryOptions.defaults())) {
+      UploadManager uploads = registry.uploads();
+      String id = uploads.start(REPO).id();
+      uploads.append(REPO, id, 0, 1000, slice(content, 0, 1000));
+
+      assertThatThrownBy(
+              () ->
+                  uploads.append(
+                      REPO, id, 1000, 1500, new ByteArrayInputStream(TestContent.bytes(1000, 19))))
+          .isInstanceOfSatisfying(
+              RegistryException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.SIZE_INVALID);
+                assertThat(e.getSuppressed()).hasSize(1);
+              });
+      storage.heal();
+
+      long offset = uploads.status(REPO, id).offset();
+      StoredBlob blob =
+          uploads.complete(
+              REPO,
+              id,
+              Digest.sha256(content),
+              offset,
+              content.length - offset,
+              slice(content, (int) offset, content.length));
       assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), content.length));
     }
   }
@@ -655,17 +704,28 @@ class UploadManagerTest {
     }
   }
 
-  /** Accepts one write, then fails every write and cannot truncate: its content is unknown. */
-  private static final class StuckAfterFirstWrite extends ForwardingAppendable {
+  /**
+   * Accepts one write, writes half of the next before the disk fills, and cannot truncate: the
+   * object keeps bytes that were never accepted.
+   */
+  private static final class HalfWriteThenStuck extends ForwardingAppendable {
     private int writes;
 
-    StuckAfterFirstWrite(AppendableObject file) {
+    HalfWriteThenStuck(AppendableObject file) {
       super(file);
     }
 
     @Override
     public int write(ByteBuffer source) throws IOException {
-      if (++writes > 1) {
+      writes++;
+      if (writes == 2) {
+        ByteBuffer half = source.duplicate();
+        half.limit(half.position() + source.remaining() / 2);
+        int written = super.write(half);
+        source.position(source.position() + written);
+        return written;
+      }
+      if (writes > 2) {
         throw new IOException("No space left on device");
       }
       return super.write(source);

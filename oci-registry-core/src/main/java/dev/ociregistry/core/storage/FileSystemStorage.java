@@ -260,7 +260,15 @@ public final class FileSystemStorage implements StorageDriver {
     }
   }
 
-  private static final class FileAppendable implements AppendableObject {
+  static final class FileAppendable implements AppendableObject {
+    /**
+     * The most one call writes from a heap buffer. The JDK copies a heap buffer into a direct
+     * buffer of the write's size and keeps that buffer for the thread; with request threads writing
+     * 256 KiB buffers, 200 threads would keep 50 MiB of direct memory, whose limit defaults to the
+     * heap's.
+     */
+    static final int HEAP_WRITE_SLICE = 64 * 1024;
+
     private final FileChannel channel;
 
     FileAppendable(FileChannel channel) {
@@ -269,7 +277,18 @@ public final class FileSystemStorage implements StorageDriver {
 
     @Override
     public int write(ByteBuffer source) throws IOException {
-      return channel.write(source);
+      if (source.isDirect()) {
+        return channel.write(source);
+      }
+      int written = 0;
+      while (source.hasRemaining()) {
+        ByteBuffer slice = source.slice();
+        slice.limit(Math.min(slice.remaining(), HEAP_WRITE_SLICE));
+        int count = channel.write(slice);
+        source.position(source.position() + count);
+        written += count;
+      }
+      return written;
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -300,6 +301,19 @@ class FileSystemStorageTest {
   }
 
   @Test
+  void largeHeapWriteLandsWholeAndInOrderThroughItsSlices() throws IOException {
+    int slice = FileSystemStorage.FileAppendable.HEAP_WRITE_SLICE;
+    byte[] content = TestContent.bytes(4 * slice + 17, 3);
+    ByteBuffer source = ByteBuffer.wrap(content, 5, content.length - 5);
+    try (AppendableObject out = storage.openAppend("uploads/y/data")) {
+      assertThat(out.write(source)).isEqualTo(content.length - 5);
+      assertThat(source.hasRemaining()).isFalse();
+    }
+    assertThat(Files.readAllBytes(root.resolve("uploads/y/data")))
+        .isEqualTo(Arrays.copyOfRange(content, 5, content.length));
+  }
+
+  @Test
   void openReadReadsAnyRange() throws IOException {
     byte[] content = TestContent.bytes(10_000, 4);
     storage.writeAtomically("object", content);
@@ -311,7 +325,7 @@ class FileSystemStorageTest {
       while (buffer.hasRemaining()) {
         assertThat(in.read(buffer)).isPositive();
       }
-      assertThat(buffer.array()).isEqualTo(java.util.Arrays.copyOfRange(content, 9_000, 9_500));
+      assertThat(buffer.array()).isEqualTo(Arrays.copyOfRange(content, 9_000, 9_500));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.admin;
 
+import dev.ociregistry.controller.RequestBodies;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** Every path no route claims: 404 with a JSON error, whatever the method. */
 public final class NotFoundServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
+  private static final long MAX_DRAINED_BYTES = 1024 * 1024;
   private static final byte[] BODY =
       "{\"error\":{\"field\":null,\"message\":\"no such route\"}}".getBytes(StandardCharsets.UTF_8);
 
@@ -16,6 +18,7 @@ public final class NotFoundServlet extends HttpServlet {
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+    RequestBodies.drainOrClose(request, response, MAX_DRAINED_BYTES);
     response.setContentType("application/json");
     response.setContentLength(BODY.length);
     if (!"HEAD".equals(request.getMethod())) {

@@ -2,10 +2,10 @@ package dev.ociregistry.controller.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.controller.RequestBodies;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Optional;
 import org.slf4j.Logger;
 
@@ -40,7 +40,7 @@ final class JsonResponses {
   /** The API's error body. */
   static void error(HttpServletRequest request, HttpServletResponse response, ApiException e)
       throws IOException {
-    drainBody(request, response);
+    RequestBodies.drainOrClose(request, response, ApiJson.MAX_BODY_BYTES);
     ObjectNode error = ApiJson.object();
     error.put("field", e.field().orElse(null));
     error.put("message", e.getMessage());
@@ -53,6 +53,7 @@ final class JsonResponses {
   /** The artifacts listing's error body. */
   static void artifactsError(
       HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
+    RequestBodies.drainOrClose(request, response, ApiJson.MAX_BODY_BYTES);
     ObjectNode body = ApiJson.object();
     body.put("success", false);
     body.put("error", e.getMessage());
@@ -106,36 +107,6 @@ final class JsonResponses {
       return Optional.empty();
     }
     return Optional.of(name + ":" + request.getServerPort());
-  }
-
-  /**
-   * Reads what is left of a request body an error answers before reading it, so the connection can
-   * serve the next request; beyond {@link ApiJson#MAX_BODY_BYTES} the connection is closed instead.
-   * Without this a client may send its next request on a connection the server is closing.
-   */
-  private static void drainBody(HttpServletRequest request, HttpServletResponse response) {
-    long length = request.getContentLengthLong();
-    if (length == 0 || (length < 0 && request.getHeader("Transfer-Encoding") == null)) {
-      return;
-    }
-    if (length > ApiJson.MAX_BODY_BYTES) {
-      response.setHeader("Connection", "close");
-      return;
-    }
-    try {
-      InputStream body = request.getInputStream();
-      byte[] buffer = new byte[8192];
-      long left = ApiJson.MAX_BODY_BYTES;
-      int read = 0;
-      while (left > 0 && (read = body.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
-        left -= read;
-      }
-      if (read >= 0 && body.read() >= 0) {
-        response.setHeader("Connection", "close");
-      }
-    } catch (IOException | IllegalStateException e) {
-      response.setHeader("Connection", "close");
-    }
   }
 
   private static void allow(HttpServletResponse response, ApiException e) {

@@ -4,10 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +59,69 @@ class RoutesIT {
         assertThat(response.statusCode()).as(escape).isIn(400, 404);
         assertThat(response.body()).as(escape).doesNotContain("not for clients");
       }
+    }
+  }
+
+  @Test
+  void anErrorBeforeTheBodyIsReadLeavesTheConnectionUsableOrSaysItCloses() throws Exception {
+    try (ControllerProcess controller =
+        ControllerProcess.started(workDir, Map.of("LISTEN_ADDR", "127.0.0.1:0"))) {
+      URI base = controller.base();
+      for (String path : new String[] {"/api/v1/oci/artifacts", "/no/such/route", "/v2/"}) {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+          socket.setSoTimeout(10_000);
+          OutputStream out = socket.getOutputStream();
+          BufferedReader in =
+              new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+          byte[] half = new byte[50_000];
+          out.write(
+              ("PUT "
+                      + path
+                      + " HTTP/1.1\r\nHost: test\r\nContent-Length: "
+                      + 2 * half.length
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+          out.write(half);
+          out.flush();
+          // The rest of the body comes late, as from a slow client: a server that answered
+          // without reading it must not leave a connection it is about to close open for reuse.
+          Thread.sleep(300);
+          out.write(half);
+          out.flush();
+          List<String> head = readHead(in);
+          assertThat(head.get(0)).as(path).matches("HTTP/1.1 4\\d\\d .*");
+          skipBody(in, head);
+          if (head.stream().anyMatch(line -> line.equalsIgnoreCase("Connection: close"))) {
+            continue;
+          }
+          out.write(
+              "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+          assertThat(in.readLine()).as("next request after " + path).startsWith("HTTP/1.1 200");
+        }
+      }
+    }
+  }
+
+  private static List<String> readHead(BufferedReader in) throws Exception {
+    List<String> head = new ArrayList<>();
+    String line;
+    while ((line = in.readLine()) != null && !line.isEmpty()) {
+      head.add(line);
+    }
+    return head;
+  }
+
+  private static void skipBody(BufferedReader in, List<String> head) throws Exception {
+    long length =
+        head.stream()
+            .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+            .mapToLong(line -> Long.parseLong(line.substring(15).trim()))
+            .findFirst()
+            .orElse(0);
+    for (long i = 0; i < length; i++) {
+      in.read();
     }
   }
 

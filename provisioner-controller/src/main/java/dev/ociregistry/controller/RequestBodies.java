@@ -1,0 +1,44 @@
+package dev.ociregistry.controller;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** What a servlet does with a request body it answers without reading. */
+public final class RequestBodies {
+  private RequestBodies() {}
+
+  /**
+   * Reads what is left of the request body before an answer that did not need it, so that the
+   * connection can serve the client's next request; past {@code maxBytes}, or when reading fails,
+   * the answer says {@code Connection: close} instead. Without this the server closes a connection
+   * with unread content after answering, and a client that already sent its next request on it sees
+   * the connection die.
+   */
+  public static void drainOrClose(
+      HttpServletRequest request, HttpServletResponse response, long maxBytes) {
+    long length = request.getContentLengthLong();
+    if (length == 0 || (length < 0 && request.getHeader("Transfer-Encoding") == null)) {
+      return;
+    }
+    if (length > maxBytes) {
+      response.setHeader("Connection", "close");
+      return;
+    }
+    try {
+      InputStream body = request.getInputStream();
+      byte[] buffer = new byte[8192];
+      long left = maxBytes;
+      int read = 0;
+      while (left > 0 && (read = body.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+        left -= read;
+      }
+      if (read >= 0 && body.read() >= 0) {
+        response.setHeader("Connection", "close");
+      }
+    } catch (IOException | IllegalStateException e) {
+      response.setHeader("Connection", "close");
+    }
+  }
+}

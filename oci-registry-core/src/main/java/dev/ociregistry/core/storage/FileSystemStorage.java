@@ -262,10 +262,10 @@ public final class FileSystemStorage implements StorageDriver {
 
   static final class FileAppendable implements AppendableObject {
     /**
-     * The most one call writes from a heap buffer. The JDK copies a heap buffer into a direct
-     * buffer of the write's size and keeps that buffer for the thread; with request threads writing
-     * 256 KiB buffers, 200 threads would keep 50 MiB of direct memory, whose limit defaults to the
-     * heap's.
+     * Heap buffers reach the channel in slices of at most this size. The JDK copies a heap buffer
+     * into a direct buffer of the write's size and keeps that buffer for the thread; with request
+     * threads writing 256 KiB buffers, 200 threads would keep 50 MiB of direct memory, whose limit
+     * defaults to the heap's size.
      */
     static final int HEAP_WRITE_SLICE = 64 * 1024;
 

@@ -179,9 +179,28 @@ class HashingCopyTest {
   void syncsRunInTheBackgroundOneAtATimeWhileWritingGoesOn() throws IOException {
     long interval = HashingCopy.SYNC_INTERVAL;
     byte[] content = TestContent.bytes((int) (2 * interval + 3 * B), 8);
+    AtomicInteger started = new AtomicInteger();
     AtomicInteger syncing = new AtomicInteger();
     AtomicInteger overlapping = new AtomicInteger();
     List<Long> growthDuringSyncs = new CopyOnWriteArrayList<>();
+    // Past each interval the stream waits for that interval's sync to start, so that the bytes
+    // after it can only reach the object while the sync runs if syncs leave writing going on.
+    InputStream waitingForSyncs =
+        new ByteArrayInputStream(content) {
+          @Override
+          public synchronized int read(byte[] buffer, int offset, int length) {
+            long boundary = pos / interval;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pos % interval == 0 && started.get() < boundary) {
+              if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no sync started at " + pos);
+              }
+              Thread.onSpinWait();
+            }
+            int toBoundary = (int) (interval - pos % interval);
+            return super.read(buffer, offset, Math.min(length, toBoundary));
+          }
+        };
     try (AppendableObject file = storage().openAppend("object")) {
       AppendableObject watched =
           new ForwardingAppendable(file) {
@@ -192,6 +211,7 @@ class HashingCopyTest {
               }
               try {
                 long atStart = size();
+                started.incrementAndGet();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (size() < atStart + 2 * B && System.nanoTime() < deadline) {
                   Thread.onSpinWait();
@@ -205,10 +225,7 @@ class HashingCopyTest {
           };
       long copied =
           HashingCopy.copy(
-              new ByteArrayInputStream(content),
-              watched,
-              DigestAlgorithm.SHA256.newMessageDigest(),
-              Long.MAX_VALUE);
+              waitingForSyncs, watched, DigestAlgorithm.SHA256.newMessageDigest(), Long.MAX_VALUE);
       assertThat(copied).isEqualTo(content.length);
     }
     assertThat(overlapping).hasValue(0);

@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -268,31 +267,10 @@ public class OciRegistryServlet extends HttpServlet {
       response.setStatus(e.code().httpStatus());
       return;
     }
-    drainSmallBody(request);
+    RequestBodies.drainOrClose(request, response, DRAIN_LIMIT);
     Responses.error(response, e);
   }
 
   /** Bodies up to this size are read to their end before an error is answered. */
   private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
-
-  /**
-   * Reads what is left of a small request body, so that a client still sending it receives the
-   * error instead of a closed connection. A larger body is left to the container, which closes.
-   */
-  private static void drainSmallBody(HttpServletRequest request) {
-    if (request.getContentLengthLong() > DRAIN_LIMIT) {
-      return;
-    }
-    try {
-      InputStream in = request.getInputStream();
-      byte[] buffer = new byte[8192];
-      long drained = 0;
-      int read;
-      while (drained <= DRAIN_LIMIT && (read = in.read(buffer)) >= 0) {
-        drained += read;
-      }
-    } catch (IOException | IllegalStateException ignored) {
-      // the body is gone or was read another way: nothing left to drain
-    }
-  }
 }

@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Chunked, resumable blob uploads. Data streams to {@code uploads/<id>/data} through one fixed
- * buffer while a running SHA-256 follows it, so completing an upload costs a rename, not a second
+ * Chunked, resumable blob uploads. Data streams to {@code uploads/<id>/data} through a few fixed
+ * buffers while a running SHA-256 follows it, so completing an upload costs a rename, not a second
  * read. A chunk that does not start at the current offset, or whose length differs from what was
  * declared, changes nothing. After a restart an upload goes on: its data is re-hashed once.
  *
@@ -135,6 +135,8 @@ public final class UploadManager {
       ensureOpen(session);
       if (finalChunk != null) {
         appendLocked(session, start, length, finalChunk);
+      } else {
+        currentSize(session);
       }
       Digest actual = digestOf(session, digest.algorithm());
       if (!actual.equals(digest)) {
@@ -307,8 +309,8 @@ public final class UploadManager {
     session.restore(hash, size);
   }
 
+  /** The digest of the accepted data; the session is hashed and its data agrees with it. */
   private Digest digestOf(UploadSession session, DigestAlgorithm algorithm) throws IOException {
-    currentSize(session);
     if (algorithm == DigestAlgorithm.SHA256) {
       return Digest.of(algorithm, session.snapshot());
     }

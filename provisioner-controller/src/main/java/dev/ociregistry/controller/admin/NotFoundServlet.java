@@ -1,6 +1,6 @@
 package dev.ociregistry.controller.admin;
 
-import dev.ociregistry.controller.RequestBodies;
+import dev.ociregistry.servlet.RequestBodies;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

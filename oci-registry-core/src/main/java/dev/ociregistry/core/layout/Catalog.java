@@ -39,6 +39,18 @@ public final class Catalog {
     return names.stream().map(RepositoryName::parse).toList();
   }
 
+  /**
+   * The repositories below {@code namespace} ({@code namespace/...}, not {@code namespace} itself),
+   * in lexical order; only that part of the tree is walked.
+   */
+  public List<RepositoryName> listUnder(RepositoryName namespace) throws IOException {
+    List<String> names = new ArrayList<>();
+    walk(LayoutKeys.repository(namespace), namespace.value(), names);
+    names.remove(namespace.value());
+    names.sort(null);
+    return names.stream().map(RepositoryName::parse).toList();
+  }
+
   /** One page of repositories, after {@code last} when given. */
   public Page<RepositoryName> list(Optional<String> last, int limit) throws IOException {
     List<String> names = list().stream().map(RepositoryName::value).toList();

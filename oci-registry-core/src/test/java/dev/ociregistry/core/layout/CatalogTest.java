@@ -49,6 +49,21 @@ class CatalogTest {
   }
 
   @Test
+  void listUnderANamespaceWalksOnlyBelowIt() throws IOException {
+    try (OciRegistry registry = open()) {
+      for (String name : List.of("a/b/c", "a-c", "b", "a/b", "a", "a/z", "ab/c")) {
+        pushImage(registry, name, "latest");
+      }
+
+      assertThat(names(registry.catalog().listUnder(RepositoryName.parse("a"))))
+          .containsExactly("a/b", "a/b/c", "a/z");
+      assertThat(names(registry.catalog().listUnder(RepositoryName.parse("a/b"))))
+          .containsExactly("a/b/c");
+      assertThat(registry.catalog().listUnder(RepositoryName.parse("none"))).isEmpty();
+    }
+  }
+
+  @Test
   void dashSortsBeforeSlashSoACComesBeforeAB() throws IOException {
     try (OciRegistry registry = open()) {
       pushImage(registry, "a/b", "latest");

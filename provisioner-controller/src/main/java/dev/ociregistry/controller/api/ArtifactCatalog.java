@@ -69,10 +69,8 @@ final class ArtifactCatalog {
   List<Artifact> list(String namespace) throws IOException {
     String prefix = namespace + "/";
     List<Artifact> artifacts = new ArrayList<>();
-    for (RepositoryName repository : registry.catalog().list()) {
-      if (!repository.value().startsWith(prefix)) {
-        continue;
-      }
+    for (RepositoryName repository :
+        registry.catalog().listUnder(RepositoryName.parse(namespace))) {
       String name = repository.value().substring(prefix.length());
       for (Tag tag : registry.tags().list(repository)) {
         describe(repository, name, tag).ifPresent(artifacts::add);

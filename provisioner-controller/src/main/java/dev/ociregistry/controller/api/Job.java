@@ -26,13 +26,16 @@ record Job(
     Instant updatedAt,
     JobArtifact artifact) {
 
+  /** What the registry pins of jobs are named with, before the job id. */
+  static final String PIN_PREFIX = "job-";
+
   /** The id of the registry pin that keeps this job's artifact. */
   String pinId() {
     return pinId(id);
   }
 
   static String pinId(UUID id) {
-    return "job-" + id;
+    return PIN_PREFIX + id;
   }
 
   /** This job in {@code next}, with {@code message}, changed at {@code now}. */

@@ -29,10 +29,11 @@ final class JobEndpoints {
    * {@code GET /jobs[?state=..][&recipe=..][&server=..]}: {@code {"jobs": [...]}}, oldest first.
    */
   void list(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    Optional<JobState> state = query(request, "state").map(JobEndpoints::state);
+    QueryParameters parameters = QueryParameters.of(request);
+    Optional<JobState> state = query(parameters, "state").map(JobEndpoints::state);
     ObjectNode body = ApiJson.object();
     ArrayNode list = body.putArray("jobs");
-    jobs.list(state, query(request, "recipe"), query(request, "server"))
+    jobs.list(state, query(parameters, "recipe"), query(parameters, "server"))
         .forEach(job -> list.add(job.toJson()));
     JsonResponses.write(request, response, 200, body);
   }
@@ -107,9 +108,9 @@ final class JobEndpoints {
   }
 
   /** A query parameter, read strictly from the query string; a bad escape is the client's 400. */
-  private static Optional<String> query(HttpServletRequest request, String name) {
+  private static Optional<String> query(QueryParameters parameters, String name) {
     try {
-      return QueryParameters.of(request).get(name, ErrorCode.QUERY_INVALID);
+      return parameters.get(name, ErrorCode.QUERY_INVALID);
     } catch (RegistryException e) {
       throw ApiException.badRequest(name, e.getMessage());
     }

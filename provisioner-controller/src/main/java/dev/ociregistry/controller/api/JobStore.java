@@ -11,8 +11,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -187,11 +189,12 @@ final class JobStore {
   }
 
   private void reconcilePins(OciRegistry registry) throws IOException {
+    Set<String> kept = new HashSet<>();
     for (Pin pin : registry.pins().list()) {
-      if (!pin.id().startsWith("job-")) {
+      if (!pin.id().startsWith(Job.PIN_PREFIX)) {
         continue;
       }
-      Optional<UUID> id = parseId(pin.id().substring("job-".length()));
+      Optional<UUID> id = parseId(pin.id().substring(Job.PIN_PREFIX.length()));
       if (id.isEmpty()) {
         continue;
       }
@@ -199,13 +202,15 @@ final class JobStore {
       if (slot == null || slot.job.state().isTerminal()) {
         LOG.info("removing pin {}: its job is {}", pin.id(), slot == null ? "unknown" : "over");
         registry.pins().unpin(pin.id());
+      } else {
+        kept.add(pin.id());
       }
     }
     for (Slot slot : jobs.values()) {
       Job job = slot.job;
       if (job.state().isTerminal()
           || job.artifact().digest().isEmpty()
-          || registry.pins().get(job.pinId()).isPresent()) {
+          || kept.contains(job.pinId())) {
         continue;
       }
       try {

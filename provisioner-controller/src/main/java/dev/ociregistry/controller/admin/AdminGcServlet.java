@@ -1,6 +1,7 @@
 package dev.ociregistry.controller.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.gc.GcReport;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /admin/gc[?dryRun=true]}: runs garbage collection (or joins the run under way) and
@@ -30,21 +32,19 @@ public final class AdminGcServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    String dryRun;
-    try {
-      dryRun = QueryParameters.of(request).get("dryRun", ErrorCode.QUERY_INVALID).orElse("false");
-    } catch (RegistryException e) {
-      dryRun = "invalid";
-    }
-    if (!dryRun.equals("true") && !dryRun.equals("false")) {
+    Optional<Boolean> dryRun = dryRun(request);
+    if (dryRun.isEmpty()) {
       response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
       response.setContentType("application/json");
-      JSON.writeValue(
-          response.getOutputStream(),
-          Map.of("error", Map.of("field", "dryRun", "message", "dryRun accepts true or false")));
+      ObjectNode error = JSON.createObjectNode();
+      error
+          .putObject("error")
+          .put("field", "dryRun")
+          .put("message", "dryRun accepts true or false");
+      JSON.writeValue(response.getOutputStream(), error);
       return;
     }
-    GcReport report = gc.run(dryRun.equals("true"));
+    GcReport report = gc.run(dryRun.get());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("blobs_deleted", report.blobsDeleted());
     body.put("manifests_deleted", report.manifestsDeleted());
@@ -53,5 +53,18 @@ public final class AdminGcServlet extends HttpServlet {
     body.put("dry_run", report.dryRun());
     response.setContentType("application/json");
     JSON.writeValue(response.getOutputStream(), body);
+  }
+
+  /** The {@code dryRun} parameter (false when absent), or empty when it is not true or false. */
+  private static Optional<Boolean> dryRun(HttpServletRequest request) {
+    try {
+      String value =
+          QueryParameters.of(request).get("dryRun", ErrorCode.QUERY_INVALID).orElse("false");
+      return value.equals("true") || value.equals("false")
+          ? Optional.of(Boolean.valueOf(value))
+          : Optional.empty();
+    } catch (RegistryException e) {
+      return Optional.empty();
+    }
   }
 }

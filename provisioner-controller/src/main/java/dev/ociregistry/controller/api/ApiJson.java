@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.core.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,7 @@ final class ApiJson {
   static final int MAX_BODY_BYTES = 1024 * 1024;
 
   /** The deepest nesting of a body (a {@code cloud_init} document), as in core's JSON reader. */
-  static final int MAX_DEPTH = 64;
+  static final int MAX_DEPTH = Json.MAX_DEPTH;
 
   static final ObjectMapper MAPPER =
       JsonMapper.builder(

@@ -61,7 +61,6 @@ final class JsonResponses {
     write(request, response, e.status(), body);
   }
 
-  /** The {@code Host} the request was sent to, else the server name and port it arrived at. */
   /** How an error body is shaped: the API's own, or the artifacts listing's. */
   interface ErrorWriter {
     void write(HttpServletRequest request, HttpServletResponse response, ApiException e)
@@ -97,6 +96,7 @@ final class JsonResponses {
     writer.write(request, response, answer);
   }
 
+  /** The {@code Host} the request was sent to, else the server name and port it arrived at. */
   static Optional<String> requestHost(HttpServletRequest request) {
     String host = request.getHeader("Host");
     if (host != null && !host.isBlank()) {

@@ -267,10 +267,7 @@ public class OciRegistryServlet extends HttpServlet {
       response.setStatus(e.code().httpStatus());
       return;
     }
-    RequestBodies.drainOrClose(request, response, DRAIN_LIMIT);
+    RequestBodies.drainOrClose(request, response);
     Responses.error(response, e);
   }
-
-  /** Bodies up to this size are read to their end before an error is answered. */
-  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 }

@@ -10,29 +10,36 @@ import java.io.InputStream;
  * before every error, and servlets mounted beside it can too.
  */
 public final class RequestBodies {
+  /**
+   * Bodies up to this size are read to their end before an answer that did not need them. It is
+   * well above every limit a route puts on what it accepts, so that a client told its body is too
+   * large still reads that answer: a server that closes with unread content makes the kernel reset
+   * the connection, and the reset can destroy the answer before the client reads it.
+   */
+  public static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
   private RequestBodies() {}
 
   /**
    * Reads what is left of the request body before an answer that did not need it, so that the
-   * connection can serve the client's next request; past {@code maxBytes}, or when reading fails,
-   * the answer says {@code Connection: close} instead. Without this the server closes a connection
-   * with unread content after answering, and a client that already sent its next request on it sees
-   * the connection die.
+   * connection can serve the client's next request; past {@link #DRAIN_LIMIT}, or when reading
+   * fails, the answer says {@code Connection: close} instead. Without this the server closes a
+   * connection with unread content after answering, and a client that already sent its next request
+   * on it sees the connection die.
    */
-  public static void drainOrClose(
-      HttpServletRequest request, HttpServletResponse response, long maxBytes) {
+  public static void drainOrClose(HttpServletRequest request, HttpServletResponse response) {
     long length = request.getContentLengthLong();
     if (length == 0 || (length < 0 && request.getHeader("Transfer-Encoding") == null)) {
       return;
     }
-    if (length > maxBytes) {
+    if (length > DRAIN_LIMIT) {
       response.setHeader("Connection", "close");
       return;
     }
     try {
       InputStream body = request.getInputStream();
       byte[] buffer = new byte[8192];
-      long left = maxBytes;
+      long left = DRAIN_LIMIT;
       int read = 0;
       while (left > 0 && (read = body.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
         left -= read;

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 /** Every path no route claims: 404 with a JSON error, whatever the method. */
 public final class NotFoundServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
-  private static final long MAX_DRAINED_BYTES = 1024 * 1024;
   private static final byte[] BODY =
       "{\"error\":{\"field\":null,\"message\":\"no such route\"}}".getBytes(StandardCharsets.UTF_8);
 
@@ -18,7 +17,7 @@ public final class NotFoundServlet extends HttpServlet {
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-    RequestBodies.drainOrClose(request, response, MAX_DRAINED_BYTES);
+    RequestBodies.drainOrClose(request, response);
     response.setContentType("application/json");
     response.setContentLength(BODY.length);
     if (!"HEAD".equals(request.getMethod())) {

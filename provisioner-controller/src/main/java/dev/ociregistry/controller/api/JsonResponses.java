@@ -40,7 +40,7 @@ final class JsonResponses {
   /** The API's error body. */
   static void error(HttpServletRequest request, HttpServletResponse response, ApiException e)
       throws IOException {
-    RequestBodies.drainOrClose(request, response, ApiJson.MAX_BODY_BYTES);
+    RequestBodies.drainOrClose(request, response);
     ObjectNode error = ApiJson.object();
     error.put("field", e.field().orElse(null));
     error.put("message", e.getMessage());
@@ -53,7 +53,7 @@ final class JsonResponses {
   /** The artifacts listing's error body. */
   static void artifactsError(
       HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
-    RequestBodies.drainOrClose(request, response, ApiJson.MAX_BODY_BYTES);
+    RequestBodies.drainOrClose(request, response);
     ObjectNode body = ApiJson.object();
     body.put("success", false);
     body.put("error", e.getMessage());

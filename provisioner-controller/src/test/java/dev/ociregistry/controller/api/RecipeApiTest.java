@@ -260,6 +260,9 @@ class RecipeApiTest {
     Http.Response response = http.postJson("/api/v1/recipes", recipe);
 
     assertThat(response.status()).isEqualTo(413);
+    assertThat(response.header("Connection"))
+        .as("the body was read, so the connection stays open for the client's next request")
+        .isEmpty();
     assertThat(http.get("/api/v1/recipes/big").status()).isEqualTo(404);
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,8 @@ class EmbeddedJettyExampleTest {
   void embeddedRegistryAcceptsAPushAndServesItBack() throws Exception {
     Server server = EmbeddedJettyExample.start(storage, 0);
     try {
-      URI base = server.getURI().resolve("/");
+      int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+      URI base = URI.create("http://127.0.0.1:" + port + "/");
       HttpClient client = HttpClient.newHttpClient();
       assertThat(
               client

@@ -37,6 +37,12 @@ class UploadLimitsTest {
   /** One buffer of the server's copy loop: what is written to disk before the body ends. */
   private static final int SERVER_BUFFER = 256 * 1024;
 
+  /**
+   * Applies to every request of a test, not only the slow one: long enough that a stalled server
+   * thread on a busy machine does not cut off the requests that should succeed.
+   */
+  private static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(1);
+
   /** More than one server buffer, so that one is surely written while the client keeps a few. */
   private static final int HOLDING_BYTES = SERVER_BUFFER + 64 * 1024;
 
@@ -137,7 +143,7 @@ class UploadLimitsTest {
 
   @Test
   void slowPatchIsCutOffAtTheUploadTimeoutAndTheUploadResumes() throws Exception {
-    start(ServletOptions.defaults().withUploadTimeout(Duration.ofMillis(300)));
+    start(ServletOptions.defaults().withUploadTimeout(UPLOAD_TIMEOUT));
     byte[] content = Pushes.content(5000, 3);
     String location = pushes.startUpload("app/web");
 
@@ -161,7 +167,7 @@ class UploadLimitsTest {
 
   @Test
   void bytesThatArrivedBeforeTheUploadTimeoutStayStored() throws Exception {
-    start(ServletOptions.defaults().withUploadTimeout(Duration.ofMillis(300)));
+    start(ServletOptions.defaults().withUploadTimeout(UPLOAD_TIMEOUT));
     byte[] content = Pushes.content(5000, 4);
     String location = pushes.startUpload("app/web");
 
@@ -175,10 +181,7 @@ class UploadLimitsTest {
 
   @Test
   void uploadSlotIsReleasedAfterATimedOutPatch() throws Exception {
-    start(
-        ServletOptions.defaults()
-            .withMaxConcurrentUploads(1)
-            .withUploadTimeout(Duration.ofMillis(300)));
+    start(ServletOptions.defaults().withMaxConcurrentUploads(1).withUploadTimeout(UPLOAD_TIMEOUT));
     byte[] content = Pushes.content(5000, 5);
     String location = pushes.startUpload("app/web");
 
@@ -211,7 +214,7 @@ class UploadLimitsTest {
                   + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
               .getBytes(StandardCharsets.ISO_8859_1));
       writeChunk(out, content, 0, 1000);
-      Thread.sleep(600);
+      Thread.sleep(UPLOAD_TIMEOUT.multipliedBy(2).toMillis());
       writeChunk(out, content, 1000, 2000);
       int sent = 2000;
       InputStream in = socket.getInputStream();

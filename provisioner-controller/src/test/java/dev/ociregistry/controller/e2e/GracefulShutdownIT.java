@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GracefulShutdownIT {
   private static final int SENT_BEFORE_STALL = 3 * 1024 * 1024;
+  private static final int ARRIVED_BEFORE_STOP = 1024 * 1024;
   private static final int TOTAL = 5 * 1024 * 1024;
 
   @TempDir Path workDir;
@@ -53,7 +55,7 @@ class GracefulShutdownIT {
               });
       pusher.setDaemon(true);
       pusher.start();
-      Thread.sleep(1500);
+      awaitStored(location, ARRIVED_BEFORE_STOP);
 
       long stopStart = System.nanoTime();
       controller.terminate();
@@ -73,7 +75,7 @@ class GracefulShutdownIT {
       long received =
           Long.parseLong(status.headers().firstValue("Range").orElseThrow().split("-")[1]) + 1;
       // What the client's HTTP stack still held when it stalled never arrived; the rest is kept.
-      assertThat(received).isPositive().isLessThanOrEqualTo(SENT_BEFORE_STALL);
+      assertThat(received).isBetween((long) ARRIVED_BEFORE_STOP, (long) SENT_BEFORE_STALL);
 
       HttpResponse<String> resumed =
           client.send(
@@ -97,6 +99,28 @@ class GracefulShutdownIT {
           client.sendForBytes(client.request("/v2/os-images/windows/blobs/" + digest).GET());
       assertThat(pulled.statusCode()).isEqualTo(200);
       assertThat(Client.sha256(pulled.body())).isEqualTo(digest);
+    }
+  }
+
+  /** Waits until the upload's data file holds {@code bytes}, proof that the stream reached it. */
+  private void awaitStored(String location, long bytes) throws InterruptedException {
+    Path data =
+        workDir
+            .resolve("data/registry/uploads")
+            .resolve(location.substring(location.lastIndexOf('/') + 1))
+            .resolve("data");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (storedSize(data) < bytes) {
+      assertThat(System.nanoTime() - deadline).as(bytes + " bytes stored in " + data).isNegative();
+      Thread.sleep(20);
+    }
+  }
+
+  private static long storedSize(Path data) {
+    try {
+      return Files.size(data);
+    } catch (IOException e) {
+      return 0;
     }
   }
 

@@ -67,7 +67,10 @@ class RoutesIT {
     try (ControllerProcess controller =
         ControllerProcess.started(workDir, Map.of("LISTEN_ADDR", "127.0.0.1:0"))) {
       URI base = controller.base();
-      for (String path : new String[] {"/api/v1/oci/artifacts", "/no/such/route", "/v2/"}) {
+      for (String path :
+          new String[] {
+            "/api/v1/oci/artifacts", "/no/such/route", "/v2/", "/admin/gc", "/metrics"
+          }) {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
           socket.setSoTimeout(10_000);
           OutputStream out = socket.getOutputStream();

@@ -30,8 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,8 +63,6 @@ class SpecRequirementsTest {
           "DENIED",
           "UNSUPPORTED",
           "TOOMANYREQUESTS");
-
-  private static final Pattern NEXT = Pattern.compile("<([^>]+)>; rel=\"next\"");
 
   @TempDir Path root;
 
@@ -172,7 +168,7 @@ class SpecRequirementsTest {
     while (next != null && pages.size() < 5) {
       HttpResponse<byte[]> page = http.get(next);
       pages.add(tags(page));
-      next = nextLink(page);
+      next = Pushes.nextLink(page);
     }
     HttpResponse<byte[]> afterA2 = http.get("/v2/spec/paged/tags/list?last=a2");
     HttpResponse<byte[]> twoAfterA2 = http.get("/v2/spec/paged/tags/list?n=2&last=a2");
@@ -414,19 +410,6 @@ class SpecRequirementsTest {
     List<String> tags = new ArrayList<>();
     Pushes.json(response).get("tags").forEach(tag -> tags.add(tag.asText()));
     return tags;
-  }
-
-  private static String nextLink(HttpResponse<byte[]> response) {
-    return response
-        .headers()
-        .firstValue("Link")
-        .map(
-            link -> {
-              Matcher matcher = NEXT.matcher(link);
-              assertThat(matcher.matches()).as(link).isTrue();
-              return matcher.group(1);
-            })
-        .orElse(null);
   }
 
   /**

@@ -17,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tag listing (end-8a, end-8b) and the {@code _catalog}, with {@code n}, {@code last} and Link. */
 class TagsAndCatalogTest {
-  private static final Pattern NEXT = Pattern.compile("<([^>]+)>; rel=\"next\"");
 
   @TempDir Path root;
 
@@ -116,7 +113,7 @@ class TagsAndCatalogTest {
       HttpResponse<byte[]> page = http.get(next);
       assertThat(page.statusCode()).isEqualTo(200);
       seen.addAll(tags(page));
-      next = nextLink(page);
+      next = Pushes.nextLink(page);
       pages++;
       assertThat(pages).isLessThanOrEqualTo(5);
     }
@@ -233,7 +230,7 @@ class TagsAndCatalogTest {
     assertThat(tags(response)).containsExactly("a", "b", "c");
     assertThat(response.headers().allValues("Link"))
         .containsExactly("</v2/os/ubuntu/tags/list?n=3&last=c>; rel=\"next\"");
-    HttpResponse<byte[]> next = http.get(nextLink(response));
+    HttpResponse<byte[]> next = http.get(Pushes.nextLink(response));
     assertThat(tags(next)).containsExactly("d", "e");
     assertThat(next.headers().firstValue("Link")).isEmpty();
   }
@@ -294,7 +291,7 @@ class TagsAndCatalogTest {
     assertThat(repositories(first)).containsExactly("a/one", "a/two");
     assertThat(first.headers().allValues("Link"))
         .containsExactly("</v2/_catalog?n=2&last=a%2Ftwo>; rel=\"next\"");
-    HttpResponse<byte[]> second = http.get(nextLink(first));
+    HttpResponse<byte[]> second = http.get(Pushes.nextLink(first));
     assertThat(repositories(second)).containsExactly("b", "c/three");
     assertThat(second.headers().firstValue("Link")).isEmpty();
     assertThat(repositories(zero)).isEmpty();
@@ -319,7 +316,7 @@ class TagsAndCatalogTest {
     while (next != null) {
       HttpResponse<byte[]> page = http.get(next);
       all.addAll(repositories(page));
-      next = nextLink(page);
+      next = Pushes.nextLink(page);
     }
     assertThat(all).containsExactly("r1", "r2", "r3");
   }
@@ -340,19 +337,6 @@ class TagsAndCatalogTest {
     List<String> names = new ArrayList<>();
     body.get("repositories").forEach(name -> names.add(name.asText()));
     return names;
-  }
-
-  private static String nextLink(HttpResponse<byte[]> response) {
-    return response
-        .headers()
-        .firstValue("Link")
-        .map(
-            link -> {
-              Matcher matcher = NEXT.matcher(link);
-              assertThat(matcher.matches()).as(link).isTrue();
-              return matcher.group(1);
-            })
-        .orElse(null);
   }
 
   private static String encode(String value) {

@@ -92,10 +92,7 @@ class UploadManagerTest {
       assertThat(uploads.status(REPO, id).offset()).isEqualTo(1000);
       assertThat(root.resolve(LayoutKeys.uploadData(id)))
           .hasBinaryContent(Arrays.copyOf(content, 1000));
-      StoredBlob blob =
-          uploads.complete(
-              REPO, id, Digest.sha256(content), 1000, 1000, slice(content, 1000, 2000));
-      assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), 2000));
+      assertCompletesWithTheRest(uploads, id, content, 1000);
     }
   }
 
@@ -403,15 +400,7 @@ class UploadManagerTest {
 
       assertThat(uploads.status(REPO, id).offset()).isEqualTo(failAfter);
       assertUploadHolds(registry, id, Arrays.copyOf(content, failAfter));
-      StoredBlob blob =
-          uploads.complete(
-              REPO,
-              id,
-              Digest.sha256(content),
-              failAfter,
-              content.length - failAfter,
-              slice(content, failAfter, content.length));
-      assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), content.length));
+      assertCompletesWithTheRest(uploads, id, content, failAfter);
     }
   }
 
@@ -439,15 +428,7 @@ class UploadManagerTest {
       // The accepted bytes are the truth; the half-written buffer goes on the next use.
       assertThat(uploads.status(REPO, id).offset()).isEqualTo(b);
       assertThat(Files.size(data)).isEqualTo(b);
-      StoredBlob blob =
-          uploads.complete(
-              REPO,
-              id,
-              Digest.sha256(content),
-              b,
-              content.length - b,
-              slice(content, b, content.length));
-      assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), content.length));
+      assertCompletesWithTheRest(uploads, id, content, b);
     }
   }
 
@@ -482,15 +463,7 @@ class UploadManagerTest {
       storage.heal();
 
       long offset = uploads.status(REPO, id).offset();
-      StoredBlob blob =
-          uploads.complete(
-              REPO,
-              id,
-              Digest.sha256(content),
-              offset,
-              content.length - offset,
-              slice(content, (int) offset, content.length));
-      assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), content.length));
+      assertCompletesWithTheRest(uploads, id, content, offset);
     }
   }
 
@@ -516,15 +489,7 @@ class UploadManagerTest {
       long offset = uploads.status(REPO, id).offset();
       assertThat(offset).isBetween(1000L, 301_000L);
       assertUploadHolds(registry, id, Arrays.copyOf(content, (int) offset));
-      StoredBlob blob =
-          uploads.complete(
-              REPO,
-              id,
-              Digest.sha256(content),
-              offset,
-              content.length - offset,
-              slice(content, (int) offset, content.length));
-      assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), content.length));
+      assertCompletesWithTheRest(uploads, id, content, offset);
       assertThat(root.resolve(LayoutKeys.blob(Digest.sha256(content)))).hasBinaryContent(content);
     }
   }
@@ -608,6 +573,20 @@ class UploadManagerTest {
       throws IOException {
     assertThat(registry.uploads().status(REPO, id).offset()).isEqualTo(expected.length);
     assertThat(root.resolve(LayoutKeys.uploadData(id))).hasBinaryContent(expected);
+  }
+
+  /** Completes the upload with {@code content} from {@code offset} on, and checks the blob. */
+  private static void assertCompletesWithTheRest(
+      UploadManager uploads, String id, byte[] content, long offset) throws IOException {
+    StoredBlob blob =
+        uploads.complete(
+            REPO,
+            id,
+            Digest.sha256(content),
+            offset,
+            content.length - offset,
+            slice(content, (int) offset, content.length));
+    assertThat(blob).isEqualTo(new StoredBlob(Digest.sha256(content), content.length));
   }
 
   private static InputStream slice(byte[] content, int from, int to) {

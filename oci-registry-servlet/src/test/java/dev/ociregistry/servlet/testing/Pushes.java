@@ -23,6 +23,8 @@ import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Pushes blobs and manifests over HTTP and reads what the API answers: the error body, the header
@@ -30,6 +32,8 @@ import java.util.function.BooleanSupplier;
  * takes.
  */
 public final class Pushes {
+  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>; rel=\"next\"");
+
   public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
@@ -162,6 +166,20 @@ public final class Pushes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The target of a listing's {@code Link: <...>; rel="next"} header; null when it has none. */
+  public static String nextLink(HttpResponse<byte[]> response) {
+    return response
+        .headers()
+        .firstValue("Link")
+        .map(
+            link -> {
+              Matcher matcher = NEXT_LINK.matcher(link);
+              assertThat(matcher.matches()).as(link).isTrue();
+              return matcher.group(1);
+            })
+        .orElse(null);
   }
 
   public static JsonNode json(HttpResponse<byte[]> response) throws IOException {

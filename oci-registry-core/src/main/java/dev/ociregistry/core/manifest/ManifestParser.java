@@ -123,8 +123,7 @@ public final class ManifestParser {
    * Any other layer must be present, {@code urls} or not.
    */
   private static boolean isForeign(JsonObject layer, Descriptor descriptor) {
-    return layer.hasNonEmptyArray("urls")
-        && MediaTypes.NON_DISTRIBUTABLE_LAYERS.contains(descriptor.mediaType());
+    return MediaTypes.isForeignLayer(descriptor.mediaType(), layer.hasNonEmptyArray("urls"));
   }
 
   private static Optional<String> artifactType(JsonObject root) {

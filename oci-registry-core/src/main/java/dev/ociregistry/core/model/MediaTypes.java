@@ -33,6 +33,15 @@ public final class MediaTypes {
           "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
           "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
 
+  /**
+   * Whether a layer is fetched from its {@code urls} rather than from the registry: one of the
+   * {@link #NON_DISTRIBUTABLE_LAYERS} with at least one URL. Any other layer must be in the
+   * repository when its manifest is pushed.
+   */
+  public static boolean isForeignLayer(String mediaType, boolean hasUrls) {
+    return hasUrls && NON_DISTRIBUTABLE_LAYERS.contains(mediaType);
+  }
+
   /** Annotation that names a tag in an OCI Image Layout's {@code index.json}. */
   public static final String REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 

@@ -202,9 +202,8 @@ final class TaskDocument {
     entry.put("digest", blob.digest());
     entry.put("size", blob.size());
     entry.put("media_type", blob.mediaType());
-    boolean foreign =
-        blob.extra().has("urls") && MediaTypes.NON_DISTRIBUTABLE_LAYERS.contains(blob.mediaType());
-    if (!foreign) {
+    JsonNode fetchFrom = blob.extra().path("urls");
+    if (!MediaTypes.isForeignLayer(blob.mediaType(), fetchFrom.isArray() && !fetchFrom.isEmpty())) {
       entry.put("url", urls.blob(blob.digest()));
     }
     copy(blob.extra(), "urls", entry, "urls");

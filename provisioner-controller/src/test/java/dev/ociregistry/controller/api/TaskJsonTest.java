@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.MediaTypes;
+import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.Tag;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -184,6 +188,61 @@ class TaskJsonTest {
                  "reference": "ltsc2022", "digest": null, "media_type": null,
                  "manifest_url": null, "blobs": []}
                 """));
+  }
+
+  @Test
+  void onlyALayerWithUrlsToFetchFromIsLeftWithoutARegistryUrl() throws Exception {
+    String nonDistributable = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
+    RepositoryName repository = RepositoryName.parse(REPOSITORY);
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    byte[] held = "a non-distributable layer pushed anyway".getBytes(StandardCharsets.UTF_8);
+    for (byte[] content : List.of(config, held)) {
+      registry
+          .blobs()
+          .put(
+              repository,
+              Digest.sha256(content),
+              new ByteArrayInputStream(content),
+              content.length);
+    }
+    String foreign =
+        Digest.sha256("fetched from its urls".getBytes(StandardCharsets.UTF_8)).toString();
+    String manifest =
+        """
+        {"schemaVersion": 2, "mediaType": "%s",
+         "config": {"mediaType": "%s", "digest": "%s", "size": %d},
+         "layers": [
+           {"mediaType": "%s", "digest": "%s", "size": %d, "urls": []},
+           {"mediaType": "%s", "digest": "%s", "size": 21, "urls": ["https://example.com/l"]}]}
+        """
+            .formatted(
+                MediaTypes.OCI_MANIFEST,
+                MediaTypes.OCI_CONFIG,
+                Digest.sha256(config),
+                config.length,
+                nonDistributable,
+                Digest.sha256(held),
+                held.length,
+                nonDistributable,
+                foreign);
+    registry
+        .manifests()
+        .put(
+            repository,
+            Reference.of(Tag.parse("22.04")),
+            manifest.getBytes(StandardCharsets.UTF_8),
+            MediaTypes.OCI_MANIFEST);
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+
+    JsonNode blobs = task(createJob("ubuntu", "server01")).get("artifact").get("blobs");
+
+    assertThat(blobs.get(1).get("digest").asText()).isEqualTo(Digest.sha256(held).toString());
+    assertThat(blobs.get(1).path("url").asText())
+        .as("empty urls: the registry holds the layer, as it did when the manifest was pushed")
+        .isEqualTo("/v2/" + REPOSITORY + "/blobs/" + Digest.sha256(held));
+    assertThat(blobs.get(2).get("digest").asText()).isEqualTo(foreign);
+    assertThat(blobs.get(2).has("url")).isFalse();
+    assertThat(blobs.get(2).get("urls").get(0).asText()).isEqualTo("https://example.com/l");
   }
 
   @Test

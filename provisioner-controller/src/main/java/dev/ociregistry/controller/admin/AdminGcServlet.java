@@ -1,7 +1,8 @@
 package dev.ociregistry.controller.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.controller.api.JsonResponses;
 import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.gc.GcReport;
@@ -10,8 +11,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,7 +20,6 @@ import java.util.Optional;
  */
 public final class AdminGcServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final transient GcService gc;
 
@@ -34,25 +32,22 @@ public final class AdminGcServlet extends HttpServlet {
       throws IOException {
     Optional<Boolean> dryRun = dryRun(request);
     if (dryRun.isEmpty()) {
-      response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-      response.setContentType("application/json");
-      ObjectNode error = JSON.createObjectNode();
-      error
-          .putObject("error")
-          .put("field", "dryRun")
-          .put("message", "dryRun accepts true or false");
-      JSON.writeValue(response.getOutputStream(), error);
+      JsonResponses.error(
+          request,
+          response,
+          HttpServletResponse.SC_BAD_REQUEST,
+          "dryRun",
+          "dryRun accepts true or false");
       return;
     }
     GcReport report = gc.run(dryRun.get());
-    Map<String, Object> body = new LinkedHashMap<>();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("blobs_deleted", report.blobsDeleted());
     body.put("manifests_deleted", report.manifestsDeleted());
     body.put("bytes_freed", report.bytesFreed());
     body.put("duration_ms", report.duration().toMillis());
     body.put("dry_run", report.dryRun());
-    response.setContentType("application/json");
-    JSON.writeValue(response.getOutputStream(), body);
+    JsonResponses.write(request, response, HttpServletResponse.SC_OK, body);
   }
 
   /** The {@code dryRun} parameter (false when absent), or empty when it is not true or false. */

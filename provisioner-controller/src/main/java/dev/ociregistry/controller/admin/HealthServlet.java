@@ -1,6 +1,8 @@
 package dev.ociregistry.controller.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.controller.api.JsonResponses;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,9 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code /healthz}: the process is alive. {@code /readyz}: every data directory is writable and has
@@ -18,7 +18,6 @@ import java.util.Map;
  */
 public final class HealthServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final transient List<Path> directories;
   private final long minFreeBytes;
@@ -31,20 +30,17 @@ public final class HealthServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
     int status = HttpServletResponse.SC_OK;
     if ("/readyz".equals(request.getServletPath())) {
       List<String> problems = problems();
       if (!problems.isEmpty()) {
         status = HttpServletResponse.SC_SERVICE_UNAVAILABLE;
-        body.put("problems", problems);
+        problems.forEach(body.putArray("problems")::add);
       }
     }
     body.put("status", status == HttpServletResponse.SC_OK ? "ok" : "unavailable");
-    response.setStatus(status);
-    response.setContentType("application/json");
-    response.setHeader("Cache-Control", "no-store");
-    JSON.writeValue(response.getOutputStream(), body);
+    JsonResponses.write(request, response, status, body);
   }
 
   private List<String> problems() {

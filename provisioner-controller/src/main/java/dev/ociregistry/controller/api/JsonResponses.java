@@ -12,14 +12,16 @@ import org.slf4j.Logger;
 /**
  * Writes JSON responses and the two error bodies: {@code {"error": {"field": ..., "message": ...}}}
  * for the API and {@code task.json}, and {@code {"success": false, "error": ...}} for the artifacts
- * listing, as seed 002 shapes it. A HEAD gets the headers of the GET and no body.
+ * listing, as seed 002 shapes it. A HEAD gets the headers of the GET and no body. The admin routes
+ * answer through it too, so that every JSON answer of the controller is written one way.
  */
-final class JsonResponses {
+public final class JsonResponses {
   static final String JSON = "application/json";
 
   private JsonResponses() {}
 
-  static void write(
+  /** Answers {@code body} with {@code status}, not to be cached. */
+  public static void write(
       HttpServletRequest request, HttpServletResponse response, int status, JsonNode body)
       throws IOException {
     byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(body);
@@ -40,14 +42,30 @@ final class JsonResponses {
   /** The API's error body. */
   static void error(HttpServletRequest request, HttpServletResponse response, ApiException e)
       throws IOException {
+    allow(response, e);
+    error(request, response, e.status(), e.field().orElse(null), e.getMessage());
+  }
+
+  /**
+   * The API's error body, {@code {"error": {"field": ..., "message": ...}}}, after reading what is
+   * left of the request body.
+   *
+   * @param field the input at fault, or null
+   */
+  public static void error(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int status,
+      String field,
+      String message)
+      throws IOException {
     RequestBodies.drainOrClose(request, response);
     ObjectNode error = ApiJson.object();
-    error.put("field", e.field().orElse(null));
-    error.put("message", e.getMessage());
+    error.put("field", field);
+    error.put("message", message);
     ObjectNode body = ApiJson.object();
     body.set("error", error);
-    allow(response, e);
-    write(request, response, e.status(), body);
+    write(request, response, status, body);
   }
 
   /** The artifacts listing's error body. */

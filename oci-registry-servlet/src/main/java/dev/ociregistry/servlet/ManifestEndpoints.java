@@ -80,15 +80,9 @@ final class ManifestEndpoints {
   private static byte[] readBounded(HttpServletRequest request, int max, Duration timeout)
       throws IOException {
     long declared = request.getContentLengthLong();
-    if (declared > max) {
-      throw tooLarge(declared, max);
-    }
     try (InputStream in = DeadlineInputStream.of(request, timeout)) {
-      byte[] body = in.readNBytes(max + 1);
-      if (body.length > max) {
-        throw tooLarge(body.length, max);
-      }
-      return body;
+      return RequestBodies.readAtMost(in, declared, max)
+          .orElseThrow(() -> tooLarge(Math.max(declared, max + 1L), max));
     }
   }
 

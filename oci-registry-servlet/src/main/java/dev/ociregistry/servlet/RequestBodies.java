@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
  * What a servlet does with a request body it answers without reading: the registry servlet uses it
@@ -19,6 +20,21 @@ public final class RequestBodies {
   public static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 
   private RequestBodies() {}
+
+  /**
+   * Reads a body that may hold at most {@code max} bytes, without reading more than one byte past
+   * that.
+   *
+   * @return the body, or empty when it is declared or turns out to be larger
+   */
+  public static Optional<byte[]> readAtMost(InputStream body, long declaredLength, int max)
+      throws IOException {
+    if (declaredLength > max) {
+      return Optional.empty();
+    }
+    byte[] bytes = body.readNBytes(max + 1);
+    return bytes.length > max ? Optional.empty() : Optional.of(bytes);
+  }
 
   /**
    * Reads what is left of the request body before an answer that did not need it, so that the

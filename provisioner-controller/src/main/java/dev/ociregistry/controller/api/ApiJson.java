@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.core.json.Json;
+import dev.ociregistry.servlet.RequestBodies;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,17 +74,13 @@ final class ApiJson {
    *     cannot be read (a client that went away)
    */
   static ObjectNode readObject(InputStream body, long declaredLength) {
-    if (declaredLength > MAX_BODY_BYTES) {
-      throw tooLarge();
-    }
     byte[] bytes;
     try {
-      bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+      bytes =
+          RequestBodies.readAtMost(body, declaredLength, MAX_BODY_BYTES)
+              .orElseThrow(ApiJson::tooLarge);
     } catch (IOException e) {
       throw ApiException.badRequest(null, "the body could not be read: " + e.getMessage());
-    }
-    if (bytes.length > MAX_BODY_BYTES) {
-      throw tooLarge();
     }
     return parseObject(bytes);
   }

@@ -30,6 +30,16 @@ final class ApiException extends RuntimeException {
     return new ApiException(404, Optional.empty(), message, Set.of());
   }
 
+  /** 404 for a job id that names no job, the id abbreviated. */
+  static ApiException noJob(String id) {
+    return notFound("no job " + abbreviate(id, 64));
+  }
+
+  /** {@code text} cut to {@code max} characters, marked with {@code ...} when it was longer. */
+  static String abbreviate(String text, int max) {
+    return text.length() > max ? text.substring(0, max) + "..." : text;
+  }
+
   static ApiException methodNotAllowed(String method, Set<String> allow) {
     return new ApiException(
         405,

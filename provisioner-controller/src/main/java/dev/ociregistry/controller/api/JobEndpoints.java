@@ -57,7 +57,7 @@ final class JobEndpoints {
 
   /** {@code GET /jobs/{id}}. */
   void get(HttpServletRequest request, HttpServletResponse response, String id) throws IOException {
-    Job job = jobs.get(id).orElseThrow(() -> missing(id));
+    Job job = jobs.get(id).orElseThrow(() -> ApiException.noJob(id));
     JsonResponses.write(request, response, 200, job.toJson());
   }
 
@@ -68,7 +68,7 @@ final class JobEndpoints {
    */
   void status(HttpServletRequest request, HttpServletResponse response, String id)
       throws IOException {
-    jobs.get(id).orElseThrow(() -> missing(id));
+    jobs.get(id).orElseThrow(() -> ApiException.noJob(id));
     ObjectNode body = ApiJson.body(request);
     ApiJson.rejectUnknownFields(body, Set.of("state", "message"), "");
     JobState next = state(ApiJson.requiredString(body, "state", "state", 64));
@@ -98,13 +98,9 @@ final class JobEndpoints {
                 ApiException.badRequest(
                     "state",
                     "unknown state "
-                        + (text.length() > 64 ? text.substring(0, 64) + "..." : text)
+                        + ApiException.abbreviate(text, 64)
                         + "; states are "
                         + String.join(", ", JobState.wireNames())));
-  }
-
-  private static ApiException missing(String id) {
-    return ApiException.notFound("no job " + (id.length() > 64 ? id.substring(0, 64) + "..." : id));
   }
 
   /** A query parameter, read strictly from the query string; a bad escape is the client's 400. */

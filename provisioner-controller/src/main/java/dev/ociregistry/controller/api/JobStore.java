@@ -160,7 +160,7 @@ final class JobStore {
    * @throws ApiException 404 for an unknown job, 409 naming {@code state} for an illegal move
    */
   Job update(String id, JobState next, Optional<String> message) throws IOException {
-    Slot slot = parseId(id).map(jobs::get).orElseThrow(() -> ApiException.notFound("no job " + id));
+    Slot slot = parseId(id).map(jobs::get).orElseThrow(() -> ApiException.noJob(id));
     synchronized (slot) {
       Job current = slot.job;
       if (!current.state().canMoveTo(next)) {

@@ -43,10 +43,7 @@ final class Route {
   }
 
   static ApiException unknown(HttpServletRequest request) {
-    String uri = request.getRequestURI();
-    if (uri.length() > 200) {
-      uri = uri.substring(0, 200) + "...";
-    }
-    return ApiException.notFound("no such endpoint: " + uri);
+    return ApiException.notFound(
+        "no such endpoint: " + ApiException.abbreviate(request.getRequestURI(), 200));
   }
 }

@@ -33,17 +33,11 @@ final class TaskServlet extends HttpServlet {
       if (path.size() != 2 || !path.get(1).equals("task.json")) {
         throw Route.unknown(request);
       }
-      Job job =
-          jobs.get(path.get(0))
-              .orElseThrow(() -> ApiException.notFound("no job " + abbreviate(path.get(0))));
+      Job job = jobs.get(path.get(0)).orElseThrow(() -> ApiException.noJob(path.get(0)));
       Route.method(request, "GET");
       JsonResponses.write(request, response, 200, documents.build(job, request.getContextPath()));
     } catch (IOException | RuntimeException e) {
       JsonResponses.fail(request, response, e, JsonResponses::error, LOG);
     }
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() > 64 ? text.substring(0, 64) + "..." : text;
   }
 }

@@ -6,6 +6,7 @@ import dev.ociregistry.servlet.RegistryListener;
 import dev.ociregistry.servlet.RequestEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
@@ -17,13 +18,16 @@ public final class RegistryMetrics implements RegistryListener {
   private static final java.util.Set<String> METHODS =
       java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
-  private final MeterRegistry meters;
+  private final Meter.MeterProvider<Timer> requests;
   private final DistributionSummary pushedBlobBytes;
   private final Counter manifestsPushed;
   private final Counter manifestsDeleted;
 
   public RegistryMetrics(MeterRegistry meters) {
-    this.meters = meters;
+    this.requests =
+        Timer.builder("registry_http_requests")
+            .description("Requests to /v2 by method, route and status")
+            .withRegistry(meters);
     this.pushedBlobBytes =
         DistributionSummary.builder("registry_blob_push_size")
             .description("Sizes of blobs stored by uploads and mounts")
@@ -41,13 +45,14 @@ public final class RegistryMetrics implements RegistryListener {
 
   @Override
   public void requestCompleted(RequestEvent event) {
-    Timer.builder("registry_http_requests")
-        .description("Requests to /v2 by method, route and status")
-        .tag("method", METHODS.contains(event.method()) ? event.method() : "other")
-        .tag(
-            "route", event.route() == null ? "none" : event.route().name().toLowerCase(Locale.ROOT))
-        .tag("status", Integer.toString(event.status()))
-        .register(meters)
+    requests
+        .withTags(
+            "method",
+            METHODS.contains(event.method()) ? event.method() : "other",
+            "route",
+            event.route() == null ? "none" : event.route().name().toLowerCase(Locale.ROOT),
+            "status",
+            Integer.toString(event.status()))
         .record(event.durationNanos(), TimeUnit.NANOSECONDS);
   }
 

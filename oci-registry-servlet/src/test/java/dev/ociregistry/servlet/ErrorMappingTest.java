@@ -8,23 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.servlet.testing.Http;
 import dev.ociregistry.servlet.testing.Pushes;
+import dev.ociregistry.servlet.testing.RawHttp;
 import dev.ociregistry.servlet.testing.RegistryServer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,7 +147,8 @@ class ErrorMappingTest {
         "/v2/app/web/blobs/uploads/" + UUID
       })
   void headErrorsCarryNoBodyOnTheWire(String path) throws Exception {
-    RawResponse response = raw("HEAD " + path + " HTTP/1.1\r\n", new byte[0], false);
+    RawHttp.Response response =
+        RawHttp.exchange(server, "HEAD " + path + " HTTP/1.1\r\n", new byte[0], false);
 
     assertThat(response.status()).as(response.toString()).isBetween(400, 499);
     assertThat(response.header("docker-distribution-api-version")).hasValue("registry/2.0");
@@ -219,8 +211,12 @@ class ErrorMappingTest {
 
     for (String target : targets) {
       for (String method : methods) {
-        RawResponse response =
-            raw(method + " " + target + " HTTP/1.1\r\nContent-Length: 0\r\n", new byte[0], false);
+        RawHttp.Response response =
+            RawHttp.exchange(
+                server,
+                method + " " + target + " HTTP/1.1\r\nContent-Length: 0\r\n",
+                new byte[0],
+                false);
         if (response.status() >= 500 || response.status() < 0) {
           failures.add(method + " " + abbreviate(target) + " -> " + response);
         }
@@ -294,8 +290,9 @@ class ErrorMappingTest {
     HttpResponse<byte[]> sized = http.patch(location, contentRange, CONTENT);
     // The whole chunked body goes out with the headers, so that no answer sent before the body is
     // read can race with the client still sending.
-    RawResponse streamed =
-        raw(
+    RawHttp.Response streamed =
+        RawHttp.exchange(
+            server,
             "PATCH "
                 + location
                 + " HTTP/1.1\r\nContent-Range: "
@@ -339,8 +336,9 @@ class ErrorMappingTest {
 
     for (String target : targets) {
       for (String method : List.of("PATCH", "PUT", "POST", "GET")) {
-        RawResponse response =
-            raw(method + " " + target + " HTTP/1.1\r\n" + headers, new byte[0], true);
+        RawHttp.Response response =
+            RawHttp.exchange(
+                server, method + " " + target + " HTTP/1.1\r\n" + headers, new byte[0], true);
         if (response.status() >= 500) {
           failures.add(method + " " + target + " -> " + response);
         }
@@ -355,8 +353,9 @@ class ErrorMappingTest {
   void truncatedChunkLeavesTheUploadUsable() throws Exception {
     String location = pushes.startUpload("app/web");
 
-    RawResponse response =
-        raw(
+    RawHttp.Response response =
+        RawHttp.exchange(
+            server,
             "PATCH " + location + " HTTP/1.1\r\nContent-Length: 100\r\nContent-Range: 0-99\r\n",
             "0123456789".getBytes(StandardCharsets.UTF_8),
             true);
@@ -371,8 +370,9 @@ class ErrorMappingTest {
   void truncatedStreamedChunkLeavesTheUploadUsable() throws Exception {
     String location = pushes.startUpload("app/web");
 
-    RawResponse response =
-        raw(
+    RawHttp.Response response =
+        RawHttp.exchange(
+            server,
             "PATCH " + location + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n",
             "a\r\n0123456789\r\n5\r\n01".getBytes(StandardCharsets.UTF_8),
             true);
@@ -387,8 +387,9 @@ class ErrorMappingTest {
   void truncatedFinalChunkLeavesTheUploadUsable() throws Exception {
     String location = pushes.startUpload("app/web");
 
-    RawResponse response =
-        raw(
+    RawHttp.Response response =
+        RawHttp.exchange(
+            server,
             "PUT " + location + "?digest=" + DIGEST + " HTTP/1.1\r\nContent-Length: 12\r\n",
             "some".getBytes(StandardCharsets.UTF_8),
             true);
@@ -403,8 +404,9 @@ class ErrorMappingTest {
     byte[] content = "fresh content".getBytes(StandardCharsets.UTF_8);
     Digest digest = Digest.sha256(content);
 
-    RawResponse response =
-        raw(
+    RawHttp.Response response =
+        RawHttp.exchange(
+            server,
             "POST /v2/app/web/blobs/uploads/?digest="
                 + digest
                 + " HTTP/1.1\r\n"
@@ -422,8 +424,9 @@ class ErrorMappingTest {
   void truncatedManifestStoresNothing() throws Exception {
     Pushes.Manifest image = pushes.image("app/web", "v2", "v2");
 
-    RawResponse response =
-        raw(
+    RawHttp.Response response =
+        RawHttp.exchange(
+            server,
             "PUT /v2/app/web/manifests/v3 HTTP/1.1\r\nContent-Type: "
                 + Pushes.OCI_MANIFEST
                 + "\r\nContent-Length: "
@@ -475,75 +478,6 @@ class ErrorMappingTest {
     HttpResponse<byte[]> closed =
         http.put(location + "?digest=" + Digest.sha256(whole), null, new byte[0]);
     assertThat(closed.statusCode()).as(describe(closed)).isEqualTo(201);
-  }
-
-  /** A response read off the wire; status -1 when the server closed without answering. */
-  private record RawResponse(int status, Map<String, String> headers, byte[] body, String head) {
-    Optional<String> header(String name) {
-      return Optional.ofNullable(headers.get(name));
-    }
-
-    @Override
-    public String toString() {
-      return status + " " + abbreviate(head.replace("\r\n", " | "));
-    }
-  }
-
-  /**
-   * Sends {@code requestHead} (request line and headers, each ending in CRLF) plus {@code Host} and
-   * {@code Connection: close}, then {@code body}, all in one write; with {@code halfClose} the
-   * client then shuts its sending side, as a client that dies mid-body would. Reads the response
-   * until the server closes.
-   */
-  private RawResponse raw(String requestHead, byte[] body, boolean halfClose) throws IOException {
-    try (Socket socket = new Socket(server.base().getHost(), server.base().getPort())) {
-      socket.setSoTimeout(20_000);
-      OutputStream out = socket.getOutputStream();
-      ByteArrayOutputStream request = new ByteArrayOutputStream();
-      request.write(
-          (requestHead + "Host: " + server.hostPort() + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      request.write(body);
-      out.write(request.toByteArray());
-      out.flush();
-      if (halfClose) {
-        socket.shutdownOutput();
-      }
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        int read;
-        while ((read = in.read(buffer)) >= 0) {
-          received.write(buffer, 0, read);
-        }
-      } catch (SocketTimeoutException e) {
-        throw new AssertionError("no end of response for " + abbreviate(requestHead), e);
-      } catch (IOException e) {
-        // reset after a response: keep what arrived
-      }
-      return parse(received.toByteArray());
-    }
-  }
-
-  private static RawResponse parse(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n\r\n");
-    if (!text.startsWith("HTTP/1.1 ") || end < 0) {
-      return new RawResponse(-1, Map.of(), bytes, text);
-    }
-    String head = text.substring(0, end);
-    String[] lines = head.split("\r\n");
-    int status = Integer.parseInt(lines[0].substring(9, 12));
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      headers.put(
-          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          lines[i].substring(colon + 1).trim());
-    }
-    byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
-    return new RawResponse(status, headers, body, head);
   }
 
   private static String abbreviate(String text) {

@@ -5,6 +5,8 @@ import static dev.ociregistry.servlet.testing.Pushes.OCI_MANIFEST;
 import static dev.ociregistry.servlet.testing.Pushes.bytes;
 import static dev.ociregistry.servlet.testing.Pushes.describe;
 import static dev.ociregistry.servlet.testing.Pushes.imageManifest;
+import static dev.ociregistry.servlet.testing.RawHttp.parse;
+import static dev.ociregistry.servlet.testing.RawHttp.writeChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +15,7 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.servlet.testing.Http;
 import dev.ociregistry.servlet.testing.Pushes;
+import dev.ociregistry.servlet.testing.RawHttp;
 import dev.ociregistry.servlet.testing.RegistryServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -263,7 +266,7 @@ class SpecRequirementsTest {
         ServletOptions.defaults().withUploadTimeout(Duration.ofMillis(300)));
     String location = pushes.startUpload("spec/slow");
 
-    RawResponse response = slowPatch(location, Pushes.content(6000, 9));
+    RawHttp.Response response = slowPatch(location, Pushes.content(6000, 9));
 
     assertThat(response.status()).as(response.toString()).isBetween(400, 499);
     assertJsonBodyIsASpecErrorBody(response);
@@ -272,11 +275,13 @@ class SpecRequirementsTest {
   // spec.md "Error Codes": "If the response body is in JSON format, it MUST have the following…"
   @Test
   void requestTheContainerRefusesAnswersNoJsonOfAnotherShape() throws Exception {
-    RawResponse response =
-        raw(
+    RawHttp.Response response =
+        RawHttp.exchange(
+            server,
             "GET /v2/spec/x/tags/list HTTP/1.1\r\nAccept: application/json\r\n"
                 + "Content-Length: abc\r\n",
-            new byte[0]);
+            new byte[0],
+            false);
 
     assertThat(response.status()).as(response.toString()).isBetween(400, 499);
     assertJsonBodyIsASpecErrorBody(response);
@@ -416,11 +421,11 @@ class SpecRequirementsTest {
    * When the body of a response is JSON (by its {@code Content-Type}, or because it parses as a
    * JSON object), it must be {@code {"errors":[{"code":...,"message":...}, ...]}}.
    */
-  private static void assertJsonBodyIsASpecErrorBody(RawResponse response) {
+  private static void assertJsonBodyIsASpecErrorBody(RawHttp.Response response) {
     String type = response.header("content-type").orElse("").toLowerCase(Locale.ROOT);
     JsonNode body = null;
     try {
-      body = Pushes.JSON.readTree(response.body());
+      body = Pushes.JSON.readTree(response.content());
     } catch (IOException e) {
       // not JSON: any format is allowed
     }
@@ -436,41 +441,11 @@ class SpecRequirementsTest {
     }
   }
 
-  /** A response read off the wire. */
-  private record RawResponse(int status, Map<String, String> headers, byte[] body, String text) {
-    java.util.Optional<String> header(String name) {
-      return java.util.Optional.ofNullable(headers.get(name));
-    }
-
-    @Override
-    public String toString() {
-      String shown = text.length() > 600 ? text.substring(0, 600) + "..." : text;
-      return status + " " + shown.replace("\r\n", " | ");
-    }
-  }
-
-  /**
-   * Sends a request head (request line and headers, each ending in CRLF) with {@code Host}, {@code
-   * Connection: close} and {@code body}, and reads the response until the server closes.
-   */
-  private RawResponse raw(String requestHead, byte[] body) throws IOException {
-    try (Socket socket = new Socket(server.base().getHost(), server.base().getPort())) {
-      socket.setSoTimeout(20_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          (requestHead + "Host: " + server.hostPort() + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
-      out.flush();
-      return read(socket.getInputStream());
-    }
-  }
-
   /**
    * A chunked PATCH that asks for JSON and sends 1000 bytes, then pauses past the upload time
    * limit, then keeps sending 100 bytes every 100 ms until the server answers.
    */
-  private RawResponse slowPatch(String location, byte[] content) throws Exception {
+  private RawHttp.Response slowPatch(String location, byte[] content) throws Exception {
     try (Socket socket = new Socket(server.base().getHost(), server.base().getPort())) {
       socket.setSoTimeout(100);
       OutputStream out = socket.getOutputStream();
@@ -513,67 +488,5 @@ class SpecRequirementsTest {
       }
       return parse(received.toByteArray());
     }
-  }
-
-  private static void writeChunk(OutputStream out, byte[] content, int from, int to)
-      throws IOException {
-    out.write((Integer.toHexString(to - from) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-    out.write(content, from, to - from);
-    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  private static RawResponse read(InputStream in) throws IOException {
-    ByteArrayOutputStream received = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    try {
-      int read;
-      while ((read = in.read(buffer)) >= 0) {
-        received.write(buffer, 0, read);
-      }
-    } catch (IOException e) {
-      // reset after a response: keep what arrived
-    }
-    return parse(received.toByteArray());
-  }
-
-  private static RawResponse parse(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n\r\n");
-    if (!text.startsWith("HTTP/1.1 ") || end < 0) {
-      return new RawResponse(-1, Map.of(), bytes, text);
-    }
-    String[] lines = text.substring(0, end).split("\r\n");
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      headers.put(
-          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          lines[i].substring(colon + 1).trim());
-    }
-    byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
-    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-      body = dechunk(body);
-    }
-    return new RawResponse(Integer.parseInt(lines[0].substring(9, 12)), headers, body, text);
-  }
-
-  private static byte[] dechunk(byte[] chunked) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    String text = new String(chunked, StandardCharsets.ISO_8859_1);
-    int position = 0;
-    while (position < text.length()) {
-      int lineEnd = text.indexOf("\r\n", position);
-      if (lineEnd < 0) {
-        break;
-      }
-      int size = Integer.parseInt(text.substring(position, lineEnd).split(";")[0].trim(), 16);
-      if (size == 0) {
-        break;
-      }
-      out.write(chunked, lineEnd + 2, Math.min(size, chunked.length - lineEnd - 2));
-      position = lineEnd + 2 + size + 2;
-    }
-    return out.toByteArray();
   }
 }

@@ -2,6 +2,7 @@ package dev.ociregistry.servlet;
 
 import static dev.ociregistry.servlet.testing.Pushes.describe;
 import static dev.ociregistry.servlet.testing.Pushes.errorCode;
+import static dev.ociregistry.servlet.testing.RawHttp.writeChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.core.RegistryOptions;
@@ -253,14 +254,6 @@ class UploadLimitsTest {
       assertThat(sent).as("cut off before the whole body was sent").isLessThan(content.length);
       return sent;
     }
-  }
-
-  private static void writeChunk(OutputStream out, byte[] content, int from, int to)
-      throws IOException {
-    out.write((Integer.toHexString(to - from) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-    out.write(content, from, to - from);
-    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
   }
 
   private CompletableFuture<HttpResponse<byte[]>> streamPatch(String location, Pushes.Feed feed) {

@@ -7,7 +7,6 @@ import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.gc.GcReport;
 import dev.ociregistry.servlet.QueryParameters;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,12 +17,13 @@ import java.util.Optional;
  * answers its report as JSON: {@code blobs_deleted}, {@code manifests_deleted}, {@code
  * bytes_freed}, {@code duration_ms}, {@code dry_run}.
  */
-public final class AdminGcServlet extends HttpServlet {
+public final class AdminGcServlet extends AdminServlet {
   private static final long serialVersionUID = 1L;
 
   private final transient GcService gc;
 
   public AdminGcServlet(GcService gc) {
+    super("POST");
     this.gc = gc;
   }
 

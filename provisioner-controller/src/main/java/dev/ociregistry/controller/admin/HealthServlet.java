@@ -3,7 +3,6 @@ package dev.ociregistry.controller.admin;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.controller.api.JsonResponses;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -16,13 +15,14 @@ import java.util.List;
  * {@code /healthz}: the process is alive. {@code /readyz}: every data directory is writable and has
  * at least the configured free space; otherwise 503 with the reasons.
  */
-public final class HealthServlet extends HttpServlet {
+public final class HealthServlet extends AdminServlet {
   private static final long serialVersionUID = 1L;
 
   private final transient List<Path> directories;
   private final long minFreeBytes;
 
   public HealthServlet(List<Path> directories, long minFreeBytes) {
+    super("GET", "HEAD");
     this.directories = List.copyOf(directories);
     this.minFreeBytes = minFreeBytes;
   }

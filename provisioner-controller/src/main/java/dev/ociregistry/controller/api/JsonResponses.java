@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -66,6 +67,23 @@ public final class JsonResponses {
     ObjectNode body = ApiJson.object();
     body.set("error", error);
     write(request, response, status, body);
+  }
+
+  /**
+   * Answers 405 in the API's error shape, with {@code Allow}, unless the request's method is one of
+   * {@code allowed}: a servlet outside the API calls it first, so that it answers wrong methods as
+   * the API does (JSON rather than the container's page) and reads the request body before it.
+   *
+   * @return whether the request was answered
+   */
+  public static boolean refuseMethodsOtherThan(
+      HttpServletRequest request, HttpServletResponse response, Set<String> allowed)
+      throws IOException {
+    if (allowed.contains(request.getMethod())) {
+      return false;
+    }
+    error(request, response, ApiException.methodNotAllowed(request.getMethod(), allowed));
+    return true;
   }
 
   /** The artifacts listing's error body. */

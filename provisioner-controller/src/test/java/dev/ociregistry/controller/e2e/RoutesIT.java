@@ -154,7 +154,11 @@ class RoutesIT {
       assertThat(report.get("duration_ms").asLong()).isNotNegative();
       assertThat(client.get("/v2/scratch/orphans/blobs/" + orphan).statusCode()).isEqualTo(404);
 
-      assertThat(client.get("/admin/gc").statusCode()).isEqualTo(405);
+      HttpResponse<String> wrongMethod = client.get("/admin/gc");
+      assertThat(wrongMethod.statusCode()).isEqualTo(405);
+      assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+      assertThat(wrongMethod.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(wrongMethod.body()).contains("method GET is not allowed here");
       assertThat(client.post("/admin/gc?dryRun=maybe").statusCode()).isEqualTo(400);
       assertThat(client.get("/metrics").body())
           .contains("registry_gc_blobs_deleted_total 1.0")

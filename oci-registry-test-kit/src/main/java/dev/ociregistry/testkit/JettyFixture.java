@@ -65,7 +65,14 @@ public final class JettyFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    server.stop();
+  public void close() {
+    try {
+      server.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the server", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("the server did not stop", e);
+    }
   }
 }

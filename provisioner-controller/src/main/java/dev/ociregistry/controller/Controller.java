@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,10 +160,15 @@ public final class Controller implements AutoCloseable {
 
   /** Stops gracefully; see the class comment. */
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     LOG.info("stopping: requests in flight get up to {} s", STOP_TIMEOUT.toSeconds());
     try {
       server.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while stopping");
+    } catch (Exception e) {
+      throw new IOException("the server did not stop cleanly", e);
     } finally {
       closeQuietly(scheduler, registry);
       LOG.info("stopped");

@@ -73,8 +73,21 @@ public final class Artifacts {
     return data;
   }
 
+  /** {@code text} as UTF-8 bytes. */
+  public static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
   public static Blob blob(String mediaType, byte[] content) {
     return new Blob(mediaType, content, Digests.sha256(content));
+  }
+
+  /**
+   * A manifest of exactly {@code content} (bytes a test wrote by hand, or that no builder makes),
+   * with no blobs of its own to push.
+   */
+  public static Manifest manifest(String mediaType, byte[] content) {
+    return new Manifest(mediaType, content, Digests.sha256(content), List.of());
   }
 
   /** An OCI layer of {@code text} as UTF-8. */
@@ -109,6 +122,11 @@ public final class Artifacts {
     descriptor.put("digest", digest);
     descriptor.put("size", size);
     return descriptor;
+  }
+
+  /** A descriptor of {@code content} as {@code mediaType}, as a mutable ordered map. */
+  public static Map<String, Object> descriptor(String mediaType, byte[] content) {
+    return descriptor(mediaType, Digests.sha256(content), content.length);
   }
 
   /** {@code json} (maps, lists, strings, numbers) as compact JSON bytes. */
@@ -177,7 +195,9 @@ public final class Artifacts {
   /** Builds an image manifest, or an artifact manifest with {@link #artifactType}. */
   public static final class ManifestBuilder extends Builder<ManifestBuilder> {
     private Blob config = EMPTY_CONFIG;
+    private Map<String, Object> configDescriptor = EMPTY_CONFIG.descriptor();
     private final List<Blob> layers = new ArrayList<>();
+    private final List<Map<String, Object>> layerDescriptors = new ArrayList<>();
 
     private ManifestBuilder(String mediaType) {
       super(mediaType);
@@ -190,22 +210,41 @@ public final class Artifacts {
 
     /** The config; {@link #EMPTY_CONFIG} unless set. */
     public ManifestBuilder config(Blob config) {
+      return config(config, Map.of());
+    }
+
+    /**
+     * The config, whose descriptor carries {@code fields} after its media type, digest and size
+     * (inline {@code data}), or replaces one of them (a {@code size} that lies), in the map's
+     * order.
+     */
+    public ManifestBuilder config(Blob config, Map<String, ?> fields) {
+      Map<String, Object> descriptor = config.descriptor();
+      descriptor.putAll(fields);
       this.config = config;
+      this.configDescriptor = descriptor;
       return this;
     }
 
     public ManifestBuilder layer(Blob layer) {
+      return layer(layer, Map.of());
+    }
+
+    /**
+     * A layer whose descriptor carries {@code fields} (annotations, urls) after its media type,
+     * digest and size, in the map's order.
+     */
+    public ManifestBuilder layer(Blob layer, Map<String, ?> fields) {
+      Map<String, Object> descriptor = layer.descriptor();
+      descriptor.putAll(fields);
       layers.add(layer);
+      layerDescriptors.add(descriptor);
       return this;
     }
 
     public Manifest build() {
-      body.put("config", config.descriptor());
-      List<Object> descriptors = new ArrayList<>();
-      for (Blob layer : layers) {
-        descriptors.add(layer.descriptor());
-      }
-      body.put("layers", descriptors);
+      body.put("config", configDescriptor);
+      body.put("layers", new ArrayList<Object>(layerDescriptors));
       List<Blob> blobs = new ArrayList<>();
       blobs.add(config);
       blobs.addAll(layers);
@@ -213,7 +252,9 @@ public final class Artifacts {
     }
   }
 
-  /** Builds an image index over child manifests, each with a linux/amd64 platform. */
+  /**
+   * Builds an image index over child manifests, each with its platform (linux/amd64 unless told).
+   */
   public static final class IndexBuilder extends Builder<IndexBuilder> {
     private final List<Object> children = new ArrayList<>();
 
@@ -227,8 +268,16 @@ public final class Artifacts {
     }
 
     public IndexBuilder manifest(Manifest child) {
+      return manifest(child, "linux", "amd64");
+    }
+
+    /** A child manifest for the platform {@code os}/{@code architecture}. */
+    public IndexBuilder manifest(Manifest child, String os, String architecture) {
       Map<String, Object> descriptor = child.descriptor();
-      descriptor.put("platform", Map.of("architecture", "amd64", "os", "linux"));
+      Map<String, Object> platform = new LinkedHashMap<>();
+      platform.put("architecture", architecture);
+      platform.put("os", os);
+      descriptor.put("platform", platform);
       children.add(descriptor);
       return this;
     }

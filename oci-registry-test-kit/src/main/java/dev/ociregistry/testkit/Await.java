@@ -52,6 +52,22 @@ public final class Await {
   }
 
   /**
+   * Waits up to {@code period} for {@code condition} and says whether it came to hold: for a client
+   * that stalls on purpose until the server reacts, where a server that does not react is right as
+   * well. Never for what must happen ({@link #until}).
+   */
+  public static boolean within(Duration period, BooleanSupplier condition) {
+    long end = System.nanoTime() + period.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end >= 0) {
+        return false;
+      }
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+    return true;
+  }
+
+  /**
    * Asserts that {@code condition} stays true for all of {@code period}: for what must keep holding
    * (a stalled client still waiting), never for timing something to finish.
    */

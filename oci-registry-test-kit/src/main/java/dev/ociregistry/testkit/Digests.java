@@ -23,6 +23,11 @@ public final class Digests {
     return HexFormat.of().formatHex(newSha256().digest(content));
   }
 
+  /** The hex part of {@code digest} ({@code <algorithm>:<hex>}), as a blob's file is named. */
+  public static String hex(String digest) {
+    return digest.substring(digest.indexOf(':') + 1);
+  }
+
   /** {@code sha256:<hex>} of everything {@code in} yields, read through a fixed buffer. */
   public static String sha256(InputStream in) throws IOException {
     MessageDigest digest = newSha256();

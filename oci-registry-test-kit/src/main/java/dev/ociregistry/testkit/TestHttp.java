@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -133,6 +134,14 @@ public final class TestHttp {
   public HttpResponse<InputStream> stream(HttpRequest.Builder request) throws IOException {
     HttpRequest built = request.build();
     return await(() -> client.send(built, BodyHandlers.ofInputStream()));
+  }
+
+  /**
+   * Sends {@code request} without waiting; the response completes once its head has arrived and
+   * hands the body over as a stream, for many downloads open at once.
+   */
+  public CompletableFuture<HttpResponse<InputStream>> streamAsync(HttpRequest.Builder request) {
+    return client.sendAsync(request.build(), BodyHandlers.ofInputStream());
   }
 
   public Response get(String path) throws IOException {

@@ -1,62 +1,46 @@
 package dev.ociregistry.servlet;
 
-import static dev.ociregistry.servlet.testing.Pushes.describe;
-import static dev.ociregistry.servlet.testing.Pushes.headerNames;
+import static dev.ociregistry.servlet.testing.Responses.describe;
+import static dev.ociregistry.servlet.testing.Responses.headerNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.RepositoryName;
-import dev.ociregistry.servlet.testing.Http;
-import dev.ociregistry.servlet.testing.Pushes;
-import dev.ociregistry.servlet.testing.RegistryServer;
+import dev.ociregistry.servlet.testing.RegistryTestBase;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Await;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.TestHttp;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * end-1 ({@code GET /v2/}), the {@code Docker-Distribution-API-Version} header on every response,
  * and the {@link RegistryListener} seam.
  */
-class BaseEndpointTest {
-  @TempDir Path root;
-
+class BaseEndpointTest extends RegistryTestBase {
   private final Recorder recorder = new Recorder();
-  private RegistryServer server;
-  private Http http;
-  private Pushes pushes;
 
-  @BeforeEach
-  void start() throws Exception {
-    server =
-        RegistryServer.start(root, RegistryOptions.defaults(), ServletOptions.defaults(), recorder);
-    http = new Http(server.base());
-    pushes = new Pushes(http);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
+  @Override
+  protected RegistryListener listener() {
+    return recorder;
   }
 
   @Test
   void baseWithSlashAnswers200WithEmptyJsonObject() throws Exception {
-    HttpResponse<byte[]> response = http.get("/v2/");
+    TestHttp.Response response = http.get("/v2/");
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(response.headers().firstValue("Content-Length")).hasValue("2");
-    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
-        .hasValue("registry/2.0");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.text()).isEqualTo("{}");
+    assertThat(response.header("Content-Type")).hasValue("application/json");
+    assertThat(response.header("Content-Length")).hasValue("2");
+    assertThat(response.header("Docker-Distribution-API-Version")).hasValue("registry/2.0");
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
             "content-type", "content-length", "docker-distribution-api-version");
@@ -64,41 +48,39 @@ class BaseEndpointTest {
 
   @Test
   void baseWithoutSlashAnswers200WithoutRedirect() throws Exception {
-    HttpResponse<byte[]> response = http.get("/v2");
+    TestHttp.Response response = http.get("/v2");
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Location")).isEmpty();
-    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
-    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
-        .hasValue("registry/2.0");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("Location")).isEmpty();
+    assertThat(response.text()).isEqualTo("{}");
+    assertThat(response.header("Docker-Distribution-API-Version")).hasValue("registry/2.0");
   }
 
   @Test
   void headOfBaseAnswers200WithoutBody() throws Exception {
-    HttpResponse<byte[]> response = http.head("/v2/");
+    TestHttp.Response response = http.head("/v2/");
 
-    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).isEmpty();
-    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
-        .hasValue("registry/2.0");
+    assertThat(response.header("Docker-Distribution-API-Version")).hasValue("registry/2.0");
   }
 
   @Test
   void baseIsNeverCompressedEvenWhenClientAcceptsGzip() throws Exception {
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.send(http.request("/v2/").header("Accept-Encoding", "gzip").GET());
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
-    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("Content-Encoding")).isEmpty();
+    assertThat(response.text()).isEqualTo("{}");
   }
 
   @Test
   void apiVersionHeaderIsOnEverySuccessAndEveryError() throws Exception {
-    Pushes.Blob blob = pushes.blob("versioned", "content");
-    String upload = pushes.startUpload("versioned");
-    Digest unknown = Digest.sha256("unknown".getBytes(StandardCharsets.UTF_8));
-    List<HttpResponse<byte[]>> responses = new ArrayList<>();
+    Blob blob = pusher.blob("versioned", Artifacts.layer("content"));
+    String upload = pusher.startUpload("versioned");
+    String unknown = Digests.sha256("unknown".getBytes(StandardCharsets.UTF_8));
+    List<TestHttp.Response> responses = new ArrayList<>();
     responses.add(http.get("/v2/versioned/blobs/" + blob.digest()));
     responses.add(http.head("/v2/versioned/blobs/" + blob.digest()));
     responses.add(http.post("/v2/versioned/blobs/uploads/", new byte[0]));
@@ -116,17 +98,17 @@ class BaseEndpointTest {
     assertThat(responses)
         .allSatisfy(
             response ->
-                assertThat(response.headers().allValues("Docker-Distribution-API-Version"))
+                assertThat(response.headerValues("Docker-Distribution-API-Version"))
                     .as(describe(response))
                     .containsExactly("registry/2.0"));
-    assertThat(responses.stream().map(HttpResponse::statusCode))
+    assertThat(responses.stream().map(TestHttp.Response::status))
         .containsExactly(200, 200, 202, 204, 404, 404, 400, 400, 404, 405, 416, 400, 200);
   }
 
   @Test
   void listenerHearsEveryRequestOnceWithItsRouteAndStatus() throws Exception {
-    Digest unknown = Digest.sha256("unknown".getBytes(StandardCharsets.UTF_8));
-    String upload = pushes.startUpload("heard");
+    String unknown = Digests.sha256("unknown".getBytes(StandardCharsets.UTF_8));
+    String upload = pusher.startUpload("heard");
     http.get("/v2/");
     http.get("/v2/heard/blobs/" + unknown);
     http.head("/v2/heard/blobs/" + unknown);
@@ -143,10 +125,10 @@ class BaseEndpointTest {
             "PATCH UPLOAD 416",
             "GET null 404",
             "DELETE CATALOG 405");
-    Pushes.await("one event per request", () -> recorder.requests().size() >= expected.size());
+    Await.until("one event per request", () -> recorder.requests().size() >= expected.size());
     // A sentinel request: its event follows every event of the requests before it.
     http.get("/v2/_catalog");
-    Pushes.await("the sentinel's event", () -> recorder.requests().size() >= expected.size() + 1);
+    Await.until("the sentinel's event", () -> recorder.requests().size() >= expected.size() + 1);
 
     List<String> all = new ArrayList<>(expected);
     all.add("GET CATALOG 200");
@@ -158,30 +140,30 @@ class BaseEndpointTest {
   void listenerHearsBlobPushesFromEveryUploadPath() throws Exception {
     byte[] monolithic = "monolithic".getBytes(StandardCharsets.UTF_8);
     byte[] chunked = "chunked".getBytes(StandardCharsets.UTF_8);
-    pushes.blob("events/a", monolithic);
-    String upload = pushes.startUpload("events/a");
+    pusher.blob("events/a", Artifacts.blob(Artifacts.OCI_LAYER, monolithic));
+    String upload = pusher.startUpload("events/a");
     http.patch(upload, "0-" + (chunked.length - 1), chunked);
-    HttpResponse<byte[]> closed =
-        http.put(upload + "?digest=" + Digest.sha256(chunked), null, new byte[0]);
-    assertThat(closed.statusCode()).isEqualTo(201);
-    HttpResponse<byte[]> mounted =
+    TestHttp.Response closed =
+        http.put(upload + "?digest=" + Digests.sha256(chunked), null, new byte[0]);
+    assertThat(closed.status()).isEqualTo(201);
+    TestHttp.Response mounted =
         http.post(
-            "/v2/events/b/blobs/uploads/?mount=" + Digest.sha256(monolithic) + "&from=events/a",
+            "/v2/events/b/blobs/uploads/?mount=" + Digests.sha256(monolithic) + "&from=events/a",
             new byte[0]);
-    assertThat(mounted.statusCode()).isEqualTo(201);
+    assertThat(mounted.status()).isEqualTo(201);
 
     assertThat(recorder.blobs())
         .containsExactly(
-            "events/a " + Digest.sha256(monolithic) + " " + monolithic.length,
-            "events/a " + Digest.sha256(chunked) + " " + chunked.length,
-            "events/b " + Digest.sha256(monolithic) + " " + monolithic.length);
+            "events/a " + Digests.sha256(monolithic) + " " + monolithic.length,
+            "events/a " + Digests.sha256(chunked) + " " + chunked.length,
+            "events/b " + Digests.sha256(monolithic) + " " + monolithic.length);
   }
 
   @Test
   void listenerHearsManifestPushesAndDeletes() throws Exception {
-    Pushes.Manifest manifest = pushes.image("events/m", "v1", "one");
-    HttpResponse<byte[]> deleted = http.delete("/v2/events/m/manifests/" + manifest.digest());
-    assertThat(deleted.statusCode()).isEqualTo(202);
+    Manifest manifest = pusher.image("events/m", "v1", Artifacts.image("one"));
+    TestHttp.Response deleted = http.delete("/v2/events/m/manifests/" + manifest.digest());
+    assertThat(deleted.status()).isEqualTo(202);
 
     assertThat(recorder.manifests())
         .containsExactly(
@@ -191,15 +173,15 @@ class BaseEndpointTest {
   @Test
   void listenerHearsNoPushWhenThePushFails() throws Exception {
     byte[] content = "content".getBytes(StandardCharsets.UTF_8);
-    Digest wrong = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<byte[]> refused =
+    String wrong = Digests.sha256("other".getBytes(StandardCharsets.UTF_8));
+    TestHttp.Response refused =
         http.send(
             http.request("/v2/events/f/blobs/uploads/?digest=" + wrong)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(content)));
-    assertThat(refused.statusCode()).isEqualTo(400);
-    HttpResponse<byte[]> manifest =
-        http.put("/v2/events/f/manifests/v1", Pushes.OCI_MANIFEST, "{".getBytes());
-    assertThat(manifest.statusCode()).isEqualTo(400);
+    assertThat(refused.status()).isEqualTo(400);
+    TestHttp.Response manifest =
+        http.put("/v2/events/f/manifests/v1", Artifacts.OCI_MANIFEST, "{".getBytes());
+    assertThat(manifest.status()).isEqualTo(400);
 
     assertThat(recorder.blobs()).isEmpty();
     assertThat(recorder.manifests()).isEmpty();

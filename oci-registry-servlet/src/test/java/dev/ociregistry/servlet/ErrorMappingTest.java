@@ -1,25 +1,23 @@
 package dev.ociregistry.servlet;
 
-import static dev.ociregistry.servlet.testing.Pushes.describe;
-import static dev.ociregistry.servlet.testing.Pushes.errorCode;
+import static dev.ociregistry.servlet.testing.Responses.describe;
+import static dev.ociregistry.servlet.testing.Responses.errorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.servlet.testing.Http;
-import dev.ociregistry.servlet.testing.Pushes;
-import dev.ociregistry.servlet.testing.RawHttp;
-import dev.ociregistry.servlet.testing.RegistryServer;
+import dev.ociregistry.servlet.testing.RegistryTestBase;
+import dev.ociregistry.servlet.testing.Responses;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.RawHttp;
+import dev.ociregistry.testkit.TestHttp;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,29 +26,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * How failures reach the client: unknown endpoints, wrong methods, HEAD errors, and the promise
  * that nothing a client sends produces a 500.
  */
-class ErrorMappingTest {
+class ErrorMappingTest extends RegistryTestBase {
   private static final byte[] CONTENT = "some content".getBytes(StandardCharsets.UTF_8);
-  private static final Digest DIGEST = Digest.sha256(CONTENT);
+  private static final String DIGEST = Digests.sha256(CONTENT);
   private static final String UUID = "00000000-0000-0000-0000-000000000000";
 
-  @TempDir Path root;
-
-  private RegistryServer server;
-  private Http http;
-  private Pushes pushes;
-
   @BeforeEach
-  void start() throws Exception {
-    server = RegistryServer.start(root);
-    http = new Http(server.base());
-    pushes = new Pushes(http);
-    pushes.blob("app/web", CONTENT);
-    pushes.image("app/web", "v1", "v1");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
+  void pushContent() throws Exception {
+    pusher.blob("app/web", Artifacts.blob(Artifacts.OCI_LAYER, CONTENT));
+    pusher.image("app/web", "v1", Artifacts.image("v1"));
   }
 
   @ParameterizedTest
@@ -67,14 +51,13 @@ class ErrorMappingTest {
         "/v2/app/web/blobs/uploads/a/b"
       })
   void unknownPathUnderV2Returns404WithErrorBody(String path) throws Exception {
-    HttpResponse<byte[]> get = http.get(path);
-    HttpResponse<byte[]> head = http.head(path);
+    TestHttp.Response get = http.get(path);
+    TestHttp.Response head = http.head(path);
 
-    assertThat(get.statusCode()).as(describe(get)).isEqualTo(404);
+    assertThat(get.status()).as(describe(get)).isEqualTo(404);
     assertThat(errorCode(get)).isEqualTo("UNSUPPORTED");
-    assertThat(get.headers().firstValue("Docker-Distribution-API-Version"))
-        .hasValue("registry/2.0");
-    assertThat(head.statusCode()).isEqualTo(404);
+    assertThat(get.header("Docker-Distribution-API-Version")).hasValue("registry/2.0");
+    assertThat(head.status()).isEqualTo(404);
     assertThat(head.body()).isEmpty();
   }
 
@@ -101,17 +84,16 @@ class ErrorMappingTest {
       })
   void wrongMethodReturns405UnsupportedWithAllow(String method, String path, String allow)
       throws Exception {
-    String resolved = path.replace("DIGEST", DIGEST.toString());
+    String resolved = path.replace("DIGEST", DIGEST);
 
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.send(
             http.request(resolved)
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(new byte[0])));
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(405);
-    assertThat(response.headers().allValues("Allow")).containsExactly(allow);
-    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
-        .hasValue("registry/2.0");
+    assertThat(response.status()).as(describe(response)).isEqualTo(405);
+    assertThat(response.headerValues("Allow")).containsExactly(allow);
+    assertThat(response.header("Docker-Distribution-API-Version")).hasValue("registry/2.0");
     if (method.equals("HEAD")) {
       assertThat(response.body()).isEmpty();
     } else {
@@ -121,15 +103,14 @@ class ErrorMappingTest {
 
   @Test
   void errorBodyIsOneEntryWithCodeAndMessage() throws Exception {
-    Digest unknown = Digest.sha256("unknown".getBytes());
+    String unknown = Digests.sha256("unknown".getBytes());
 
-    HttpResponse<byte[]> response = http.get("/v2/app/web/blobs/" + unknown);
+    TestHttp.Response response = http.get("/v2/app/web/blobs/" + unknown);
 
-    JsonNode entry = Pushes.error(response);
+    JsonNode entry = Responses.error(response);
     assertThat(entry.get("code").asText()).isEqualTo("BLOB_UNKNOWN");
     assertThat(entry.get("message").asText()).isNotBlank();
-    assertThat(response.headers().firstValue("Content-Length"))
-        .hasValue(String.valueOf(response.body().length));
+    assertThat(response.header("Content-Length")).hasValue(String.valueOf(response.body().length));
   }
 
   @ParameterizedTest
@@ -148,7 +129,7 @@ class ErrorMappingTest {
       })
   void headErrorsCarryNoBodyOnTheWire(String path) throws Exception {
     RawHttp.Response response =
-        RawHttp.exchange(server, "HEAD " + path + " HTTP/1.1\r\n", new byte[0], false);
+        RawHttp.exchange(server.base(), "HEAD " + path + " HTTP/1.1\r\n", new byte[0], false);
 
     assertThat(response.status()).as(response.toString()).isBetween(400, 499);
     assertThat(response.header("docker-distribution-api-version")).hasValue("registry/2.0");
@@ -157,7 +138,7 @@ class ErrorMappingTest {
 
   @Test
   void garbagePathsNeverYield500() throws Exception {
-    String digest = DIGEST.toString();
+    String digest = DIGEST;
     List<String> targets =
         List.of(
             "/v2/../v2/",
@@ -213,7 +194,7 @@ class ErrorMappingTest {
       for (String method : methods) {
         RawHttp.Response response =
             RawHttp.exchange(
-                server,
+                server.base(),
                 method + " " + target + " HTTP/1.1\r\nContent-Length: 0\r\n",
                 new byte[0],
                 false);
@@ -238,11 +219,11 @@ class ErrorMappingTest {
             "99999999999999999999",
             "-2147483648",
             "00000000000000000000001")) {
-      HttpResponse<byte[]> tags = http.get("/v2/app/web/tags/list?n=" + n);
-      HttpResponse<byte[]> catalog = http.get("/v2/_catalog?n=" + n);
+      TestHttp.Response tags = http.get("/v2/app/web/tags/list?n=" + n);
+      TestHttp.Response catalog = http.get("/v2/_catalog?n=" + n);
 
-      assertThat(tags.statusCode()).as(describe(tags)).isIn(200, 400);
-      assertThat(catalog.statusCode()).as(describe(catalog)).isIn(200, 400);
+      assertThat(tags.status()).as(describe(tags)).isIn(200, 400);
+      assertThat(catalog.status()).as(describe(catalog)).isIn(200, 400);
     }
   }
 
@@ -268,9 +249,9 @@ class ErrorMappingTest {
       request.header("Range", range);
     }
 
-    HttpResponse<byte[]> response = http.send(request);
+    TestHttp.Response response = http.send(request);
 
-    assertThat(response.statusCode()).as(describe(response)).isIn(200, 206, 416);
+    assertThat(response.status()).as(describe(response)).isIn(200, 206, 416);
   }
 
   @ParameterizedTest
@@ -285,14 +266,14 @@ class ErrorMappingTest {
       })
   void absurdContentRangeHeadersNeverYield500AndChangeNothing(String contentRange)
       throws Exception {
-    String location = pushes.startUpload("app/web");
+    String location = pusher.startUpload("app/web");
 
-    HttpResponse<byte[]> sized = http.patch(location, contentRange, CONTENT);
+    TestHttp.Response sized = http.patch(location, contentRange, CONTENT);
     // The whole chunked body goes out with the headers, so that no answer sent before the body is
     // read can race with the client still sending.
     RawHttp.Response streamed =
         RawHttp.exchange(
-            server,
+            server.base(),
             "PATCH "
                 + location
                 + " HTTP/1.1\r\nContent-Range: "
@@ -302,11 +283,11 @@ class ErrorMappingTest {
                 .getBytes(StandardCharsets.ISO_8859_1),
             false);
 
-    assertThat(sized.statusCode()).as(describe(sized)).isIn(400, 416);
+    assertThat(sized.status()).as(describe(sized)).isIn(400, 416);
     assertThat(streamed.status()).as(streamed.toString()).isIn(400, 416);
-    HttpResponse<byte[]> status = http.get(location);
-    assertThat(status.statusCode()).isEqualTo(204);
-    assertThat(status.headers().firstValue("Range")).hasValue("0-0");
+    TestHttp.Response status = http.get(location);
+    assertThat(status.status()).isEqualTo(204);
+    assertThat(status.header("Range")).hasValue("0-0");
   }
 
   @ParameterizedTest
@@ -325,7 +306,7 @@ class ErrorMappingTest {
         "Expect: 100-continue\r\nContent-Length: 0\r\n"
       })
   void malformedRequestHeadersNeverYield500(String headers) throws Exception {
-    String location = pushes.startUpload("app/web");
+    String location = pusher.startUpload("app/web");
     List<String> targets =
         List.of(
             location,
@@ -338,7 +319,10 @@ class ErrorMappingTest {
       for (String method : List.of("PATCH", "PUT", "POST", "GET")) {
         RawHttp.Response response =
             RawHttp.exchange(
-                server, method + " " + target + " HTTP/1.1\r\n" + headers, new byte[0], true);
+                server.base(),
+                method + " " + target + " HTTP/1.1\r\n" + headers,
+                new byte[0],
+                true);
         if (response.status() >= 500) {
           failures.add(method + " " + target + " -> " + response);
         }
@@ -346,67 +330,67 @@ class ErrorMappingTest {
     }
 
     assertThat(failures).isEmpty();
-    assertThat(http.get(location).statusCode()).isEqualTo(204);
+    assertThat(http.get(location).status()).isEqualTo(204);
   }
 
   @Test
   void truncatedChunkLeavesTheUploadUsable() throws Exception {
-    String location = pushes.startUpload("app/web");
+    String location = pusher.startUpload("app/web");
 
     RawHttp.Response response =
         RawHttp.exchange(
-            server,
+            server.base(),
             "PATCH " + location + " HTTP/1.1\r\nContent-Length: 100\r\nContent-Range: 0-99\r\n",
             "0123456789".getBytes(StandardCharsets.UTF_8),
             true);
 
     assertThat(response.status()).as(response.toString()).isLessThan(500);
-    HttpResponse<byte[]> status = http.get(location);
-    assertThat(status.statusCode()).isEqualTo(204);
+    TestHttp.Response status = http.get(location);
+    assertThat(status.status()).isEqualTo(204);
     resumeAndComplete(location, status, "0123456789");
   }
 
   @Test
   void truncatedStreamedChunkLeavesTheUploadUsable() throws Exception {
-    String location = pushes.startUpload("app/web");
+    String location = pusher.startUpload("app/web");
 
     RawHttp.Response response =
         RawHttp.exchange(
-            server,
+            server.base(),
             "PATCH " + location + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n",
             "a\r\n0123456789\r\n5\r\n01".getBytes(StandardCharsets.UTF_8),
             true);
 
     assertThat(response.status()).as(response.toString()).isLessThan(500);
-    HttpResponse<byte[]> status = http.get(location);
-    assertThat(status.statusCode()).isEqualTo(204);
+    TestHttp.Response status = http.get(location);
+    assertThat(status.status()).isEqualTo(204);
     resumeAndComplete(location, status, "012345678901");
   }
 
   @Test
   void truncatedFinalChunkLeavesTheUploadUsable() throws Exception {
-    String location = pushes.startUpload("app/web");
+    String location = pusher.startUpload("app/web");
 
     RawHttp.Response response =
         RawHttp.exchange(
-            server,
+            server.base(),
             "PUT " + location + "?digest=" + DIGEST + " HTTP/1.1\r\nContent-Length: 12\r\n",
             "some".getBytes(StandardCharsets.UTF_8),
             true);
 
     assertThat(response.status()).as(response.toString()).isLessThan(500);
-    HttpResponse<byte[]> status = http.get(location);
-    assertThat(status.statusCode()).isEqualTo(204);
+    TestHttp.Response status = http.get(location);
+    assertThat(status.status()).isEqualTo(204);
   }
 
   @Test
   void truncatedMonolithicPostStoresNothing() throws Exception {
     byte[] content = "fresh content".getBytes(StandardCharsets.UTF_8);
-    Digest digest = Digest.sha256(content);
+    String digest = Digests.sha256(content);
 
     RawHttp.Response response =
         RawHttp.exchange(
-            server,
+            server.base(),
             "POST /v2/app/web/blobs/uploads/?digest="
                 + digest
                 + " HTTP/1.1\r\n"
@@ -417,18 +401,18 @@ class ErrorMappingTest {
             true);
 
     assertThat(response.status()).as(response.toString()).isLessThan(500);
-    assertThat(http.head("/v2/app/web/blobs/" + digest).statusCode()).isEqualTo(404);
+    assertThat(http.head("/v2/app/web/blobs/" + digest).status()).isEqualTo(404);
   }
 
   @Test
   void truncatedManifestStoresNothing() throws Exception {
-    Pushes.Manifest image = pushes.image("app/web", "v2", "v2");
+    Manifest image = pusher.image("app/web", "v2", Artifacts.image("v2"));
 
     RawHttp.Response response =
         RawHttp.exchange(
-            server,
+            server.base(),
             "PUT /v2/app/web/manifests/v3 HTTP/1.1\r\nContent-Type: "
-                + Pushes.OCI_MANIFEST
+                + Artifacts.OCI_MANIFEST
                 + "\r\nContent-Length: "
                 + image.content().length
                 + "\r\n",
@@ -436,7 +420,7 @@ class ErrorMappingTest {
             true);
 
     assertThat(response.status()).as(response.toString()).isLessThan(500);
-    assertThat(http.get("/v2/app/web/manifests/v3").statusCode()).isEqualTo(404);
+    assertThat(http.get("/v2/app/web/manifests/v3").status()).isEqualTo(404);
   }
 
   @Test
@@ -448,12 +432,11 @@ class ErrorMappingTest {
             "mount=" + DIGEST + "&from=",
             "mount=&from=app/web",
             "mount=" + DIGEST + "&from=app/web&from=other")) {
-      HttpResponse<byte[]> response =
-          http.post("/v2/app/other/blobs/uploads/?" + query, new byte[0]);
+      TestHttp.Response response = http.post("/v2/app/other/blobs/uploads/?" + query, new byte[0]);
 
-      assertThat(response.statusCode()).as(describe(response)).isIn(201, 202, 400);
-      if (response.statusCode() == 400) {
-        Pushes.error(response);
+      assertThat(response.status()).as(describe(response)).isIn(201, 202, 400);
+      if (response.status() == 400) {
+        Responses.error(response);
       }
     }
   }
@@ -462,9 +445,9 @@ class ErrorMappingTest {
    * Completes an upload after {@code sentText} was (partly) sent: uploads the rest of {@code
    * sentText} and then {@link #CONTENT}, from the offset {@code status} reports, and closes it.
    */
-  private void resumeAndComplete(String location, HttpResponse<byte[]> status, String sentText)
+  private void resumeAndComplete(String location, TestHttp.Response status, String sentText)
       throws Exception {
-    String range = status.headers().firstValue("Range").orElseThrow();
+    String range = status.header("Range").orElseThrow();
     int offset = range.equals("0-0") ? 0 : Integer.parseInt(range.substring(2)) + 1;
     // Resuming works whatever arrived, as long as it is a prefix of what was sent.
     byte[] sent = sentText.getBytes(StandardCharsets.UTF_8);
@@ -473,11 +456,11 @@ class ErrorMappingTest {
     System.arraycopy(sent, 0, whole, 0, sent.length);
     System.arraycopy(CONTENT, 0, whole, sent.length, CONTENT.length);
     byte[] rest = java.util.Arrays.copyOfRange(whole, offset, whole.length);
-    HttpResponse<byte[]> patched = http.patch(location, offset + "-" + (whole.length - 1), rest);
-    assertThat(patched.statusCode()).as(describe(patched)).isEqualTo(202);
-    HttpResponse<byte[]> closed =
-        http.put(location + "?digest=" + Digest.sha256(whole), null, new byte[0]);
-    assertThat(closed.statusCode()).as(describe(closed)).isEqualTo(201);
+    TestHttp.Response patched = http.patch(location, offset + "-" + (whole.length - 1), rest);
+    assertThat(patched.status()).as(describe(patched)).isEqualTo(202);
+    TestHttp.Response closed =
+        http.put(location + "?digest=" + Digests.sha256(whole), null, new byte[0]);
+    assertThat(closed.status()).as(describe(closed)).isEqualTo(201);
   }
 
   private static String abbreviate(String text) {

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.servlet.testing.ForkedRegistryMain;
 import dev.ociregistry.servlet.testing.GeneratedContent;
-import dev.ociregistry.servlet.testing.Http;
+import dev.ociregistry.testkit.DigestingInputStream;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,20 +47,20 @@ class LargeStreamedTransferTest {
       int port = Integer.parseInt(readValue(out, "PORT="));
       long maxHeap = Long.parseLong(readValue(out, "MAX_HEAP="));
       assertThat(maxHeap).isLessThanOrEqualTo(64L * 1024 * 1024);
-      Http http = new Http(URI.create("http://127.0.0.1:" + port));
+      TestHttp http = new TestHttp(URI.create("http://127.0.0.1:" + port));
 
-      HttpResponse<byte[]> started = http.post("/v2/os-images/windows/blobs/uploads/", new byte[0]);
-      assertThat(started.statusCode()).isEqualTo(202);
-      String location = started.headers().firstValue("Location").orElseThrow();
+      TestHttp.Response started = http.post("/v2/os-images/windows/blobs/uploads/", new byte[0]);
+      assertThat(started.status()).isEqualTo(202);
+      String location = started.header("Location").orElseThrow();
 
-      GeneratedContent content = new GeneratedContent(SIZE, 42);
+      DigestingInputStream content = new DigestingInputStream(new GeneratedContent(SIZE, 42));
       long pushStart = System.nanoTime();
-      HttpResponse<byte[]> patched = http.patchStreamed(location, () -> content);
-      assertThat(patched.statusCode()).isEqualTo(202);
-      assertThat(patched.headers().firstValue("Range")).hasValue("0-" + (SIZE - 1));
+      TestHttp.Response patched = http.patchStreamed(location, () -> content);
+      assertThat(patched.status()).isEqualTo(202);
+      assertThat(patched.header("Range")).hasValue("0-" + (SIZE - 1));
       String digest = content.digest();
-      HttpResponse<byte[]> closed = http.put(location + "?digest=" + digest, null, new byte[0]);
-      assertThat(closed.statusCode()).isEqualTo(201);
+      TestHttp.Response closed = http.put(location + "?digest=" + digest, null, new byte[0]);
+      assertThat(closed.status()).isEqualTo(201);
       double pushSeconds = (System.nanoTime() - pushStart) / 1e9;
 
       long pullStart = System.nanoTime();
@@ -68,19 +68,13 @@ class LargeStreamedTransferTest {
           http.stream(http.request("/v2/os-images/windows/blobs/" + digest).GET());
       assertThat(pulled.statusCode()).isEqualTo(200);
       assertThat(pulled.headers().firstValueAsLong("Content-Length")).hasValue(SIZE);
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      long received = 0;
-      try (InputStream body = pulled.body()) {
-        byte[] buffer = new byte[1 << 16];
-        int read;
-        while ((read = body.read(buffer)) >= 0) {
-          sha256.update(buffer, 0, read);
-          received += read;
-        }
+      DigestingInputStream body = new DigestingInputStream(pulled.body());
+      try (body) {
+        body.transferTo(OutputStream.nullOutputStream());
       }
       double pullSeconds = (System.nanoTime() - pullStart) / 1e9;
-      assertThat(received).isEqualTo(SIZE);
-      assertThat("sha256:" + HexFormat.of().formatHex(sha256.digest())).isEqualTo(digest);
+      assertThat(body.count()).isEqualTo(SIZE);
+      assertThat(body.digest()).isEqualTo(digest);
       System.out.printf(
           "large transfer: %d MiB, push %.1f MiB/s, pull %.1f MiB/s, server heap %d MiB%n",
           SIZE >> 20, (SIZE >> 20) / pushSeconds, (SIZE >> 20) / pullSeconds, maxHeap >> 20);

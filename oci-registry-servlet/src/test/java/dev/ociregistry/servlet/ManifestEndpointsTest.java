@@ -1,57 +1,57 @@
 package dev.ociregistry.servlet;
 
-import static dev.ociregistry.servlet.testing.Pushes.DOCKER_MANIFEST;
-import static dev.ociregistry.servlet.testing.Pushes.DOCKER_MANIFEST_LIST;
-import static dev.ociregistry.servlet.testing.Pushes.OCI_INDEX;
-import static dev.ociregistry.servlet.testing.Pushes.OCI_MANIFEST;
-import static dev.ociregistry.servlet.testing.Pushes.bytes;
-import static dev.ociregistry.servlet.testing.Pushes.describe;
-import static dev.ociregistry.servlet.testing.Pushes.errorCode;
-import static dev.ociregistry.servlet.testing.Pushes.headerNames;
-import static dev.ociregistry.servlet.testing.Pushes.headersWithoutDate;
-import static dev.ociregistry.servlet.testing.Pushes.imageManifest;
+import static dev.ociregistry.servlet.testing.Responses.describe;
+import static dev.ociregistry.servlet.testing.Responses.errorCode;
+import static dev.ociregistry.servlet.testing.Responses.headerNames;
+import static dev.ociregistry.servlet.testing.Responses.headersWithoutDate;
+import static dev.ociregistry.testkit.Artifacts.DOCKER_CONFIG;
+import static dev.ociregistry.testkit.Artifacts.DOCKER_LAYER;
+import static dev.ociregistry.testkit.Artifacts.DOCKER_MANIFEST;
+import static dev.ociregistry.testkit.Artifacts.DOCKER_MANIFEST_LIST;
+import static dev.ociregistry.testkit.Artifacts.OCI_CONFIG;
+import static dev.ociregistry.testkit.Artifacts.OCI_INDEX;
+import static dev.ociregistry.testkit.Artifacts.OCI_LAYER;
+import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.servlet.testing.Http;
-import dev.ociregistry.servlet.testing.Pushes;
-import dev.ociregistry.servlet.testing.RegistryServer;
+import dev.ociregistry.servlet.testing.RegistryTestBase;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Manifest PUT (end-7), GET and HEAD (end-3) and DELETE (end-9), by tag and by digest. */
-class ManifestEndpointsTest {
+class ManifestEndpointsTest extends RegistryTestBase {
   private static final int FOUR_MIB = 4 * 1024 * 1024;
 
-  @TempDir Path root;
-
-  private RegistryServer server;
-  private Http http;
-  private Pushes pushes;
-  private Pushes.Blob config;
-  private Pushes.Blob layer;
+  private Blob config;
+  private Blob layer;
   private byte[] manifest;
-  private Digest digest;
+  private String digest;
+
+  /** {@link #manifest} as a manifest to push. */
+  private Manifest handwritten;
 
   @BeforeEach
-  void start() throws Exception {
-    server = RegistryServer.start(root);
-    http = new Http(server.base());
-    pushes = new Pushes(http);
-    config = pushes.blob("os/ubuntu", "{\"architecture\":\"amd64\",\"os\":\"linux\"}");
-    layer = pushes.blob("os/ubuntu", Pushes.content(5000, 1));
+  void pushConfigAndLayer() throws Exception {
+    config =
+        pusher.blob(
+            "os/ubuntu",
+            Artifacts.blob(
+                OCI_CONFIG,
+                "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8)));
+    layer = pusher.blob("os/ubuntu", Artifacts.blob(OCI_LAYER, Artifacts.content(5000, 1)));
     // Unusual spacing and key order: the registry must keep these exact bytes.
     manifest =
         ("{\n  \"schemaVersion\" : 2,\n  \"mediaType\": \""
@@ -69,24 +69,18 @@ class ManifestEndpointsTest {
                 + "},\n"
                 + "  \"annotations\": {\"org.example\": \"\u00e9t\u00e9\"}\n}\n")
             .getBytes(StandardCharsets.UTF_8);
-    digest = Digest.sha256(manifest);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
+    digest = Digests.sha256(manifest);
+    handwritten = Artifacts.manifest(OCI_MANIFEST, manifest);
   }
 
   @Test
   void putByTagReturns201WithDigestLocation() throws Exception {
-    HttpResponse<byte[]> response =
-        http.put("/v2/os/ubuntu/manifests/22.04", OCI_MANIFEST, manifest);
+    TestHttp.Response response = http.put("/v2/os/ubuntu/manifests/22.04", OCI_MANIFEST, manifest);
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
-    assertThat(response.headers().firstValue("Location"))
-        .hasValue("/v2/os/ubuntu/manifests/" + digest);
-    assertThat(response.headers().firstValue("Docker-Content-Digest")).hasValue(digest.toString());
-    assertThat(response.headers().firstValue("Content-Length")).hasValue("0");
+    assertThat(response.status()).as(describe(response)).isEqualTo(201);
+    assertThat(response.header("Location")).hasValue("/v2/os/ubuntu/manifests/" + digest);
+    assertThat(response.header("Docker-Content-Digest")).hasValue(digest);
+    assertThat(response.header("Content-Length")).hasValue("0");
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
             "location",
@@ -97,29 +91,27 @@ class ManifestEndpointsTest {
 
   @Test
   void putByDigestReturns201AndNoTagIsCreated() throws Exception {
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.put("/v2/os/ubuntu/manifests/" + digest, OCI_MANIFEST, manifest);
 
-    assertThat(response.statusCode()).isEqualTo(201);
-    assertThat(response.headers().firstValue("Location"))
-        .hasValue("/v2/os/ubuntu/manifests/" + digest);
-    assertThat(response.headers().firstValue("Docker-Content-Digest")).hasValue(digest.toString());
-    assertThat(Pushes.json(http.get("/v2/os/ubuntu/tags/list")).get("tags")).isEmpty();
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("Location")).hasValue("/v2/os/ubuntu/manifests/" + digest);
+    assertThat(response.header("Docker-Content-Digest")).hasValue(digest);
+    assertThat(http.get("/v2/os/ubuntu/tags/list").json().get("tags")).isEmpty();
     assertThat(http.get("/v2/os/ubuntu/manifests/" + digest).body()).isEqualTo(manifest);
   }
 
   @Test
   void getByTagReturnsTheExactBytesWithManifestHeaders() throws Exception {
-    pushes.manifest("os/ubuntu", "22.04", OCI_MANIFEST, manifest);
+    pusher.manifest("os/ubuntu", "22.04", handwritten);
 
-    HttpResponse<byte[]> response = http.get("/v2/os/ubuntu/manifests/22.04");
+    TestHttp.Response response = http.get("/v2/os/ubuntu/manifests/22.04");
 
-    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(manifest);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue(OCI_MANIFEST);
-    assertThat(response.headers().firstValue("Content-Length"))
-        .hasValue(String.valueOf(manifest.length));
-    assertThat(response.headers().firstValue("Docker-Content-Digest")).hasValue(digest.toString());
+    assertThat(response.header("Content-Type")).hasValue(OCI_MANIFEST);
+    assertThat(response.header("Content-Length")).hasValue(String.valueOf(manifest.length));
+    assertThat(response.header("Docker-Content-Digest")).hasValue(digest);
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
             "content-type",
@@ -131,25 +123,25 @@ class ManifestEndpointsTest {
 
   @Test
   void getByDigestReturnsTheExactBytesWithManifestHeaders() throws Exception {
-    pushes.manifest("os/ubuntu", "22.04", OCI_MANIFEST, manifest);
+    pusher.manifest("os/ubuntu", "22.04", handwritten);
 
-    HttpResponse<byte[]> byTag = http.get("/v2/os/ubuntu/manifests/22.04");
-    HttpResponse<byte[]> byDigest = http.get("/v2/os/ubuntu/manifests/" + digest);
+    TestHttp.Response byTag = http.get("/v2/os/ubuntu/manifests/22.04");
+    TestHttp.Response byDigest = http.get("/v2/os/ubuntu/manifests/" + digest);
 
-    assertThat(byDigest.statusCode()).isEqualTo(200);
+    assertThat(byDigest.status()).isEqualTo(200);
     assertThat(byDigest.body()).isEqualTo(manifest);
     assertThat(headersWithoutDate(byDigest)).isEqualTo(headersWithoutDate(byTag));
   }
 
   @Test
   void headAnswersTheSameHeadersAsGetWithoutBody() throws Exception {
-    pushes.manifest("os/ubuntu", "22.04", OCI_MANIFEST, manifest);
+    pusher.manifest("os/ubuntu", "22.04", handwritten);
 
-    for (String reference : List.of("22.04", digest.toString())) {
-      HttpResponse<byte[]> get = http.get("/v2/os/ubuntu/manifests/" + reference);
-      HttpResponse<byte[]> head = http.head("/v2/os/ubuntu/manifests/" + reference);
+    for (String reference : List.of("22.04", digest)) {
+      TestHttp.Response get = http.get("/v2/os/ubuntu/manifests/" + reference);
+      TestHttp.Response head = http.head("/v2/os/ubuntu/manifests/" + reference);
 
-      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.status()).isEqualTo(200);
       assertThat(head.body()).isEmpty();
       assertThat(headersWithoutDate(head)).isEqualTo(headersWithoutDate(get));
     }
@@ -157,21 +149,21 @@ class ManifestEndpointsTest {
 
   @Test
   void contentTypeParametersAreIgnored() throws Exception {
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.put("/v2/os/ubuntu/manifests/v1", OCI_MANIFEST + "; charset=utf-8", manifest);
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
-    assertThat(http.get("/v2/os/ubuntu/manifests/v1").headers().firstValue("Content-Type"))
+    assertThat(response.status()).as(describe(response)).isEqualTo(201);
+    assertThat(http.get("/v2/os/ubuntu/manifests/v1").header("Content-Type"))
         .hasValue(OCI_MANIFEST);
   }
 
   @Test
   void contentTypeThatDisagreesWithMediaTypeReturns400ManifestInvalid() throws Exception {
-    HttpResponse<byte[]> response = http.put("/v2/os/ubuntu/manifests/v1", OCI_INDEX, manifest);
+    TestHttp.Response response = http.put("/v2/os/ubuntu/manifests/v1", OCI_INDEX, manifest);
 
-    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.status()).isEqualTo(400);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
-    assertThat(http.get("/v2/os/ubuntu/manifests/v1").statusCode()).isEqualTo(404);
+    assertThat(http.get("/v2/os/ubuntu/manifests/v1").status()).isEqualTo(404);
   }
 
   @ParameterizedTest
@@ -191,62 +183,62 @@ class ManifestEndpointsTest {
             + "\"size\":-1},\"layers\":[]}"
       })
   void malformedManifestReturns400ManifestInvalid(String body) throws Exception {
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.put("/v2/os/ubuntu/manifests/v1", OCI_MANIFEST, body.getBytes(StandardCharsets.UTF_8));
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(400);
+    assertThat(response.status()).as(describe(response)).isEqualTo(400);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
   }
 
   @Test
   void descriptorSizeThatDisagreesWithTheBlobReturns400ManifestInvalid() throws Exception {
-    Map<String, Object> body = imageManifest(OCI_MANIFEST, config, layer);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> layerDescriptor =
-        (Map<String, Object>) ((List<Object>) body.get("layers")).get(0);
-    layerDescriptor.put("size", 4999);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("schemaVersion", 2);
+    body.put("mediaType", OCI_MANIFEST);
+    body.put("config", config.descriptor());
+    body.put("layers", List.of(Artifacts.descriptor(OCI_LAYER, layer.digest(), 4999)));
 
-    HttpResponse<byte[]> response =
-        http.put("/v2/os/ubuntu/manifests/v1", OCI_MANIFEST, bytes(body));
+    TestHttp.Response response =
+        http.put("/v2/os/ubuntu/manifests/v1", OCI_MANIFEST, Artifacts.bytes(body));
 
-    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.status()).isEqualTo(400);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
   }
 
   @Test
   void missingLayerReturns404ManifestBlobUnknown() throws Exception {
-    Pushes.Blob missing = new Pushes.Blob(Digest.sha256("absent".getBytes()), "absent".getBytes());
+    Blob missing = Artifacts.layer("absent");
 
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.put(
             "/v2/os/ubuntu/manifests/v1",
             OCI_MANIFEST,
-            bytes(imageManifest(OCI_MANIFEST, config, layer, missing)));
+            Artifacts.image().config(config).layer(layer).layer(missing).build().content());
 
-    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.status()).isEqualTo(404);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_BLOB_UNKNOWN");
-    assertThat(http.get("/v2/os/ubuntu/manifests/v1").statusCode()).isEqualTo(404);
+    assertThat(http.get("/v2/os/ubuntu/manifests/v1").status()).isEqualTo(404);
   }
 
   @Test
   void missingConfigReturns404ManifestBlobUnknown() throws Exception {
-    Pushes.Blob missing = new Pushes.Blob(Digest.sha256("{}".getBytes()), "{}".getBytes());
+    Blob missing = Artifacts.blob(OCI_CONFIG, "{}".getBytes(StandardCharsets.UTF_8));
 
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.put(
             "/v2/os/ubuntu/manifests/v1",
             OCI_MANIFEST,
-            bytes(imageManifest(OCI_MANIFEST, missing, layer)));
+            Artifacts.image().config(missing).layer(layer).build().content());
 
-    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.status()).isEqualTo(404);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_BLOB_UNKNOWN");
   }
 
   @Test
   void blobOnlyInAnotherRepositoryReturns404ManifestBlobUnknown() throws Exception {
-    HttpResponse<byte[]> response = http.put("/v2/os/debian/manifests/v1", OCI_MANIFEST, manifest);
+    TestHttp.Response response = http.put("/v2/os/debian/manifests/v1", OCI_MANIFEST, manifest);
 
-    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.status()).isEqualTo(404);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_BLOB_UNKNOWN");
   }
 
@@ -254,18 +246,18 @@ class ManifestEndpointsTest {
   void manifestOverFourMebibytesReturns413() throws Exception {
     byte[] body = oversized(FOUR_MIB + 1);
 
-    HttpResponse<byte[]> response = http.put("/v2/os/ubuntu/manifests/big", OCI_MANIFEST, body);
+    TestHttp.Response response = http.put("/v2/os/ubuntu/manifests/big", OCI_MANIFEST, body);
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(413);
+    assertThat(response.status()).as(describe(response)).isEqualTo(413);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
-    assertThat(http.get("/v2/os/ubuntu/manifests/big").statusCode()).isEqualTo(404);
+    assertThat(http.get("/v2/os/ubuntu/manifests/big").status()).isEqualTo(404);
   }
 
   @Test
   void streamedManifestOverFourMebibytesReturns413() throws Exception {
     byte[] body = oversized(FOUR_MIB + 1);
 
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.send(
             http.request("/v2/os/ubuntu/manifests/big")
                 .header("Content-Type", OCI_MANIFEST)
@@ -273,7 +265,7 @@ class ManifestEndpointsTest {
                     HttpRequest.BodyPublishers.ofInputStream(
                         () -> new ByteArrayInputStream(body))));
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(413);
+    assertThat(response.status()).as(describe(response)).isEqualTo(413);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_INVALID");
   }
 
@@ -282,37 +274,36 @@ class ManifestEndpointsTest {
     byte[] body = padded(FOUR_MIB);
     assertThat(body).hasSize(FOUR_MIB);
 
-    HttpResponse<byte[]> pushed = http.put("/v2/os/ubuntu/manifests/big", OCI_MANIFEST, body);
-    HttpResponse<byte[]> pulled = http.get("/v2/os/ubuntu/manifests/big");
+    TestHttp.Response pushed = http.put("/v2/os/ubuntu/manifests/big", OCI_MANIFEST, body);
+    TestHttp.Response pulled = http.get("/v2/os/ubuntu/manifests/big");
 
-    assertThat(pushed.statusCode()).as(describe(pushed)).isEqualTo(201);
-    assertThat(pulled.statusCode()).isEqualTo(200);
+    assertThat(pushed.status()).as(describe(pushed)).isEqualTo(201);
+    assertThat(pulled.status()).isEqualTo(200);
     assertThat(pulled.body()).isEqualTo(body);
   }
 
   @Test
   void digestReferenceThatDoesNotMatchTheBodyReturns400DigestInvalid() throws Exception {
-    Digest other = Digest.sha256("other".getBytes());
+    String other = Digests.sha256("other".getBytes());
 
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.put("/v2/os/ubuntu/manifests/" + other, OCI_MANIFEST, manifest);
 
-    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.status()).isEqualTo(400);
     assertThat(errorCode(response)).isEqualTo("DIGEST_INVALID");
-    assertThat(http.get("/v2/os/ubuntu/manifests/" + digest).statusCode()).isEqualTo(404);
+    assertThat(http.get("/v2/os/ubuntu/manifests/" + digest).status()).isEqualTo(404);
   }
 
   @Test
   void manifestWithSubjectReturns201WithOciSubject() throws Exception {
-    Pushes.Manifest subject = pushes.manifest("os/ubuntu", "22.04", OCI_MANIFEST, manifest);
-    Map<String, Object> body = imageManifest(OCI_MANIFEST, config, layer);
-    body.put("subject", subject.descriptor());
+    Manifest subject = pusher.manifest("os/ubuntu", "22.04", handwritten);
+    Manifest signature = Artifacts.image().config(config).layer(layer).subject(subject).build();
 
-    HttpResponse<byte[]> response =
-        http.put("/v2/os/ubuntu/manifests/signature", OCI_MANIFEST, bytes(body));
+    TestHttp.Response response =
+        http.put("/v2/os/ubuntu/manifests/signature", OCI_MANIFEST, signature.content());
 
-    assertThat(response.statusCode()).isEqualTo(201);
-    assertThat(response.headers().firstValue("OCI-Subject")).hasValue(subject.digest().toString());
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("OCI-Subject")).hasValue(subject.digest());
     assertThat(headerNames(response))
         .containsExactlyInAnyOrder(
             "location",
@@ -324,46 +315,46 @@ class ManifestEndpointsTest {
 
   @Test
   void deleteByDigestReturns202ThenTheManifestAndItsTagsAreGone() throws Exception {
-    pushes.manifest("os/ubuntu", "22.04", OCI_MANIFEST, manifest);
-    pushes.manifest("os/ubuntu", "latest", OCI_MANIFEST, manifest);
-    Pushes.Manifest other = pushes.image("os/ubuntu", "other", "other");
+    pusher.manifest("os/ubuntu", "22.04", handwritten);
+    pusher.manifest("os/ubuntu", "latest", handwritten);
+    Manifest other = pusher.image("os/ubuntu", "other", Artifacts.image("other"));
 
-    HttpResponse<byte[]> deleted = http.delete("/v2/os/ubuntu/manifests/" + digest);
+    TestHttp.Response deleted = http.delete("/v2/os/ubuntu/manifests/" + digest);
 
-    assertThat(deleted.statusCode()).isEqualTo(202);
+    assertThat(deleted.status()).isEqualTo(202);
     assertThat(deleted.body()).isEmpty();
-    for (String reference : List.of(digest.toString(), "22.04", "latest")) {
-      HttpResponse<byte[]> get = http.get("/v2/os/ubuntu/manifests/" + reference);
-      assertThat(get.statusCode()).as(describe(get)).isEqualTo(404);
+    for (String reference : List.of(digest, "22.04", "latest")) {
+      TestHttp.Response get = http.get("/v2/os/ubuntu/manifests/" + reference);
+      assertThat(get.status()).as(describe(get)).isEqualTo(404);
       assertThat(errorCode(get)).isEqualTo("MANIFEST_UNKNOWN");
-      assertThat(http.head("/v2/os/ubuntu/manifests/" + reference).statusCode()).isEqualTo(404);
+      assertThat(http.head("/v2/os/ubuntu/manifests/" + reference).status()).isEqualTo(404);
     }
-    assertThat(Pushes.json(http.get("/v2/os/ubuntu/tags/list")).get("tags").toString())
+    assertThat(http.get("/v2/os/ubuntu/tags/list").json().get("tags").toString())
         .isEqualTo("[\"other\"]");
-    assertThat(http.get("/v2/os/ubuntu/manifests/" + other.digest()).statusCode()).isEqualTo(200);
+    assertThat(http.get("/v2/os/ubuntu/manifests/" + other.digest()).status()).isEqualTo(200);
   }
 
   @Test
   void deleteByTagReturns202AndKeepsTheManifest() throws Exception {
-    pushes.manifest("os/ubuntu", "22.04", OCI_MANIFEST, manifest);
-    pushes.manifest("os/ubuntu", "latest", OCI_MANIFEST, manifest);
+    pusher.manifest("os/ubuntu", "22.04", handwritten);
+    pusher.manifest("os/ubuntu", "latest", handwritten);
 
-    HttpResponse<byte[]> deleted = http.delete("/v2/os/ubuntu/manifests/latest");
+    TestHttp.Response deleted = http.delete("/v2/os/ubuntu/manifests/latest");
 
-    assertThat(deleted.statusCode()).isEqualTo(202);
-    HttpResponse<byte[]> tag = http.get("/v2/os/ubuntu/manifests/latest");
-    assertThat(tag.statusCode()).isEqualTo(404);
+    assertThat(deleted.status()).isEqualTo(202);
+    TestHttp.Response tag = http.get("/v2/os/ubuntu/manifests/latest");
+    assertThat(tag.status()).isEqualTo(404);
     assertThat(errorCode(tag)).isEqualTo("MANIFEST_UNKNOWN");
     assertThat(http.get("/v2/os/ubuntu/manifests/" + digest).body()).isEqualTo(manifest);
     assertThat(http.get("/v2/os/ubuntu/manifests/22.04").body()).isEqualTo(manifest);
-    assertThat(Pushes.json(http.get("/v2/os/ubuntu/tags/list")).get("tags").toString())
+    assertThat(http.get("/v2/os/ubuntu/tags/list").json().get("tags").toString())
         .isEqualTo("[\"22.04\"]");
   }
 
   @Test
   void unknownManifestReturns404ManifestUnknown() throws Exception {
-    pushes.manifest("os/ubuntu", "22.04", OCI_MANIFEST, manifest);
-    Digest unknown = Digest.sha256("unknown".getBytes());
+    pusher.manifest("os/ubuntu", "22.04", handwritten);
+    String unknown = Digests.sha256("unknown".getBytes());
     List<String> paths =
         List.of(
             "/v2/os/ubuntu/manifests/nope",
@@ -372,14 +363,14 @@ class ManifestEndpointsTest {
             "/v2/os/debian/manifests/" + digest);
 
     for (String path : paths) {
-      HttpResponse<byte[]> get = http.get(path);
-      HttpResponse<byte[]> head = http.head(path);
-      HttpResponse<byte[]> delete = http.delete(path);
-      assertThat(get.statusCode()).as(describe(get)).isEqualTo(404);
+      TestHttp.Response get = http.get(path);
+      TestHttp.Response head = http.head(path);
+      TestHttp.Response delete = http.delete(path);
+      assertThat(get.status()).as(describe(get)).isEqualTo(404);
       assertThat(errorCode(get)).isEqualTo("MANIFEST_UNKNOWN");
-      assertThat(head.statusCode()).isEqualTo(404);
+      assertThat(head.status()).isEqualTo(404);
       assertThat(head.body()).isEmpty();
-      assertThat(delete.statusCode()).as(describe(delete)).isEqualTo(404);
+      assertThat(delete.status()).as(describe(delete)).isEqualTo(404);
       assertThat(errorCode(delete)).isEqualTo("MANIFEST_UNKNOWN");
     }
   }
@@ -387,9 +378,9 @@ class ManifestEndpointsTest {
   @ParameterizedTest
   @ValueSource(strings = {"-leading-dash", ".leading-dot", "tag+plus", "t%C3%A4g"})
   void pushToAnInvalidTagReturns400ManifestInvalid(String tag) throws Exception {
-    HttpResponse<byte[]> put = http.put("/v2/os/ubuntu/manifests/" + tag, OCI_MANIFEST, manifest);
+    TestHttp.Response put = http.put("/v2/os/ubuntu/manifests/" + tag, OCI_MANIFEST, manifest);
 
-    assertThat(put.statusCode()).as(describe(put)).isEqualTo(400);
+    assertThat(put.status()).as(describe(put)).isEqualTo(400);
     assertThat(errorCode(put)).isEqualTo("MANIFEST_INVALID");
   }
 
@@ -400,15 +391,15 @@ class ManifestEndpointsTest {
   @ParameterizedTest
   @ValueSource(strings = {"-leading-dash", ".INVALID_MANIFEST_NAME", "tag+plus", "t%C3%A4g"})
   void readingOrDeletingAnInvalidTagReturns404ManifestUnknown(String tag) throws Exception {
-    HttpResponse<byte[]> get = http.get("/v2/os/ubuntu/manifests/" + tag);
-    HttpResponse<byte[]> head = http.head("/v2/os/ubuntu/manifests/" + tag);
-    HttpResponse<byte[]> delete = http.delete("/v2/os/ubuntu/manifests/" + tag);
+    TestHttp.Response get = http.get("/v2/os/ubuntu/manifests/" + tag);
+    TestHttp.Response head = http.head("/v2/os/ubuntu/manifests/" + tag);
+    TestHttp.Response delete = http.delete("/v2/os/ubuntu/manifests/" + tag);
 
-    for (HttpResponse<byte[]> response : List.of(get, delete)) {
-      assertThat(response.statusCode()).as(describe(response)).isEqualTo(404);
+    for (TestHttp.Response response : List.of(get, delete)) {
+      assertThat(response.status()).as(describe(response)).isEqualTo(404);
       assertThat(errorCode(response)).isEqualTo("MANIFEST_UNKNOWN");
     }
-    assertThat(head.statusCode()).isEqualTo(404);
+    assertThat(head.status()).isEqualTo(404);
     assertThat(head.body()).isEmpty();
   }
 
@@ -416,126 +407,133 @@ class ManifestEndpointsTest {
   void tagOf128CharactersIsAcceptedAnd129IsNot() throws Exception {
     String longest = "t".repeat(128);
 
-    HttpResponse<byte[]> fits =
-        http.put("/v2/os/ubuntu/manifests/" + longest, OCI_MANIFEST, manifest);
-    HttpResponse<byte[]> tooLong =
+    TestHttp.Response fits = http.put("/v2/os/ubuntu/manifests/" + longest, OCI_MANIFEST, manifest);
+    TestHttp.Response tooLong =
         http.put("/v2/os/ubuntu/manifests/" + longest + "t", OCI_MANIFEST, manifest);
 
-    assertThat(fits.statusCode()).isEqualTo(201);
-    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(fits.status()).isEqualTo(201);
+    assertThat(tooLong.status()).isEqualTo(400);
     assertThat(errorCode(tooLong)).isEqualTo("MANIFEST_INVALID");
   }
 
   @Test
   void malformedDigestReferenceReturns400DigestInvalid() throws Exception {
-    HttpResponse<byte[]> get = http.get("/v2/os/ubuntu/manifests/sha256:abc");
-    HttpResponse<byte[]> put =
-        http.put("/v2/os/ubuntu/manifests/sha256:abc", OCI_MANIFEST, manifest);
+    TestHttp.Response get = http.get("/v2/os/ubuntu/manifests/sha256:abc");
+    TestHttp.Response put = http.put("/v2/os/ubuntu/manifests/sha256:abc", OCI_MANIFEST, manifest);
 
-    assertThat(get.statusCode()).isEqualTo(400);
+    assertThat(get.status()).isEqualTo(400);
     assertThat(errorCode(get)).isEqualTo("DIGEST_INVALID");
-    assertThat(put.statusCode()).isEqualTo(400);
+    assertThat(put.status()).isEqualTo(400);
     assertThat(errorCode(put)).isEqualTo("DIGEST_INVALID");
   }
 
   @Test
   void pushingToAnExistingTagMovesIt() throws Exception {
-    pushes.manifest("os/ubuntu", "latest", OCI_MANIFEST, manifest);
-    Pushes.Manifest newer = pushes.image("os/ubuntu", "latest", "newer");
+    pusher.manifest("os/ubuntu", "latest", handwritten);
+    Manifest newer = pusher.image("os/ubuntu", "latest", Artifacts.image("newer"));
 
-    HttpResponse<byte[]> response = http.get("/v2/os/ubuntu/manifests/latest");
+    TestHttp.Response response = http.get("/v2/os/ubuntu/manifests/latest");
 
     assertThat(response.body()).isEqualTo(newer.content());
-    assertThat(response.headers().firstValue("Docker-Content-Digest"))
-        .hasValue(newer.digest().toString());
-    assertThat(http.get("/v2/os/ubuntu/manifests/" + digest).statusCode()).isEqualTo(200);
+    assertThat(response.header("Docker-Content-Digest")).hasValue(newer.digest());
+    assertThat(http.get("/v2/os/ubuntu/manifests/" + digest).status()).isEqualTo(200);
   }
 
   @Test
   void ociIndexIsAcceptedAndServedWithItsMediaType() throws Exception {
-    Pushes.Manifest amd64 = pushes.manifest("os/ubuntu", digest.toString(), OCI_MANIFEST, manifest);
-    Pushes.Manifest arm64 = pushes.image("os/ubuntu", "arm64", "arm64");
-    byte[] index = bytes(Pushes.index(OCI_INDEX, amd64, arm64));
+    Manifest amd64 = pusher.manifest("os/ubuntu", digest, handwritten);
+    Manifest arm64 = pusher.image("os/ubuntu", "arm64", Artifacts.image("arm64"));
+    byte[] index = Artifacts.index().manifest(amd64).manifest(arm64).build().content();
 
-    HttpResponse<byte[]> pushed = http.put("/v2/os/ubuntu/manifests/multi", OCI_INDEX, index);
-    HttpResponse<byte[]> pulled = http.get("/v2/os/ubuntu/manifests/multi");
+    TestHttp.Response pushed = http.put("/v2/os/ubuntu/manifests/multi", OCI_INDEX, index);
+    TestHttp.Response pulled = http.get("/v2/os/ubuntu/manifests/multi");
 
-    assertThat(pushed.statusCode()).as(describe(pushed)).isEqualTo(201);
-    assertThat(pushed.headers().firstValue("Docker-Content-Digest"))
-        .hasValue(Digest.sha256(index).toString());
+    assertThat(pushed.status()).as(describe(pushed)).isEqualTo(201);
+    assertThat(pushed.header("Docker-Content-Digest")).hasValue(Digests.sha256(index));
     assertThat(pulled.body()).isEqualTo(index);
-    assertThat(pulled.headers().firstValue("Content-Type")).hasValue(OCI_INDEX);
+    assertThat(pulled.header("Content-Type")).hasValue(OCI_INDEX);
   }
 
   @Test
   void indexWithUnknownChildReturns404ManifestBlobUnknown() throws Exception {
-    Pushes.Manifest known = pushes.manifest("os/ubuntu", "v1", OCI_MANIFEST, manifest);
-    Pushes.Manifest unknown =
-        new Pushes.Manifest(Digest.sha256("nope".getBytes()), "nope".getBytes(), OCI_MANIFEST);
+    Manifest known = pusher.manifest("os/ubuntu", "v1", handwritten);
+    Manifest unknown = Artifacts.manifest(OCI_MANIFEST, "nope".getBytes(StandardCharsets.UTF_8));
 
-    HttpResponse<byte[]> response =
+    TestHttp.Response response =
         http.put(
             "/v2/os/ubuntu/manifests/multi",
             OCI_INDEX,
-            bytes(Pushes.index(OCI_INDEX, known, unknown)));
+            Artifacts.index().manifest(known).manifest(unknown).build().content());
 
-    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.status()).isEqualTo(404);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_BLOB_UNKNOWN");
   }
 
   @Test
   void indexWhoseChildIsOnlyInAnotherRepositoryReturns404ManifestBlobUnknown() throws Exception {
-    Pushes.Manifest child = pushes.manifest("os/ubuntu", "v1", OCI_MANIFEST, manifest);
+    Manifest child = pusher.manifest("os/ubuntu", "v1", handwritten);
 
-    HttpResponse<byte[]> response =
-        http.put("/v2/os/debian/manifests/multi", OCI_INDEX, bytes(Pushes.index(OCI_INDEX, child)));
+    TestHttp.Response response =
+        http.put(
+            "/v2/os/debian/manifests/multi",
+            OCI_INDEX,
+            Artifacts.index().manifest(child).build().content());
 
-    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.status()).isEqualTo(404);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_BLOB_UNKNOWN");
   }
 
   @Test
   void dockerSchema2ManifestAndManifestListAreAccepted() throws Exception {
-    byte[] dockerManifest = bytes(imageManifest(DOCKER_MANIFEST, config, layer));
-    Pushes.Manifest image = pushes.manifest("os/ubuntu", "docker", DOCKER_MANIFEST, dockerManifest);
-    byte[] list = bytes(Pushes.index(DOCKER_MANIFEST_LIST, image));
+    Manifest image =
+        pusher.manifest(
+            "os/ubuntu",
+            "docker",
+            Artifacts.image()
+                .mediaType(DOCKER_MANIFEST)
+                .config(Artifacts.blob(DOCKER_CONFIG, config.content()))
+                .layer(Artifacts.blob(DOCKER_LAYER, layer.content()))
+                .build());
+    byte[] dockerManifest = image.content();
+    byte[] list =
+        Artifacts.index().mediaType(DOCKER_MANIFEST_LIST).manifest(image).build().content();
 
-    HttpResponse<byte[]> pushedList =
+    TestHttp.Response pushedList =
         http.put("/v2/os/ubuntu/manifests/docker-list", DOCKER_MANIFEST_LIST, list);
 
-    assertThat(pushedList.statusCode()).as(describe(pushedList)).isEqualTo(201);
-    HttpResponse<byte[]> pulledImage = http.get("/v2/os/ubuntu/manifests/docker");
+    assertThat(pushedList.status()).as(describe(pushedList)).isEqualTo(201);
+    TestHttp.Response pulledImage = http.get("/v2/os/ubuntu/manifests/docker");
     assertThat(pulledImage.body()).isEqualTo(dockerManifest);
-    assertThat(pulledImage.headers().firstValue("Content-Type")).hasValue(DOCKER_MANIFEST);
-    HttpResponse<byte[]> pulledList = http.get("/v2/os/ubuntu/manifests/docker-list");
+    assertThat(pulledImage.header("Content-Type")).hasValue(DOCKER_MANIFEST);
+    TestHttp.Response pulledList = http.get("/v2/os/ubuntu/manifests/docker-list");
     assertThat(pulledList.body()).isEqualTo(list);
-    assertThat(pulledList.headers().firstValue("Content-Type")).hasValue(DOCKER_MANIFEST_LIST);
+    assertThat(pulledList.header("Content-Type")).hasValue(DOCKER_MANIFEST_LIST);
   }
 
   @Test
   void artifactManifestWithEmptyConfigIsAccepted() throws Exception {
-    Pushes.Blob empty = pushes.blob("os/ubuntu", "{}");
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("schemaVersion", 2);
-    body.put("mediaType", OCI_MANIFEST);
-    body.put("artifactType", "application/vnd.example.sbom.v1");
-    body.put("config", empty.descriptor(Pushes.OCI_EMPTY));
-    body.put("layers", List.of(layer.descriptor("application/spdx+json")));
+    Blob empty = pusher.blob("os/ubuntu", Artifacts.EMPTY_CONFIG);
+    Manifest sbom =
+        Artifacts.image()
+            .artifactType("application/vnd.example.sbom.v1")
+            .config(empty)
+            .layer(Artifacts.blob("application/spdx+json", layer.content()))
+            .build();
 
-    HttpResponse<byte[]> response =
-        http.put("/v2/os/ubuntu/manifests/sbom", OCI_MANIFEST, bytes(body));
+    TestHttp.Response response =
+        http.put("/v2/os/ubuntu/manifests/sbom", OCI_MANIFEST, sbom.content());
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
-    assertThat(http.get("/v2/os/ubuntu/manifests/sbom").body()).isEqualTo(bytes(body));
+    assertThat(response.status()).as(describe(response)).isEqualTo(201);
+    assertThat(http.get("/v2/os/ubuntu/manifests/sbom").body()).isEqualTo(sbom.content());
   }
 
   @Test
   void manifestOfAnotherRepositoryIsNotVisible() throws Exception {
-    pushes.manifest("os/ubuntu", "22.04", OCI_MANIFEST, manifest);
+    pusher.manifest("os/ubuntu", "22.04", handwritten);
 
-    HttpResponse<byte[]> response = http.get("/v2/os/ubuntu/nested/manifests/" + digest);
+    TestHttp.Response response = http.get("/v2/os/ubuntu/nested/manifests/" + digest);
 
-    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.status()).isEqualTo(404);
     assertThat(errorCode(response)).isEqualTo("MANIFEST_UNKNOWN");
   }
 
@@ -550,10 +548,19 @@ class ManifestEndpointsTest {
 
   /** A valid image manifest padded with an annotation to exactly {@code size} bytes. */
   private byte[] padded(int size) {
-    Map<String, Object> body = imageManifest(OCI_MANIFEST, config, layer);
-    body.put("annotations", Map.of("padding", ""));
-    int base = bytes(body).length;
-    body.put("annotations", Map.of("padding", "p".repeat(size - base)));
-    return bytes(body);
+    int base =
+        Artifacts.image()
+            .config(config)
+            .layer(layer)
+            .annotation("padding", "")
+            .build()
+            .content()
+            .length;
+    return Artifacts.image()
+        .config(config)
+        .layer(layer)
+        .annotation("padding", "p".repeat(size - base))
+        .build()
+        .content();
   }
 }

@@ -1,31 +1,26 @@
 package dev.ociregistry.servlet;
 
-import static dev.ociregistry.servlet.testing.Pushes.OCI_INDEX;
-import static dev.ociregistry.servlet.testing.Pushes.OCI_MANIFEST;
-import static dev.ociregistry.servlet.testing.Pushes.bytes;
-import static dev.ociregistry.servlet.testing.Pushes.describe;
-import static dev.ociregistry.servlet.testing.Pushes.imageManifest;
-import static dev.ociregistry.servlet.testing.RawHttp.parse;
-import static dev.ociregistry.servlet.testing.RawHttp.writeChunk;
+import static dev.ociregistry.servlet.testing.Responses.describe;
+import static dev.ociregistry.testkit.Artifacts.OCI_CONFIG;
+import static dev.ociregistry.testkit.Artifacts.OCI_INDEX;
+import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ociregistry.core.RegistryOptions;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
-import dev.ociregistry.servlet.testing.Http;
-import dev.ociregistry.servlet.testing.Pushes;
-import dev.ociregistry.servlet.testing.RawHttp;
-import dev.ociregistry.servlet.testing.RegistryServer;
-import java.io.ByteArrayOutputStream;
+import dev.ociregistry.servlet.testing.RegistryTestBase;
+import dev.ociregistry.servlet.testing.Responses;
+import dev.ociregistry.servlet.testing.SlowUpload;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.RawHttp;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,10 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * @see <a href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md">OCI
  *     distribution-spec v1.1</a>
  */
-class SpecRequirementsTest {
+class SpecRequirementsTest extends RegistryTestBase {
   /** The {@code code} values the spec's error code table allows (code-1 to code-14). */
   private static final Set<String> SPEC_ERROR_CODES =
       Set.of(
@@ -67,54 +59,30 @@ class SpecRequirementsTest {
           "UNSUPPORTED",
           "TOOMANYREQUESTS");
 
-  @TempDir Path root;
-
-  private RegistryServer server;
-  private Http http;
-  private Pushes pushes;
-
-  @BeforeEach
-  void start() throws Exception {
-    start(RegistryOptions.defaults(), ServletOptions.defaults());
-  }
-
-  private void start(RegistryOptions registryOptions, ServletOptions servletOptions)
-      throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    server = RegistryServer.start(root, registryOptions, servletOptions);
-    http = new Http(server.base());
-    pushes = new Pushes(http);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   // spec.md "Pushing Manifests": the digest header "MUST be equal to the client provided digest"
   @Test
   void manifestPushedBySha512DigestIsAnsweredAndServedUnderThatSha512Digest() throws Exception {
-    Pushes.Blob config = pushes.blob("spec/sha512", "{\"seed\":\"sha512\"}");
-    Pushes.Blob layer = pushes.blob("spec/sha512", "layer of sha512");
-    byte[] body = bytes(imageManifest(OCI_MANIFEST, config, layer));
+    Manifest image = Artifacts.image("sha512");
+    for (Blob blob : image.blobs()) {
+      pusher.blob("spec/sha512", blob);
+    }
+    byte[] body = image.content();
     Digest sha512 = Digest.of(DigestAlgorithm.SHA512, body);
 
-    HttpResponse<byte[]> pushed =
-        http.put("/v2/spec/sha512/manifests/" + sha512, OCI_MANIFEST, body);
-    HttpResponse<byte[]> pulled = http.get("/v2/spec/sha512/manifests/" + sha512);
-    HttpResponse<byte[]> head = http.head("/v2/spec/sha512/manifests/" + sha512);
+    TestHttp.Response pushed = http.put("/v2/spec/sha512/manifests/" + sha512, OCI_MANIFEST, body);
+    TestHttp.Response pulled = http.get("/v2/spec/sha512/manifests/" + sha512);
+    TestHttp.Response head = http.head("/v2/spec/sha512/manifests/" + sha512);
 
-    assertThat(pushed.statusCode()).as(describe(pushed)).isEqualTo(201);
-    assertThat(pushed.headers().firstValue("Docker-Content-Digest")).hasValue(sha512.toString());
-    assertThat(pushed.headers().firstValue("Location"))
-        .hasValue("/v2/spec/sha512/manifests/" + sha512);
-    assertThat(pulled.statusCode()).as(describe(pulled)).isEqualTo(200);
+    assertThat(pushed.status()).as(describe(pushed)).isEqualTo(201);
+    assertThat(pushed.header("Docker-Content-Digest")).hasValue(sha512.toString());
+    assertThat(pushed.header("Location")).hasValue("/v2/spec/sha512/manifests/" + sha512);
+    assertThat(pulled.status()).as(describe(pulled)).isEqualTo(200);
     assertThat(pulled.body()).isEqualTo(body);
-    assertThat(pulled.headers().firstValue("Docker-Content-Digest")).hasValue(sha512.toString());
-    assertThat(head.statusCode()).isEqualTo(200);
-    assertThat(head.headers().firstValue("Docker-Content-Digest")).hasValue(sha512.toString());
+    assertThat(pulled.header("Docker-Content-Digest")).hasValue(sha512.toString());
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("Docker-Content-Digest")).hasValue(sha512.toString());
   }
 
   // spec.md "Pulling manifests": "<name> MUST match the following regular expression"
@@ -133,48 +101,48 @@ class SpecRequirementsTest {
         "org.example/team_a/app--b"
       })
   void everyNameTheGrammarAllowsCanBePushedPulledAndListed(String name) throws Exception {
-    Pushes.Manifest image = pushes.image(name, "v1", name);
+    Manifest image = pusher.image(name, "v1", Artifacts.image(name));
 
-    HttpResponse<byte[]> byTag = http.get("/v2/" + name + "/manifests/v1");
-    HttpResponse<byte[]> tags = http.get("/v2/" + name + "/tags/list");
+    TestHttp.Response byTag = http.get("/v2/" + name + "/manifests/v1");
+    TestHttp.Response tags = http.get("/v2/" + name + "/tags/list");
 
-    assertThat(byTag.statusCode()).as(describe(byTag)).isEqualTo(200);
+    assertThat(byTag.status()).as(describe(byTag)).isEqualTo(200);
     assertThat(byTag.body()).isEqualTo(image.content());
-    assertThat(tags.statusCode()).as(describe(tags)).isEqualTo(200);
-    assertThat(Pushes.json(tags).get("name").asText()).isEqualTo(name);
+    assertThat(tags.status()).as(describe(tags)).isEqualTo(200);
+    assertThat(tags.json().get("name").asText()).isEqualTo(name);
   }
 
   // spec.md "Pulling manifests": a tag "MUST match" [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}
   @ParameterizedTest
   @ValueSource(strings = {"_", "_leading-underscore", "UPPER.lower-1_2", "0", "a..b", "v1.-_x"})
   void everyTagTheGrammarAllowsCanBePushedPulledAndListed(String tag) throws Exception {
-    Pushes.Manifest image = pushes.image("spec/tags", tag, tag);
+    Manifest image = pusher.image("spec/tags", tag, Artifacts.image(tag));
 
-    HttpResponse<byte[]> byTag = http.get("/v2/spec/tags/manifests/" + tag);
-    HttpResponse<byte[]> tags = http.get("/v2/spec/tags/tags/list");
+    TestHttp.Response byTag = http.get("/v2/spec/tags/manifests/" + tag);
+    TestHttp.Response tags = http.get("/v2/spec/tags/tags/list");
 
-    assertThat(byTag.statusCode()).as(describe(byTag)).isEqualTo(200);
+    assertThat(byTag.status()).as(describe(byTag)).isEqualTo(200);
     assertThat(byTag.body()).isEqualTo(image.content());
-    assertThat(Pushes.json(tags).get("tags").toString()).isEqualTo("[\"" + tag + "\"]");
+    assertThat(tags.json().get("tags").toString()).isEqualTo("[\"" + tag + "\"]");
   }
 
   // spec.md "Listing Tags": with n and last, "the tags MUST be in lexical order"
   @Test
   void pagesOfTagsKeepCaseInsensitiveOrderAcrossNLastAndLink() throws Exception {
-    Pushes.Manifest image = pushes.image("spec/paged", "b", "paged");
+    Manifest image = pusher.image("spec/paged", "b", Artifacts.image("paged"));
     for (String tag : List.of("A", "a2", "C", "d")) {
-      pushes.manifest("spec/paged", tag, OCI_MANIFEST, image.content());
+      pusher.manifest("spec/paged", tag, image);
     }
 
     List<List<String>> pages = new ArrayList<>();
     String next = "/v2/spec/paged/tags/list?n=2";
     while (next != null && pages.size() < 5) {
-      HttpResponse<byte[]> page = http.get(next);
+      TestHttp.Response page = http.get(next);
       pages.add(tags(page));
-      next = Pushes.nextLink(page);
+      next = Responses.nextLink(page);
     }
-    HttpResponse<byte[]> afterA2 = http.get("/v2/spec/paged/tags/list?last=a2");
-    HttpResponse<byte[]> twoAfterA2 = http.get("/v2/spec/paged/tags/list?n=2&last=a2");
+    TestHttp.Response afterA2 = http.get("/v2/spec/paged/tags/list?last=a2");
+    TestHttp.Response twoAfterA2 = http.get("/v2/spec/paged/tags/list?n=2&last=a2");
 
     assertThat(pages).containsExactly(List.of("A", "a2"), List.of("b", "C"), List.of("d"));
     assertThat(tags(afterA2)).containsExactly("b", "C", "d");
@@ -184,22 +152,21 @@ class SpecRequirementsTest {
   // spec.md "Listing Referrers": Link "MUST be included" when the list "cannot be returned" in one
   @Test
   void manyReferrersAreAllReturnedInOneResponseSoNoLinkIsNeeded() throws Exception {
-    Pushes.Manifest subject = pushes.image("spec/referrers", "v1", "subject");
-    Pushes.Blob empty = pushes.blob("spec/referrers", "{}");
+    Manifest subject = pusher.image("spec/referrers", "v1", Artifacts.image("subject"));
+    Blob empty = pusher.blob("spec/referrers", Artifacts.EMPTY_CONFIG);
     List<String> pushed = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       pushed.add(
           artifact("spec/referrers", subject, empty, "application/vnd.example.n" + i, Map.of())
-              .digest()
-              .toString());
+              .digest());
     }
 
-    HttpResponse<byte[]> response = http.get("/v2/spec/referrers/referrers/" + subject.digest());
+    TestHttp.Response response = http.get("/v2/spec/referrers/referrers/" + subject.digest());
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
-    assertThat(response.headers().firstValue("Link")).isEmpty();
+    assertThat(response.status()).as(describe(response)).isEqualTo(200);
+    assertThat(response.header("Link")).isEmpty();
     List<String> listed = new ArrayList<>();
-    Pushes.json(response).get("manifests").forEach(d -> listed.add(d.get("digest").asText()));
+    response.json().get("manifests").forEach(d -> listed.add(d.get("digest").asText()));
     assertThat(listed).containsExactlyInAnyOrderElementsOf(pushed);
   }
 
@@ -207,10 +174,10 @@ class SpecRequirementsTest {
   @Test
   void manifestAlsoListedUnderTheReferrersTagSchemaIsReportedOnceByTheReferrersApi()
       throws Exception {
-    Pushes.Manifest subject = pushes.image("spec/tagschema", "v1", "subject");
-    Pushes.Blob empty = pushes.blob("spec/tagschema", "{}");
+    Manifest subject = pusher.image("spec/tagschema", "v1", Artifacts.image("subject"));
+    Blob empty = pusher.blob("spec/tagschema", Artifacts.EMPTY_CONFIG);
     String sbomType = "application/vnd.example.sbom.v1";
-    Pushes.Manifest sbom =
+    Manifest sbom =
         artifact("spec/tagschema", subject, empty, sbomType, Map.of("org.example.k", "v"));
     // What a client that found no referrers API pushes: an index under <alg>-<ref>.
     Map<String, Object> descriptor = sbom.descriptor();
@@ -220,15 +187,17 @@ class SpecRequirementsTest {
     fallback.put("schemaVersion", 2);
     fallback.put("mediaType", OCI_INDEX);
     fallback.put("manifests", List.of(descriptor));
-    String schemaTag = subject.digest().algorithm().id() + "-" + subject.digest().hex();
-    pushes.manifest("spec/tagschema", schemaTag, OCI_INDEX, bytes(fallback));
+    Digest subjectDigest = Digest.parse(subject.digest());
+    String schemaTag = subjectDigest.algorithm().id() + "-" + subjectDigest.hex();
+    pusher.manifest(
+        "spec/tagschema", schemaTag, Artifacts.manifest(OCI_INDEX, Artifacts.bytes(fallback)));
 
-    HttpResponse<byte[]> response = http.get("/v2/spec/tagschema/referrers/" + subject.digest());
+    TestHttp.Response response = http.get("/v2/spec/tagschema/referrers/" + subject.digest());
 
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
-    JsonNode manifests = Pushes.json(response).get("manifests");
+    assertThat(response.status()).as(describe(response)).isEqualTo(200);
+    JsonNode manifests = response.json().get("manifests");
     assertThat(manifests).hasSize(1);
-    assertThat(manifests.get(0).get("digest").asText()).isEqualTo(sbom.digest().toString());
+    assertThat(manifests.get(0).get("digest").asText()).isEqualTo(sbom.digest());
     assertThat(manifests.get(0).get("artifactType").asText()).isEqualTo(sbomType);
     assertThat(manifests.get(0).get("annotations").get("org.example.k").asText()).isEqualTo("v");
   }
@@ -261,12 +230,18 @@ class SpecRequirementsTest {
   // spec.md "Error Codes": "If the response body is in JSON format, it MUST have the following…"
   @Test
   void uploadCutOffAtItsTimeLimitAnswersNoJsonOfAnotherShape() throws Exception {
-    start(
-        RegistryOptions.defaults(),
-        ServletOptions.defaults().withUploadTimeout(Duration.ofMillis(300)));
-    String location = pushes.startUpload("spec/slow");
+    Duration uploadTimeout = Duration.ofMillis(300);
+    start(ServletOptions.defaults().withUploadTimeout(uploadTimeout));
+    String location = pusher.startUpload("spec/slow");
 
-    RawHttp.Response response = slowPatch(location, Pushes.content(6000, 9));
+    RawHttp.Response response =
+        SlowUpload.patch(
+                server.base(),
+                location,
+                "Accept: application/json\r\n",
+                Artifacts.content(6000, 9),
+                uploadTimeout.multipliedBy(2))
+            .response();
 
     assertThat(response.status()).as(response.toString()).isBetween(400, 499);
     assertJsonBodyIsASpecErrorBody(response);
@@ -277,11 +252,10 @@ class SpecRequirementsTest {
   void requestTheContainerRefusesAnswersNoJsonOfAnotherShape() throws Exception {
     RawHttp.Response response =
         RawHttp.exchange(
-            server,
+            server.base(),
             "GET /v2/spec/x/tags/list HTTP/1.1\r\nAccept: application/json\r\n"
                 + "Content-Length: abc\r\n",
-            new byte[0],
-            false);
+            new byte[0]);
 
     assertThat(response.status()).as(response.toString()).isBetween(400, 499);
     assertJsonBodyIsASpecErrorBody(response);
@@ -290,9 +264,9 @@ class SpecRequirementsTest {
   // spec.md "Warnings": Warning headers "MUST specify a warn-code of 299", "MUST NOT send" > 4096 B
   @Test
   void responsesCarryNoWarningHeaders() throws Exception {
-    Pushes.Manifest image = pushes.image("spec/warn", "v1", "warn");
-    String upload = pushes.startUpload("spec/warn");
-    List<HttpResponse<byte[]>> responses = new ArrayList<>();
+    Manifest image = pusher.image("spec/warn", "v1", Artifacts.image("warn"));
+    String upload = pusher.startUpload("spec/warn");
+    List<TestHttp.Response> responses = new ArrayList<>();
     responses.add(http.get("/v2/"));
     responses.add(http.get("/v2/spec/warn/manifests/v1"));
     responses.add(http.head("/v2/spec/warn/manifests/" + image.digest()));
@@ -307,9 +281,7 @@ class SpecRequirementsTest {
     assertThat(responses)
         .allSatisfy(
             response ->
-                assertThat(response.headers().allValues("Warning"))
-                    .as(describe(response))
-                    .isEmpty());
+                assertThat(response.headerValues("Warning")).as(describe(response)).isEmpty());
   }
 
   /**
@@ -317,11 +289,11 @@ class SpecRequirementsTest {
    * body, keyed by the request.
    */
   private Map<String, String> errorCodesOfFailingRequests() throws Exception {
-    Pushes.Manifest image = pushes.image("spec/errors", "v1", "errors");
-    Pushes.Blob blob = pushes.blob("spec/errors", "a blob");
-    Digest unknown = Digest.sha256("never pushed".getBytes(StandardCharsets.UTF_8));
-    String upload = pushes.startUpload("spec/errors");
-    Map<String, HttpResponse<byte[]>> responses = new LinkedHashMap<>();
+    Manifest image = pusher.image("spec/errors", "v1", Artifacts.image("errors"));
+    Blob blob = pusher.blob("spec/errors", Artifacts.layer("a blob"));
+    String unknown = Digests.sha256("never pushed".getBytes(StandardCharsets.UTF_8));
+    String upload = pusher.startUpload("spec/errors");
+    Map<String, TestHttp.Response> responses = new LinkedHashMap<>();
     responses.put("GET unknown blob", http.get("/v2/spec/errors/blobs/" + unknown));
     responses.put("GET malformed digest", http.get("/v2/spec/errors/blobs/sha256:abc"));
     responses.put("GET invalid name", http.get("/v2/Spec/blobs/" + unknown));
@@ -350,11 +322,11 @@ class SpecRequirementsTest {
         http.put(
             "/v2/spec/errors/manifests/v2",
             OCI_MANIFEST,
-            bytes(
-                imageManifest(
-                    OCI_MANIFEST,
-                    blob,
-                    new Pushes.Blob(unknown, "never pushed".getBytes(StandardCharsets.UTF_8))))));
+            Artifacts.image()
+                .config(Artifacts.blob(OCI_CONFIG, blob.content()))
+                .layer(Artifacts.layer("never pushed"))
+                .build()
+                .content()));
     responses.put(
         "PUT manifest too large",
         http.put("/v2/spec/errors/manifests/v2", OCI_MANIFEST, new byte[4 * 1024 * 1024 + 1]));
@@ -363,7 +335,11 @@ class SpecRequirementsTest {
     responses.put(
         "POST blob with wrong digest",
         http.post("/v2/spec/errors/blobs/uploads/?digest=" + unknown, "other".getBytes()));
-    responses.put("GET unknown upload", http.get("/v2/spec/errors/blobs/uploads/" + unknown.hex()));
+    responses.put(
+        "GET unknown upload",
+        http.get(
+            "/v2/spec/errors/blobs/uploads/"
+                + Digests.sha256Hex("never pushed".getBytes(StandardCharsets.UTF_8))));
     responses.put("PATCH out of order", http.patch(upload, "5-9", new byte[5]));
     responses.put("PATCH malformed Content-Range", http.patch(upload, "abc", new byte[5]));
     responses.put("PATCH length disagrees", http.patch(upload, "0-9", new byte[5]));
@@ -376,44 +352,37 @@ class SpecRequirementsTest {
     responses.put("DELETE unknown tag", http.delete("/v2/spec/errors/manifests/nope"));
 
     Map<String, String> codes = new LinkedHashMap<>();
-    for (Map.Entry<String, HttpResponse<byte[]>> entry : responses.entrySet()) {
-      HttpResponse<byte[]> response = entry.getValue();
-      assertThat(response.statusCode())
+    for (Map.Entry<String, TestHttp.Response> entry : responses.entrySet()) {
+      TestHttp.Response response = entry.getValue();
+      assertThat(response.status())
           .as(entry.getKey() + ": " + describe(response))
           .isBetween(400, 499);
       codes.put(
-          entry.getKey() + " (" + response.statusCode() + ")",
-          Pushes.error(response).get("code").asText());
+          entry.getKey() + " (" + response.status() + ")",
+          Responses.error(response).get("code").asText());
     }
     return codes;
   }
 
   /** An artifact manifest pushed by digest: empty config, no layers, {@code subject} set. */
-  private Pushes.Manifest artifact(
+  private Manifest artifact(
       String repository,
-      Pushes.Manifest subject,
-      Pushes.Blob empty,
+      Manifest subject,
+      Blob empty,
       String artifactType,
       Map<String, String> annotations)
       throws Exception {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("schemaVersion", 2);
-    body.put("mediaType", OCI_MANIFEST);
-    body.put("artifactType", artifactType);
-    body.put("config", empty.descriptor(Pushes.OCI_EMPTY));
-    body.put("layers", List.of(empty.descriptor(Pushes.OCI_EMPTY)));
-    body.put("subject", subject.descriptor());
-    if (!annotations.isEmpty()) {
-      body.put("annotations", annotations);
-    }
-    byte[] content = bytes(body);
-    return pushes.manifest(repository, Digest.sha256(content).toString(), OCI_MANIFEST, content);
+    Artifacts.ManifestBuilder artifact =
+        Artifacts.image().artifactType(artifactType).config(empty).layer(empty).subject(subject);
+    annotations.forEach(artifact::annotation);
+    Manifest built = artifact.build();
+    return pusher.manifest(repository, built.digest(), built);
   }
 
-  private static List<String> tags(HttpResponse<byte[]> response) throws IOException {
-    assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
+  private static List<String> tags(TestHttp.Response response) throws IOException {
+    assertThat(response.status()).as(describe(response)).isEqualTo(200);
     List<String> tags = new ArrayList<>();
-    Pushes.json(response).get("tags").forEach(tag -> tags.add(tag.asText()));
+    response.json().get("tags").forEach(tag -> tags.add(tag.asText()));
     return tags;
   }
 
@@ -425,7 +394,7 @@ class SpecRequirementsTest {
     String type = response.header("content-type").orElse("").toLowerCase(Locale.ROOT);
     JsonNode body = null;
     try {
-      body = Pushes.JSON.readTree(response.content());
+      body = JSON.readTree(response.content());
     } catch (IOException e) {
       // not JSON: any format is allowed
     }
@@ -434,59 +403,10 @@ class SpecRequirementsTest {
       return;
     }
     assertThat(body).as("a JSON error body: %s", response).isNotNull();
-    assertThat(Pushes.fieldNames(body)).as(response.toString()).containsExactly("errors");
+    assertThat(Responses.fieldNames(body)).as(response.toString()).containsExactly("errors");
     assertThat(body.get("errors").isArray()).as(response.toString()).isTrue();
     for (JsonNode entry : body.get("errors")) {
       assertThat(entry.path("code").asText()).as(response.toString()).matches("[A-Z_]+");
-    }
-  }
-
-  /**
-   * A chunked PATCH that asks for JSON and sends 1000 bytes, then pauses past the upload time
-   * limit, then keeps sending 100 bytes every 100 ms until the server answers.
-   */
-  private RawHttp.Response slowPatch(String location, byte[] content) throws Exception {
-    try (Socket socket = new Socket(server.base().getHost(), server.base().getPort())) {
-      socket.setSoTimeout(100);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("PATCH "
-                  + location
-                  + " HTTP/1.1\r\nHost: "
-                  + server.hostPort()
-                  + "\r\nAccept: application/json\r\nContent-Type: application/octet-stream\r\n"
-                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      writeChunk(out, content, 0, 1000);
-      Thread.sleep(600);
-      int sent = 1000;
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      byte[] buffer = new byte[4096];
-      long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (true) {
-        assertThat(System.nanoTime() - giveUp).as("server answered in time").isNegative();
-        try {
-          int read = in.read(buffer);
-          if (read < 0) {
-            break;
-          }
-          received.write(buffer, 0, read);
-        } catch (SocketTimeoutException e) {
-          // nothing more yet
-        } catch (IOException e) {
-          break;
-        }
-        if (sent + 100 <= content.length) {
-          try {
-            writeChunk(out, content, sent, sent + 100);
-            sent += 100;
-          } catch (IOException e) {
-            // the server stopped reading; its answer may still be readable
-          }
-        }
-      }
-      return parse(received.toByteArray());
     }
   }
 }

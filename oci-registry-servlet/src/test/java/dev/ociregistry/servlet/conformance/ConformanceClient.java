@@ -2,7 +2,7 @@ package dev.ociregistry.servlet.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ociregistry.servlet.testing.Http;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +20,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The requests the conformance suite sends through its Go client (reggie over resty and {@code
- * net/http}), sent with the project's test {@link Http} client.
+ * net/http}), sent with the project's test client, {@link TestHttp}.
  *
  * <p>What is kept from the Go client: path templates {@code <name>}, {@code <digest>}, {@code
  * <reference>} filled in with the default namespace unless another name is given; query parameters
@@ -34,11 +33,11 @@ import java.util.zip.GZIPInputStream;
 final class ConformanceClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Http http;
+  private final TestHttp http;
   private final String defaultName;
 
-  ConformanceClient(URI base, String defaultName) {
-    this.http = new Http(base);
+  ConformanceClient(TestHttp http, String defaultName) {
+    this.http = http;
     this.defaultName = defaultName;
   }
 
@@ -123,15 +122,15 @@ final class ConformanceClient {
               request.header(header, value);
             }
           });
-      HttpResponse<byte[]> response = http.send(request);
+      TestHttp.Response response = http.send(request);
       byte[] content = response.body() == null ? new byte[0] : response.body();
-      if (response.headers().firstValue("Content-Encoding").orElse("").equalsIgnoreCase("gzip")
+      if (response.header("Content-Encoding").orElse("").equalsIgnoreCase("gzip")
           && content.length > 0) {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(content))) {
           content = in.readAllBytes();
         }
       }
-      return new Resp(method, target, response.statusCode(), response.headers(), content);
+      return new Resp(method, target, response.status(), response.headers(), content);
     }
   }
 

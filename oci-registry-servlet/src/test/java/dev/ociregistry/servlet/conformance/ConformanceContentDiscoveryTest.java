@@ -3,9 +3,9 @@ package dev.ociregistry.servlet.conformance;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.ANNOTATION_KEY;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.ARTIFACT_TYPE_FILTER;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.EMPTY_JSON_DIGEST;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.INDEX_TYPE;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.MANIFEST_TYPE;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.TEST_TAG_NAME;
+import static dev.ociregistry.testkit.Artifacts.OCI_INDEX;
+import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +35,7 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(1)
   @DisplayName("Setup: Populate registry with test blob")
   void setupPushesConfig() throws Exception {
-    assertSuccess(pushBlob(f.configs.get(2)));
+    assertCreated(pushBlob(f.configs.get(2)));
   }
 
   // 03_discovery Setup: "Populate registry with test layer"
@@ -43,7 +43,7 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(2)
   @DisplayName("Setup: Populate registry with test layer")
   void setupPushesLayer() throws Exception {
-    assertSuccess(pushBlob(f.layerBlob));
+    assertCreated(pushBlob(f.layerBlob));
   }
 
   // 03_discovery Setup: "Populate registry with test tags"
@@ -54,7 +54,7 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
     for (int i = 0; i < numTags; i++) {
       String tag = "test" + i;
       tagList.add(tag);
-      assertSuccess(pushManifest(tag, MANIFEST_TYPE, f.manifests.get(2).content()));
+      assertCreated(pushManifest(tag, OCI_MANIFEST, f.manifests.get(2).content()));
     }
     tagList = request("GET", "/v2/<name>/tags/list").send().tagList();
   }
@@ -68,44 +68,44 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
 
     TestBlob emptyJson = TestBlob.of(f.emptyJsonBlob);
     assertThat(emptyJson.digest()).isEqualTo(EMPTY_JSON_DIGEST);
-    assertSuccess(pushBlob(emptyJson));
+    assertCreated(pushBlob(emptyJson));
     // reference blob pushed before the image manifest
-    assertSuccess(pushBlob(f.testRefBlobA));
+    assertCreated(pushBlob(f.testRefBlobA));
 
     // referrers pushed before their subject exists
     assertSubjectAnswered(
         pushManifest(
             f.refsManifestAConfigArtifact.digest(),
-            MANIFEST_TYPE,
+            OCI_MANIFEST,
             f.refsManifestAConfigArtifact.content()),
         subject);
     assertSubjectAnswered(
         pushManifest(
             f.refsManifestALayerArtifact.digest(),
-            MANIFEST_TYPE,
+            OCI_MANIFEST,
             f.refsManifestALayerArtifact.content()),
         subject);
     assertSubjectAnswered(
-        pushManifest(f.refsIndexArtifact.digest(), INDEX_TYPE, f.refsIndexArtifact.content()),
+        pushManifest(f.refsIndexArtifact.digest(), OCI_INDEX, f.refsIndexArtifact.content()),
         subject);
 
     // the subject: config 4, the layer, manifest 4 under the test tag
-    assertSuccess(pushBlob(f.configs.get(4)));
-    assertSuccess(pushBlob(f.layerBlob));
-    assertSuccess(pushManifest(TEST_TAG_NAME, MANIFEST_TYPE, f.manifests.get(4).content()));
+    assertCreated(pushBlob(f.configs.get(4)));
+    assertCreated(pushBlob(f.layerBlob));
+    assertCreated(pushManifest(TEST_TAG_NAME, OCI_MANIFEST, f.manifests.get(4).content()));
 
     // reference blob pushed after the image manifest, and referrers after their subject
-    assertSuccess(pushBlob(f.testRefBlobB));
+    assertCreated(pushBlob(f.testRefBlobB));
     assertSubjectAnswered(
         pushManifest(
             f.refsManifestBConfigArtifact.digest(),
-            MANIFEST_TYPE,
+            OCI_MANIFEST,
             f.refsManifestBConfigArtifact.content()),
         subject);
     assertSubjectAnswered(
         pushManifest(
             f.refsManifestBLayerArtifact.digest(),
-            MANIFEST_TYPE,
+            OCI_MANIFEST,
             f.refsManifestBLayerArtifact.content()),
         subject);
 
@@ -113,13 +113,13 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
     assertSubjectAnswered(
         pushManifest(
             f.refsManifestCLayerArtifact.digest(),
-            MANIFEST_TYPE,
+            OCI_MANIFEST,
             f.refsManifestCLayerArtifact.content()),
         f.manifests.get(3).digest());
   }
 
   private static void assertSubjectAnswered(Resp resp, String subject) {
-    assertSuccess(resp);
+    assertCreated(resp);
     assertThat(resp.header("OCI-Subject")).as("OCI-Subject of %s", resp).isEqualTo(subject);
   }
 
@@ -177,7 +177,7 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   void referrersOfUnknownDigestAreEmpty() throws Exception {
     Resp resp = request("GET", "/v2/<name>/referrers/<digest>").digest(f.dummyDigest).send();
     assertStatus(resp, 200);
-    assertThat(resp.header("Content-Type")).as("Content-Type of %s", resp).isEqualTo(INDEX_TYPE);
+    assertThat(resp.header("Content-Type")).as("Content-Type of %s", resp).isEqualTo(OCI_INDEX);
     assertThat(manifestsOf(resp)).as("manifests of %s", resp).isEmpty();
   }
 
@@ -189,7 +189,7 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
     Resp resp =
         request("GET", "/v2/<name>/referrers/<digest>").digest(f.manifests.get(4).digest()).send();
     assertStatus(resp, 200);
-    assertThat(resp.header("Content-Type")).as("Content-Type of %s", resp).isEqualTo(INDEX_TYPE);
+    assertThat(resp.header("Content-Type")).as("Content-Type of %s", resp).isEqualTo(OCI_INDEX);
     List<JsonNode> manifests = manifestsOf(resp);
     assertThat(manifests).as("manifests of %s", resp).hasSize(5);
     assertThat(manifests.get(0).path("digest").asText())
@@ -209,7 +209,7 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
             .query("artifactType", f.testRefArtifactTypeA)
             .send();
     assertStatus(resp, 200);
-    assertThat(resp.header("Content-Type")).as("Content-Type of %s", resp).isEqualTo(INDEX_TYPE);
+    assertThat(resp.header("Content-Type")).as("Content-Type of %s", resp).isEqualTo(OCI_INDEX);
     List<JsonNode> manifests = manifestsOf(resp);
     if (!resp.header("OCI-Filters-Applied").isEmpty()) {
       assertThat(manifests).as("manifests of %s", resp).hasSize(2);
@@ -232,7 +232,7 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
     Resp resp =
         request("GET", "/v2/<name>/referrers/<digest>").digest(f.manifests.get(3).digest()).send();
     assertStatus(resp, 200);
-    assertThat(resp.header("Content-Type")).as("Content-Type of %s", resp).isEqualTo(INDEX_TYPE);
+    assertThat(resp.header("Content-Type")).as("Content-Type of %s", resp).isEqualTo(OCI_INDEX);
     List<JsonNode> manifests = manifestsOf(resp);
     assertThat(manifests).as("manifests of %s", resp).hasSize(1);
     assertThat(manifests.get(0).path("digest").asText())
@@ -280,9 +280,8 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(31)
   @DisplayName("Teardown: Delete config blob created in tests")
   void teardownDeletesConfig() throws Exception {
-    Resp resp =
-        request("DELETE", "/v2/<name>/blobs/<digest>").digest(f.configs.get(2).digest()).send();
-    assertSuccessOr(resp, 405);
+    Resp resp = deleteBlob(f.configs.get(2).digest());
+    assertDeleted(resp);
   }
 
   // 03_discovery Teardown: "Delete layer blob created in setup"
@@ -290,8 +289,8 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @Order(32)
   @DisplayName("Teardown: Delete layer blob created in setup")
   void teardownDeletesLayer() throws Exception {
-    Resp resp = request("DELETE", "/v2/<name>/blobs/<digest>").digest(f.layerBlob.digest()).send();
-    assertSuccessOr(resp, 405);
+    Resp resp = deleteBlob(f.layerBlob.digest());
+    assertDeleted(resp);
   }
 
   // 03_discovery Teardown: "References teardown"
@@ -300,28 +299,32 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   @DisplayName("Teardown: References teardown")
   void teardownDeletesReferrers() throws Exception {
     deleteReferrerManifests();
+    // No step before deleted these blobs (only config 2 and the layer went, at orders 31 and 32).
     for (String blob :
         List.of(
             f.configs.get(4).digest(),
             f.testRefBlobA.digest(),
             f.testRefBlobB.digest(),
             EMPTY_JSON_DIGEST)) {
-      assertSuccessOr(request("DELETE", "/v2/<name>/blobs/<digest>").digest(blob).send(), 405, 404);
+      assertDeleted(deleteBlob(blob));
     }
   }
 
+  /**
+   * The suite deletes the referrers and their subject a second time here. Each of them was deleted
+   * by digest at order 30 ({@link #deleteManifestsAndTags}), so each is unknown now.
+   */
   private void deleteReferrerManifests() throws Exception {
-    assertSuccessOr(deleteByReference(f.refsIndexArtifact.digest()), 405, 404);
-    assertSuccessOr(deleteByReference(f.refsManifestAConfigArtifact.digest()), 405, 404);
-    assertSuccessOr(deleteByReference(f.refsManifestALayerArtifact.digest()), 405, 404);
-    assertSuccessOr(
-        request("DELETE", "/v2/<name>/manifests/<digest>")
-            .digest(f.manifests.get(4).digest())
-            .send(),
-        405,
-        404);
-    assertSuccessOr(deleteByReference(f.refsManifestBConfigArtifact.digest()), 405, 404);
-    assertSuccessOr(deleteByReference(f.refsManifestBLayerArtifact.digest()), 405, 404);
+    assertAlreadyDeleted(deleteByReference(f.refsIndexArtifact.digest()), "MANIFEST_UNKNOWN");
+    assertAlreadyDeleted(
+        deleteByReference(f.refsManifestAConfigArtifact.digest()), "MANIFEST_UNKNOWN");
+    assertAlreadyDeleted(
+        deleteByReference(f.refsManifestALayerArtifact.digest()), "MANIFEST_UNKNOWN");
+    assertAlreadyDeleted(deleteManifest(f.manifests.get(4).digest()), "MANIFEST_UNKNOWN");
+    assertAlreadyDeleted(
+        deleteByReference(f.refsManifestBConfigArtifact.digest()), "MANIFEST_UNKNOWN");
+    assertAlreadyDeleted(
+        deleteByReference(f.refsManifestBLayerArtifact.digest()), "MANIFEST_UNKNOWN");
   }
 
   private Resp deleteByReference(String reference) throws Exception {
@@ -341,8 +344,13 @@ class ConformanceContentDiscoveryTest extends ConformanceTestBase {
             f.refsManifestBConfigArtifact.digest(),
             f.refsManifestBLayerArtifact.digest(),
             f.refsManifestCLayerArtifact.digest())) {
-      Resp resp = request("DELETE", "/v2/<name>/manifests/<digest>").digest(reference).send();
-      assertSuccessOr(resp, 405, 404);
+      Resp resp = deleteManifest(reference);
+      if (reference.equals(TEST_TAG_NAME)) {
+        // The tag named manifest 4, deleted by digest above: a manifest's tags go with it.
+        assertAlreadyDeleted(resp, "MANIFEST_UNKNOWN");
+      } else {
+        assertDeleted(resp);
+      }
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.ociregistry.servlet.conformance;
 
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.MANIFEST_TYPE;
+import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +19,6 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
 
   private String tagToDelete = "";
   private int numTags;
-  private boolean blobDeleteAllowed = true;
 
   @BeforeEach
   void enabled() {}
@@ -29,7 +28,7 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
   @Order(1)
   @DisplayName("Setup: Populate registry with test config blob")
   void setupPushesConfig() throws Exception {
-    assertSuccess(pushBlob(f.configs.get(3)));
+    assertCreated(pushBlob(f.configs.get(3)));
   }
 
   // 04_management Setup: "Populate registry with test layer"
@@ -37,7 +36,7 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
   @Order(2)
   @DisplayName("Setup: Populate registry with test layer")
   void setupPushesLayer() throws Exception {
-    assertSuccess(pushBlob(f.layerBlob));
+    assertCreated(pushBlob(f.layerBlob));
   }
 
   // 04_management Setup: "Populate registry with test tag"
@@ -46,7 +45,7 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
   @DisplayName("Setup: Populate registry with test tag")
   void setupPushesTag() throws Exception {
     tagToDelete = DEFAULT_TAG_NAME;
-    assertSuccess(pushManifest(tagToDelete, MANIFEST_TYPE, f.manifests.get(3).content()));
+    assertCreated(pushManifest(tagToDelete, OCI_MANIFEST, f.manifests.get(3).content()));
   }
 
   // 04_management Setup: "Check how many tags there are before anything gets deleted"
@@ -68,12 +67,9 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
           + " disallowed (400/405)")
   void deleteTagIs202() throws Exception {
     Resp resp = request("DELETE", "/v2/<name>/manifests/<reference>").reference(tagToDelete).send();
-    assertStatusIn(resp, 400, 202, 405);
-    if (resp.status() == 400) {
-      JsonNode errors = resp.json().path("errors");
-      assertThat(errors.isArray() && errors.size() > 0).as("errors of %s", resp).isTrue();
-      assertThat(errors.get(0).path("code").asText()).isEqualTo("UNSUPPORTED");
-    }
+    // The suite accepts 400 UNSUPPORTED or 405 from a registry that refuses tag deletes; this one
+    // deletes tags.
+    assertDeleted(resp);
   }
 
   // 04_management Manifest delete: "DELETE request to manifest (digest) should yield 202 response
@@ -84,11 +80,10 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
       "Manifest delete: DELETE request to manifest (digest) should yield 202 response unless"
           + " already deleted")
   void deleteManifestByDigestIs202() throws Exception {
-    Resp resp =
-        request("DELETE", "/v2/<name>/manifests/<digest>")
-            .digest(f.manifests.get(3).digest())
-            .send();
-    assertStatusIn(resp, 202, 404);
+    Resp resp = deleteManifest(f.manifests.get(3).digest());
+    // Deleting the tag left the manifest (the suite accepts 404 from a registry whose tag delete
+    // took the manifest with it).
+    assertDeleted(resp);
   }
 
   // 04_management Manifest delete: "GET request to deleted manifest URL should yield 404 response,
@@ -101,7 +96,8 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
   void getDeletedManifestIs404() throws Exception {
     Resp resp =
         request("GET", "/v2/<name>/manifests/<digest>").digest(f.manifests.get(3).digest()).send();
-    assertStatusIn(resp, 404, 200);
+    // The suite accepts 200 from a registry that refuses deletes; this one deleted it.
+    assertStatus(resp, 404);
   }
 
   // 04_management Manifest delete: "GET request to tags list should reflect manifest deletion"
@@ -119,14 +115,11 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
   @Order(20)
   @DisplayName("Blob delete: DELETE request to blob URL should yield 202 response")
   void deleteBlobsIs202() throws Exception {
-    Resp resp =
-        request("DELETE", "/v2/<name>/blobs/<digest>").digest(f.configs.get(3).digest()).send();
-    assertStatusIn(resp, 202, 404, 405);
-    resp = request("DELETE", "/v2/<name>/blobs/<digest>").digest(f.layerBlob.digest()).send();
-    assertStatusIn(resp, 202, 404, 405);
-    if (resp.status() == 405) {
-      blobDeleteAllowed = false;
-    }
+    Resp resp = deleteBlob(f.configs.get(3).digest());
+    // The suite accepts 404 and 405 as well; this registry deletes blobs, each once here.
+    assertDeleted(resp);
+    resp = deleteBlob(f.layerBlob.digest());
+    assertDeleted(resp);
   }
 
   // 04_management Blob delete: "GET request to deleted blob URL should yield 404 response"
@@ -134,7 +127,6 @@ class ConformanceContentManagementTest extends ConformanceTestBase {
   @Order(21)
   @DisplayName("Blob delete: GET request to deleted blob URL should yield 404 response")
   void getDeletedBlobIs404() throws Exception {
-    assertThat(blobDeleteAllowed).as("the registry accepts blob deletes").isTrue();
     Resp resp =
         request("GET", "/v2/<name>/blobs/<digest>").digest(f.configs.get(3).digest()).send();
     assertStatus(resp, 404);

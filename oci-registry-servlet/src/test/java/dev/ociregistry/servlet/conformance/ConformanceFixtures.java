@@ -1,19 +1,23 @@
 package dev.ociregistry.servlet.conformance;
 
+import static dev.ociregistry.testkit.Artifacts.OCI_CONFIG;
+import static dev.ociregistry.testkit.Artifacts.OCI_EMPTY;
+import static dev.ociregistry.testkit.Artifacts.OCI_INDEX;
+import static dev.ociregistry.testkit.Artifacts.OCI_LAYER_GZIP;
+import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
+
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
@@ -38,6 +42,8 @@ import java.util.zip.GZIPOutputStream;
  * suite's structs: fields in struct order, {@code omitempty} fields left out when empty, byte
  * slices as base64, and the descriptor's extra {@code newUnspecifiedField} always present ({@code
  * null} when unset), so the registry sees the same kinds of documents, unknown fields included.
+ * That is why they are not built with the test kit's {@code Artifacts}, which writes compact JSON
+ * of the image-spec's fields; its media types, digests and random content are used.
  */
 final class ConformanceFixtures {
   // Settings (the environment variables of setup.go), all workflows on.
@@ -51,11 +57,6 @@ final class ConformanceFixtures {
   static final byte[] INVALID_MANIFEST_CONTENT = "blablabla".getBytes(StandardCharsets.UTF_8);
   static final String ARTIFACT_TYPE_FILTER = "artifactType";
 
-  static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
-  static final String INDEX_TYPE = "application/vnd.oci.image.index.v1+json";
-  static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
-  static final String LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
-  static final String EMPTY_JSON_TYPE = "application/vnd.oci.empty.v1+json";
   static final String OCTET_STREAM = "application/octet-stream";
 
   /** The well-known digest of the two bytes {@code {}}, which the suite checks it computed. */
@@ -92,8 +93,7 @@ final class ConformanceFixtures {
   /** A blob as setup.go keeps it: content, its length as text, its digest. */
   record TestBlob(byte[] content, String contentLength, String digest) {
     static TestBlob of(byte[] content) {
-      return new TestBlob(
-          content, Integer.toString(content.length), ConformanceFixtures.digest(content));
+      return new TestBlob(content, Integer.toString(content.length), Digests.sha256(content));
     }
 
     int size() {
@@ -108,7 +108,7 @@ final class ConformanceFixtures {
   final List<TestBlob> manifests = new ArrayList<>();
   final TestBlob layerBlob;
   final TestBlob emptyLayerManifest;
-  final String dummyDigest = digest("hello world".getBytes(StandardCharsets.UTF_8));
+  final String dummyDigest = Digests.sha256("hello world".getBytes(StandardCharsets.UTF_8));
 
   /** 42 reproducible random bytes (seed + 1), pushed streamed and then cross-mounted. */
   final TestBlob testBlobA;
@@ -158,12 +158,12 @@ final class ConformanceFixtures {
     }
 
     layerBlob = TestBlob.of(layerTarGz());
-    List<Object> layers = List.of(descriptor(LAYER_TYPE, layerBlob, null, null, null));
+    List<Object> layers = List.of(descriptor(OCI_LAYER_GZIP, layerBlob, null, null, null));
 
     for (int i = 0; i < NUM_TEST_IMAGES; i++) {
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("schemaVersion", 2);
-      manifest.put("mediaType", MANIFEST_TYPE);
+      manifest.put("mediaType", OCI_MANIFEST);
       manifest.put("config", configDescriptor(configs.get(i)));
       manifest.put("layers", layers);
       manifests.add(TestBlob.of(GoJson.marshalIndent(manifest)));
@@ -176,12 +176,12 @@ final class ConformanceFixtures {
     emptyLayer.put("layers", List.of());
     emptyLayerManifest = TestBlob.of(GoJson.marshalIndent(emptyLayer));
 
-    testBlobA = TestBlob.of(randomBlob(42, seed + 1));
+    testBlobA = TestBlob.of(Artifacts.content(42, seed + 1));
     setupChunkedBlob(42);
 
-    emptyJsonDescriptor = descriptor(EMPTY_JSON_TYPE, TestBlob.of(emptyJsonBlob), null, null, null);
-    Map<String, Object> subject4 = descriptor(MANIFEST_TYPE, manifests.get(4), null, null, null);
-    Map<String, Object> subject3 = descriptor(MANIFEST_TYPE, manifests.get(3), null, null, null);
+    emptyJsonDescriptor = descriptor(OCI_EMPTY, TestBlob.of(emptyJsonBlob), null, null, null);
+    Map<String, Object> subject4 = descriptor(OCI_MANIFEST, manifests.get(4), null, null, null);
+    Map<String, Object> subject3 = descriptor(OCI_MANIFEST, manifests.get(3), null, null, null);
 
     // config.mediaType carries the artifact type
     refsManifestAConfigArtifact =
@@ -224,13 +224,13 @@ final class ConformanceFixtures {
 
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
-    index.put("mediaType", INDEX_TYPE);
+    index.put("mediaType", OCI_INDEX);
     index.put("artifactType", testRefArtifactTypeIndex);
     index.put(
         "manifests",
         List.of(
-            descriptor(MANIFEST_TYPE, refsManifestAConfigArtifact, null, null, null),
-            descriptor(MANIFEST_TYPE, refsManifestALayerArtifact, null, null, null)));
+            descriptor(OCI_MANIFEST, refsManifestAConfigArtifact, null, null, null),
+            descriptor(OCI_MANIFEST, refsManifestALayerArtifact, null, null, null)));
     index.put("subject", subject4);
     index.put("annotations", annotations("test index"));
     refsIndexArtifact = TestBlob.of(GoJson.marshalIndent(index));
@@ -243,7 +243,7 @@ final class ConformanceFixtures {
 
   /** setup.go's setupChunkedBlob: a random blob cut after {@code size / 2 + 1} bytes. */
   void setupChunkedBlob(int size) {
-    testBlobB = TestBlob.of(randomBlob(size, seed + 2));
+    testBlobB = TestBlob.of(Artifacts.content(size, seed + 2));
     int cut = size / 2 + 1;
     testBlobBChunk1 = java.util.Arrays.copyOfRange(testBlobB.content(), 0, cut);
     testBlobBChunk2 = java.util.Arrays.copyOfRange(testBlobB.content(), cut, size);
@@ -259,7 +259,7 @@ final class ConformanceFixtures {
       String annotation) {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", MANIFEST_TYPE);
+    manifest.put("mediaType", OCI_MANIFEST);
     if (artifactType != null) {
       manifest.put("artifactType", artifactType);
     }
@@ -283,11 +283,7 @@ final class ConformanceFixtures {
   /** The image config descriptor: inline data and a field the image-spec does not know. */
   private static Map<String, Object> configDescriptor(TestBlob config) {
     return descriptor(
-        CONFIG_TYPE,
-        config,
-        null,
-        config.content(),
-        "hello world".getBytes(StandardCharsets.UTF_8));
+        OCI_CONFIG, config, null, config.content(), "hello world".getBytes(StandardCharsets.UTF_8));
   }
 
   /** A descriptor with image.go's field order; {@code newUnspecifiedField} is never omitted. */
@@ -323,15 +319,6 @@ final class ConformanceFixtures {
     return map;
   }
 
-  static String digest(byte[] content) {
-    try {
-      return "sha256:"
-          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static String randomString(int length) {
     String letters = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-";
     SecureRandom random = new SecureRandom();
@@ -340,12 +327,6 @@ final class ConformanceFixtures {
       out.append(letters.charAt(random.nextInt(letters.length())));
     }
     return out.toString();
-  }
-
-  private static byte[] randomBlob(int size, long seed) {
-    byte[] blob = new byte[size];
-    new Random(seed).nextBytes(blob);
-    return blob;
   }
 
   /**

@@ -2,9 +2,9 @@ package dev.ociregistry.servlet.conformance;
 
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.ERROR_CODES;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.INVALID_MANIFEST_CONTENT;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.MANIFEST_TYPE;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.NONEXISTENT_MANIFEST;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.TEST_TAG_NAME;
+import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +26,7 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(1)
   @DisplayName("Setup: populate registry with test blob (config 0)")
   void setupPushesConfig0() throws Exception {
-    assertSuccess(pushBlob(f.configs.get(0)));
+    assertCreated(pushBlob(f.configs.get(0)));
   }
 
   // 01_pull Setup: "Populate registry with test blob" (config 1)
@@ -34,7 +34,7 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(2)
   @DisplayName("Setup: populate registry with test blob (config 1)")
   void setupPushesConfig1() throws Exception {
-    assertSuccess(pushBlob(f.configs.get(1)));
+    assertCreated(pushBlob(f.configs.get(1)));
   }
 
   // 01_pull Setup: "Populate registry with test layer"
@@ -42,7 +42,7 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(3)
   @DisplayName("Setup: populate registry with test layer")
   void setupPushesLayer() throws Exception {
-    assertSuccess(pushBlob(f.layerBlob));
+    assertCreated(pushBlob(f.layerBlob));
   }
 
   // 01_pull Setup: "Populate registry with test manifest" (manifest 0, by tag)
@@ -51,7 +51,7 @@ class ConformancePullTest extends ConformanceTestBase {
   @DisplayName("Setup: populate registry with test manifest (manifest 0 by tag)")
   void setupPushesManifest0ByTag() throws Exception {
     tag = TEST_TAG_NAME;
-    assertSuccess(pushManifest(tag, MANIFEST_TYPE, f.manifests.get(0).content()));
+    assertCreated(pushManifest(tag, OCI_MANIFEST, f.manifests.get(0).content()));
   }
 
   // 01_pull Setup: "Populate registry with test manifest" (manifest 1, by digest)
@@ -59,8 +59,8 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(5)
   @DisplayName("Setup: populate registry with test manifest (manifest 1 by digest)")
   void setupPushesManifest1ByDigest() throws Exception {
-    assertSuccess(
-        pushManifest(f.manifests.get(1).digest(), MANIFEST_TYPE, f.manifests.get(1).content()));
+    assertCreated(
+        pushManifest(f.manifests.get(1).digest(), OCI_MANIFEST, f.manifests.get(1).content()));
   }
 
   // 01_pull Pull blobs: "HEAD request to nonexistent blob should result in 404 response"
@@ -121,7 +121,7 @@ class ConformancePullTest extends ConformanceTestBase {
     Resp resp =
         request("HEAD", "/v2/<name>/manifests/<digest>")
             .digest(f.manifests.get(0).digest())
-            .header("Accept", MANIFEST_TYPE)
+            .header("Accept", OCI_MANIFEST)
             .send();
     assertStatus(resp, 200);
     assertDigestHeaderIfPresent(resp, f.manifests.get(0).digest());
@@ -136,7 +136,7 @@ class ConformancePullTest extends ConformanceTestBase {
     Resp resp =
         request("HEAD", "/v2/<name>/manifests/<digest>")
             .digest(f.manifests.get(1).digest())
-            .header("Accept", MANIFEST_TYPE)
+            .header("Accept", OCI_MANIFEST)
             .send();
     assertStatus(resp, 200);
     assertDigestHeaderIfPresent(resp, f.manifests.get(1).digest());
@@ -151,7 +151,7 @@ class ConformancePullTest extends ConformanceTestBase {
     Resp resp =
         request("HEAD", "/v2/<name>/manifests/<reference>")
             .reference(tag)
-            .header("Accept", MANIFEST_TYPE)
+            .header("Accept", OCI_MANIFEST)
             .send();
     assertStatus(resp, 200);
     assertDigestHeaderIfPresent(resp, f.manifests.get(0).digest());
@@ -175,7 +175,7 @@ class ConformancePullTest extends ConformanceTestBase {
     Resp resp =
         request("GET", "/v2/<name>/manifests/<digest>")
             .digest(f.manifests.get(0).digest())
-            .header("Accept", MANIFEST_TYPE)
+            .header("Accept", OCI_MANIFEST)
             .send();
     assertStatus(resp, 200);
   }
@@ -188,7 +188,7 @@ class ConformancePullTest extends ConformanceTestBase {
     Resp resp =
         request("GET", "/v2/<name>/manifests/<digest>")
             .digest(f.manifests.get(1).digest())
-            .header("Accept", MANIFEST_TYPE)
+            .header("Accept", OCI_MANIFEST)
             .send();
     assertStatus(resp, 200);
   }
@@ -202,7 +202,7 @@ class ConformancePullTest extends ConformanceTestBase {
     Resp resp =
         request("GET", "/v2/<name>/manifests/<reference>")
             .reference(tag)
-            .header("Accept", MANIFEST_TYPE)
+            .header("Accept", OCI_MANIFEST)
             .send();
     assertStatus(resp, 200);
   }
@@ -215,15 +215,15 @@ class ConformancePullTest extends ConformanceTestBase {
     Resp resp =
         request("GET", "/v2/<name>/manifests/<reference>")
             .reference("sha256:totallywrong")
-            .header("Content-Type", MANIFEST_TYPE)
+            .header("Content-Type", OCI_MANIFEST)
             .body(INVALID_MANIFEST_CONTENT)
             .send();
-    assertStatusIn(resp, 400, 404);
-    if (resp.status() == 400) {
-      JsonNode errors = resp.json().path("errors");
-      assertThat(errors.isArray() && errors.size() > 0).as("errors of %s", resp).isTrue();
-      assertThat(ERROR_CODES).as("code of %s", resp).contains(errors.get(0).path("code").asText());
-    }
+    // The suite accepts 404 as well, and then checks no body; this registry answers a malformed
+    // digest reference with 400, so the body is always checked.
+    assertStatus(resp, 400);
+    JsonNode errors = resp.json().path("errors");
+    assertThat(errors.isArray() && errors.size() > 0).as("errors of %s", resp).isTrue();
+    assertThat(ERROR_CODES).as("code of %s", resp).contains(errors.get(0).path("code").asText());
   }
 
   // 01_pull Teardown: "Delete manifest[0] created in setup" (before the blobs)
@@ -231,7 +231,7 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(40)
   @DisplayName("Teardown: delete manifest[0] created in setup")
   void teardownDeletesManifest0First() throws Exception {
-    deleteManifest(0);
+    assertDeleted(deleteManifest(f.manifests.get(0).digest()));
   }
 
   // 01_pull Teardown: "Delete manifest[1] created in setup" (before the blobs)
@@ -239,7 +239,7 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(41)
   @DisplayName("Teardown: delete manifest[1] created in setup")
   void teardownDeletesManifest1First() throws Exception {
-    deleteManifest(1);
+    assertDeleted(deleteManifest(f.manifests.get(1).digest()));
   }
 
   // 01_pull Teardown: "Delete config[0] blob created in setup"
@@ -247,7 +247,7 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(42)
   @DisplayName("Teardown: delete config[0] blob created in setup")
   void teardownDeletesConfig0() throws Exception {
-    deleteBlob(f.configs.get(0).digest());
+    assertDeleted(deleteBlob(f.configs.get(0).digest()));
   }
 
   // 01_pull Teardown: "Delete config[1] blob created in setup"
@@ -255,7 +255,7 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(43)
   @DisplayName("Teardown: delete config[1] blob created in setup")
   void teardownDeletesConfig1() throws Exception {
-    deleteBlob(f.configs.get(1).digest());
+    assertDeleted(deleteBlob(f.configs.get(1).digest()));
   }
 
   // 01_pull Teardown: "Delete layer blob created in setup"
@@ -263,19 +263,6 @@ class ConformancePullTest extends ConformanceTestBase {
   @Order(44)
   @DisplayName("Teardown: delete layer blob created in setup")
   void teardownDeletesLayer() throws Exception {
-    deleteBlob(f.layerBlob.digest());
-  }
-
-  private void deleteManifest(int index) throws Exception {
-    Resp resp =
-        request("DELETE", "/v2/<name>/manifests/<digest>")
-            .digest(f.manifests.get(index).digest())
-            .send();
-    assertSuccessOr(resp, 405);
-  }
-
-  private void deleteBlob(String digest) throws Exception {
-    Resp resp = request("DELETE", "/v2/<name>/blobs/<digest>").digest(digest).send();
-    assertSuccessOr(resp, 404, 405);
+    assertDeleted(deleteBlob(f.layerBlob.digest()));
   }
 }

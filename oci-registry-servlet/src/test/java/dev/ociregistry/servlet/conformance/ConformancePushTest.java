@@ -1,9 +1,9 @@
 package dev.ociregistry.servlet.conformance;
 
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.EMPTY_LAYER_TEST_TAG;
-import static dev.ociregistry.servlet.conformance.ConformanceFixtures.MANIFEST_TYPE;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.NONEXISTENT_MANIFEST;
 import static dev.ociregistry.servlet.conformance.ConformanceFixtures.OCTET_STREAM;
+import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.servlet.conformance.ConformanceClient.Resp;
@@ -78,7 +78,8 @@ class ConformancePushTest extends ConformanceTestBase {
             .body(f.configs.get(1).content())
             .send();
     assertHeaderNotEmpty(resp, "Location");
-    assertStatusIn(resp, 201, 202);
+    // The suite accepts 202 (a registry that opens a session instead); this one stores the blob.
+    assertStatus(resp, 201);
     lastResponse = resp;
   }
 
@@ -299,7 +300,8 @@ class ConformancePushTest extends ConformanceTestBase {
             .query("mount", f.testBlobA.digest())
             .query("from", client.defaultName())
             .send();
-    assertStatusIn(resp, 201, 202);
+    // The suite accepts 202 (no mount, a session instead); this registry mounts.
+    assertStatus(resp, 201);
     lastResponse = resp;
   }
 
@@ -351,7 +353,7 @@ class ConformancePushTest extends ConformanceTestBase {
   @DisplayName("Manifest Upload: PUT should accept a manifest upload")
   void manifestPutUnderFourTagsIs201() throws Exception {
     for (int i = 0; i < 4; i++) {
-      Resp resp = pushManifest("test" + i, MANIFEST_TYPE, f.manifests.get(1).content());
+      Resp resp = pushManifest("test" + i, OCI_MANIFEST, f.manifests.get(1).content());
       assertHeaderNotEmpty(resp, "Location");
       assertStatus(resp, 201);
     }
@@ -363,7 +365,7 @@ class ConformancePushTest extends ConformanceTestBase {
   @Order(42)
   @DisplayName("Manifest Upload: Registry should accept a manifest upload with no layers")
   void manifestWithNoLayersIsAccepted() throws Exception {
-    Resp resp = pushManifest(EMPTY_LAYER_TEST_TAG, MANIFEST_TYPE, f.emptyLayerManifest.content());
+    Resp resp = pushManifest(EMPTY_LAYER_TEST_TAG, OCI_MANIFEST, f.emptyLayerManifest.content());
     if (resp.status() == 201) {
       emptyLayerManifestRef = resp.header("Location");
       assertHeaderNotEmpty(resp, "Location");
@@ -382,7 +384,7 @@ class ConformancePushTest extends ConformanceTestBase {
     Resp resp =
         request("GET", "/v2/<name>/manifests/<digest>")
             .digest(f.manifests.get(1).digest())
-            .header("Accept", MANIFEST_TYPE)
+            .header("Accept", OCI_MANIFEST)
             .send();
     assertStatus(resp, 200);
   }
@@ -400,9 +402,8 @@ class ConformancePushTest extends ConformanceTestBase {
   @Order(51)
   @DisplayName("Teardown: Delete config blob created in tests")
   void teardownDeletesConfig() throws Exception {
-    Resp resp =
-        request("DELETE", "/v2/<name>/blobs/<digest>").digest(f.configs.get(1).digest()).send();
-    assertSuccessOr(resp, 404, 405);
+    Resp resp = deleteBlob(f.configs.get(1).digest());
+    assertDeleted(resp);
   }
 
   // 02_push Teardown: "Delete layer blob created in setup"
@@ -410,22 +411,19 @@ class ConformancePushTest extends ConformanceTestBase {
   @Order(52)
   @DisplayName("Teardown: Delete layer blob created in setup")
   void teardownDeletesLayer() throws Exception {
-    Resp resp = request("DELETE", "/v2/<name>/blobs/<digest>").digest(f.layerBlob.digest()).send();
-    assertSuccessOr(resp, 404, 405);
+    Resp resp = deleteBlob(f.layerBlob.digest());
+    assertDeleted(resp);
   }
 
   private void deleteManifests() throws Exception {
-    Resp resp =
-        request("DELETE", "/v2/<name>/manifests/<digest>")
-            .digest(f.manifests.get(1).digest())
-            .send();
-    assertSuccessOr(resp, 405);
+    Resp resp = deleteManifest(f.manifests.get(1).digest());
+    assertDeleted(resp);
     if (!emptyLayerManifestRef.isEmpty()) {
       resp =
           request("DELETE", "/v2/<name>/manifests/<reference>")
               .reference(f.emptyLayerManifest.digest())
               .send();
-      assertSuccessOr(resp, 405);
+      assertDeleted(resp);
     }
   }
 }

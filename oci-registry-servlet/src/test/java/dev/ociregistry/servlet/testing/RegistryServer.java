@@ -6,24 +6,27 @@ import dev.ociregistry.servlet.OciRegistryServlet;
 import dev.ociregistry.servlet.RegistryAuthorizer;
 import dev.ociregistry.servlet.RegistryListener;
 import dev.ociregistry.servlet.ServletOptions;
+import dev.ociregistry.testkit.JettyFixture;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
-/** A real Jetty on 127.0.0.1 and a random port, serving a registry stored in a directory. */
+/**
+ * A registry stored in a directory, served on {@code /v2/*} by a {@link JettyFixture} (a real Jetty
+ * on 127.0.0.1 and a random port). It owns the registry: closing it stops the server, then closes
+ * the registry.
+ */
 public final class RegistryServer implements AutoCloseable {
-  private final Server server;
+  private final JettyFixture jetty;
   private final OciRegistry registry;
-  private final URI base;
+  private final TestHttp http;
 
-  private RegistryServer(Server server, OciRegistry registry, URI base) {
-    this.server = server;
+  private RegistryServer(JettyFixture jetty, OciRegistry registry) {
+    this.jetty = jetty;
     this.registry = registry;
-    this.base = base;
+    this.http = jetty.http();
   }
 
   public static RegistryServer start(Path root) throws Exception {
@@ -42,41 +45,31 @@ public final class RegistryServer implements AutoCloseable {
       RegistryListener listener)
       throws Exception {
     OciRegistry registry = OciRegistry.open(root, registryOptions);
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
-    context.addServlet(
-        new ServletHolder(
-            new OciRegistryServlet(
-                registry, servletOptions, RegistryAuthorizer.allowAll(), listener)),
-        "/v2/*");
-    server.setHandler(context);
+    OciRegistryServlet servlet =
+        new OciRegistryServlet(registry, servletOptions, RegistryAuthorizer.allowAll(), listener);
     try {
-      server.start();
+      JettyFixture jetty =
+          JettyFixture.start(context -> context.addServlet(new ServletHolder(servlet), "/v2/*"));
+      return new RegistryServer(jetty, registry);
     } catch (Exception e) {
       registry.close();
       throw e;
     }
-    URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
-    return new RegistryServer(server, registry, base);
   }
 
   /** {@code http://127.0.0.1:<port>}. */
   public URI base() {
-    return base;
+    return jetty.base();
   }
 
   /** {@code 127.0.0.1:<port>}, as clients name a registry. */
   public String hostPort() {
-    return base.getHost() + ":" + base.getPort();
+    return jetty.hostPort();
   }
 
-  public URI uri(String path) {
-    return base.resolve(path);
+  /** The client of this server (one per server, shared by the test's requests). */
+  public TestHttp http() {
+    return http;
   }
 
   public OciRegistry registry() {
@@ -86,7 +79,7 @@ public final class RegistryServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      server.stop();
+      jetty.close();
     } finally {
       try {
         registry.close();

@@ -2,15 +2,13 @@ package dev.ociregistry.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.TestHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
@@ -25,34 +23,16 @@ class EmbeddedJettyExampleTest {
     Server server = EmbeddedJettyExample.start(storage, 0);
     try {
       int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-      URI base = URI.create("http://127.0.0.1:" + port + "/");
-      HttpClient client = HttpClient.newHttpClient();
-      assertThat(
-              client
-                  .send(
-                      HttpRequest.newBuilder(base.resolve("/v2/")).build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .statusCode())
-          .isEqualTo(200);
+      TestHttp http = new TestHttp(URI.create("http://127.0.0.1:" + port));
+      assertThat(http.get("/v2/").status()).isEqualTo(200);
 
-      byte[] content = "embedded".getBytes(StandardCharsets.UTF_8);
-      String digest =
-          "sha256:"
-              + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-      HttpResponse<String> pushed =
-          client.send(
-              HttpRequest.newBuilder(base.resolve("/v2/demo/hello/blobs/uploads/?digest=" + digest))
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(content))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(pushed.statusCode()).isEqualTo(201);
+      Blob blob = new Pusher(http).blob("demo/hello", Artifacts.layer("embedded"));
 
-      HttpResponse<byte[]> pulled =
-          client.send(
-              HttpRequest.newBuilder(base.resolve("/v2/demo/hello/blobs/" + digest)).build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      assertThat(pulled.body()).isEqualTo(content);
-      assertThat(Files.exists(storage.resolve("blobs/sha256/" + digest.substring(7)))).isTrue();
+      assertThat(http.get("/v2/demo/hello/blobs/" + blob.digest()).body())
+          .isEqualTo(blob.content());
+      Path stored = storage.resolve("blobs/sha256/" + Digests.sha256Hex(blob.content()));
+      assertThat(stored).exists();
+      assertThat(Digests.sha256(stored)).isEqualTo(blob.digest());
     } finally {
       server.stop();
     }

@@ -3,28 +3,25 @@ package dev.ociregistry.controller.api;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.OciRegistryServlet;
+import dev.ociregistry.testkit.JettyFixture;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A real Jetty on 127.0.0.1 and a free port holding {@code /api/v1/*}, {@code /media/tasks/*} and,
- * with the registry enabled, {@code /v2/*}, as the controller mounts them.
+ * The kit's {@link JettyFixture} holding {@code /api/v1/*}, {@code /media/tasks/*} and, with the
+ * registry enabled, {@code /v2/*}, as the controller mounts them.
  */
 final class ApiTestServer implements AutoCloseable {
   private final Optional<OciRegistry> registry;
-  private final Server server;
-  private final int port;
+  private final JettyFixture jetty;
 
-  private ApiTestServer(Optional<OciRegistry> registry, Server server, int port) {
+  private ApiTestServer(Optional<OciRegistry> registry, JettyFixture jetty) {
     this.registry = registry;
-    this.server = server;
-    this.port = port;
+    this.jetty = jetty;
   }
 
   /**
@@ -43,20 +40,15 @@ final class ApiTestServer implements AutoCloseable {
     try {
       ProvisioningApi api =
           new ProvisioningApi(registry, root.resolve("provisioning"), publicHosts);
-      Server server = new Server();
-      ServerConnector connector = new ServerConnector(server);
-      connector.setHost("127.0.0.1");
-      connector.setPort(0);
-      server.addConnector(connector);
-      ServletContextHandler context = new ServletContextHandler();
-      context.setContextPath("/");
-      context.addServlet(new ServletHolder(api.apiServlet()), "/api/v1/*");
-      context.addServlet(new ServletHolder(api.taskServlet()), "/media/tasks/*");
-      registry.ifPresent(
-          r -> context.addServlet(new ServletHolder(new OciRegistryServlet(r)), "/v2/*"));
-      server.setHandler(context);
-      server.start();
-      return new ApiTestServer(registry, server, connector.getLocalPort());
+      JettyFixture jetty =
+          JettyFixture.start(
+              context -> {
+                context.addServlet(new ServletHolder(api.apiServlet()), "/api/v1/*");
+                context.addServlet(new ServletHolder(api.taskServlet()), "/media/tasks/*");
+                registry.ifPresent(
+                    r -> context.addServlet(new ServletHolder(new OciRegistryServlet(r)), "/v2/*"));
+              });
+      return new ApiTestServer(registry, jetty);
     } catch (Exception e) {
       if (registry.isPresent()) {
         registry.get().close();
@@ -71,17 +63,17 @@ final class ApiTestServer implements AutoCloseable {
 
   /** {@code 127.0.0.1:<port>}, the Host header every request of the test client carries. */
   String hostPort() {
-    return "127.0.0.1:" + port;
+    return jetty.hostPort();
   }
 
-  Http http() {
-    return new Http("http://" + hostPort());
+  TestHttp http() {
+    return jetty.http();
   }
 
   @Override
   public void close() throws IOException {
     try {
-      server.stop();
+      jetty.close();
     } catch (Exception e) {
       throw new IOException("stopping the server failed", e);
     } finally {

@@ -7,6 +7,8 @@ import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,7 +27,7 @@ class ArtifactsApiTest {
 
   private ApiTestServer server;
   private OciRegistry registry;
-  private Http http;
+  private TestHttp http;
 
   @BeforeEach
   void start() throws Exception {
@@ -52,7 +54,7 @@ class ArtifactsApiTest {
     push("kclother/x", "1", Map.of(), "a sibling name");
     push("other/kcl/y", "1", Map.of(), "kcl deeper down");
 
-    Http.Response response = http.post("/api/v1/oci/artifacts", "{\"namespace\": \"kcl\"}");
+    Response response = http.postJson("/api/v1/oci/artifacts", "{\"namespace\": \"kcl\"}");
 
     assertThat(response.status()).isEqualTo(200);
     JsonNode body = response.json();
@@ -89,7 +91,7 @@ class ArtifactsApiTest {
     push("kcl/provisioning-core", "1.0.0", Map.of(), "core");
 
     JsonNode data =
-        http.post("/api/v1/oci/artifacts", "{\"namespace\": \"kcl/extensions\"}")
+        http.postJson("/api/v1/oci/artifacts", "{\"namespace\": \"kcl/extensions\"}")
             .json()
             .get("data");
 
@@ -104,7 +106,7 @@ class ArtifactsApiTest {
     Images.Blob index = Images.pushIndex(registry, "tools/alpine", "latest", amd64, arm64);
 
     JsonNode data =
-        http.post("/api/v1/oci/artifacts", "{\"namespace\": \"tools\"}").json().get("data");
+        http.postJson("/api/v1/oci/artifacts", "{\"namespace\": \"tools\"}").json().get("data");
 
     assertThat(data)
         .extracting(a -> a.get("version").asText())
@@ -120,7 +122,10 @@ class ArtifactsApiTest {
     push("kcl/core", "1", Map.of(CREATED, "yesterday"), "core");
 
     JsonNode artifact =
-        http.post("/api/v1/oci/artifacts", "{\"namespace\": \"kcl\"}").json().get("data").get(0);
+        http.postJson("/api/v1/oci/artifacts", "{\"namespace\": \"kcl\"}")
+            .json()
+            .get("data")
+            .get(0);
 
     assertThat(Instant.parse(artifact.get("created_at").asText()))
         .isBetween(before, Instant.now().plusSeconds(1));
@@ -128,10 +133,10 @@ class ArtifactsApiTest {
 
   @Test
   void anEmptyNamespaceAnswersAnEmptyList() throws Exception {
-    Http.Response response = http.post("/api/v1/oci/artifacts", "{\"namespace\": \"nothing\"}");
+    Response response = http.postJson("/api/v1/oci/artifacts", "{\"namespace\": \"nothing\"}");
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("{\"success\":true,\"data\":[]}");
+    assertThat(response.text()).isEqualTo("{\"success\":true,\"data\":[]}");
   }
 
   @Test
@@ -147,7 +152,7 @@ class ArtifactsApiTest {
             "{\"namespace\": \"kcl\", \"limit\": 3}",
             "namespace=kcl",
             "")) {
-      Http.Response response = http.post("/api/v1/oci/artifacts", body);
+      Response response = http.postJson("/api/v1/oci/artifacts", body);
       assertThat(response.status()).as(body).isEqualTo(400);
       assertThat(response.json().get("success").asBoolean()).as(body).isFalse();
       assertThat(response.json().get("error").isTextual()).as(body).isTrue();
@@ -156,7 +161,7 @@ class ArtifactsApiTest {
 
   @Test
   void otherMethodsAnswer405WithSuccessFalse() throws Exception {
-    Http.Response response = http.get("/api/v1/oci/artifacts");
+    Response response = http.get("/api/v1/oci/artifacts");
 
     assertThat(response.status()).isEqualTo(405);
     assertThat(response.header("Allow")).hasValue("POST");

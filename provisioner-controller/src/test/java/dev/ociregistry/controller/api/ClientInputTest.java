@@ -2,10 +2,8 @@ package dev.ociregistry.controller.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +17,14 @@ class ClientInputTest {
   @TempDir Path root;
 
   private ApiTestServer server;
-  private Http http;
+  private TestHttp http;
 
   @BeforeEach
   void start() throws Exception {
     server = ApiTestServer.start(root);
     http = server.http();
     Images.push(server.registry(), "os-images/ubuntu", "22.04", "rootfs");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", "os-images/ubuntu:22.04"));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", "os-images/ubuntu:22.04").toString());
   }
 
   @AfterEach
@@ -37,7 +35,7 @@ class ClientInputTest {
   @Test
   void oddBodiesOnEveryWritingRouteNeverCause5xx() throws Exception {
     String job =
-        http.post("/api/v1/jobs", "{\"recipe\": \"ubuntu\", \"server\": \"s\"}")
+        http.postJson("/api/v1/jobs", "{\"recipe\": \"ubuntu\", \"server\": \"s\"}")
             .json()
             .get("id")
             .asText();
@@ -66,7 +64,7 @@ class ClientInputTest {
     for (String path : paths) {
       for (String body : bodies) {
         for (String method : List.of("POST", "PUT")) {
-          Http.Response response = http.send(method, path, body);
+          Response response = Api.send(http, method, path, body);
           if (response.status() >= 500) {
             failures.add(method + " " + path + " " + abbreviate(body) + " -> " + response);
           }
@@ -91,13 +89,9 @@ class ClientInputTest {
             "/api/v1/jobs?state=%00",
             "/media/tasks/..%2F..%2Fjobs/task.json",
             "/media/tasks/%2e%2e/task.json")) {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(http.base() + path)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() >= 500) {
-        failures.add(path + " -> " + response.statusCode() + " " + response.body());
+      Response response = http.get(path);
+      if (response.status() >= 500) {
+        failures.add(path + " -> " + response);
       }
     }
 

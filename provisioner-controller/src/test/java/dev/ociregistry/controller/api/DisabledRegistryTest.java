@@ -3,6 +3,8 @@ package dev.ociregistry.controller.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -25,19 +27,21 @@ class DisabledRegistryTest {
   @Test
   void localOciUrlIsCheckedForSyntaxOnlyAndJobsGetNoDigest() throws Exception {
     server = ApiTestServer.start(root, false, List.of());
-    Http http = server.http();
+    TestHttp http = server.http();
 
-    Http.Response recipe =
-        http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", "os-images/ubuntu:22.04"));
-    Http.Response badDigest =
+    Response recipe =
         http.postJson(
-            "/api/v1/recipes", Recipes.linux("bad", "os-images/ubuntu@sha384:" + "ab".repeat(48)));
-    Http.Response job =
-        http.post("/api/v1/jobs", "{\"recipe\": \"ubuntu\", \"server\": \"server01\"}");
+            "/api/v1/recipes", Recipes.linux("ubuntu", "os-images/ubuntu:22.04").toString());
+    Response badDigest =
+        http.postJson(
+            "/api/v1/recipes",
+            Recipes.linux("bad", "os-images/ubuntu@sha384:" + "ab".repeat(48)).toString());
+    Response job =
+        http.postJson("/api/v1/jobs", "{\"recipe\": \"ubuntu\", \"server\": \"server01\"}");
 
     assertThat(recipe.status()).isEqualTo(201);
     assertThat(badDigest.status()).isEqualTo(400);
-    assertThat(badDigest.errorField()).isEqualTo("oci_url");
+    assertThat(Api.errorField(badDigest)).isEqualTo("oci_url");
     assertThat(job.status()).isEqualTo(201);
     assertThat(job.json().get("artifact").get("digest").isNull()).isTrue();
     JsonNode task = http.get("/media/tasks/" + job.json().get("id").asText() + "/task.json").json();
@@ -48,8 +52,7 @@ class DisabledRegistryTest {
   void artifactsListingAnswers503WithSuccessFalse() throws Exception {
     server = ApiTestServer.start(root, false, List.of());
 
-    Http.Response response =
-        server.http().post("/api/v1/oci/artifacts", "{\"namespace\": \"kcl\"}");
+    Response response = server.http().postJson("/api/v1/oci/artifacts", "{\"namespace\": \"kcl\"}");
 
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.json().get("success").asBoolean()).isFalse();
@@ -60,18 +63,20 @@ class DisabledRegistryTest {
   void taskOfAJobPinnedBeforeTheRegistryWasDisabledAnswers503() throws Exception {
     server = ApiTestServer.start(root);
     Images.push(server.registry(), "os-images/ubuntu", "22.04", "rootfs");
-    server.http().postJson("/api/v1/recipes", Recipes.linux("ubuntu", "os-images/ubuntu:22.04"));
+    server
+        .http()
+        .postJson("/api/v1/recipes", Recipes.linux("ubuntu", "os-images/ubuntu:22.04").toString());
     String id =
         server
             .http()
-            .post("/api/v1/jobs", "{\"recipe\": \"ubuntu\", \"server\": \"server01\"}")
+            .postJson("/api/v1/jobs", "{\"recipe\": \"ubuntu\", \"server\": \"server01\"}")
             .json()
             .get("id")
             .asText();
     server.close();
 
     server = ApiTestServer.start(root, false, List.of());
-    Http.Response task = server.http().get("/media/tasks/" + id + "/task.json");
+    Response task = server.http().get("/media/tasks/" + id + "/task.json");
 
     assertThat(task.status()).isEqualTo(503);
     assertThat(server.http().get("/api/v1/jobs/" + id).status()).isEqualTo(200);

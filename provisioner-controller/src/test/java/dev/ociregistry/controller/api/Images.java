@@ -1,30 +1,40 @@
 package dev.ociregistry.controller.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Manifest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Pushes real images and indexes through core's API, as a client's push would store them. */
+/**
+ * Pushes real images and indexes (built by the kit's {@link Artifacts}) through core's API, as a
+ * client's push would store them.
+ */
 final class Images {
+  private static final String[] ARCHITECTURES = {"amd64", "arm64", "riscv64"};
+
   private Images() {}
 
   /** A pushed blob. */
-  record Blob(Digest digest, long size, String mediaType) {}
+  record Blob(Digest digest, long size, String mediaType) {
+    static Blob of(Artifacts.Blob blob) {
+      return new Blob(Digest.parse(blob.digest()), blob.size(), blob.mediaType());
+    }
+  }
 
   /** A pushed image manifest. */
   record Image(
-      RepositoryName repository, Digest digest, long manifestSize, Blob config, List<Blob> layers) {
+      RepositoryName repository, Digest digest, Manifest manifest, Blob config, List<Blob> layers) {
     long contentSize() {
       return config.size() + layers.stream().mapToLong(Blob::size).sum();
     }
@@ -37,7 +47,7 @@ final class Images {
   }
 
   /**
-   * Pushes an image.
+   * Pushes an image whose layers are titled {@code layer-<i>.tar.gz}.
    *
    * @param reference a tag, or any digest to push it untagged (the real digest is computed)
    */
@@ -49,85 +59,67 @@ final class Images {
       String... layers)
       throws IOException {
     RepositoryName name = RepositoryName.parse(repository);
-    Blob config =
-        blob(
-            registry,
-            name,
-            "{\"architecture\":\"amd64\",\"os\":\"linux\",\"layers\":\""
-                + String.join("|", layers)
-                + "\"}",
-            MediaTypes.OCI_CONFIG);
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("architecture", "amd64");
+    config.put("os", "linux");
+    config.put("layers", String.join("|", layers));
+    Artifacts.ManifestBuilder builder =
+        Artifacts.image().config(Artifacts.blob(Artifacts.OCI_CONFIG, Artifacts.bytes(config)));
+    for (int i = 0; i < layers.length; i++) {
+      builder.layer(
+          Artifacts.blob(Artifacts.OCI_LAYER_GZIP, layers[i].getBytes(UTF_8)),
+          Map.of(
+              "annotations", Map.of("org.opencontainers.image.title", "layer-" + i + ".tar.gz")));
+    }
+    annotations.forEach(builder::annotation);
+    Manifest manifest = builder.build();
     List<Blob> pushed = new ArrayList<>();
-    for (String layer : layers) {
-      pushed.add(blob(registry, name, layer, MediaTypes.OCI_LAYER_TAR_GZIP));
+    for (Artifacts.Blob blob : manifest.blobs()) {
+      pushed.add(putBlob(registry, name, blob));
     }
-    ObjectNode manifest = Http.mapper().createObjectNode();
-    manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    manifest.set("config", descriptor(config));
-    ArrayNode layerList = manifest.putArray("layers");
-    for (int i = 0; i < pushed.size(); i++) {
-      ObjectNode descriptor = descriptor(pushed.get(i));
-      descriptor
-          .putObject("annotations")
-          .put("org.opencontainers.image.title", "layer-" + i + ".tar.gz");
-      layerList.add(descriptor);
-    }
-    if (!annotations.isEmpty()) {
-      ObjectNode map = manifest.putObject("annotations");
-      annotations.forEach(map::put);
-    }
-    byte[] bytes = Http.mapper().writeValueAsBytes(manifest);
-    Reference target = reference.isDigest() ? Reference.of(Digest.sha256(bytes)) : reference;
-    Digest digest = registry.manifests().put(name, target, bytes, MediaTypes.OCI_MANIFEST).digest();
-    return new Image(name, digest, bytes.length, config, pushed);
+    Reference target =
+        reference.isDigest() ? Reference.of(Digest.parse(manifest.digest())) : reference;
+    Digest digest = putManifest(registry, name, target, manifest);
+    return new Image(name, digest, manifest, pushed.get(0), pushed.subList(1, pushed.size()));
   }
 
   /**
-   * Pushes an index of {@code children} (amd64 then arm64) tagged {@code tag}; returns its digest
-   * and size.
+   * Pushes an index of {@code children} (amd64, arm64, riscv64 in turn) tagged {@code tag}; returns
+   * its digest and size.
    */
   static Blob pushIndex(OciRegistry registry, String repository, String tag, Image... children)
       throws IOException {
-    ObjectNode index = Http.mapper().createObjectNode();
-    index.put("schemaVersion", 2);
-    index.put("mediaType", MediaTypes.OCI_INDEX);
-    ArrayNode manifests = index.putArray("manifests");
-    String[] architectures = {"amd64", "arm64", "riscv64"};
+    Artifacts.IndexBuilder builder = Artifacts.index();
     for (int i = 0; i < children.length; i++) {
-      ObjectNode child = manifests.addObject();
-      child.put("mediaType", MediaTypes.OCI_MANIFEST);
-      child.put("digest", children[i].digest().toString());
-      child.put("size", children[i].manifestSize());
-      child.putObject("platform").put("architecture", architectures[i]).put("os", "linux");
+      builder.manifest(children[i].manifest(), "linux", ARCHITECTURES[i]);
     }
-    byte[] bytes = Http.mapper().writeValueAsBytes(index);
+    Manifest index = builder.build();
     Digest digest =
-        registry
-            .manifests()
-            .put(
-                RepositoryName.parse(repository),
-                Reference.of(Tag.parse(tag)),
-                bytes,
-                MediaTypes.OCI_INDEX)
-            .digest();
-    return new Blob(digest, bytes.length, MediaTypes.OCI_INDEX);
+        putManifest(
+            registry, RepositoryName.parse(repository), Reference.of(Tag.parse(tag)), index);
+    return new Blob(digest, index.size(), index.mediaType());
   }
 
-  private static Blob blob(
-      OciRegistry registry, RepositoryName repository, String content, String mediaType)
+  /** Stores {@code blob} in {@code repository}, as a pushed blob. */
+  static Blob putBlob(OciRegistry registry, RepositoryName repository, Artifacts.Blob blob)
       throws IOException {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    Digest digest = Digest.sha256(bytes);
-    registry.blobs().put(repository, digest, new ByteArrayInputStream(bytes), bytes.length);
-    return new Blob(digest, bytes.length, mediaType);
+    registry
+        .blobs()
+        .put(
+            repository,
+            Digest.parse(blob.digest()),
+            new ByteArrayInputStream(blob.content()),
+            blob.size());
+    return Blob.of(blob);
   }
 
-  private static ObjectNode descriptor(Blob blob) {
-    ObjectNode descriptor = Http.mapper().createObjectNode();
-    descriptor.put("mediaType", blob.mediaType());
-    descriptor.put("digest", blob.digest().toString());
-    descriptor.put("size", blob.size());
-    return descriptor;
+  /** Stores {@code manifest} under {@code reference} (its blobs must be stored); its digest. */
+  static Digest putManifest(
+      OciRegistry registry, RepositoryName repository, Reference reference, Manifest manifest)
+      throws IOException {
+    return registry
+        .manifests()
+        .put(repository, reference, manifest.content(), manifest.mediaType())
+        .digest();
   }
 }

@@ -11,6 +11,8 @@ import dev.ociregistry.core.gc.Pin;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +39,7 @@ class JobApiTest {
 
   private ApiTestServer server;
   private OciRegistry registry;
-  private Http http;
+  private TestHttp http;
   private Images.Image v1;
 
   @BeforeEach
@@ -47,7 +49,8 @@ class JobApiTest {
     http = server.http();
     v1 = Images.push(registry, REPOSITORY, "22.04", "rootfs one");
     assertThat(
-            http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"))
+            http.postJson(
+                    "/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString())
                 .status())
         .isEqualTo(201);
   }
@@ -61,7 +64,7 @@ class JobApiTest {
   void createAnswers201WithLocationAQueuedJobAndItsResolvedDigest() throws Exception {
     Instant before = Instant.now().minusSeconds(1);
 
-    Http.Response created = createJob("ubuntu", "server01");
+    Response created = createJob("ubuntu", "server01");
 
     assertThat(created.status()).isEqualTo(201);
     JsonNode job = created.json();
@@ -86,7 +89,7 @@ class JobApiTest {
 
   @Test
   void createPinsTheResolvedDigestUnderTheJobsId() throws Exception {
-    String id = createJob("ubuntu", "server01").json().get("id").asText();
+    String id = jobId("ubuntu", "server01");
 
     Optional<Pin> pin = registry.pins().get("job-" + id);
 
@@ -95,7 +98,8 @@ class JobApiTest {
 
   @Test
   void jobOfAnExternalArtifactRecordsNoDigestAndPinsNothing() throws Exception {
-    http.postJson("/api/v1/recipes", Recipes.linux("alpine", "docker.io/library/alpine:3.20"));
+    http.postJson(
+        "/api/v1/recipes", Recipes.linux("alpine", "docker.io/library/alpine:3.20").toString());
 
     JsonNode job = createJob("alpine", "server02").json();
 
@@ -112,7 +116,7 @@ class JobApiTest {
   @Test
   void jobOfARecipeWithTheRequestsHostIsResolvedHereAndKeepsTheHost() throws Exception {
     String url = server.hostPort() + "/" + REPOSITORY + ":22.04";
-    http.postJson("/api/v1/recipes", Recipes.linux("by-host", url));
+    http.postJson("/api/v1/recipes", Recipes.linux("by-host", url).toString());
 
     JsonNode artifact = createJob("by-host", "server03").json().get("artifact");
 
@@ -124,20 +128,20 @@ class JobApiTest {
   void createWhenTheRecipesTagIsGoneAnswers409NamingRecipe() throws Exception {
     registry.manifests().deleteTag(REPO, Tag.parse("22.04"));
 
-    Http.Response response = createJob("ubuntu", "server01");
+    Response response = createJob("ubuntu", "server01");
 
     assertThat(response.status()).isEqualTo(409);
-    assertThat(response.errorField()).isEqualTo("recipe");
+    assertThat(Api.errorField(response)).isEqualTo("recipe");
     assertThat(http.get("/api/v1/jobs").json().get("jobs")).isEmpty();
     assertThat(registry.pins().list()).isEmpty();
   }
 
   @Test
   void createWithAnUnknownRecipeAnswers400NamingRecipe() throws Exception {
-    Http.Response response = createJob("nothing", "server01");
+    Response response = createJob("nothing", "server01");
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.errorField()).isEqualTo("recipe");
+    assertThat(Api.errorField(response)).isEqualTo("recipe");
   }
 
   @Test
@@ -154,9 +158,9 @@ class JobApiTest {
             new Case("{\"recipe\": \"ubuntu\", \"server\": \"s\", \"priority\": 1}", "priority"),
             new Case("{\"recipe\": ", null),
             new Case("[]", null))) {
-      Http.Response response = http.post("/api/v1/jobs", c.body());
+      Response response = http.postJson("/api/v1/jobs", c.body());
       assertThat(response.status()).as(c.body()).isEqualTo(400);
-      assertThat(response.errorField()).as(c.body()).isEqualTo(c.field());
+      assertThat(Api.errorField(response)).as(c.body()).isEqualTo(c.field());
     }
     assertThat(http.get("/api/v1/jobs").json().get("jobs")).isEmpty();
   }
@@ -168,9 +172,8 @@ class JobApiTest {
             UUID.randomUUID().toString(),
             "not-a-uuid",
             UUID.randomUUID().toString().toUpperCase())) {
-      Http.Response get = http.get("/api/v1/jobs/" + id);
-      Http.Response status =
-          http.post("/api/v1/jobs/" + id + "/status", "{\"state\": \"running\"}");
+      Response get = http.get("/api/v1/jobs/" + id);
+      Response status = http.postJson("/api/v1/jobs/" + id + "/status", "{\"state\": \"running\"}");
       assertThat(get.status()).as(id).isEqualTo(404);
       assertThat(status.status()).as(id).isEqualTo(404);
     }
@@ -178,9 +181,9 @@ class JobApiTest {
 
   @Test
   void listShowsJobsOldestFirstAndFiltersByState() throws Exception {
-    String first = createJob("ubuntu", "server01").json().get("id").asText();
-    String second = createJob("ubuntu", "server02").json().get("id").asText();
-    String third = createJob("ubuntu", "server03").json().get("id").asText();
+    String first = jobId("ubuntu", "server01");
+    String second = jobId("ubuntu", "server02");
+    String third = jobId("ubuntu", "server03");
     assertThat(status(second, "running", null).status()).isEqualTo(200);
 
     assertThat(ids(http.get("/api/v1/jobs"))).containsExactly(first, second, third);
@@ -194,10 +197,10 @@ class JobApiTest {
 
   @Test
   void listWithAnUnknownStateAnswers400NamingState() throws Exception {
-    Http.Response response = http.get("/api/v1/jobs?state=done");
+    Response response = http.get("/api/v1/jobs?state=done");
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.errorField()).isEqualTo("state");
+    assertThat(Api.errorField(response)).isEqualTo("state");
   }
 
   @Test
@@ -205,8 +208,8 @@ class JobApiTest {
     JsonNode created = createJob("ubuntu", "server01").json();
     String id = created.get("id").asText();
 
-    Http.Response running = status(id, "running", "partitioning /dev/sda");
-    Http.Response succeeded = status(id, "succeeded", null);
+    Response running = status(id, "running", "partitioning /dev/sda");
+    Response succeeded = status(id, "succeeded", null);
 
     assertThat(running.status()).isEqualTo(200);
     assertThat(running.json().get("state").asText()).isEqualTo("running");
@@ -222,9 +225,9 @@ class JobApiTest {
 
   @Test
   void queuedJobMayFailWithoutRunning() throws Exception {
-    String id = createJob("ubuntu", "server01").json().get("id").asText();
+    String id = jobId("ubuntu", "server01");
 
-    Http.Response failed = status(id, "failed", "no disk /dev/sda");
+    Response failed = status(id, "failed", "no disk /dev/sda");
 
     assertThat(failed.status()).isEqualTo(200);
     assertThat(failed.json().get("message").asText()).isEqualTo("no disk /dev/sda");
@@ -233,13 +236,13 @@ class JobApiTest {
 
   @Test
   void illegalTransitionsAnswer409NamingStateAndChangeNothing() throws Exception {
-    String queued = createJob("ubuntu", "q").json().get("id").asText();
-    String running = createJob("ubuntu", "r").json().get("id").asText();
+    String queued = jobId("ubuntu", "q");
+    String running = jobId("ubuntu", "r");
     status(running, "running", null);
-    String succeeded = createJob("ubuntu", "s").json().get("id").asText();
+    String succeeded = jobId("ubuntu", "s");
     status(succeeded, "running", null);
     status(succeeded, "succeeded", null);
-    String failed = createJob("ubuntu", "f").json().get("id").asText();
+    String failed = jobId("ubuntu", "f");
     status(failed, "failed", null);
     record Case(String id, String from, String to) {}
 
@@ -254,9 +257,9 @@ class JobApiTest {
             new Case(succeeded, "succeeded", "succeeded"),
             new Case(failed, "failed", "running"),
             new Case(failed, "failed", "queued"))) {
-      Http.Response response = status(c.id(), c.to(), "should not stick");
+      Response response = status(c.id(), c.to(), "should not stick");
       assertThat(response.status()).as(c.toString()).isEqualTo(409);
-      assertThat(response.errorField()).as(c.toString()).isEqualTo("state");
+      assertThat(Api.errorField(response)).as(c.toString()).isEqualTo("state");
       JsonNode job = http.get("/api/v1/jobs/" + c.id()).json();
       assertThat(job.get("state").asText()).as(c.toString()).isEqualTo(c.from());
       assertThat(job.get("message").asText("")).isNotEqualTo("should not stick");
@@ -265,7 +268,7 @@ class JobApiTest {
 
   @Test
   void statusWithAnUnknownOrMissingStateAnswers400() throws Exception {
-    String id = createJob("ubuntu", "server01").json().get("id").asText();
+    String id = jobId("ubuntu", "server01");
     record Case(String body, String field) {}
 
     for (Case c :
@@ -277,16 +280,16 @@ class JobApiTest {
             new Case("{\"state\": \"running\", \"message\": 5}", "message"),
             new Case("{\"state\": \"running\", \"progress\": 5}", "progress"),
             new Case("running", null))) {
-      Http.Response response = http.post("/api/v1/jobs/" + id + "/status", c.body());
+      Response response = http.postJson("/api/v1/jobs/" + id + "/status", c.body());
       assertThat(response.status()).as(c.body()).isEqualTo(400);
-      assertThat(response.errorField()).as(c.body()).isEqualTo(c.field());
+      assertThat(Api.errorField(response)).as(c.body()).isEqualTo(c.field());
     }
     assertThat(http.get("/api/v1/jobs/" + id).json().get("state").asText()).isEqualTo("queued");
   }
 
   @Test
   void concurrentStatusUpdatesOfOneJobAreSerialized() throws Exception {
-    String id = createJob("ubuntu", "server01").json().get("id").asText();
+    String id = jobId("ubuntu", "server01");
     int threads = 8;
     ExecutorService executor = Executors.newFixedThreadPool(threads);
     CountDownLatch go = new CountDownLatch(1);
@@ -318,7 +321,7 @@ class JobApiTest {
 
   @Test
   void pinnedArtifactSurvivesATagMoveAndGcUntilTheJobEnds() throws Exception {
-    String id = createJob("ubuntu", "server01").json().get("id").asText();
+    String id = jobId("ubuntu", "server01");
     Images.Image v2 = Images.push(registry, REPOSITORY, "22.04", "rootfs two");
     assertThat(registry.tags().resolve(REPO, Tag.parse("22.04"))).hasValue(v2.digest());
 
@@ -327,7 +330,7 @@ class JobApiTest {
     assertThat(registry.manifests().stat(REPO, Reference.of(v1.digest()))).isPresent();
     assertPresent(v1);
     assertThat(http.get("/v2/" + REPOSITORY + "/manifests/" + v1.digest()).status()).isEqualTo(200);
-    assertThat(http.get("/v2/" + REPOSITORY + "/blobs/" + v1.layers().get(0).digest()).body())
+    assertThat(http.get("/v2/" + REPOSITORY + "/blobs/" + v1.layers().get(0).digest()).text())
         .isEqualTo("rootfs one");
     assertThat(taskDigest(id)).isEqualTo(v1.digest().toString());
 
@@ -343,15 +346,15 @@ class JobApiTest {
 
   @Test
   void pinnedManifestCannotBeDeletedUntilTheJobEndsAndIsThenCollected() throws Exception {
-    String id = createJob("ubuntu", "server01").json().get("id").asText();
+    String id = jobId("ubuntu", "server01");
     Images.push(registry, REPOSITORY, "22.04", "rootfs two");
     String manifestUrl = "/v2/" + REPOSITORY + "/manifests/" + v1.digest();
 
-    Http.Response refused = http.delete(manifestUrl);
+    Response refused = http.delete(manifestUrl);
     registry.garbageCollector().collect(COLLECT_ALL);
 
     assertThat(refused.status()).isEqualTo(403);
-    assertThat(refused.body()).contains("DENIED").contains("job-" + id);
+    assertThat(refused.text()).contains("DENIED").contains("job-" + id);
     assertThat(http.get(manifestUrl).status()).isEqualTo(200);
     assertPresent(v1);
 
@@ -367,9 +370,9 @@ class JobApiTest {
 
   @Test
   void jobsOfAnotherRecipeVersionKeepTheirOwnPin() throws Exception {
-    String first = createJob("ubuntu", "server01").json().get("id").asText();
+    String first = jobId("ubuntu", "server01");
     Images.Image v2 = Images.push(registry, REPOSITORY, "22.04", "rootfs two");
-    String second = createJob("ubuntu", "server02").json().get("id").asText();
+    String second = jobId("ubuntu", "server02");
 
     status(first, "failed", "disk error");
     registry.garbageCollector().collect(COLLECT_ALL);
@@ -379,17 +382,20 @@ class JobApiTest {
     assertPresent(v2);
   }
 
-  private Http.Response createJob(String recipe, String server) throws Exception {
-    ObjectNode body = Http.mapper().createObjectNode().put("recipe", recipe).put("server", server);
-    return http.postJson("/api/v1/jobs", body);
+  private Response createJob(String recipe, String server) throws Exception {
+    return Api.createJob(http, recipe, server);
   }
 
-  private Http.Response status(String id, String state, String message) throws Exception {
-    ObjectNode body = Http.mapper().createObjectNode().put("state", state);
+  private String jobId(String recipe, String server) throws Exception {
+    return Api.createdJobId(http, recipe, server);
+  }
+
+  private Response status(String id, String state, String message) throws Exception {
+    ObjectNode body = Api.JSON.createObjectNode().put("state", state);
     if (message != null) {
       body.put("message", message);
     }
-    return http.postJson("/api/v1/jobs/" + id + "/status", body);
+    return http.postJson("/api/v1/jobs/" + id + "/status", body.toString());
   }
 
   private String taskDigest(String id) throws Exception {
@@ -400,7 +406,7 @@ class JobApiTest {
         .asText();
   }
 
-  private static List<String> ids(Http.Response list) {
+  private static List<String> ids(Response list) {
     assertThat(list.status()).as(list.toString()).isEqualTo(200);
     List<String> ids = new ArrayList<>();
     list.json().get("jobs").forEach(job -> ids.add(job.get("id").asText()));

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ociregistry.core.gc.Pin;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,15 +41,21 @@ class PersistenceTest {
   @Test
   void restartKeepsRecipesJobsAndPinsAndJobsGoOn() throws Exception {
     server = ApiTestServer.start(root);
-    Http http = server.http();
+    TestHttp http = server.http();
     Images.Image image = Images.push(server.registry(), REPOSITORY, "22.04", "rootfs");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
-    http.postJson("/api/v1/recipes", Recipes.windows("windows", "mcr.microsoft.com/windows:2022"));
-    String active = createJob(http, "ubuntu", "server01");
-    http.post("/api/v1/jobs/" + active + "/status", "{\"state\": \"running\", \"message\": \"m\"}");
-    String done = createJob(http, "ubuntu", "server02");
-    http.post("/api/v1/jobs/" + done + "/status", "{\"state\": \"failed\"}");
-    String external = createJob(http, "windows", "server03");
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString())
+        .expect(201);
+    http.postJson(
+            "/api/v1/recipes",
+            Recipes.windows("windows", "mcr.microsoft.com/windows:2022").toString())
+        .expect(201);
+    String active = Api.createdJobId(http, "ubuntu", "server01");
+    http.postJson(
+            "/api/v1/jobs/" + active + "/status", "{\"state\": \"running\", \"message\": \"m\"}")
+        .expect(200);
+    String done = Api.createdJobId(http, "ubuntu", "server02");
+    http.postJson("/api/v1/jobs/" + done + "/status", "{\"state\": \"failed\"}").expect(200);
+    String external = Api.createdJobId(http, "windows", "server03");
     JsonNode recipes = http.get("/api/v1/recipes").json();
     JsonNode jobs = http.get("/api/v1/jobs").json();
     JsonNode task = http.get("/media/tasks/" + active + "/task.json").json();
@@ -61,11 +69,12 @@ class PersistenceTest {
     assertThat(http.get("/media/tasks/" + active + "/task.json").json()).isEqualTo(task);
     assertThat(server.registry().pins().list())
         .containsExactly(new Pin("job-" + active, REPO, image.digest()));
-    Http.Response finished =
-        http.post("/api/v1/jobs/" + active + "/status", "{\"state\": \"succeeded\"}");
+    Response finished =
+        http.postJson("/api/v1/jobs/" + active + "/status", "{\"state\": \"succeeded\"}");
     assertThat(finished.status()).isEqualTo(200);
     assertThat(server.registry().pins().list()).isEmpty();
-    assertThat(http.post("/api/v1/jobs/" + done + "/status", "{\"state\": \"running\"}").status())
+    assertThat(
+            http.postJson("/api/v1/jobs/" + done + "/status", "{\"state\": \"running\"}").status())
         .isEqualTo(409);
     assertThat(http.get("/api/v1/jobs/" + external).json().get("state").asText())
         .isEqualTo("queued");
@@ -74,16 +83,14 @@ class PersistenceTest {
   @Test
   void eachRecipeAndJobIsOneJsonFileAndNoTemporaryIsLeft() throws Exception {
     server = ApiTestServer.start(root);
-    Http http = server.http();
+    TestHttp http = server.http();
     Images.push(server.registry(), REPOSITORY, "22.04", "rootfs");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
-    String id = createJob(http, "ubuntu", "server01");
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
+    String id = Api.createdJobId(http, "ubuntu", "server01");
     Path provisioning = root.resolve("provisioning");
 
-    JsonNode recipeFile =
-        Http.mapper().readTree(provisioning.resolve("recipes/ubuntu.json").toFile());
-    JsonNode jobFile =
-        Http.mapper().readTree(provisioning.resolve("jobs/" + id + ".json").toFile());
+    JsonNode recipeFile = Api.JSON.readTree(provisioning.resolve("recipes/ubuntu.json").toFile());
+    JsonNode jobFile = Api.JSON.readTree(provisioning.resolve("jobs/" + id + ".json").toFile());
 
     assertThat(recipeFile.get("recipe")).isEqualTo(http.get("/api/v1/recipes/ubuntu").json());
     assertThat(jobFile.get("job")).isEqualTo(http.get("/api/v1/jobs/" + id).json());
@@ -96,8 +103,11 @@ class PersistenceTest {
   @Test
   void deletedRecipeStaysDeletedAfterARestart() throws Exception {
     server = ApiTestServer.start(root);
-    server.http().postJson("/api/v1/recipes", Recipes.linux("ext", "docker.io/library/alpine:3"));
-    server.http().delete("/api/v1/recipes/ext");
+    server
+        .http()
+        .postJson("/api/v1/recipes", Recipes.linux("ext", "docker.io/library/alpine:3").toString())
+        .expect(201);
+    server.http().delete("/api/v1/recipes/ext").expect(204);
 
     server.close();
     server = ApiTestServer.start(root);
@@ -111,7 +121,7 @@ class PersistenceTest {
     server = ApiTestServer.start(root);
     Images.Image image = Images.push(server.registry(), REPOSITORY, "22.04", "rootfs");
     String url = server.hostPort() + "/" + REPOSITORY + ":22.04";
-    server.http().postJson("/api/v1/recipes", Recipes.linux("by-host", url));
+    server.http().postJson("/api/v1/recipes", Recipes.linux("by-host", url).toString());
 
     server.close();
     server = ApiTestServer.start(root);
@@ -121,7 +131,7 @@ class PersistenceTest {
             .http()
             .postJson(
                 "/api/v1/jobs",
-                Http.mapper().createObjectNode().put("recipe", "by-host").put("server", "s"))
+                Api.JSON.createObjectNode().put("recipe", "by-host").put("server", "s").toString())
             .json();
 
     assertThat(job.get("artifact").get("digest").asText()).isEqualTo(image.digest().toString());
@@ -130,12 +140,12 @@ class PersistenceTest {
   @Test
   void startUpRemovesPinsOfEndedOrUnknownJobsAndRepinsActiveOnes() throws Exception {
     server = ApiTestServer.start(root);
-    Http http = server.http();
+    TestHttp http = server.http();
     Images.Image image = Images.push(server.registry(), REPOSITORY, "22.04", "rootfs");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
-    String active = createJob(http, "ubuntu", "server01");
-    String ended = createJob(http, "ubuntu", "server02");
-    http.post("/api/v1/jobs/" + ended + "/status", "{\"state\": \"failed\"}");
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
+    String active = Api.createdJobId(http, "ubuntu", "server01");
+    String ended = Api.createdJobId(http, "ubuntu", "server02");
+    http.postJson("/api/v1/jobs/" + ended + "/status", "{\"state\": \"failed\"}");
     // What a crash between the two steps of a create or an end would leave behind:
     server.registry().pins().unpin("job-" + active);
     server.registry().pins().pin("job-" + ended, REPO, image.digest());
@@ -167,9 +177,16 @@ class PersistenceTest {
     Files.writeString(recipes.resolve("README.txt"), "notes");
     Files.writeString(recipes.resolve("Not A Name.json"), "{}");
     Files.createDirectories(root.resolve("provisioning/jobs"));
-    Files.writeString(root.resolve("provisioning/jobs/not-a-uuid.json"), "{}");
+    Path job = Files.writeString(root.resolve("provisioning/jobs/not-a-uuid.json"), "{}");
 
-    new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), List.of());
+    server = ApiTestServer.start(root, false, List.of());
+
+    TestHttp http = server.http();
+    assertThat(http.get("/api/v1/recipes").expect(200).json().get("recipes")).isEmpty();
+    assertThat(http.get("/api/v1/jobs").expect(200).json().get("jobs")).isEmpty();
+    assertThat(recipes.resolve("README.txt")).hasContent("notes");
+    assertThat(recipes.resolve("Not A Name.json")).hasContent("{}");
+    assertThat(job).hasContent("{}");
   }
 
   @Test
@@ -199,8 +216,10 @@ class PersistenceTest {
   @Test
   void aJobFileUnderAnotherIdStopsStartUp() throws Exception {
     server = ApiTestServer.start(root);
-    server.http().postJson("/api/v1/recipes", Recipes.linux("ext", "docker.io/library/alpine:3"));
-    String id = createJob(server.http(), "ext", "server01");
+    server
+        .http()
+        .postJson("/api/v1/recipes", Recipes.linux("ext", "docker.io/library/alpine:3").toString());
+    String id = Api.createdJobId(server.http(), "ext", "server01");
     server.close();
     server = null;
     Path jobs = root.resolve("provisioning/jobs");
@@ -210,14 +229,5 @@ class PersistenceTest {
             () -> new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), List.of()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(id);
-  }
-
-  private static String createJob(Http http, String recipe, String server) throws Exception {
-    Http.Response response =
-        http.postJson(
-            "/api/v1/jobs",
-            Http.mapper().createObjectNode().put("recipe", recipe).put("server", server));
-    assertThat(response.status()).as(response.toString()).isEqualTo(201);
-    return response.json().get("id").asText();
   }
 }

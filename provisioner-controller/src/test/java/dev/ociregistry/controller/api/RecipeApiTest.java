@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -24,7 +26,7 @@ class RecipeApiTest {
   @TempDir Path root;
 
   private ApiTestServer server;
-  private Http http;
+  private TestHttp http;
   private Images.Image ubuntu;
 
   @BeforeEach
@@ -43,13 +45,13 @@ class RecipeApiTest {
   void createAnswers201WithLocationAndTheRecipeAsGiven() throws Exception {
     ObjectNode recipe = Recipes.linux("ubuntu", UBUNTU);
 
-    Http.Response created = http.postJson("/api/v1/recipes", recipe);
+    Response created = http.postJson("/api/v1/recipes", recipe.toString());
 
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.header("Location")).hasValue("/api/v1/recipes/ubuntu");
     assertThat(created.header("Content-Type")).hasValue("application/json");
-    assertThat(created.json()).isEqualTo(Http.mapper().readTree(recipe.toString()));
-    Http.Response fetched = http.get("/api/v1/recipes/ubuntu");
+    assertThat(created.json()).isEqualTo(Api.JSON.readTree(recipe.toString()));
+    Response fetched = http.get("/api/v1/recipes/ubuntu");
     assertThat(fetched.status()).isEqualTo(200);
     assertThat(fetched.json()).isEqualTo(created.json());
   }
@@ -59,30 +61,30 @@ class RecipeApiTest {
     String body =
         Recipes.linux("ubuntu", UBUNTU).toString().replace("\"ratio\":1.5", "\"ratio\":1.50");
 
-    assertThat(http.post("/api/v1/recipes", body).status()).isEqualTo(201);
-    assertThat(http.get("/api/v1/recipes/ubuntu").body()).contains("\"ratio\":1.50");
+    assertThat(http.postJson("/api/v1/recipes", body).status()).isEqualTo(201);
+    assertThat(http.get("/api/v1/recipes/ubuntu").text()).contains("\"ratio\":1.50");
   }
 
   @Test
   void windowsRecipeWithUnattendXmlRoundTrips() throws Exception {
     ObjectNode recipe = Recipes.windows("windows-2022", "docker.io/library/windows:2022");
 
-    Http.Response created = http.postJson("/api/v1/recipes", recipe);
+    Response created = http.postJson("/api/v1/recipes", recipe.toString());
 
     assertThat(created.status()).isEqualTo(201);
     assertThat(http.get("/api/v1/recipes/windows-2022").json())
-        .isEqualTo(Http.mapper().readTree(recipe.toString()));
+        .isEqualTo(Api.JSON.readTree(recipe.toString()));
   }
 
   @Test
   void createWithATakenNameAnswers409NamingNameAndKeepsTheFirst() throws Exception {
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", UBUNTU));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", UBUNTU).toString());
     ObjectNode second = Recipes.linux("ubuntu", UBUNTU).put("target_disk", "/dev/nvme0n1");
 
-    Http.Response conflict = http.postJson("/api/v1/recipes", second);
+    Response conflict = http.postJson("/api/v1/recipes", second.toString());
 
     assertThat(conflict.status()).isEqualTo(409);
-    assertThat(conflict.errorField()).isEqualTo("name");
+    assertThat(Api.errorField(conflict)).isEqualTo("name");
     assertThat(http.get("/api/v1/recipes/ubuntu").json().get("target_disk").asText())
         .isEqualTo("/dev/sda");
   }
@@ -90,11 +92,11 @@ class RecipeApiTest {
   @Test
   void listIsSortedByNameAndWrapped() throws Exception {
     for (String name : List.of("rocky", "alma", "ubuntu")) {
-      assertThat(http.postJson("/api/v1/recipes", Recipes.linux(name, UBUNTU)).status())
+      assertThat(http.postJson("/api/v1/recipes", Recipes.linux(name, UBUNTU).toString()).status())
           .isEqualTo(201);
     }
 
-    Http.Response list = http.get("/api/v1/recipes");
+    Response list = http.get("/api/v1/recipes");
 
     assertThat(list.status()).isEqualTo(200);
     assertThat(list.json().get("recipes"))
@@ -109,10 +111,10 @@ class RecipeApiTest {
 
   @Test
   void putReplacesAnExistingRecipeAndAnswers200() throws Exception {
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", UBUNTU));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", UBUNTU).toString());
     ObjectNode replacement = Recipes.windows("ubuntu", "docker.io/library/windows:2022");
 
-    Http.Response replaced = http.putJson("/api/v1/recipes/ubuntu", replacement);
+    Response replaced = http.putJson("/api/v1/recipes/ubuntu", replacement.toString());
 
     assertThat(replaced.status()).isEqualTo(200);
     assertThat(replaced.header("Location")).isEmpty();
@@ -123,7 +125,8 @@ class RecipeApiTest {
 
   @Test
   void putOfANewNameCreatesItAndAnswers201WithLocation() throws Exception {
-    Http.Response created = http.putJson("/api/v1/recipes/fresh", Recipes.linux("fresh", UBUNTU));
+    Response created =
+        http.putJson("/api/v1/recipes/fresh", Recipes.linux("fresh", UBUNTU).toString());
 
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.header("Location")).hasValue("/api/v1/recipes/fresh");
@@ -135,7 +138,7 @@ class RecipeApiTest {
     ObjectNode recipe = Recipes.linux("ignored", UBUNTU);
     recipe.remove("name");
 
-    Http.Response created = http.putJson("/api/v1/recipes/from-url", recipe);
+    Response created = http.putJson("/api/v1/recipes/from-url", recipe.toString());
 
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.json().get("name").asText()).isEqualTo("from-url");
@@ -143,11 +146,11 @@ class RecipeApiTest {
 
   @Test
   void putWhoseBodyNamesAnotherRecipeAnswers400NamingName() throws Exception {
-    Http.Response response =
-        http.putJson("/api/v1/recipes/ubuntu", Recipes.linux("debian", UBUNTU));
+    Response response =
+        http.putJson("/api/v1/recipes/ubuntu", Recipes.linux("debian", UBUNTU).toString());
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.errorField()).isEqualTo("name");
+    assertThat(Api.errorField(response)).isEqualTo("name");
     assertThat(http.get("/api/v1/recipes/ubuntu").status()).isEqualTo(404);
   }
 
@@ -156,17 +159,17 @@ class RecipeApiTest {
     ObjectNode recipe = Recipes.linux("x", UBUNTU);
     recipe.remove("name");
 
-    Http.Response response = http.putJson("/api/v1/recipes/Not_Valid", recipe);
+    Response response = http.putJson("/api/v1/recipes/Not_Valid", recipe.toString());
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.errorField()).isEqualTo("name");
+    assertThat(Api.errorField(response)).isEqualTo("name");
   }
 
   @Test
   void deleteAnswers204AndTheRecipeIsGone() throws Exception {
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", UBUNTU));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", UBUNTU).toString());
 
-    Http.Response deleted = http.delete("/api/v1/recipes/ubuntu");
+    Response deleted = http.delete("/api/v1/recipes/ubuntu");
 
     assertThat(deleted.status()).isEqualTo(204);
     assertThat(deleted.body()).isEmpty();
@@ -176,27 +179,25 @@ class RecipeApiTest {
 
   @Test
   void unknownRecipeAnswers404WithJsonErrorAndNullField() throws Exception {
-    Http.Response missing = http.get("/api/v1/recipes/nothing");
+    Response missing = http.get("/api/v1/recipes/nothing");
 
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.header("Content-Type")).hasValue("application/json");
     assertThat(missing.json().get("error").has("field")).isTrue();
-    assertThat(missing.errorField()).isNull();
-    assertThat(missing.errorMessage()).contains("nothing");
+    assertThat(Api.errorField(missing)).isNull();
+    assertThat(Api.errorMessage(missing)).contains("nothing");
   }
 
   @Test
   void headAnswersTheHeadersOfGetWithoutABody() throws Exception {
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", UBUNTU));
-    Http.Response get = http.get("/api/v1/recipes/ubuntu");
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", UBUNTU).toString());
+    Response get = http.get("/api/v1/recipes/ubuntu");
 
-    Http.Response head = http.head("/api/v1/recipes/ubuntu");
+    Response head = http.head("/api/v1/recipes/ubuntu");
 
     assertThat(head.status()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
-    assertThat(head.header("Content-Length"))
-        .hasValue(
-            String.valueOf(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+    assertThat(head.header("Content-Length")).hasValue(String.valueOf(get.body().length));
   }
 
   @Test
@@ -211,9 +212,9 @@ class RecipeApiTest {
             "/api/v1/jobs/x/y",
             "/api/v1/oci",
             "/api/v1/oci/artifacts/more")) {
-      Http.Response response = http.get(path);
+      Response response = http.get(path);
       assertThat(response.status()).as(path).isEqualTo(404);
-      assertThat(response.errorMessage()).as(path).isNotEmpty();
+      assertThat(Api.errorMessage(response)).as(path).isNotEmpty();
     }
   }
 
@@ -228,10 +229,10 @@ class RecipeApiTest {
             new Case("DELETE", "/api/v1/jobs/00000000-0000-0000-0000-000000000000", "GET, HEAD"),
             new Case("GET", "/api/v1/jobs/00000000-0000-0000-0000-000000000000/status", "POST"),
             new Case("PATCH", "/api/v1/recipes", "GET, HEAD, POST"))) {
-      Http.Response response = http.send(c.method(), c.path(), null);
+      Response response = Api.send(http, c.method(), c.path(), null);
       assertThat(response.status()).as(c.toString()).isEqualTo(405);
       assertThat(response.header("Allow")).as(c.toString()).hasValue(c.allow());
-      assertThat(response.errorMessage()).as(c.toString()).contains(c.method());
+      assertThat(Api.errorMessage(response)).as(c.toString()).contains(c.method());
     }
   }
 
@@ -246,9 +247,9 @@ class RecipeApiTest {
             "{\"name\": \"a\"} trailing",
             "{\"name\": \"a\", \"name\": \"b\"}",
             "{\"name\": ")) {
-      Http.Response response = http.post("/api/v1/recipes", body);
+      Response response = http.postJson("/api/v1/recipes", body);
       assertThat(response.status()).as(body).isEqualTo(400);
-      assertThat(response.errorField()).as(body).isNull();
+      assertThat(Api.errorField(response)).as(body).isNull();
     }
   }
 
@@ -257,7 +258,7 @@ class RecipeApiTest {
     ObjectNode recipe = Recipes.windows("big", "docker.io/library/windows:2022");
     recipe.put("unattend_xml", "x".repeat(ApiJson.MAX_BODY_BYTES + 1));
 
-    Http.Response response = http.postJson("/api/v1/recipes", recipe);
+    Response response = http.postJson("/api/v1/recipes", recipe.toString());
 
     assertThat(response.status()).isEqualTo(413);
     assertThat(response.header("Connection"))
@@ -308,83 +309,87 @@ class RecipeApiTest {
     ObjectNode recipe = Recipes.linux("ubuntu", UBUNTU);
     change.accept(recipe);
 
-    Http.Response response = http.postJson("/api/v1/recipes", recipe);
+    Response response = http.postJson("/api/v1/recipes", recipe.toString());
 
     assertThat(response.status()).as(response.toString()).isEqualTo(400);
-    assertThat(response.errorField()).isEqualTo(field);
-    assertThat(response.errorMessage()).isNotBlank();
+    assertThat(Api.errorField(response)).isEqualTo(field);
+    assertThat(Api.errorMessage(response)).isNotBlank();
     assertThat(http.get("/api/v1/recipes").json().get("recipes")).isEmpty();
   }
 
   @Test
   void ociUrlWithoutHostMustNameAnExistingManifest() throws Exception {
-    Http.Response missingTag =
-        http.postJson("/api/v1/recipes", Recipes.linux("a", "os-images/ubuntu-rootfs:24.04"));
-    Http.Response missingRepository =
-        http.postJson("/api/v1/recipes", Recipes.linux("b", "os-images/nothing:22.04"));
+    Response missingTag =
+        http.postJson(
+            "/api/v1/recipes", Recipes.linux("a", "os-images/ubuntu-rootfs:24.04").toString());
+    Response missingRepository =
+        http.postJson("/api/v1/recipes", Recipes.linux("b", "os-images/nothing:22.04").toString());
 
     assertThat(missingTag.status()).isEqualTo(400);
-    assertThat(missingTag.errorField()).isEqualTo("oci_url");
+    assertThat(Api.errorField(missingTag)).isEqualTo("oci_url");
     assertThat(missingRepository.status()).isEqualTo(400);
-    assertThat(missingRepository.errorField()).isEqualTo("oci_url");
+    assertThat(Api.errorField(missingRepository)).isEqualTo("oci_url");
   }
 
   @Test
   void ociUrlByDigestOfAnExistingManifestIsAccepted() throws Exception {
-    Http.Response created =
+    Response created =
         http.postJson(
             "/api/v1/recipes",
-            Recipes.linux("pinned", "os-images/ubuntu-rootfs@" + ubuntu.digest()));
+            Recipes.linux("pinned", "os-images/ubuntu-rootfs@" + ubuntu.digest()).toString());
 
     assertThat(created.status()).isEqualTo(201);
   }
 
   @Test
   void ociUrlWithADigestAlgorithmThisRegistryLacksAnswers400() throws Exception {
-    Http.Response response =
+    Response response =
         http.postJson(
             "/api/v1/recipes",
-            Recipes.linux("a", "os-images/ubuntu-rootfs@sha384:" + "ab".repeat(48)));
+            Recipes.linux("a", "os-images/ubuntu-rootfs@sha384:" + "ab".repeat(48)).toString());
 
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.errorField()).isEqualTo("oci_url");
+    assertThat(Api.errorField(response)).isEqualTo("oci_url");
   }
 
   @Test
   void ociUrlWithTheRequestsHostPointsHereAndMustResolve() throws Exception {
     String host = server.hostPort();
 
-    Http.Response good =
-        http.postJson("/api/v1/recipes", Recipes.linux("good", host + "/" + UBUNTU));
-    Http.Response bad =
+    Response good =
+        http.postJson("/api/v1/recipes", Recipes.linux("good", host + "/" + UBUNTU).toString());
+    Response bad =
         http.postJson(
-            "/api/v1/recipes", Recipes.linux("bad", host + "/os-images/ubuntu-rootfs:nope"));
+            "/api/v1/recipes",
+            Recipes.linux("bad", host + "/os-images/ubuntu-rootfs:nope").toString());
 
     assertThat(good.status()).isEqualTo(201);
     assertThat(good.json().get("oci_url").asText()).isEqualTo(host + "/" + UBUNTU);
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(bad.errorField()).isEqualTo("oci_url");
+    assertThat(Api.errorField(bad)).isEqualTo("oci_url");
   }
 
   @Test
   void ociUrlWithAPublicHostPointsHereAndMustResolve() throws Exception {
-    Http.Response good =
-        http.postJson("/api/v1/recipes", Recipes.linux("good", PUBLIC_HOST + "/" + UBUNTU));
-    Http.Response bad =
+    Response good =
+        http.postJson(
+            "/api/v1/recipes", Recipes.linux("good", PUBLIC_HOST + "/" + UBUNTU).toString());
+    Response bad =
         http.postJson(
             "/api/v1/recipes",
-            Recipes.linux("bad", "REGISTRY.example.com:5000/os-images/ubuntu-rootfs:nope"));
+            Recipes.linux("bad", "REGISTRY.example.com:5000/os-images/ubuntu-rootfs:nope")
+                .toString());
 
     assertThat(good.status()).isEqualTo(201);
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(bad.errorField()).isEqualTo("oci_url");
+    assertThat(Api.errorField(bad)).isEqualTo("oci_url");
   }
 
   @Test
   void ociUrlOfAnotherRegistryIsStoredAsGivenWithoutLookingItUp() throws Exception {
     String external = "registry.example.com/os-images/ubuntu-rootfs:never-pushed";
 
-    Http.Response created = http.postJson("/api/v1/recipes", Recipes.linux("ext", external));
+    Response created = http.postJson("/api/v1/recipes", Recipes.linux("ext", external).toString());
 
     assertThat(created.status()).isEqualTo(201);
     assertThat(http.get("/api/v1/recipes/ext").json().get("oci_url").asText()).isEqualTo(external);

@@ -52,7 +52,7 @@ final class Recipes {
 
   static ObjectNode parse(String json) {
     try {
-      return (ObjectNode) Http.mapper().readTree(json);
+      return (ObjectNode) Api.JSON.readTree(json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,23 +1,22 @@
 package dev.ociregistry.controller.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.core.OciRegistry;
-import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
-import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,7 @@ class TaskJsonTest {
 
   private ApiTestServer server;
   private OciRegistry registry;
-  private Http http;
+  private TestHttp http;
 
   @BeforeEach
   void start() throws Exception {
@@ -50,10 +49,10 @@ class TaskJsonTest {
   void imageTaskHoldsTheJobTheRecipeAndEveryBlobToPull() throws Exception {
     Images.Image image = Images.push(registry, REPOSITORY, "22.04", "rootfs", "modules");
     ObjectNode recipe = Recipes.linux("ubuntu", REPOSITORY + ":22.04");
-    http.postJson("/api/v1/recipes", recipe);
+    http.postJson("/api/v1/recipes", recipe.toString());
     String id = createJob("ubuntu", "server01");
 
-    Http.Response response = http.get("/media/tasks/" + id + "/task.json");
+    Response response = http.get("/media/tasks/" + id + "/task.json");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.header("Content-Type")).hasValue("application/json");
@@ -93,11 +92,12 @@ class TaskJsonTest {
   @Test
   void everyUrlOfTheTaskServesContentWithTheStatedDigest() throws Exception {
     Images.push(registry, REPOSITORY, "22.04", "rootfs", "modules");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
     JsonNode artifact = task(createJob("ubuntu", "server01")).get("artifact");
 
     assertThat(digestOf(artifact.get("manifest_url").asText()))
         .isEqualTo(artifact.get("digest").asText());
+    assertThat(artifact.get("blobs")).as("the config and both layers").hasSize(3);
     for (JsonNode blob : artifact.get("blobs")) {
       assertThat(digestOf(blob.get("url").asText())).isEqualTo(blob.get("digest").asText());
     }
@@ -106,7 +106,7 @@ class TaskJsonTest {
   @Test
   void aTagMovedAfterTheJobWasCreatedDoesNotChangeTheTask() throws Exception {
     Images.Image v1 = Images.push(registry, REPOSITORY, "22.04", "rootfs one");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
     String id = createJob("ubuntu", "server01");
     JsonNode before = task(id);
 
@@ -122,13 +122,16 @@ class TaskJsonTest {
   @Test
   void aRecipeChangedAfterTheJobWasCreatedDoesNotChangeTheTask() throws Exception {
     Images.push(registry, REPOSITORY, "22.04", "rootfs");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
     String id = createJob("ubuntu", "server01");
 
     http.putJson(
-        "/api/v1/recipes/ubuntu",
-        Recipes.linux("ubuntu", REPOSITORY + ":22.04").put("target_disk", "/dev/nvme0n1"));
-    http.delete("/api/v1/recipes/ubuntu");
+            "/api/v1/recipes/ubuntu",
+            Recipes.linux("ubuntu", REPOSITORY + ":22.04")
+                .put("target_disk", "/dev/nvme0n1")
+                .toString())
+        .expect(200);
+    http.delete("/api/v1/recipes/ubuntu").expect(204);
 
     assertThat(task(id).get("target_disk").asText()).isEqualTo("/dev/sda");
     assertThat(http.get("/api/v1/jobs/" + id).json().get("recipe").asText()).isEqualTo("ubuntu");
@@ -139,7 +142,7 @@ class TaskJsonTest {
     Images.Image amd64 = Images.push(registry, REPOSITORY, "amd64", "shared", "amd64 kernel");
     Images.Image arm64 = Images.push(registry, REPOSITORY, "arm64", "shared", "arm64 kernel");
     Images.Blob index = Images.pushIndex(registry, REPOSITORY, "22.04", amd64, arm64);
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
 
     JsonNode artifact = task(createJob("ubuntu", "server01")).get("artifact");
 
@@ -174,7 +177,8 @@ class TaskJsonTest {
   @Test
   void externalArtifactTaskHasTheUrlButNoDigestOrBlobs() throws Exception {
     http.postJson(
-        "/api/v1/recipes", Recipes.windows("windows", "mcr.microsoft.com/windows/server:ltsc2022"));
+        "/api/v1/recipes",
+        Recipes.windows("windows", "mcr.microsoft.com/windows/server:ltsc2022").toString());
 
     JsonNode task = task(createJob("windows", "server01"));
 
@@ -194,53 +198,29 @@ class TaskJsonTest {
   void onlyALayerWithUrlsToFetchFromIsLeftWithoutARegistryUrl() throws Exception {
     String nonDistributable = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
     RepositoryName repository = RepositoryName.parse(REPOSITORY);
-    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-    byte[] held = "a non-distributable layer pushed anyway".getBytes(StandardCharsets.UTF_8);
-    for (byte[] content : List.of(config, held)) {
-      registry
-          .blobs()
-          .put(
-              repository,
-              Digest.sha256(content),
-              new ByteArrayInputStream(content),
-              content.length);
-    }
-    String foreign =
-        Digest.sha256("fetched from its urls".getBytes(StandardCharsets.UTF_8)).toString();
-    String manifest =
-        """
-        {"schemaVersion": 2, "mediaType": "%s",
-         "config": {"mediaType": "%s", "digest": "%s", "size": %d},
-         "layers": [
-           {"mediaType": "%s", "digest": "%s", "size": %d, "urls": []},
-           {"mediaType": "%s", "digest": "%s", "size": 21, "urls": ["https://example.com/l"]}]}
-        """
-            .formatted(
-                MediaTypes.OCI_MANIFEST,
-                MediaTypes.OCI_CONFIG,
-                Digest.sha256(config),
-                config.length,
-                nonDistributable,
-                Digest.sha256(held),
-                held.length,
-                nonDistributable,
-                foreign);
-    registry
-        .manifests()
-        .put(
-            repository,
-            Reference.of(Tag.parse("22.04")),
-            manifest.getBytes(StandardCharsets.UTF_8),
-            MediaTypes.OCI_MANIFEST);
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+    Artifacts.Blob config = Artifacts.blob(Artifacts.OCI_CONFIG, "{}".getBytes(UTF_8));
+    Artifacts.Blob held =
+        Artifacts.blob(nonDistributable, "a non-distributable layer pushed anyway".getBytes(UTF_8));
+    Artifacts.Blob foreign =
+        Artifacts.blob(nonDistributable, "fetched from its urls".getBytes(UTF_8));
+    Images.putBlob(registry, repository, config);
+    Images.putBlob(registry, repository, held);
+    Artifacts.Manifest manifest =
+        Artifacts.image()
+            .config(config)
+            .layer(held, Map.of("urls", List.of()))
+            .layer(foreign, Map.of("urls", List.of("https://example.com/l")))
+            .build();
+    Images.putManifest(registry, repository, Reference.of(Tag.parse("22.04")), manifest);
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
 
     JsonNode blobs = task(createJob("ubuntu", "server01")).get("artifact").get("blobs");
 
-    assertThat(blobs.get(1).get("digest").asText()).isEqualTo(Digest.sha256(held).toString());
+    assertThat(blobs.get(1).get("digest").asText()).isEqualTo(held.digest());
     assertThat(blobs.get(1).path("url").asText())
         .as("empty urls: the registry holds the layer, as it did when the manifest was pushed")
-        .isEqualTo("/v2/" + REPOSITORY + "/blobs/" + Digest.sha256(held));
-    assertThat(blobs.get(2).get("digest").asText()).isEqualTo(foreign);
+        .isEqualTo("/v2/" + REPOSITORY + "/blobs/" + held.digest());
+    assertThat(blobs.get(2).get("digest").asText()).isEqualTo(foreign.digest());
     assertThat(blobs.get(2).has("url")).isFalse();
     assertThat(blobs.get(2).get("urls").get(0).asText()).isEqualTo("https://example.com/l");
   }
@@ -248,43 +228,37 @@ class TaskJsonTest {
   @Test
   void taskFollowsTheJobsStateAndIsGoneOnceItsManifestIs() throws Exception {
     Images.Image image = Images.push(registry, REPOSITORY, "22.04", "rootfs");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
     String id = createJob("ubuntu", "server01");
-    http.post("/api/v1/jobs/" + id + "/status", "{\"state\": \"running\"}");
-    http.post("/api/v1/jobs/" + id + "/status", "{\"state\": \"succeeded\"}");
+    http.postJson("/api/v1/jobs/" + id + "/status", "{\"state\": \"running\"}");
+    http.postJson("/api/v1/jobs/" + id + "/status", "{\"state\": \"succeeded\"}");
     assertThat(task(id).get("state").asText()).isEqualTo("succeeded");
 
     registry.manifests().delete(RepositoryName.parse(REPOSITORY), image.digest());
-    Http.Response gone = http.get("/media/tasks/" + id + "/task.json");
+    Response gone = http.get("/media/tasks/" + id + "/task.json");
 
     assertThat(gone.status()).isEqualTo(410);
-    assertThat(gone.errorMessage()).contains(image.digest().toString());
+    assertThat(Api.errorMessage(gone)).contains(image.digest().toString());
   }
 
   @Test
   void headAnswersLikeGetWithoutABody() throws Exception {
     Images.push(registry, REPOSITORY, "22.04", "rootfs");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
     String id = createJob("ubuntu", "server01");
 
-    Http.Response head = http.head("/media/tasks/" + id + "/task.json");
+    Response head = http.head("/media/tasks/" + id + "/task.json");
 
     assertThat(head.status()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
     assertThat(head.header("Content-Length"))
-        .hasValue(
-            String.valueOf(
-                http.get("/media/tasks/" + id + "/task.json")
-                    .raw()
-                    .body()
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)
-                    .length));
+        .hasValue(String.valueOf(http.get("/media/tasks/" + id + "/task.json").body().length));
   }
 
   @Test
   void unknownJobsAndOtherPathsAnswer404AndOtherMethods405() throws Exception {
     Images.push(registry, REPOSITORY, "22.04", "rootfs");
-    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04"));
+    http.postJson("/api/v1/recipes", Recipes.linux("ubuntu", REPOSITORY + ":22.04").toString());
     String id = createJob("ubuntu", "server01");
 
     for (String path :
@@ -296,26 +270,21 @@ class TaskJsonTest {
             "/media/tasks/" + id + "/other.json",
             "/media/tasks/",
             "/media/tasks")) {
-      Http.Response response = http.get(path);
+      Response response = http.get(path);
       assertThat(response.status()).as(path).isEqualTo(404);
-      assertThat(response.errorMessage()).as(path).isNotEmpty();
+      assertThat(Api.errorMessage(response)).as(path).isNotEmpty();
     }
-    Http.Response post = http.post("/media/tasks/" + id + "/task.json", "{}");
+    Response post = http.postJson("/media/tasks/" + id + "/task.json", "{}");
     assertThat(post.status()).isEqualTo(405);
     assertThat(post.header("Allow")).hasValue("GET, HEAD");
   }
 
   private String createJob(String recipe, String server) throws Exception {
-    Http.Response response =
-        http.postJson(
-            "/api/v1/jobs",
-            Http.mapper().createObjectNode().put("recipe", recipe).put("server", server));
-    assertThat(response.status()).as(response.toString()).isEqualTo(201);
-    return response.json().get("id").asText();
+    return Api.createdJobId(http, recipe, server);
   }
 
   private JsonNode task(String id) throws Exception {
-    Http.Response response = http.get("/media/tasks/" + id + "/task.json");
+    Response response = http.get("/media/tasks/" + id + "/task.json");
     assertThat(response.status()).as(response.toString()).isEqualTo(200);
     return response.json();
   }
@@ -333,15 +302,13 @@ class TaskJsonTest {
   }
 
   private String digestOf(String path) throws Exception {
-    HttpResponse<byte[]> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(http.base() + path))
-                    .header("Accept", MediaTypes.OCI_MANIFEST + ", " + MediaTypes.OCI_INDEX)
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(response.statusCode()).as(path).isEqualTo(200);
-    return Digest.sha256(response.body()).toString();
+    Response response =
+        http.send(
+            http.request(path)
+                .header("Accept", MediaTypes.OCI_MANIFEST + ", " + MediaTypes.OCI_INDEX)
+                .GET());
+    assertThat(response.status()).as(path).isEqualTo(200);
+    return Digests.sha256(response.body());
   }
 
   private static List<String> digests(JsonNode blobs) {

@@ -2,6 +2,7 @@ package dev.ociregistry.controller.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.testkit.JarProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +30,7 @@ class BadEnvironmentIT {
     "REGISTRY_PUBLIC_HOSTS, https://x/"
   })
   void badValueStopsStartUpNamingTheVariable(String variable, String value) throws Exception {
-    try (ControllerProcess controller = ControllerProcess.start(workDir, Map.of(variable, value))) {
+    try (JarProcess controller = ControllerJar.start(workDir, Map.of(variable, value))) {
       int exit = controller.awaitExit(Duration.ofSeconds(60));
 
       assertThat(exit).as(controller.log()).isEqualTo(2);

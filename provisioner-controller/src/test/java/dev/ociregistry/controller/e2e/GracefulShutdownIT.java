@@ -2,16 +2,20 @@ package dev.ociregistry.controller.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Await;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,26 +34,23 @@ class GracefulShutdownIT {
 
   @Test
   void sigtermDuringUploadStopsInTimeAndTheUploadResumesAfterRestart() throws Exception {
-    byte[] blob = new byte[TOTAL];
-    new Random(11).nextBytes(blob);
-    String digest = Client.sha256(blob);
+    byte[] blob = Artifacts.content(TOTAL, 11);
+    String digest = Digests.sha256(blob);
     Map<String, String> env =
-        Map.of("LISTEN_ADDR", "127.0.0.1:0", "DATA_DIR", workDir.resolve("data").toString());
+        ControllerJar.onAFreePort(Map.of("DATA_DIR", workDir.resolve("data").toString()));
 
     String location;
     CountDownLatch release = new CountDownLatch(1);
-    try (ControllerProcess controller = ControllerProcess.started(workDir, env)) {
-      Client client = new Client(controller.base());
-      HttpResponse<String> started = client.post("/v2/os-images/windows/blobs/uploads/");
-      Client.check(started, 202);
-      location = started.headers().firstValue("Location").orElseThrow();
+    try (JarProcess controller = ControllerJar.started(workDir, env)) {
+      TestHttp http = new TestHttp(controller.base());
+      location = new Pusher(http).startUpload("os-images/windows");
 
       Thread pusher =
           new Thread(
               () -> {
                 try {
-                  client.patchStreamed(location, () -> new StallingStream(blob, release));
-                } catch (IOException | InterruptedException expected) {
+                  http.patchStreamed(location, () -> new StallingStream(blob, release));
+                } catch (IOException expected) {
                   // the server went away mid-request
                 }
               });
@@ -68,52 +69,34 @@ class GracefulShutdownIT {
       assertThat(controller.log()).contains("stopping").contains("stopped");
     }
 
-    try (ControllerProcess controller = ControllerProcess.started(workDir, env)) {
-      Client client = new Client(controller.base());
-      HttpResponse<String> status = client.get(location);
-      Client.check(status, 204);
-      long received =
-          Long.parseLong(status.headers().firstValue("Range").orElseThrow().split("-")[1]) + 1;
+    try (JarProcess controller = ControllerJar.started(workDir, env)) {
+      TestHttp http = new TestHttp(controller.base());
+      Response status = http.get(location).expect(204);
+      long received = Long.parseLong(status.header("Range").orElseThrow().split("-")[1]) + 1;
       // What the client's HTTP stack still held when it stalled never arrived; the rest is kept.
       assertThat(received).isBetween((long) ARRIVED_BEFORE_STOP, (long) SENT_BEFORE_STALL);
 
-      HttpResponse<String> resumed =
-          client.send(
-              client
-                  .request(location)
-                  .header("Content-Type", "application/octet-stream")
-                  .header("Content-Range", received + "-" + (TOTAL - 1))
-                  .method(
-                      "PATCH",
-                      HttpRequest.BodyPublishers.ofByteArray(
-                          Arrays.copyOfRange(blob, (int) received, TOTAL))));
-      Client.check(resumed, 202);
-      HttpResponse<String> closed =
-          client.send(
-              client
-                  .request(location + "?digest=" + digest)
-                  .PUT(HttpRequest.BodyPublishers.noBody()));
-      Client.check(closed, 201);
+      http.patch(
+              location,
+              received + "-" + (TOTAL - 1),
+              Arrays.copyOfRange(blob, (int) received, TOTAL))
+          .expect(202);
+      http.put(location + "?digest=" + digest, null, new byte[0]).expect(201);
 
-      HttpResponse<byte[]> pulled =
-          client.sendForBytes(client.request("/v2/os-images/windows/blobs/" + digest).GET());
-      assertThat(pulled.statusCode()).isEqualTo(200);
-      assertThat(Client.sha256(pulled.body())).isEqualTo(digest);
+      Response pulled = http.get("/v2/os-images/windows/blobs/" + digest);
+      assertThat(pulled.status()).isEqualTo(200);
+      assertThat(Digests.sha256(pulled.body())).isEqualTo(digest);
     }
   }
 
   /** Waits until the upload's data file holds {@code bytes}, proof that the stream reached it. */
-  private void awaitStored(String location, long bytes) throws InterruptedException {
+  private void awaitStored(String location, long bytes) {
     Path data =
         workDir
             .resolve("data/registry/uploads")
             .resolve(location.substring(location.lastIndexOf('/') + 1))
             .resolve("data");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (storedSize(data) < bytes) {
-      assertThat(System.nanoTime() - deadline).as(bytes + " bytes stored in " + data).isNegative();
-      Thread.sleep(20);
-    }
+    Await.until(bytes + " bytes stored in " + data, () -> storedSize(data) >= bytes);
   }
 
   private static long storedSize(Path data) {

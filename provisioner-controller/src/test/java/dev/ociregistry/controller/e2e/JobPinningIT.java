@@ -3,8 +3,13 @@ package dev.ociregistry.controller.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.http.HttpResponse;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,89 +20,85 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot be deleted and garbage collection keeps its content, until the job ends.
  */
 class JobPinningIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path workDir;
 
   @Test
   void jobKeepsItsArtifactThroughATagMoveAndGcUntilItEnds() throws Exception {
-    try (ControllerProcess controller =
-        ControllerProcess.started(
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(
             workDir,
-            Map.of(
-                "LISTEN_ADDR", "127.0.0.1:0",
-                "REGISTRY_GC_GRACE_PERIOD", "0s",
-                "REGISTRY_GC_DELETE_UNTAGGED", "true"))) {
-      Client client = new Client(controller.base());
-      byte[] oldLayer = "rootfs 22.04.1".getBytes();
+            Map.of("REGISTRY_GC_GRACE_PERIOD", "0s", "REGISTRY_GC_DELETE_UNTAGGED", "true"))) {
+      TestHttp http = new TestHttp(controller.base());
+      Pusher pusher = new Pusher(http);
+      Blob oldLayer = Artifacts.layer("rootfs 22.04.1");
       String oldManifest =
-          client.pushImage("os-images/ubuntu-rootfs", "22.04", "{\"v\":1}".getBytes(), oldLayer);
-      String oldLayerDigest = Client.sha256(oldLayer);
+          pusher
+              .image(
+                  "os-images/ubuntu-rootfs",
+                  "22.04",
+                  Artifacts.image().config(Artifacts.config("1")).layer(oldLayer).build())
+              .digest();
 
-      HttpResponse<String> recipe =
-          client.postJson(
+      http.postJson(
               "/api/v1/recipes",
               "{\"name\":\"ubuntu-server\",\"task_target\":\"install-linux.target\","
                   + "\"target_disk\":\"/dev/sda\","
                   + "\"oci_url\":\"os-images/ubuntu-rootfs:22.04\","
                   + "\"partitions\":[{\"mount\":\"/\",\"size\":\"0\",\"fstype\":\"ext4\"}],"
-                  + "\"cloud_init\":{\"hostname\":\"server01\"}}");
-      Client.check(recipe, 201);
-      HttpResponse<String> created =
-          client.postJson("/api/v1/jobs", "{\"recipe\":\"ubuntu-server\",\"server\":\"server01\"}");
-      Client.check(created, 201);
-      JsonNode job = JSON.readTree(created.body());
+                  + "\"cloud_init\":{\"hostname\":\"server01\"}}")
+          .expect(201);
+      JsonNode job =
+          http.postJson("/api/v1/jobs", "{\"recipe\":\"ubuntu-server\",\"server\":\"server01\"}")
+              .expect(201)
+              .json();
       String jobId = job.get("id").asText();
       assertThat(job.get("state").asText()).isEqualTo("queued");
       assertThat(job.at("/artifact/digest").asText()).isEqualTo(oldManifest);
 
-      String newManifest =
-          client.pushImage(
+      Manifest newManifest =
+          pusher.image(
               "os-images/ubuntu-rootfs",
               "22.04",
-              "{\"v\":2}".getBytes(),
-              "rootfs 22.04.2".getBytes());
-      assertThat(newManifest).isNotEqualTo(oldManifest);
-      HttpResponse<String> refused =
-          client.delete("/v2/os-images/ubuntu-rootfs/manifests/" + oldManifest);
-      assertThat(refused.statusCode()).isEqualTo(403);
-      assertThat(refused.body()).contains("DENIED").contains("job-" + jobId);
+              Artifacts.image()
+                  .config(Artifacts.config("2"))
+                  .layer(Artifacts.layer("rootfs 22.04.2"))
+                  .build());
+      assertThat(newManifest.digest()).isNotEqualTo(oldManifest);
+      Response refused = http.delete("/v2/os-images/ubuntu-rootfs/manifests/" + oldManifest);
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.text()).contains("DENIED").contains("job-" + jobId);
 
-      Client.check(client.post("/admin/gc"), 200);
-      assertThat(client.get("/v2/os-images/ubuntu-rootfs/blobs/" + oldLayerDigest).statusCode())
+      http.post("/admin/gc", new byte[0]).expect(200);
+      assertThat(http.get("/v2/os-images/ubuntu-rootfs/blobs/" + oldLayer.digest()).status())
           .isEqualTo(200);
-      JsonNode task = JSON.readTree(client.get("/media/tasks/" + jobId + "/task.json").body());
+      JsonNode task = http.get("/media/tasks/" + jobId + "/task.json").json();
       assertThat(task.at("/artifact/digest").asText()).isEqualTo(oldManifest);
       assertThat(task.at("/target_disk").asText()).isEqualTo("/dev/sda");
+      assertThat(task.at("/artifact/blobs")).as("the config and the layer").hasSize(2);
       for (JsonNode blob : task.at("/artifact/blobs")) {
-        assertThat(client.get(blob.get("url").asText()).statusCode())
+        assertThat(http.get(blob.get("url").asText()).status())
             .as(blob.get("url").asText())
             .isEqualTo(200);
       }
 
-      Client.check(
-          client.postJson("/api/v1/jobs/" + jobId + "/status", "{\"state\":\"running\"}"), 200);
-      Client.check(
-          client.postJson(
+      http.postJson("/api/v1/jobs/" + jobId + "/status", "{\"state\":\"running\"}").expect(200);
+      http.postJson(
               "/api/v1/jobs/" + jobId + "/status",
-              "{\"state\":\"succeeded\",\"message\":\"installed\"}"),
-          200);
+              "{\"state\":\"succeeded\",\"message\":\"installed\"}")
+          .expect(200);
       assertThat(
-              client
-                  .postJson("/api/v1/jobs/" + jobId + "/status", "{\"state\":\"running\"}")
-                  .statusCode())
+              http.postJson("/api/v1/jobs/" + jobId + "/status", "{\"state\":\"running\"}")
+                  .status())
           .isEqualTo(409);
 
-      JsonNode report = JSON.readTree(client.post("/admin/gc").body());
+      JsonNode report = http.post("/admin/gc", new byte[0]).json();
       assertThat(report.get("manifests_deleted").asLong()).isEqualTo(1);
-      assertThat(client.get("/v2/os-images/ubuntu-rootfs/blobs/" + oldLayerDigest).statusCode())
+      assertThat(http.get("/v2/os-images/ubuntu-rootfs/blobs/" + oldLayer.digest()).status())
           .isEqualTo(404);
       assertThat(
-              client
-                  .get("/v2/os-images/ubuntu-rootfs/manifests/22.04")
-                  .headers()
-                  .firstValue("Docker-Content-Digest"))
-          .hasValue(newManifest);
+              http.get("/v2/os-images/ubuntu-rootfs/manifests/22.04")
+                  .header("Docker-Content-Digest"))
+          .hasValue(newManifest.digest());
     }
   }
 }

@@ -2,18 +2,20 @@ package dev.ociregistry.controller.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,28 +37,20 @@ class ManyMachinesPullIT {
 
   @Test
   void manyConcurrentPullsOfOneLayerAllArriveWholeThroughA64MiBHeap() throws Exception {
-    byte[] layer = new byte[LAYER_SIZE];
-    new Random(23).nextBytes(layer);
+    Blob layer = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(LAYER_SIZE, 23));
     Map<String, String> env =
-        Map.of("LISTEN_ADDR", "127.0.0.1:0", "DATA_DIR", workDir.resolve("data").toString());
-    try (ControllerProcess controller = ControllerProcess.start(workDir, env, "64m")) {
-      Client client = new Client(controller.base());
-      String digest = client.pushBlob("os-images/rootfs", layer);
-      HttpClient http =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(30))
-              .build();
-      HttpRequest pull =
-          client
-              .request("/v2/os-images/rootfs/blobs/" + digest)
+        ControllerJar.onAFreePort(Map.of("DATA_DIR", workDir.resolve("data").toString()));
+    try (JarProcess controller = ControllerJar.start(workDir, env, "64m")) {
+      TestHttp http = new TestHttp(controller.base());
+      new Pusher(http).blob("os-images/rootfs", layer);
+      HttpRequest.Builder pull =
+          http.request("/v2/os-images/rootfs/blobs/" + layer.digest())
               .timeout(Duration.ofMinutes(3))
-              .GET()
-              .build();
+              .GET();
 
       List<CompletableFuture<HttpResponse<InputStream>>> opening = new ArrayList<>();
       for (int i = 0; i < MACHINES; i++) {
-        opening.add(http.sendAsync(pull, HttpResponse.BodyHandlers.ofInputStream()));
+        opening.add(http.streamAsync(pull));
       }
       List<HttpResponse<InputStream>> opened = new ArrayList<>();
       for (CompletableFuture<HttpResponse<InputStream>> response : opening) {
@@ -68,10 +62,16 @@ class ManyMachinesPullIT {
       try {
         List<Future<String>> received = new ArrayList<>();
         for (HttpResponse<InputStream> response : opened) {
-          received.add(readers.submit(() -> digestOf(response.body())));
+          received.add(
+              readers.submit(
+                  () -> {
+                    try (InputStream body = response.body()) {
+                      return Digests.sha256(body);
+                    }
+                  }));
         }
         for (Future<String> body : received) {
-          assertThat(body.get(1, TimeUnit.MINUTES)).isEqualTo(digest);
+          assertThat(body.get(1, TimeUnit.MINUTES)).isEqualTo(layer.digest());
         }
       } finally {
         readers.shutdownNow();
@@ -79,17 +79,5 @@ class ManyMachinesPullIT {
       assertThat(controller.isAlive()).isTrue();
       assertThat(controller.log()).doesNotContain("OutOfMemoryError").doesNotContain(" WARN ");
     }
-  }
-
-  private static String digestOf(InputStream body) throws Exception {
-    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-    try (body) {
-      byte[] buffer = new byte[64 * 1024];
-      int read;
-      while ((read = body.read(buffer)) >= 0) {
-        sha256.update(buffer, 0, read);
-      }
-    }
-    return "sha256:" + HexFormat.of().formatHex(sha256.digest());
   }
 }

@@ -3,13 +3,20 @@ package dev.ociregistry.controller.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Await;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.RawHttp;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The routes beside {@code /v2}: media, admin, metrics, health; and the registry switched off. */
 class RoutesIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a slow client holds back the rest of a body while the server has not answered. */
+  private static final Duration CLIENT_STALL = Duration.ofMillis(300);
 
   @TempDir Path workDir;
 
@@ -32,47 +40,42 @@ class RoutesIT {
     Path media = Files.createDirectories(workDir.resolve("media/isos"));
     Files.writeString(media.resolve("maintenance.iso"), "0123456789");
     Files.writeString(workDir.resolve("secret.txt"), "not for clients");
-    try (ControllerProcess controller =
-        ControllerProcess.started(
-            workDir,
-            Map.of(
-                "LISTEN_ADDR", "127.0.0.1:0", "MEDIA_ROOT", workDir.resolve("media").toString()))) {
-      Client client = new Client(controller.base());
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(
+            workDir, Map.of("MEDIA_ROOT", workDir.resolve("media").toString()))) {
+      TestHttp http = new TestHttp(controller.base());
 
-      HttpResponse<String> whole = client.get("/media/isos/maintenance.iso");
-      assertThat(whole.statusCode()).isEqualTo(200);
-      assertThat(whole.body()).isEqualTo("0123456789");
-      HttpResponse<String> part =
-          client.send(
-              client.request("/media/isos/maintenance.iso").header("Range", "bytes=2-5").GET());
-      assertThat(part.statusCode()).isEqualTo(206);
-      assertThat(part.body()).isEqualTo("2345");
-      assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 2-5/10");
+      Response whole = http.get("/media/isos/maintenance.iso");
+      assertThat(whole.status()).isEqualTo(200);
+      assertThat(whole.text()).isEqualTo("0123456789");
+      Response part =
+          http.send(http.request("/media/isos/maintenance.iso").header("Range", "bytes=2-5").GET());
+      assertThat(part.status()).isEqualTo(206);
+      assertThat(part.text()).isEqualTo("2345");
+      assertThat(part.header("Content-Range")).hasValue("bytes 2-5/10");
 
-      assertThat(client.get("/media/isos/").statusCode()).isIn(403, 404);
-      assertThat(client.get("/media/isos/missing.iso").statusCode()).isEqualTo(404);
+      assertThat(http.get("/media/isos/").status()).isIn(403, 404);
+      assertThat(http.get("/media/isos/missing.iso").status()).isEqualTo(404);
       for (String escape :
           new String[] {
             "/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/isos/..%2f..%2fsecret.txt"
           }) {
-        HttpResponse<String> response = client.get(escape);
-        assertThat(response.statusCode()).as(escape).isIn(400, 404);
-        assertThat(response.body()).as(escape).doesNotContain("not for clients");
+        Response response = http.get(escape);
+        assertThat(response.status()).as(escape).isIn(400, 404);
+        assertThat(response.text()).as(escape).doesNotContain("not for clients");
       }
     }
   }
 
   @Test
   void anErrorBeforeTheBodyIsReadLeavesTheConnectionUsableOrSaysItCloses() throws Exception {
-    try (ControllerProcess controller =
-        ControllerProcess.started(workDir, Map.of("LISTEN_ADDR", "127.0.0.1:0"))) {
+    try (JarProcess controller = ControllerJar.startedOnAFreePort(workDir, Map.of())) {
       URI base = controller.base();
       for (String path :
           new String[] {
             "/api/v1/oci/artifacts", "/no/such/route", "/v2/", "/admin/gc", "/metrics"
           }) {
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-          socket.setSoTimeout(10_000);
+        try (Socket socket = RawHttp.open(base)) {
           OutputStream out = socket.getOutputStream();
           BufferedReader in =
               new BufferedReader(
@@ -87,9 +90,11 @@ class RoutesIT {
                   .getBytes(StandardCharsets.ISO_8859_1));
           out.write(half);
           out.flush();
-          // The rest of the body comes late, as from a slow client: a server that answered
-          // without reading it must not leave a connection it is about to close open for reuse.
-          Thread.sleep(300);
+          // The rest of the body comes late, as from a slow client: once the server has answered
+          // without reading it, or after a stall where it waits for the whole body first (both are
+          // right). A server that answered early must not leave a connection it is about to close
+          // open for reuse.
+          Await.within(CLIENT_STALL, () -> ready(in));
           out.write(half);
           out.flush();
           List<String> head = readHead(in);
@@ -107,7 +112,15 @@ class RoutesIT {
     }
   }
 
-  private static List<String> readHead(BufferedReader in) throws Exception {
+  private static boolean ready(BufferedReader in) {
+    try {
+      return in.ready();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> readHead(BufferedReader in) throws IOException {
     List<String> head = new ArrayList<>();
     String line;
     while ((line = in.readLine()) != null && !line.isEmpty()) {
@@ -116,7 +129,7 @@ class RoutesIT {
     return head;
   }
 
-  private static void skipBody(BufferedReader in, List<String> head) throws Exception {
+  private static void skipBody(BufferedReader in, List<String> head) throws IOException {
     long length =
         head.stream()
             .filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
@@ -130,37 +143,39 @@ class RoutesIT {
 
   @Test
   void adminGcAnswersItsReportAndDryRunDeletesNothing() throws Exception {
-    try (ControllerProcess controller =
-        ControllerProcess.started(
-            workDir, Map.of("LISTEN_ADDR", "127.0.0.1:0", "REGISTRY_GC_GRACE_PERIOD", "0s"))) {
-      Client client = new Client(controller.base());
-      String orphan = client.pushBlob("scratch/orphans", new byte[] {9, 9, 9});
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(workDir, Map.of("REGISTRY_GC_GRACE_PERIOD", "0s"))) {
+      TestHttp http = new TestHttp(controller.base());
+      String orphan =
+          new Pusher(http)
+              .blob("scratch/orphans", Artifacts.blob(Artifacts.OCI_LAYER, new byte[] {9, 9, 9}))
+              .digest();
 
-      JsonNode dry = JSON.readTree(client.post("/admin/gc?dryRun=true").body());
+      JsonNode dry = http.post("/admin/gc?dryRun=true", new byte[0]).json();
       assertThat(dry.get("dry_run").asBoolean()).isTrue();
       assertThat(dry.get("blobs_deleted").asLong()).isEqualTo(1);
       assertThat(dry.get("bytes_freed").asLong()).isEqualTo(3);
-      assertThat(client.get("/v2/scratch/orphans/blobs/" + orphan).statusCode()).isEqualTo(200);
+      assertThat(http.get("/v2/scratch/orphans/blobs/" + orphan).status()).isEqualTo(200);
 
-      HttpResponse<String> real = client.post("/admin/gc");
-      assertThat(real.statusCode()).isEqualTo(200);
-      assertThat(real.headers().firstValue("Content-Type"))
+      Response real = http.post("/admin/gc", new byte[0]);
+      assertThat(real.status()).isEqualTo(200);
+      assertThat(real.header("Content-Type"))
           .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-      JsonNode report = JSON.readTree(real.body());
+      JsonNode report = real.json();
       assertThat(report.get("dry_run").asBoolean()).isFalse();
       assertThat(report.get("blobs_deleted").asLong()).isEqualTo(1);
       assertThat(report.get("manifests_deleted").asLong()).isZero();
       assertThat(report.get("bytes_freed").asLong()).isEqualTo(3);
       assertThat(report.get("duration_ms").asLong()).isNotNegative();
-      assertThat(client.get("/v2/scratch/orphans/blobs/" + orphan).statusCode()).isEqualTo(404);
+      assertThat(http.get("/v2/scratch/orphans/blobs/" + orphan).status()).isEqualTo(404);
 
-      HttpResponse<String> wrongMethod = client.get("/admin/gc");
-      assertThat(wrongMethod.statusCode()).isEqualTo(405);
-      assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
-      assertThat(wrongMethod.headers().firstValue("Content-Type")).hasValue("application/json");
-      assertThat(wrongMethod.body()).contains("method GET is not allowed here");
-      assertThat(client.post("/admin/gc?dryRun=maybe").statusCode()).isEqualTo(400);
-      assertThat(client.get("/metrics").body())
+      Response wrongMethod = http.get("/admin/gc");
+      assertThat(wrongMethod.status()).isEqualTo(405);
+      assertThat(wrongMethod.header("Allow")).hasValue("POST");
+      assertThat(wrongMethod.header("Content-Type")).hasValue("application/json");
+      assertThat(wrongMethod.text()).contains("method GET is not allowed here");
+      assertThat(http.post("/admin/gc?dryRun=maybe", new byte[0]).status()).isEqualTo(400);
+      assertThat(http.get("/metrics").text())
           .contains("registry_gc_blobs_deleted_total 1.0")
           .contains(
               "registry_http_requests_seconds_count{method=\"POST\",route=\"uploads\",status=\"201\"}");
@@ -170,50 +185,53 @@ class RoutesIT {
 
   @Test
   void scheduledGcCollectsOrphansOnItsInterval() throws Exception {
-    try (ControllerProcess controller =
-        ControllerProcess.started(
-            workDir,
-            Map.of(
-                "LISTEN_ADDR", "127.0.0.1:0",
-                "REGISTRY_GC_INTERVAL", "1s",
-                "REGISTRY_GC_GRACE_PERIOD", "1s"))) {
-      Client client = new Client(controller.base());
-      String orphan = client.pushBlob("scratch/orphans", new byte[] {7});
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      int status = 200;
-      while (status == 200 && System.nanoTime() < deadline) {
-        Thread.sleep(250);
-        status = client.get("/v2/scratch/orphans/blobs/" + orphan).statusCode();
-      }
-      assertThat(status).as(controller.log()).isEqualTo(404);
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(
+            workDir, Map.of("REGISTRY_GC_INTERVAL", "1s", "REGISTRY_GC_GRACE_PERIOD", "1s"))) {
+      TestHttp http = new TestHttp(controller.base());
+      String orphan =
+          new Pusher(http)
+              .blob("scratch/orphans", Artifacts.blob(Artifacts.OCI_LAYER, new byte[] {7}))
+              .digest();
+      String path = "/v2/scratch/orphans/blobs/" + orphan;
+
+      Await.until("the scheduled GC to collect " + orphan, () -> status(http, path) != 200);
+
+      assertThat(http.get(path).status()).as(controller.log()).isEqualTo(404);
+    }
+  }
+
+  private static int status(TestHttp http, String path) {
+    try {
+      return http.get(path).status();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   @Test
   void readinessFailsWhenFreeSpaceIsBelowTheThreshold() throws Exception {
-    try (ControllerProcess controller =
-        ControllerProcess.started(
-            workDir, Map.of("LISTEN_ADDR", "127.0.0.1:0", "READY_MIN_FREE_SPACE", "1000000TiB"))) {
-      Client client = new Client(controller.base());
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(workDir, Map.of("READY_MIN_FREE_SPACE", "1000000TiB"))) {
+      TestHttp http = new TestHttp(controller.base());
 
-      assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
-      HttpResponse<String> ready = client.get("/readyz");
-      assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(ready.body()).contains("bytes free");
+      assertThat(http.get("/healthz").status()).isEqualTo(200);
+      Response ready = http.get("/readyz");
+      assertThat(ready.status()).isEqualTo(503);
+      assertThat(ready.text()).contains("bytes free");
     }
   }
 
   @Test
   void withRegistryDisabledOnlyV2AndAdminAreGone() throws Exception {
-    try (ControllerProcess controller =
-        ControllerProcess.started(
-            workDir, Map.of("LISTEN_ADDR", "127.0.0.1:0", "ENABLE_REGISTRY", "false"))) {
-      Client client = new Client(controller.base());
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(workDir, Map.of("ENABLE_REGISTRY", "false"))) {
+      TestHttp http = new TestHttp(controller.base());
 
-      assertThat(client.get("/v2/").statusCode()).isEqualTo(404);
-      assertThat(client.post("/admin/gc").statusCode()).isEqualTo(404);
-      assertThat(client.get("/api/v1/recipes").statusCode()).isEqualTo(200);
-      assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
+      assertThat(http.get("/v2/").status()).isEqualTo(404);
+      assertThat(http.post("/admin/gc", new byte[0]).status()).isEqualTo(404);
+      assertThat(http.get("/api/v1/recipes").status()).isEqualTo(200);
+      assertThat(http.get("/healthz").status()).isEqualTo(200);
       assertThat(workDir.resolve("data/registry")).doesNotExist();
     }
   }

@@ -2,6 +2,11 @@ package dev.ociregistry.controller.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.TestHttp;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,24 +24,19 @@ class ZeroConfigIT {
 
   @Test
   void startsWithNoConfigurationServesEveryRouteAndStopsOnSigterm() throws Exception {
-    try (ControllerProcess controller = ControllerProcess.started(workDir, Map.of())) {
+    try (JarProcess controller = ControllerJar.started(workDir, Map.of())) {
       assertThat(controller.awaitListening()).isEqualTo(8080);
-      Client client = new Client(URI.create("http://127.0.0.1:8080"));
+      TestHttp http = new TestHttp(URI.create("http://127.0.0.1:8080"));
 
-      assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
-      assertThat(client.get("/readyz").statusCode()).isEqualTo(200);
-      assertThat(client.get("/v2/").statusCode()).isEqualTo(200);
-      String digest =
-          client.pushImage("tools/alpine", "latest", "{}".getBytes(), new byte[] {1, 2});
-      assertThat(
-              client
-                  .get("/v2/tools/alpine/manifests/latest")
-                  .headers()
-                  .firstValue("Docker-Content-Digest"))
-          .hasValue(digest);
-      assertThat(client.get("/api/v1/recipes").statusCode()).isEqualTo(200);
-      assertThat(client.post("/admin/gc").statusCode()).isEqualTo(200);
-      assertThat(client.get("/metrics").body()).contains("jvm_memory_used_bytes");
+      assertThat(http.get("/healthz").status()).isEqualTo(200);
+      assertThat(http.get("/readyz").status()).isEqualTo(200);
+      assertThat(http.get("/v2/").status()).isEqualTo(200);
+      Manifest image = new Pusher(http).image("tools/alpine", "latest", Artifacts.image("alpine"));
+      assertThat(http.get("/v2/tools/alpine/manifests/latest").header("Docker-Content-Digest"))
+          .hasValue(image.digest());
+      assertThat(http.get("/api/v1/recipes").status()).isEqualTo(200);
+      assertThat(http.post("/admin/gc", new byte[0]).status()).isEqualTo(200);
+      assertThat(http.get("/metrics").text()).contains("jvm_memory_used_bytes");
 
       assertThat(workDir.resolve("data/registry/oci-layout")).exists();
       assertThat(Files.readString(workDir.resolve("data/registry/index.json")))

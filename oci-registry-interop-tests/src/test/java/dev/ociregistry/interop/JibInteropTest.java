@@ -14,11 +14,13 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
-import dev.ociregistry.interop.testing.Digests;
 import dev.ociregistry.interop.testing.InteropServer;
 import dev.ociregistry.interop.testing.JibLog;
-import dev.ociregistry.interop.testing.RegistryHttp;
+import dev.ociregistry.interop.testing.RegistryReads;
 import dev.ociregistry.interop.testing.Tars;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.TestHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +44,8 @@ class JibInteropTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<ImageFormat, String> MANIFEST_TYPES =
       Map.of(
-          ImageFormat.Docker, "application/vnd.docker.distribution.manifest.v2+json",
-          ImageFormat.OCI, "application/vnd.oci.image.manifest.v1+json");
+          ImageFormat.Docker, Artifacts.DOCKER_MANIFEST, ImageFormat.OCI, Artifacts.OCI_MANIFEST);
+  private static final byte[] DATA = Artifacts.content(200_000, 31);
 
   @TempDir static Path storage;
   static InteropServer server;
@@ -73,37 +75,28 @@ class JibInteropTest {
             .containerize(pushTo(server.image("interop/jib:" + tag), log));
 
     String digest = pushed.getDigest().toString();
-    RegistryHttp.Response manifest = server.http().manifest("interop/jib", tag);
+    TestHttp.Response manifest = server.reads().manifest("interop/jib", tag);
     assertThat(manifest.header("Docker-Content-Digest")).as("jib log:\n%s", log).contains(digest);
     assertThat(Digests.sha256(manifest.body())).isEqualTo(digest);
     assertThat(manifest.header("Content-Type")).contains(MANIFEST_TYPES.get(format));
-    assertThat(server.http().manifest("interop/jib", digest).body()).isEqualTo(manifest.body());
+    assertThat(server.reads().manifest("interop/jib", digest).body()).isEqualTo(manifest.body());
 
     JsonNode body = manifest.json();
     assertThat(body.path("mediaType").asText()).isEqualTo(MANIFEST_TYPES.get(format));
     assertThat(body.path("config").path("digest").asText())
         .as("Jib's image id is the config digest")
         .isEqualTo(pushed.getImageId().toString());
-    server
-        .http()
-        .blob(
-            "interop/jib",
-            body.path("config").path("digest").asText(),
-            body.path("config").path("size").asLong());
+    server.reads().blob("interop/jib", body.path("config"));
     Map<String, byte[]> files = new HashMap<>();
     for (JsonNode layer : body.path("layers")) {
-      byte[] blob =
-          server
-              .http()
-              .blob("interop/jib", layer.path("digest").asText(), layer.path("size").asLong());
-      files.putAll(Tars.untar(Tars.gunzip(blob)));
+      files.putAll(Tars.untar(Tars.gunzip(server.reads().blob("interop/jib", layer))));
     }
     assertThat(files).containsKeys("app/hello.txt", "app/lib/data.bin");
     assertThat(new String(files.get("app/hello.txt"), StandardCharsets.UTF_8))
         .isEqualTo("hello from " + tag);
-    assertThat(files.get("app/lib/data.bin")).isEqualTo(data());
+    assertThat(files.get("app/lib/data.bin")).isEqualTo(DATA);
 
-    RegistryHttp.Response tags = server.http().get("/v2/interop/jib/tags/list", null);
+    TestHttp.Response tags = server.http().get("/v2/interop/jib/tags/list");
     assertThat(tags.status()).isEqualTo(200);
     assertThat(tags.json().path("tags").toString()).contains("\"" + tag + "\"");
   }
@@ -115,9 +108,9 @@ class JibInteropTest {
         appImage(Jib.fromScratch(), "pull me back")
             .containerize(pushTo(server.image("interop/jib-pull:1"), log));
     JsonNode manifest =
-        server.http().manifest("interop/jib-pull", pushed.getDigest().toString()).json();
-    List<String> registryLayers = new ArrayList<>();
-    manifest.path("layers").forEach(layer -> registryLayers.add(layer.path("digest").asText()));
+        server.reads().manifest("interop/jib-pull", pushed.getDigest().toString()).json();
+    List<String> registryLayers = RegistryReads.digests(manifest.path("layers"));
+    assertThat(registryLayers).as("the resources and libraries layers").hasSize(2);
 
     Path tar = work.resolve("pulled.tar");
     JibLog pullLog = new JibLog();
@@ -143,7 +136,7 @@ class JibInteropTest {
     }
     assertThat(new String(files.get("app/hello.txt"), StandardCharsets.UTF_8))
         .isEqualTo("pull me back");
-    assertThat(files.get("app/lib/data.bin")).isEqualTo(data());
+    assertThat(files.get("app/lib/data.bin")).isEqualTo(DATA);
   }
 
   @Test
@@ -153,7 +146,7 @@ class JibInteropTest {
         appImage(Jib.fromScratch(), "base layer")
             .containerize(pushTo(server.image("interop/jib-base:1"), log));
     JsonNode baseManifest =
-        server.http().manifest("interop/jib-base", base.getDigest().toString()).json();
+        server.reads().manifest("interop/jib-base", base.getDigest().toString()).json();
 
     Path extra = Files.writeString(work.resolve("extra.txt"), "on top of the base");
     JibContainer app =
@@ -166,21 +159,18 @@ class JibInteropTest {
             .setEntrypoint("/app/run")
             .containerize(pushTo(server.image("interop/jib-app:1"), log));
 
-    RegistryHttp.Response served = server.http().manifest("interop/jib-app", "1");
+    TestHttp.Response served = server.reads().manifest("interop/jib-app", "1");
     assertThat(served.header("Docker-Content-Digest"))
         .as("jib log:\n%s", log)
         .contains(app.getDigest().toString());
     assertThat(Digests.sha256(served.body())).isEqualTo(app.getDigest().toString());
     JsonNode appManifest = served.json();
-    List<String> baseLayers = new ArrayList<>();
-    baseManifest.path("layers").forEach(layer -> baseLayers.add(layer.path("digest").asText()));
-    List<String> appLayers = new ArrayList<>();
+    List<String> baseLayers = RegistryReads.digests(baseManifest.path("layers"));
+    assertThat(baseLayers).as("the resources and libraries layers").hasSize(2);
+    List<String> appLayers = RegistryReads.digests(appManifest.path("layers"));
     for (JsonNode layer : appManifest.path("layers")) {
-      appLayers.add(layer.path("digest").asText());
       // each one mounted or pushed into interop/jib-app, so served from there
-      server
-          .http()
-          .blob("interop/jib-app", layer.path("digest").asText(), layer.path("size").asLong());
+      server.reads().blob("interop/jib-app", layer);
     }
     assertThat(appLayers)
         .hasSize(baseLayers.size() + 1)
@@ -192,11 +182,8 @@ class JibInteropTest {
     }
     byte[] top =
         server
-            .http()
-            .blob(
-                "interop/jib-app",
-                appLayers.get(appLayers.size() - 1),
-                appManifest.path("layers").get(appLayers.size() - 1).path("size").asLong());
+            .reads()
+            .blob("interop/jib-app", appManifest.path("layers").get(appLayers.size() - 1));
     assertThat(Tars.untar(Tars.gunzip(top)).get("extra/extra.txt"))
         .isEqualTo("on top of the base".getBytes(StandardCharsets.UTF_8));
   }
@@ -206,7 +193,7 @@ class JibInteropTest {
     Path hello =
         Files.writeString(
             work.resolve("hello-" + Math.abs(greeting.hashCode()) + ".txt"), greeting);
-    Path data = Files.write(work.resolve("data.bin"), data());
+    Path data = Files.write(work.resolve("data.bin"), DATA);
     return builder
         .addFileEntriesLayer(
             FileEntriesLayer.builder()
@@ -233,13 +220,5 @@ class JibInteropTest {
         .setApplicationLayersCache(work.resolve("jib-cache/app"))
         .setToolName("oci-registry-interop-tests")
         .addEventHandler(LogEvent.class, log);
-  }
-
-  private static byte[] data() {
-    byte[] data = new byte[200_000];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = (byte) (i * 31 + (i >> 8));
-    }
-    return data;
   }
 }

@@ -12,12 +12,13 @@ import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
-import dev.ociregistry.interop.testing.Digests;
 import dev.ociregistry.interop.testing.InteropServer;
 import dev.ociregistry.interop.testing.JibLog;
-import dev.ociregistry.interop.testing.RegistryHttp;
+import dev.ociregistry.interop.testing.RegistryReads;
 import dev.ociregistry.interop.testing.SampleImage;
 import dev.ociregistry.interop.testing.Skopeo;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.TestHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ class OciLayoutReadTest {
       String repository = entry.getKey().substring(0, entry.getKey().indexOf(':'));
       String tag = entry.getKey().substring(entry.getKey().indexOf(':') + 1);
       JsonNode descriptor = entry.getValue();
-      RegistryHttp.Response served = server.http().manifest(repository, tag);
+      TestHttp.Response served = server.reads().manifest(repository, tag);
       assertThat(descriptor.path("digest").asText())
           .as("index.json digest of %s", entry.getKey())
           .isEqualTo(served.header("Docker-Content-Digest").orElseThrow());
@@ -144,7 +145,7 @@ class OciLayoutReadTest {
       assertThat(Files.readAllBytes(blob)).isEqualTo(served.body());
     }
     assertThat(byRefName.get("os/rootfs:22.04").path("digest").asText())
-        .isEqualTo(image.manifestDigest());
+        .isEqualTo(image.manifest().digest());
     assertThat(byRefName.get("apps/jib:oci").path("digest").asText())
         .isEqualTo(jibDigests.get(ImageFormat.OCI));
     assertThat(byRefName.get("apps/jib:docker").path("digest").asText())
@@ -159,11 +160,11 @@ class OciLayoutReadTest {
   void skopeoInspectsAnOciImageStraightFromTheStorageRoot() throws Exception {
     JsonNode inspected = skopeo.run("inspect", layout("os/rootfs:22.04")).json();
 
-    assertThat(inspected.path("Digest").asText()).isEqualTo(image.manifestDigest());
+    assertThat(inspected.path("Digest").asText()).isEqualTo(image.manifest().digest());
     assertThat(texts(inspected.path("Layers"))).isEqualTo(image.layerDigests());
     assertThat(inspected.path("Labels").path("interop").asText()).isEqualTo("layout");
     String raw = skopeo.run("inspect", "--raw", layout("os/rootfs:22.04")).stdout();
-    assertThat(raw.getBytes(StandardCharsets.UTF_8)).isEqualTo(image.manifest());
+    assertThat(raw.getBytes(StandardCharsets.UTF_8)).isEqualTo(image.manifest().content());
   }
 
   /**
@@ -178,10 +179,9 @@ class OciLayoutReadTest {
     JsonNode inspected = skopeo.run("inspect", layout("apps/jib:oci")).json();
 
     assertThat(inspected.path("Digest").asText()).isEqualTo(jibDigests.get(ImageFormat.OCI));
-    JsonNode served = server.http().manifest("apps/jib", "oci").json();
-    List<String> layers = new ArrayList<>();
-    served.path("layers").forEach(layer -> layers.add(layer.path("digest").asText()));
-    assertThat(texts(inspected.path("Layers"))).isEqualTo(layers);
+    JsonNode served = server.reads().manifest("apps/jib", "oci").json();
+    assertThat(texts(inspected.path("Layers")))
+        .isEqualTo(RegistryReads.digests(served.path("layers")));
     String raw = skopeo.run("inspect", "--raw", layout("apps/jib:oci")).stdout();
     assertThat(Digests.sha256(raw.getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(jibDigests.get(ImageFormat.OCI));
@@ -204,11 +204,11 @@ class OciLayoutReadTest {
 
     JsonNode descriptor =
         JSON.readTree(out.resolve("index.json").toFile()).path("manifests").get(0);
-    assertThat(descriptor.path("digest").asText()).isEqualTo(image.manifestDigest());
+    assertThat(descriptor.path("digest").asText()).isEqualTo(image.manifest().digest());
     assertThat(
             Files.readAllBytes(
-                out.resolve("blobs/sha256").resolve(Digests.hex(image.layerDigest()))))
-        .isEqualTo(image.layer());
+                out.resolve("blobs/sha256").resolve(Digests.hex(image.layer().digest()))))
+        .isEqualTo(image.layer().content());
   }
 
   private static String layout(String repositoryAndTag) {

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ociregistry.interop.testing.Digests;
 import dev.ociregistry.interop.testing.InteropServer;
-import dev.ociregistry.interop.testing.RegistryHttp;
 import dev.ociregistry.interop.testing.Tars;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.TestHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OrasInteropTest {
   private static final String ROOTFS_TYPE = "application/vnd.shoal.rootfs.tar.gz";
-  private static final String ROOTFS_LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
+  private static final String ROOTFS_LAYER_TYPE = Artifacts.OCI_LAYER_GZIP;
   private static final String SBOM_TYPE = "application/spdx+json";
   private static final String SIGNATURE_TYPE = "application/vnd.shoal.signature.v1+json";
-  private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-  private static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
 
   @TempDir static Path storage;
   static InteropServer server;
@@ -77,25 +75,20 @@ class OrasInteropTest {
             LocalPath.of(rootfs, ROOTFS_LAYER_TYPE));
 
     String digest = pushed.getDescriptor().getDigest();
-    RegistryHttp.Response served = server.http().manifest("os/rootfs", "22.04");
+    TestHttp.Response served = server.reads().manifest("os/rootfs", "22.04");
     assertThat(served.header("Docker-Content-Digest")).contains(digest);
-    assertThat(served.header("Content-Type")).contains(OCI_MANIFEST);
+    assertThat(served.header("Content-Type")).contains(Artifacts.OCI_MANIFEST);
     assertThat(Digests.sha256(served.body())).isEqualTo(digest);
     JsonNode manifest = served.json();
     assertThat(manifest.path("artifactType").asText()).isEqualTo(ROOTFS_TYPE);
-    assertThat(manifest.path("config").path("mediaType").asText()).isEqualTo(OCI_EMPTY);
-    server
-        .http()
-        .blob(
-            "os/rootfs",
-            manifest.path("config").path("digest").asText(),
-            manifest.path("config").path("size").asLong());
+    assertThat(manifest.path("config").path("mediaType").asText()).isEqualTo(Artifacts.OCI_EMPTY);
+    server.reads().blob("os/rootfs", manifest.path("config"));
     JsonNode layer = manifest.path("layers").get(0);
     assertThat(layer.path("mediaType").asText()).isEqualTo(ROOTFS_LAYER_TYPE);
     assertThat(layer.path("digest").asText()).isEqualTo(Digests.sha256(rootfs));
     assertThat(layer.path("annotations").path("org.opencontainers.image.title").asText())
         .isEqualTo("rootfs.tar.gz");
-    assertThat(server.http().blob("os/rootfs", layer.path("digest").asText(), Files.size(rootfs)))
+    assertThat(server.reads().blob("os/rootfs", layer.path("digest").asText(), Files.size(rootfs)))
         .isEqualTo(Files.readAllBytes(rootfs));
 
     Manifest fetched = oras.getManifest(ref);
@@ -121,7 +114,7 @@ class OrasInteropTest {
         oras.pushArtifact(
             ref, ArtifactType.from(ROOTFS_TYPE), LocalPath.of(rootfs, ROOTFS_LAYER_TYPE));
     String subjectDigest = subject.getDescriptor().getDigest();
-    long subjectSize = server.http().manifest("os/base", subjectDigest).body().length;
+    long subjectSize = server.reads().manifest("os/base", subjectDigest).body().length;
     ContainerRef bySubjectDigest = ref.withDigest(subjectDigest);
 
     Path sbom =
@@ -141,43 +134,42 @@ class OrasInteropTest {
     String signatureDigest = signatureManifest.getDescriptor().getDigest();
 
     // What our registry stored for the referrer: the bytes ORAS pushed, with the subject in them.
-    RegistryHttp.Response sbomServed = server.http().manifest("os/base", sbomDigest);
+    TestHttp.Response sbomServed = server.reads().manifest("os/base", sbomDigest);
     assertThat(Digests.sha256(sbomServed.body())).isEqualTo(sbomDigest);
     assertThat(sbomServed.json().path("subject").path("digest").asText()).isEqualTo(subjectDigest);
     assertThat(sbomServed.json().path("subject").path("size").asLong()).isEqualTo(subjectSize);
     assertThat(sbomServed.json().path("artifactType").asText()).isEqualTo(SBOM_TYPE);
 
     Referrers all = oras.getReferrers(bySubjectDigest, null);
-    assertThat(all.getMediaType()).isEqualTo(OCI_INDEX);
+    assertThat(all.getMediaType()).isEqualTo(Artifacts.OCI_INDEX);
     assertThat(all.getManifests())
         .extracting(
             ManifestDescriptor::getDigest,
             ManifestDescriptor::getArtifactType,
             ManifestDescriptor::getMediaType)
         .containsExactlyInAnyOrder(
-            tuple(sbomDigest, SBOM_TYPE, OCI_MANIFEST),
-            tuple(signatureDigest, SIGNATURE_TYPE, OCI_MANIFEST));
+            tuple(sbomDigest, SBOM_TYPE, Artifacts.OCI_MANIFEST),
+            tuple(signatureDigest, SIGNATURE_TYPE, Artifacts.OCI_MANIFEST));
     for (ManifestDescriptor descriptor : all.getManifests()) {
       assertThat(descriptor.getSize())
           .as("size of referrer %s", descriptor.getDigest())
-          .isEqualTo(server.http().manifest("os/base", descriptor.getDigest()).body().length);
+          .isEqualTo(server.reads().manifest("os/base", descriptor.getDigest()).body().length);
     }
 
     Referrers sboms = oras.getReferrers(bySubjectDigest, ArtifactType.from(SBOM_TYPE));
     assertThat(sboms.getManifests())
         .extracting(ManifestDescriptor::getDigest)
         .containsExactly(sbomDigest);
-    RegistryHttp.Response filtered =
+    TestHttp.Response filtered =
         server
             .http()
             .get(
                 "/v2/os/base/referrers/"
                     + subjectDigest
                     + "?artifactType="
-                    + SBOM_TYPE.replace("+", "%2B"),
-                null);
+                    + SBOM_TYPE.replace("+", "%2B"));
     assertThat(filtered.status()).isEqualTo(200);
-    assertThat(filtered.header("Content-Type")).contains(OCI_INDEX);
+    assertThat(filtered.header("Content-Type")).contains(Artifacts.OCI_INDEX);
     assertThat(filtered.header("OCI-Filters-Applied")).contains("artifactType");
     assertThat(
             oras.getReferrers(bySubjectDigest, ArtifactType.from("application/vnd.example.none"))
@@ -201,17 +193,14 @@ class OrasInteropTest {
 
   @Test
   void orasPushesBlobInChunksAndTheRegistryVerifiesTheDigest() throws Exception {
-    byte[] content = new byte[3 * 1024 * 1024 + 123];
-    for (int i = 0; i < content.length; i++) {
-      content[i] = (byte) (i ^ (i >>> 11));
-    }
+    byte[] content = Artifacts.content(3 * 1024 * 1024 + 123, 3);
     Path file = Files.write(work.resolve("big.bin"), content);
     ContainerRef ref = ContainerRef.parse(server.image("os/chunks:1"));
 
     Layer layer = oras.pushBlobChunked(ref, file, 1024 * 1024);
 
     assertThat(layer.getDigest()).isEqualTo(Digests.sha256(content));
-    assertThat(server.http().blob("os/chunks", Digests.sha256(content), content.length))
+    assertThat(server.reads().blob("os/chunks", Digests.sha256(content), content.length))
         .isEqualTo(content);
     // Registry#getBlob reads the body as a UTF-8 String (oras-java-sdk 0.7.0), which mangles binary
     // content; fetchBlob streams the bytes and checks them against Docker-Content-Digest.

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ociregistry.interop.testing.Digests;
 import dev.ociregistry.interop.testing.InteropServer;
-import dev.ociregistry.interop.testing.RegistryHttp;
 import dev.ociregistry.interop.testing.SampleImage;
 import dev.ociregistry.interop.testing.Skopeo;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.TestHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,18 +57,19 @@ class SkopeoInteropTest {
   void skopeoCopiesOciLayoutIntoRegistryAndInspectsItWithTheSameDigests() throws Exception {
     copyIn("interop/skopeo:1");
 
-    RegistryHttp.Response manifest = server.http().manifest("interop/skopeo", "1");
-    assertThat(manifest.header("Docker-Content-Digest")).contains(image.manifestDigest());
-    assertThat(manifest.header("Content-Type")).contains(SampleImage.MANIFEST_MEDIA_TYPE);
-    assertThat(manifest.body()).isEqualTo(image.manifest());
-    assertThat(server.http().blob("interop/skopeo", image.configDigest(), image.config().length))
-        .isEqualTo(image.config());
-    assertThat(server.http().blob("interop/skopeo", image.layerDigest(), image.layer().length))
-        .isEqualTo(image.layer());
+    TestHttp.Response manifest = server.reads().manifest("interop/skopeo", "1");
+    assertThat(manifest.header("Docker-Content-Digest")).contains(image.manifest().digest());
+    assertThat(manifest.header("Content-Type")).contains(Artifacts.OCI_MANIFEST);
+    assertThat(manifest.body()).isEqualTo(image.manifest().content());
+    assertThat(
+            server.reads().blob("interop/skopeo", image.config().digest(), image.config().size()))
+        .isEqualTo(image.config().content());
+    assertThat(server.reads().blob("interop/skopeo", image.layer().digest(), image.layer().size()))
+        .isEqualTo(image.layer().content());
 
     JsonNode inspected =
         skopeo.run("inspect", "--tls-verify=false", docker("interop/skopeo:1")).json();
-    assertThat(inspected.path("Digest").asText()).isEqualTo(image.manifestDigest());
+    assertThat(inspected.path("Digest").asText()).isEqualTo(image.manifest().digest());
     assertThat(texts(inspected.path("Layers"))).isEqualTo(image.layerDigests());
     assertThat(inspected.path("Labels").path("interop").asText()).isEqualTo("skopeo");
     assertThat(inspected.path("Os").asText()).isEqualTo("linux");
@@ -76,13 +78,13 @@ class SkopeoInteropTest {
     String raw =
         skopeo.run("inspect", "--raw", "--tls-verify=false", docker("interop/skopeo:1")).stdout();
     assertThat(Digests.sha256(raw.getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(image.manifestDigest());
+        .isEqualTo(image.manifest().digest());
     String config =
         skopeo
             .run("inspect", "--config", "--raw", "--tls-verify=false", docker("interop/skopeo:1"))
             .stdout();
     assertThat(Digests.sha256(config.getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(image.configDigest());
+        .isEqualTo(image.config().digest());
   }
 
   @Test
@@ -113,41 +115,35 @@ class SkopeoInteropTest {
     JsonNode index = JSON.readTree(copy.resolve("index.json").toFile());
     assertThat(index.path("manifests")).hasSize(1);
     JsonNode descriptor = index.path("manifests").get(0);
-    assertThat(descriptor.path("digest").asText()).isEqualTo(image.manifestDigest());
-    assertThat(descriptor.path("mediaType").asText()).isEqualTo(SampleImage.MANIFEST_MEDIA_TYPE);
-    assertThat(descriptor.path("size").asLong()).isEqualTo(image.manifest().length);
+    assertThat(descriptor.path("digest").asText()).isEqualTo(image.manifest().digest());
+    assertThat(descriptor.path("mediaType").asText()).isEqualTo(Artifacts.OCI_MANIFEST);
+    assertThat(descriptor.path("size").asLong()).isEqualTo(image.manifest().size());
     assertThat(descriptor.path("annotations").path("org.opencontainers.image.ref.name").asText())
         .isEqualTo("copy");
     for (String digest :
-        List.of(image.manifestDigest(), image.configDigest(), image.layerDigest())) {
+        List.of(image.manifest().digest(), image.config().digest(), image.layer().digest())) {
       Path blob = copy.resolve("blobs/sha256").resolve(Digests.hex(digest));
       assertThat(blob).as("blob %s in the copied layout", digest).isRegularFile();
       assertThat(Digests.sha256(blob)).isEqualTo(digest);
     }
     assertThat(
             Files.readAllBytes(
-                copy.resolve("blobs/sha256").resolve(Digests.hex(image.layerDigest()))))
-        .isEqualTo(image.layer());
+                copy.resolve("blobs/sha256").resolve(Digests.hex(image.layer().digest()))))
+        .isEqualTo(image.layer().content());
   }
 
   @Test
   void skopeoDeletesTheManifestByDigestAndTheRegistryAnswers404() throws Exception {
     copyIn("interop/skopeo-delete:1");
-    String byDigest = "interop/skopeo-delete@" + image.manifestDigest();
+    String byDigest = "interop/skopeo-delete@" + image.manifest().digest();
 
     skopeo.run("delete", "--tls-verify=false", docker(byDigest));
 
-    RegistryHttp.Response gone =
-        server
-            .http()
-            .get(
-                "/v2/interop/skopeo-delete/manifests/" + image.manifestDigest(),
-                RegistryHttp.MANIFEST_ACCEPT);
+    TestHttp.Response gone =
+        server.reads().getManifest("interop/skopeo-delete", image.manifest().digest());
     assertThat(gone.status()).as("%s", gone).isEqualTo(404);
-    assertThat(gone.json().path("errors").get(0).path("code").asText())
-        .isEqualTo("MANIFEST_UNKNOWN");
-    RegistryHttp.Response tagGone =
-        server.http().get("/v2/interop/skopeo-delete/manifests/1", RegistryHttp.MANIFEST_ACCEPT);
+    assertThat(gone.errorCode()).isEqualTo("MANIFEST_UNKNOWN");
+    TestHttp.Response tagGone = server.reads().getManifest("interop/skopeo-delete", "1");
     assertThat(tagGone.status()).as("the tag went with its manifest: %s", tagGone).isEqualTo(404);
     Skopeo.Result inspect =
         skopeo.runAllowingFailure("inspect", "--tls-verify=false", docker(byDigest));

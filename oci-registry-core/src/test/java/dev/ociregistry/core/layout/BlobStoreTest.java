@@ -10,6 +10,7 @@ import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.testing.TestContent;
+import dev.ociregistry.testkit.Artifacts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,7 +53,7 @@ class BlobStoreTest {
 
   @Test
   void putWithRightDigestStoresExactContentAndLinksRepository() throws IOException {
-    byte[] content = TestContent.bytes(300_000, 1);
+    byte[] content = Artifacts.content(300_000, 1);
     Digest digest = Digest.sha256(content);
 
     StoredBlob stored = blobs.put(APP, digest, new ByteArrayInputStream(content), content.length);
@@ -66,7 +67,7 @@ class BlobStoreTest {
 
   @Test
   void putWithUnknownSizeStoresContent() throws IOException {
-    byte[] content = TestContent.bytes(1234, 2);
+    byte[] content = Artifacts.content(1234, 2);
     Digest digest = Digest.sha256(content);
 
     blobs.put(APP, digest, new ByteArrayInputStream(content), -1);
@@ -86,8 +87,8 @@ class BlobStoreTest {
 
   @Test
   void putWithWrongDigestFailsAndStoresNothing() throws IOException {
-    byte[] content = TestContent.bytes(10_000, 3);
-    Digest wrong = Digest.sha256(TestContent.utf8("something else"));
+    byte[] content = Artifacts.content(10_000, 3);
+    Digest wrong = Digest.sha256(Artifacts.utf8("something else"));
 
     assertRegistryError(
         () -> blobs.put(APP, wrong, new ByteArrayInputStream(content), content.length),
@@ -101,7 +102,7 @@ class BlobStoreTest {
 
   @Test
   void putWithDeclaredSizeLargerThanContentFailsWithSizeInvalid() throws IOException {
-    byte[] content = TestContent.bytes(1000, 4);
+    byte[] content = Artifacts.content(1000, 4);
     Digest digest = Digest.sha256(content);
 
     assertRegistryError(
@@ -113,7 +114,7 @@ class BlobStoreTest {
 
   @Test
   void putWithDeclaredSizeSmallerThanContentFailsWithSizeInvalid() throws IOException {
-    byte[] content = TestContent.bytes(1000, 5);
+    byte[] content = Artifacts.content(1000, 5);
     Digest digest = Digest.sha256(content);
 
     assertRegistryError(
@@ -125,7 +126,7 @@ class BlobStoreTest {
 
   @Test
   void sameBlobInTwoRepositoriesIsStoredOnceAndVisibleInBoth() throws IOException {
-    byte[] content = TestContent.bytes(5000, 6);
+    byte[] content = Artifacts.content(5000, 6);
     Digest digest = Digest.sha256(content);
 
     TestContent.pushBlob(registry, APP, content);
@@ -140,7 +141,7 @@ class BlobStoreTest {
 
   @Test
   void blobIsNotVisibleInRepositoryItWasNeverPushedTo() throws IOException {
-    byte[] content = TestContent.bytes(2000, 7);
+    byte[] content = Artifacts.content(2000, 7);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
 
@@ -151,14 +152,14 @@ class BlobStoreTest {
 
   @Test
   void openOfUnknownBlobFailsWithBlobUnknown() {
-    Digest digest = Digest.sha256(TestContent.utf8("never stored"));
+    Digest digest = Digest.sha256(Artifacts.utf8("never stored"));
 
     assertRegistryError(() -> blobs.open(APP, digest), ErrorCode.BLOB_UNKNOWN);
   }
 
   @Test
   void openReturnsChannelThatReadsAnyRange() throws IOException {
-    byte[] content = TestContent.bytes(1_000_000, 8);
+    byte[] content = Artifacts.content(1_000_000, 8);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
 
@@ -183,7 +184,7 @@ class BlobStoreTest {
 
   @Test
   void mountFromRepositoryWhereBlobIsVisibleLinksIt() throws IOException {
-    byte[] content = TestContent.bytes(3000, 9);
+    byte[] content = Artifacts.content(3000, 9);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
 
@@ -196,7 +197,7 @@ class BlobStoreTest {
 
   @Test
   void mountFromRepositoryWhereBlobIsNotVisibleDoesNothing() throws IOException {
-    byte[] content = TestContent.bytes(3000, 10);
+    byte[] content = Artifacts.content(3000, 10);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
 
@@ -209,7 +210,7 @@ class BlobStoreTest {
 
   @Test
   void mountWithoutSourceLinksBlobStoredAnywhere() throws IOException {
-    byte[] content = TestContent.bytes(3000, 11);
+    byte[] content = Artifacts.content(3000, 11);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
 
@@ -221,7 +222,7 @@ class BlobStoreTest {
 
   @Test
   void mountWithoutSourceOfBlobStoredNowhereIsEmpty() throws IOException {
-    Digest digest = Digest.sha256(TestContent.utf8("nowhere"));
+    Digest digest = Digest.sha256(Artifacts.utf8("nowhere"));
 
     assertThat(blobs.mount(OTHER, digest, Optional.empty())).isEmpty();
     assertThat(blobs.stat(OTHER, digest)).isEmpty();
@@ -230,7 +231,7 @@ class BlobStoreTest {
 
   @Test
   void deleteHidesBlobInOneRepositoryButNotInAnother() throws IOException {
-    byte[] content = TestContent.bytes(4000, 12);
+    byte[] content = Artifacts.content(4000, 12);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
     TestContent.pushBlob(registry, OTHER, content);
@@ -248,7 +249,7 @@ class BlobStoreTest {
 
   @Test
   void deleteOfBlobNotVisibleInRepositoryFailsWithBlobUnknown() throws IOException {
-    byte[] content = TestContent.bytes(100, 13);
+    byte[] content = Artifacts.content(100, 13);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
 
@@ -259,7 +260,7 @@ class BlobStoreTest {
 
   @Test
   void statAndRefreshMovesLastModifiedForwardWhileStatDoesNot() throws IOException {
-    byte[] content = TestContent.bytes(100, 14);
+    byte[] content = Artifacts.content(100, 14);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
     Path file = root.resolve(LayoutKeys.blob(digest));
@@ -276,7 +277,7 @@ class BlobStoreTest {
 
   @Test
   void statAndRefreshInRepositoryWithoutLinkDoesNotRefresh() throws IOException {
-    byte[] content = TestContent.bytes(100, 15);
+    byte[] content = Artifacts.content(100, 15);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
     Path file = root.resolve(LayoutKeys.blob(digest));
@@ -289,7 +290,7 @@ class BlobStoreTest {
 
   @Test
   void pushingAnAlreadyStoredBlobRefreshesItsAge() throws IOException {
-    byte[] content = TestContent.bytes(100, 16);
+    byte[] content = Artifacts.content(100, 16);
     Digest digest = Digest.sha256(content);
     TestContent.pushBlob(registry, APP, content);
     Path file = root.resolve(LayoutKeys.blob(digest));

@@ -1,9 +1,8 @@
 package dev.ociregistry.core.layout;
 
-import static dev.ociregistry.core.testing.TestContent.bytes;
-import static dev.ociregistry.core.testing.TestContent.imageManifest;
 import static dev.ociregistry.core.testing.TestContent.pushBlob;
-import static dev.ociregistry.core.testing.TestContent.utf8;
+import static dev.ociregistry.core.testing.TestContent.pushBlobs;
+import static dev.ociregistry.testkit.Artifacts.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,11 +16,13 @@ import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +30,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CatalogTest {
-  private static final byte[] CONFIG = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
-  private static final byte[] LAYER = bytes(1024, 3);
+  private static final Blob CONFIG =
+      Artifacts.blob(MediaTypes.OCI_CONFIG, utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}"));
+  private static final Blob LAYER =
+      Artifacts.blob(MediaTypes.OCI_LAYER_TAR_GZIP, Artifacts.content(1024, 3));
 
   @TempDir Path root;
 
@@ -198,7 +201,7 @@ class CatalogTest {
   void aRefusedManifestPushDoesNotCreateTheRepository() throws IOException {
     RepositoryName name = RepositoryName.parse("refused/app");
     try (OciRegistry registry = open()) {
-      byte[] body = imageManifest(CONFIG, List.of(LAYER), Map.of());
+      byte[] body = Artifacts.image().config(CONFIG).layer(LAYER).build().content();
 
       assertThatThrownBy(
               () ->
@@ -235,14 +238,16 @@ class CatalogTest {
   private static Digest pushImage(OciRegistry registry, String repository, String tag)
       throws IOException {
     RepositoryName name = RepositoryName.parse(repository);
-    pushBlob(registry, name, CONFIG);
-    pushBlob(registry, name, LAYER);
-    byte[] body =
-        imageManifest(
-            CONFIG, List.of(LAYER), Map.of("annotations", Map.of("id", repository + ":" + tag)));
+    Manifest image =
+        Artifacts.image()
+            .config(CONFIG)
+            .layer(LAYER)
+            .annotation("id", repository + ":" + tag)
+            .build();
+    pushBlobs(registry, name, image);
     return registry
         .manifests()
-        .put(name, Reference.of(Tag.parse(tag)), body, MediaTypes.OCI_MANIFEST)
+        .put(name, Reference.of(Tag.parse(tag)), image.content(), MediaTypes.OCI_MANIFEST)
         .digest();
   }
 

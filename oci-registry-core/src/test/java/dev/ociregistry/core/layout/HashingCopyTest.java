@@ -8,7 +8,7 @@ import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.storage.AppendableObject;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.testing.ForwardingAppendable;
-import dev.ociregistry.core.testing.TestContent;
+import dev.ociregistry.testkit.Artifacts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +35,7 @@ class HashingCopyTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 1, B - 1, B, B + 1, 3 * B, 7 * B + 13})
   void copiesEveryByteAndHashesExactlyThem(int size) throws IOException {
-    byte[] content = TestContent.bytes(size, size);
+    byte[] content = Artifacts.content(size, size);
     MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
 
     long copied;
@@ -50,7 +50,7 @@ class HashingCopyTest {
 
   @Test
   void stopsAtTheLimitAndLeavesTheRestUnread() throws IOException {
-    byte[] content = TestContent.bytes(2 * B + 100, 1);
+    byte[] content = Artifacts.content(2 * B + 100, 1);
     ByteArrayInputStream in = new ByteArrayInputStream(content);
     MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
 
@@ -64,7 +64,7 @@ class HashingCopyTest {
 
   @Test
   void streamFailureReportsWrittenBytesAndTheirDigest() throws IOException {
-    byte[] content = TestContent.bytes(3 * B, 2);
+    byte[] content = Artifacts.content(3 * B, 2);
     int failAt = 2 * B + 777;
     InputStream failing = failingAfter(content, failAt);
 
@@ -87,7 +87,7 @@ class HashingCopyTest {
 
   @Test
   void storageFailureCutsBackTheFailedBufferAndReportsDigestOfWhatStayed() throws IOException {
-    byte[] content = TestContent.bytes(5 * B, 3);
+    byte[] content = Artifacts.content(5 * B, 3);
     long diskFullAt = 3 * B + 10;
 
     try (AppendableObject out = new DiskFullAfter(storage().openAppend("object"), diskFullAt)) {
@@ -111,7 +111,7 @@ class HashingCopyTest {
 
   @Test
   void uncheckedStorageFailureEndsTheCopyInsteadOfHangingIt() throws IOException {
-    byte[] content = TestContent.bytes(6 * B, 4);
+    byte[] content = Artifacts.content(6 * B, 4);
     try (AppendableObject file = storage().openAppend("object")) {
       AppendableObject broken =
           new ForwardingAppendable(file) {
@@ -147,8 +147,8 @@ class HashingCopyTest {
   @Test
   void failedSyncCutsBackEverythingTheCopyWrote() throws IOException {
     long interval = HashingCopy.SYNC_INTERVAL;
-    byte[] before = TestContent.bytes(1000, 7);
-    byte[] content = TestContent.bytes((int) interval + 2 * B, 5);
+    byte[] before = Artifacts.content(1000, 7);
+    byte[] content = Artifacts.content((int) interval + 2 * B, 5);
     MessageDigest digest = DigestAlgorithm.SHA256.newMessageDigest();
     try (AppendableObject file = storage().openAppend("object")) {
       HashingCopy.copy(new ByteArrayInputStream(before), file, digest, Long.MAX_VALUE);
@@ -178,7 +178,7 @@ class HashingCopyTest {
   @Test
   void syncsRunInTheBackgroundOneAtATimeWhileWritingGoesOn() throws IOException {
     long interval = HashingCopy.SYNC_INTERVAL;
-    byte[] content = TestContent.bytes((int) (2 * interval + 3 * B), 8);
+    byte[] content = Artifacts.content((int) (2 * interval + 3 * B), 8);
     AtomicInteger started = new AtomicInteger();
     AtomicInteger syncing = new AtomicInteger();
     AtomicInteger overlapping = new AtomicInteger();
@@ -236,7 +236,7 @@ class HashingCopyTest {
   @Test
   void failureThatCannotBeCutBackReportsWhatWasWrittenAndCarriesTheCutBackFailure()
       throws IOException {
-    byte[] content = TestContent.bytes(4 * B, 9);
+    byte[] content = Artifacts.content(4 * B, 9);
     try (AppendableObject file = storage().openAppend("object")) {
       AppendableObject stuck =
           new DiskFullAfter(file, 2L * B + 1) {
@@ -271,7 +271,7 @@ class HashingCopyTest {
 
   @Test
   void interruptWhileReadingStopsTheCopyBeforeItsWriteAndKeepsTheFlag() throws IOException {
-    byte[] content = TestContent.bytes(3 * B, 10);
+    byte[] content = Artifacts.content(3 * B, 10);
     InputStream interrupting =
         new ByteArrayInputStream(content) {
           @Override
@@ -304,7 +304,7 @@ class HashingCopyTest {
 
   @Test
   void uncheckedStreamFailureIsReportedWithWhatWasWritten() throws IOException {
-    byte[] content = TestContent.bytes(2 * B, 6);
+    byte[] content = Artifacts.content(2 * B, 6);
     InputStream failing =
         new ByteArrayInputStream(content) {
           @Override

@@ -13,6 +13,9 @@ import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
 import dev.ociregistry.core.testing.TestContent;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -34,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LayoutRecoveryTest {
   private static final RepositoryName APP = RepositoryName.parse("os-images/app");
   private static final RepositoryName TOOLS = RepositoryName.parse("tools");
-  private static final byte[] LAYOUT_MARKER =
-      TestContent.utf8("{\"imageLayoutVersion\":\"1.0.0\"}");
+  private static final byte[] LAYOUT_MARKER = Artifacts.utf8("{\"imageLayoutVersion\":\"1.0.0\"}");
 
   /** The lock file {@link OciRegistry#open(Path, RegistryOptions)} takes in the root. */
   private static final String ROOT_LOCK = ".lock";
@@ -66,19 +68,20 @@ class LayoutRecoveryTest {
 
   @Test
   void crashedRootOpensCleanly() throws IOException {
-    byte[] config = TestContent.utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
-    byte[] layer = TestContent.bytes(4000, 1);
-    byte[] first = TestContent.imageManifest(config, List.of(layer), Map.of());
-    byte[] second =
-        TestContent.imageManifest(config, List.of(), Map.of("annotations", Map.of("v", "2")));
+    Blob config =
+        Artifacts.blob(
+            MediaTypes.OCI_CONFIG, Artifacts.utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}"));
+    Blob layer = Artifacts.blob(MediaTypes.OCI_LAYER_TAR_GZIP, Artifacts.content(4000, 1));
+    Manifest firstImage = Artifacts.image().config(config).layer(layer).build();
+    byte[] first = firstImage.content();
+    byte[] second = Artifacts.image().config(config).annotation("v", "2").build().content();
     byte[] tool =
-        TestContent.imageManifest(config, List.of(layer), Map.of("annotations", Map.of("t", "1")));
-    byte[] uploadContent = TestContent.bytes(200_000, 2);
+        Artifacts.image().config(config).layer(layer).annotation("t", "1").build().content();
+    byte[] uploadContent = Artifacts.content(200_000, 2);
     String upload;
     try (OciRegistry registry = open()) {
       for (RepositoryName repository : List.of(APP, TOOLS)) {
-        TestContent.pushBlob(registry, repository, config);
-        TestContent.pushBlob(registry, repository, layer);
+        TestContent.pushBlobs(registry, repository, firstImage);
       }
       putManifest(registry, APP, "keep", first);
       putManifest(registry, APP, "gone", first);
@@ -137,12 +140,7 @@ class LayoutRecoveryTest {
 
   @Test
   void intactRootKeepsIndexAndTagsAcrossReopen() throws IOException {
-    byte[] config = TestContent.utf8("{}");
-    byte[] manifest = TestContent.imageManifest(config, List.of(), Map.of());
-    try (OciRegistry registry = open()) {
-      TestContent.pushBlob(registry, APP, config);
-      putManifest(registry, APP, "v1", manifest);
-    }
+    byte[] manifest = pushImageTaggedV1();
     byte[] before = Files.readAllBytes(root.resolve("index.json"));
 
     try (OciRegistry registry = open()) {
@@ -154,12 +152,7 @@ class LayoutRecoveryTest {
 
   @Test
   void corruptOrMissingIndexIsRebuiltFromRefs() throws IOException {
-    byte[] config = TestContent.utf8("{}");
-    byte[] manifest = TestContent.imageManifest(config, List.of(), Map.of());
-    try (OciRegistry registry = open()) {
-      TestContent.pushBlob(registry, APP, config);
-      putManifest(registry, APP, "v1", manifest);
-    }
+    byte[] manifest = pushImageTaggedV1();
 
     Files.writeString(root.resolve("index.json"), "{\"schemaVersion\":2,\"manif");
     try (OciRegistry registry = open()) {
@@ -202,10 +195,10 @@ class LayoutRecoveryTest {
           .hasMessageContaining(root.getFileName().toString());
 
       // The first instance is unharmed.
-      TestContent.pushBlob(first, APP, TestContent.utf8("still usable"));
+      TestContent.pushBlob(first, APP, Artifacts.utf8("still usable"));
     }
     try (OciRegistry again = open()) {
-      assertThat(again.blobs().stat(APP, Digest.sha256(TestContent.utf8("still usable"))))
+      assertThat(again.blobs().stat(APP, Digest.sha256(Artifacts.utf8("still usable"))))
           .isPresent();
     }
   }
@@ -215,7 +208,7 @@ class LayoutRecoveryTest {
     try (OciRegistry first = open()) {
       assertThat(probeLockFromAnotherProcess()).isEqualTo("held");
 
-      assertThatThrownBy(this::open).isNotNull();
+      assertThatThrownBy(this::open).isInstanceOf(IOException.class);
 
       // POSIX record locks belong to the process: closing any channel on the lock file drops them.
       assertThat(probeLockFromAnotherProcess()).isEqualTo("held");
@@ -225,6 +218,19 @@ class LayoutRecoveryTest {
 
   private OciRegistry open() throws IOException {
     return OciRegistry.open(root, RegistryOptions.defaults());
+  }
+
+  /** Pushes an image of an empty config to {@link #APP} as {@code v1}; returns its body. */
+  private byte[] pushImageTaggedV1() throws IOException {
+    Manifest image =
+        Artifacts.image()
+            .config(Artifacts.blob(MediaTypes.OCI_CONFIG, Artifacts.utf8("{}")))
+            .build();
+    try (OciRegistry registry = open()) {
+      TestContent.pushBlobs(registry, APP, image);
+      putManifest(registry, APP, "v1", image.content());
+    }
+    return image.content();
   }
 
   private static void putManifest(

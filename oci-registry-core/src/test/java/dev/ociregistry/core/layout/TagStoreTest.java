@@ -1,10 +1,7 @@
 package dev.ociregistry.core.layout;
 
-import static dev.ociregistry.core.testing.TestContent.bytes;
-import static dev.ociregistry.core.testing.TestContent.imageIndex;
-import static dev.ociregistry.core.testing.TestContent.imageManifest;
-import static dev.ociregistry.core.testing.TestContent.pushBlob;
-import static dev.ociregistry.core.testing.TestContent.utf8;
+import static dev.ociregistry.core.testing.TestContent.pushBlobs;
+import static dev.ociregistry.testkit.Artifacts.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.core.OciRegistry;
@@ -17,6 +14,9 @@ import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,8 +37,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TagStoreTest {
   private static final RepositoryName REPO = RepositoryName.parse("library/app");
-  private static final byte[] CONFIG = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
-  private static final byte[] LAYER = bytes(2048, 7);
+  private static final Blob CONFIG =
+      Artifacts.blob(MediaTypes.OCI_CONFIG, utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}"));
+  private static final Blob LAYER =
+      Artifacts.blob(MediaTypes.OCI_LAYER_TAR_GZIP, Artifacts.content(2048, 7));
 
   @TempDir Path root;
 
@@ -204,7 +206,11 @@ class TagStoreTest {
       putTag(registry, nested, "doomed", three);
       putTag(registry, plain, "latest", four);
       putTag(registry, plain, "old", one);
-      byte[] index = imageIndex(List.of(four), Map.of());
+      byte[] index =
+          Artifacts.index()
+              .manifest(Artifacts.manifest(MediaTypes.OCI_MANIFEST, four))
+              .build()
+              .content();
       registry.manifests().put(plain, Reference.of(Tag.parse("multi")), index, null);
       registry.manifests().deleteTag(REPO, Tag.parse("gone"));
       registry.manifests().delete(nested, Digest.sha256(three));
@@ -284,9 +290,9 @@ class TagStoreTest {
    */
   private static byte[] pushManifestBlobs(
       OciRegistry registry, RepositoryName repository, String id) throws IOException {
-    pushBlob(registry, repository, CONFIG);
-    pushBlob(registry, repository, LAYER);
-    return imageManifest(CONFIG, List.of(LAYER), Map.of("annotations", Map.of("id", id)));
+    Manifest image = Artifacts.image().config(CONFIG).layer(LAYER).annotation("id", id).build();
+    pushBlobs(registry, repository, image);
+    return image.content();
   }
 
   private static void putTag(

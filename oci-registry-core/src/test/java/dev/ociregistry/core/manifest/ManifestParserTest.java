@@ -1,7 +1,7 @@
 package dev.ociregistry.core.manifest;
 
-import static dev.ociregistry.core.testing.TestContent.descriptor;
-import static dev.ociregistry.core.testing.TestContent.utf8;
+import static dev.ociregistry.testkit.Artifacts.descriptor;
+import static dev.ociregistry.testkit.Artifacts.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +11,9 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.MediaTypes;
-import dev.ociregistry.core.testing.TestContent;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -24,23 +26,35 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Strict parsing of manifest bodies and their agreement with the declared Content-Type. */
 class ManifestParserTest {
-  private static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
   private static final String DOCKER_FOREIGN_LAYER =
       "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
   private static final String SBOM_TYPE = "application/vnd.example.sbom.v1+json";
 
-  private static final byte[] CONFIG = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
-  private static final byte[] LAYER_1 = TestContent.bytes(100, 1);
-  private static final byte[] LAYER_2 = TestContent.bytes(200, 2);
-  private static final byte[] EMPTY_JSON = utf8("{}");
+  private static final Blob CONFIG =
+      Artifacts.blob(MediaTypes.OCI_CONFIG, utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}"));
+  private static final Blob LAYER_1 =
+      Artifacts.blob(MediaTypes.OCI_LAYER_TAR_GZIP, Artifacts.content(100, 1));
+  private static final Blob LAYER_2 =
+      Artifacts.blob(MediaTypes.OCI_LAYER_TAR_GZIP, Artifacts.content(200, 2));
+  private static final Blob DOCKER_CONFIG =
+      Artifacts.blob(MediaTypes.DOCKER_CONFIG, CONFIG.content());
+  private static final Blob DOCKER_LAYER_1 =
+      Artifacts.blob(Artifacts.DOCKER_LAYER, LAYER_1.content());
+  private static final Blob DOCKER_LAYER_2 =
+      Artifacts.blob(Artifacts.DOCKER_LAYER, LAYER_2.content());
 
   // ---- the accepted kinds ----
 
   @Test
   void parsesOciImageManifest() {
     byte[] body =
-        TestContent.imageManifest(
-            CONFIG, List.of(LAYER_1, LAYER_2), Map.of("annotations", Map.of("k", "v")));
+        Artifacts.image()
+            .config(CONFIG)
+            .layer(LAYER_1)
+            .layer(LAYER_2)
+            .annotation("k", "v")
+            .build()
+            .content();
 
     ManifestDocument document = ManifestParser.parse(body, MediaTypes.OCI_MANIFEST);
 
@@ -60,9 +74,9 @@ class ManifestParserTest {
 
   @Test
   void parsesOciImageIndex() {
-    byte[] child1 = TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of());
-    byte[] child2 = TestContent.imageManifest(CONFIG, List.of(LAYER_2), Map.of());
-    byte[] body = TestContent.imageIndex(List.of(child1, child2), Map.of());
+    Manifest child1 = image(LAYER_1);
+    Manifest child2 = image(LAYER_2);
+    byte[] body = Artifacts.index().manifest(child1).manifest(child2).build().content();
 
     ManifestDocument document = ManifestParser.parse(body, MediaTypes.OCI_INDEX);
 
@@ -72,13 +86,14 @@ class ManifestParserTest {
     assertThat(document.blobs()).isEmpty();
     assertThat(document.manifests())
         .containsExactly(
-            desc(MediaTypes.OCI_MANIFEST, child1), desc(MediaTypes.OCI_MANIFEST, child2));
+            desc(MediaTypes.OCI_MANIFEST, child1.content()),
+            desc(MediaTypes.OCI_MANIFEST, child2.content()));
     assertThat(document.effectiveArtifactType()).isEmpty();
   }
 
   @Test
   void parsesEmptyOciImageIndex() {
-    byte[] body = TestContent.imageIndex(List.of(), Map.of());
+    byte[] body = Artifacts.index().build().content();
 
     ManifestDocument document = ManifestParser.parse(body, MediaTypes.OCI_INDEX);
 
@@ -88,15 +103,16 @@ class ManifestParserTest {
 
   @Test
   void parsesDockerSchema2Manifest() {
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("schemaVersion", 2L);
-    manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
-    manifest.put("config", descriptor(MediaTypes.DOCKER_CONFIG, CONFIG));
-    manifest.put(
-        "layers", List.of(descriptor(DOCKER_LAYER, LAYER_1), descriptor(DOCKER_LAYER, LAYER_2)));
+    byte[] manifest =
+        Artifacts.image()
+            .mediaType(MediaTypes.DOCKER_MANIFEST)
+            .config(DOCKER_CONFIG)
+            .layer(DOCKER_LAYER_1)
+            .layer(DOCKER_LAYER_2)
+            .build()
+            .content();
 
-    ManifestDocument document =
-        ManifestParser.parse(Json.writeBytes(manifest), MediaTypes.DOCKER_MANIFEST);
+    ManifestDocument document = ManifestParser.parse(manifest, MediaTypes.DOCKER_MANIFEST);
 
     assertThat(document.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
     assertThat(document.isIndex()).isFalse();
@@ -104,83 +120,93 @@ class ManifestParserTest {
     assertThat(document.blobs())
         .containsExactly(
             desc(MediaTypes.DOCKER_CONFIG, CONFIG),
-            desc(DOCKER_LAYER, LAYER_1),
-            desc(DOCKER_LAYER, LAYER_2));
+            desc(Artifacts.DOCKER_LAYER, LAYER_1),
+            desc(Artifacts.DOCKER_LAYER, LAYER_2));
     assertThat(document.effectiveArtifactType()).contains(MediaTypes.DOCKER_CONFIG);
   }
 
   @Test
   void parsesDockerManifestList() {
-    byte[] child = dockerManifest();
-    Map<String, Object> entry = descriptor(MediaTypes.DOCKER_MANIFEST, child);
-    entry.put("platform", Map.of("architecture", "amd64", "os", "linux"));
-    Map<String, Object> list = new LinkedHashMap<>();
-    list.put("schemaVersion", 2L);
-    list.put("mediaType", MediaTypes.DOCKER_MANIFEST_LIST);
-    list.put("manifests", List.of(entry));
+    Manifest child = dockerManifest();
+    byte[] list =
+        Artifacts.index()
+            .mediaType(MediaTypes.DOCKER_MANIFEST_LIST)
+            .manifest(child)
+            .build()
+            .content();
 
-    ManifestDocument document =
-        ManifestParser.parse(Json.writeBytes(list), MediaTypes.DOCKER_MANIFEST_LIST);
+    ManifestDocument document = ManifestParser.parse(list, MediaTypes.DOCKER_MANIFEST_LIST);
 
     assertThat(document.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
     assertThat(document.isIndex()).isTrue();
     assertThat(document.blobs()).isEmpty();
-    assertThat(document.manifests()).containsExactly(desc(MediaTypes.DOCKER_MANIFEST, child));
+    assertThat(document.manifests())
+        .containsExactly(desc(MediaTypes.DOCKER_MANIFEST, child.content()));
   }
 
   @Test
   void parsesArtifactManifestWithEmptyConfig() {
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("schemaVersion", 2L);
-    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    manifest.put("artifactType", SBOM_TYPE);
-    manifest.put("config", descriptor(MediaTypes.OCI_EMPTY, EMPTY_JSON));
-    manifest.put("layers", List.of(descriptor("application/spdx+json", LAYER_1)));
+    byte[] manifest =
+        Artifacts.image()
+            .artifactType(SBOM_TYPE)
+            .config(Artifacts.EMPTY_CONFIG)
+            .layer(Artifacts.blob("application/spdx+json", LAYER_1.content()))
+            .build()
+            .content();
 
-    ManifestDocument document =
-        ManifestParser.parse(Json.writeBytes(manifest), MediaTypes.OCI_MANIFEST);
+    ManifestDocument document = ManifestParser.parse(manifest, MediaTypes.OCI_MANIFEST);
 
     assertThat(document.artifactType()).contains(SBOM_TYPE);
     assertThat(document.effectiveArtifactType()).contains(SBOM_TYPE);
-    assertThat(document.config()).contains(desc(MediaTypes.OCI_EMPTY, EMPTY_JSON));
+    assertThat(document.config()).contains(desc(MediaTypes.OCI_EMPTY, Artifacts.EMPTY_CONFIG));
     assertThat(document.blobs())
         .containsExactly(
-            desc(MediaTypes.OCI_EMPTY, EMPTY_JSON), desc("application/spdx+json", LAYER_1));
+            desc(MediaTypes.OCI_EMPTY, Artifacts.EMPTY_CONFIG),
+            desc("application/spdx+json", LAYER_1));
     assertThat(document.config().orElseThrow().digest())
         .hasToString("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
   }
 
   @Test
   void parsesManifestWithSubject() {
-    byte[] subject = TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of());
-    Map<String, Object> extra = new LinkedHashMap<>(TestContent.subject(subject));
-    extra.put("artifactType", SBOM_TYPE);
-    byte[] body = TestContent.imageManifest(EMPTY_JSON, List.of(LAYER_2), extra);
+    Manifest subject = image(LAYER_1);
+    byte[] body =
+        Artifacts.image()
+            .subject(subject)
+            .artifactType(SBOM_TYPE)
+            .config(Artifacts.blob(MediaTypes.OCI_CONFIG, Artifacts.EMPTY_CONFIG.content()))
+            .layer(LAYER_2)
+            .build()
+            .content();
 
     ManifestDocument document = ManifestParser.parse(body, MediaTypes.OCI_MANIFEST);
 
-    assertThat(document.subject()).contains(desc(MediaTypes.OCI_MANIFEST, subject));
+    assertThat(document.subject()).contains(desc(MediaTypes.OCI_MANIFEST, subject.content()));
     assertThat(document.artifactType()).contains(SBOM_TYPE);
   }
 
   @Test
   void parsesIndexWithSubjectAndArtifactType() {
-    byte[] subject = TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of());
-    Map<String, Object> extra = new LinkedHashMap<>(TestContent.subject(subject));
-    extra.put("artifactType", SBOM_TYPE);
-    byte[] body = TestContent.imageIndex(List.of(subject), extra);
+    Manifest subject = image(LAYER_1);
+    byte[] body =
+        Artifacts.index()
+            .subject(subject)
+            .artifactType(SBOM_TYPE)
+            .manifest(subject)
+            .build()
+            .content();
 
     ManifestDocument document = ManifestParser.parse(body, MediaTypes.OCI_INDEX);
 
-    assertThat(document.subject()).contains(desc(MediaTypes.OCI_MANIFEST, subject));
+    assertThat(document.subject()).contains(desc(MediaTypes.OCI_MANIFEST, subject.content()));
     assertThat(document.effectiveArtifactType()).contains(SBOM_TYPE);
   }
 
   @Test
   void keepsDescriptorArtifactTypeAndAnnotations() {
-    Map<String, Object> layer = descriptor(MediaTypes.OCI_LAYER_TAR, LAYER_1);
+    Map<String, Object> layer = descriptor(MediaTypes.OCI_LAYER_TAR, LAYER_1.content());
     layer.put("annotations", Map.of("org.opencontainers.image.title", "file.txt"));
-    Map<String, Object> child = descriptor(MediaTypes.OCI_MANIFEST, LAYER_2);
+    Map<String, Object> child = descriptor(MediaTypes.OCI_MANIFEST, LAYER_2.content());
     child.put("artifactType", SBOM_TYPE);
     byte[] manifest = manifestWith(Map.of("layers", List.of(layer)));
     byte[] index = indexWith(Map.of("manifests", List.of(child)));
@@ -205,7 +231,7 @@ class ManifestParserTest {
         "Application/VND.OCI.Image.Manifest.v1+JSON"
       })
   void acceptsAgreeingContentType(String contentType) {
-    byte[] body = TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of());
+    byte[] body = image(LAYER_1).content();
 
     assertThat(ManifestParser.parse(body, contentType).mediaType())
         .isEqualTo(MediaTypes.OCI_MANIFEST);
@@ -213,7 +239,7 @@ class ManifestParserTest {
 
   @Test
   void acceptsAgreeingContentTypeWithParameterForAnIndex() {
-    byte[] body = TestContent.imageIndex(List.of(), Map.of());
+    byte[] body = Artifacts.index().build().content();
 
     assertThat(ManifestParser.parse(body, MediaTypes.OCI_INDEX + "; charset=utf-8").isIndex())
         .isTrue();
@@ -230,14 +256,14 @@ class ManifestParserTest {
         "text/plain"
       })
   void rejectsDisagreeingContentTypeWithManifestInvalid(String contentType) {
-    byte[] body = TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of());
+    byte[] body = image(LAYER_1).content();
 
     assertManifestInvalid(body, contentType);
   }
 
   @Test
   void rejectsIndexBodyUnderManifestContentTypeWithManifestInvalid() {
-    byte[] body = TestContent.imageIndex(List.of(), Map.of());
+    byte[] body = Artifacts.index().build().content();
 
     assertManifestInvalid(body, MediaTypes.OCI_MANIFEST);
     assertManifestInvalid(body, MediaTypes.DOCKER_MANIFEST_LIST);
@@ -245,12 +271,13 @@ class ManifestParserTest {
 
   @Test
   void withoutContentTypeTheBodyMediaTypeIsUsed() {
-    byte[] manifest = TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of());
-    byte[] index = TestContent.imageIndex(List.of(manifest), Map.of());
+    Manifest image = image(LAYER_1);
+    byte[] manifest = image.content();
+    byte[] index = Artifacts.index().manifest(image).build().content();
 
     assertThat(ManifestParser.parse(manifest, null).mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
     assertThat(ManifestParser.parse(index, null).mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
-    assertThat(ManifestParser.parse(dockerManifest(), null).mediaType())
+    assertThat(ManifestParser.parse(dockerManifest().content(), null).mediaType())
         .isEqualTo(MediaTypes.DOCKER_MANIFEST);
     assertThat(ManifestParser.parse(manifest, "").mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
   }
@@ -269,9 +296,8 @@ class ManifestParserTest {
 
   @Test
   void withoutBodyMediaTypeTheContentTypeMustFitTheBody() {
-    byte[] manifest =
-        withoutMediaType(TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of()));
-    byte[] index = withoutMediaType(TestContent.imageIndex(List.of(), Map.of()));
+    byte[] manifest = withoutMediaType(image(LAYER_1).content());
+    byte[] index = withoutMediaType(Artifacts.index().build().content());
 
     assertManifestInvalid(manifest, MediaTypes.OCI_INDEX);
     assertManifestInvalid(index, MediaTypes.OCI_MANIFEST);
@@ -280,9 +306,8 @@ class ManifestParserTest {
 
   @Test
   void withNeitherMediaTypeTheShapeDecides() {
-    byte[] manifest =
-        withoutMediaType(TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of()));
-    byte[] index = withoutMediaType(TestContent.imageIndex(List.of(), Map.of()));
+    byte[] manifest = withoutMediaType(image(LAYER_1).content());
+    byte[] index = withoutMediaType(Artifacts.index().build().content());
 
     assertThat(ManifestParser.parse(manifest, null).mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
     assertThat(ManifestParser.parse(index, null).mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
@@ -321,7 +346,7 @@ class ManifestParserTest {
 
   @Test
   void rejectsIndexWithConfigOrLayersWithManifestInvalid() {
-    Map<String, Object> config = descriptor(MediaTypes.OCI_CONFIG, CONFIG);
+    Map<String, Object> config = CONFIG.descriptor();
 
     assertManifestInvalid(indexWith(Map.of("config", config)), MediaTypes.OCI_INDEX);
     assertManifestInvalid(indexWith(Map.of("layers", List.of())), MediaTypes.OCI_INDEX);
@@ -334,7 +359,7 @@ class ManifestParserTest {
 
   @Test
   void rejectsManifestWithManifestsWithManifestInvalid() {
-    Map<String, Object> child = descriptor(MediaTypes.OCI_MANIFEST, LAYER_1);
+    Map<String, Object> child = descriptor(MediaTypes.OCI_MANIFEST, LAYER_1.content());
 
     assertManifestInvalid(
         manifestWith(Map.of("manifests", List.of(child))), MediaTypes.OCI_MANIFEST);
@@ -352,18 +377,18 @@ class ManifestParserTest {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2L);
     manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
-    manifest.put("config", descriptor(MediaTypes.DOCKER_CONFIG, CONFIG));
+    manifest.put("config", DOCKER_CONFIG.descriptor());
 
     assertManifestInvalid(Json.writeBytes(manifest), MediaTypes.DOCKER_MANIFEST);
   }
 
   @Test
   void rejectsNegativeSizeWithManifestInvalid() {
-    Map<String, Object> layer = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1);
+    Map<String, Object> layer = LAYER_1.descriptor();
     layer.put("size", -1L);
-    Map<String, Object> config = descriptor(MediaTypes.OCI_CONFIG, CONFIG);
+    Map<String, Object> config = CONFIG.descriptor();
     config.put("size", -100L);
-    Map<String, Object> child = descriptor(MediaTypes.OCI_MANIFEST, LAYER_1);
+    Map<String, Object> child = descriptor(MediaTypes.OCI_MANIFEST, LAYER_1.content());
     child.put("size", Long.MIN_VALUE);
 
     assertManifestInvalid(manifestWith(Map.of("layers", List.of(layer))), null);
@@ -375,7 +400,7 @@ class ManifestParserTest {
   void rejectsNonIntegerSizeWithManifestInvalid() {
     for (Object size :
         List.of("100", new BigDecimal("1.5"), new BigDecimal("1e400"), true, Json.NULL)) {
-      Map<String, Object> layer = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1);
+      Map<String, Object> layer = LAYER_1.descriptor();
       layer.put("size", size);
 
       assertManifestInvalid(manifestWith(Map.of("layers", List.of(layer))), null);
@@ -384,8 +409,8 @@ class ManifestParserTest {
 
   @Test
   void rejectsBadDigestInALayerWithManifestInvalidNamingTheLayer() {
-    Map<String, Object> good = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1);
-    Map<String, Object> bad = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_2);
+    Map<String, Object> good = LAYER_1.descriptor();
+    Map<String, Object> bad = LAYER_2.descriptor();
     bad.put("digest", "sha256:" + "A".repeat(64));
     byte[] body = manifestWith(Map.of("layers", List.of(good, bad)));
 
@@ -407,13 +432,13 @@ class ManifestParserTest {
         ""
       })
   void rejectsBadDigestsAnywhereWithManifestInvalid(String digest) {
-    Map<String, Object> layer = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1);
+    Map<String, Object> layer = LAYER_1.descriptor();
     layer.put("digest", digest);
-    Map<String, Object> config = descriptor(MediaTypes.OCI_CONFIG, CONFIG);
+    Map<String, Object> config = CONFIG.descriptor();
     config.put("digest", digest);
-    Map<String, Object> child = descriptor(MediaTypes.OCI_MANIFEST, LAYER_1);
+    Map<String, Object> child = descriptor(MediaTypes.OCI_MANIFEST, LAYER_1.content());
     child.put("digest", digest);
-    Map<String, Object> subject = descriptor(MediaTypes.OCI_MANIFEST, LAYER_1);
+    Map<String, Object> subject = descriptor(MediaTypes.OCI_MANIFEST, LAYER_1.content());
     subject.put("digest", digest);
 
     assertManifestInvalid(manifestWith(Map.of("layers", List.of(layer))), null);
@@ -424,12 +449,12 @@ class ManifestParserTest {
 
   @Test
   void rejectsDescriptorWithoutMediaTypeOrDigestWithManifestInvalid() {
-    Map<String, Object> noMediaType = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1);
+    Map<String, Object> noMediaType = LAYER_1.descriptor();
     noMediaType.remove("mediaType");
-    Map<String, Object> blankMediaType = descriptor(" ", LAYER_1);
-    Map<String, Object> noDigest = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1);
+    Map<String, Object> blankMediaType = descriptor(" ", LAYER_1.content());
+    Map<String, Object> noDigest = LAYER_1.descriptor();
     noDigest.remove("digest");
-    Map<String, Object> noSize = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1);
+    Map<String, Object> noSize = LAYER_1.descriptor();
     noSize.remove("size");
 
     for (Map<String, Object> layer : List.of(noMediaType, blankMediaType, noDigest, noSize)) {
@@ -461,9 +486,9 @@ class ManifestParserTest {
 
   @Test
   void layersWithUrlsAreExcludedFromBlobs() {
-    Map<String, Object> foreign = descriptor(DOCKER_FOREIGN_LAYER, LAYER_1);
+    Map<String, Object> foreign = descriptor(DOCKER_FOREIGN_LAYER, LAYER_1.content());
     foreign.put("urls", List.of("https://example.com/layer.tar.gz"));
-    Map<String, Object> local = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_2);
+    Map<String, Object> local = LAYER_2.descriptor();
     byte[] body = manifestWith(Map.of("layers", List.of(foreign, local)));
 
     ManifestDocument document = ManifestParser.parse(body, MediaTypes.OCI_MANIFEST);
@@ -476,7 +501,7 @@ class ManifestParserTest {
   @Test
   void layersWithAnEmptyUrlsListAreStillBlobs() {
     // An empty urls list names no place to fetch the layer from, so it must be in the repository.
-    Map<String, Object> layer = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1);
+    Map<String, Object> layer = LAYER_1.descriptor();
     layer.put("urls", List.of());
     byte[] body = manifestWith(Map.of("layers", List.of(layer)));
 
@@ -498,7 +523,8 @@ class ManifestParserTest {
   @Test
   void effectiveArtifactTypeIsArtifactTypeElseConfigMediaType() {
     byte[] withArtifactType = manifestWith(Map.of("artifactType", SBOM_TYPE));
-    Map<String, Object> customConfig = descriptor("application/vnd.example.config.v1+json", CONFIG);
+    Map<String, Object> customConfig =
+        descriptor("application/vnd.example.config.v1+json", CONFIG.content());
     byte[] withCustomConfig = manifestWith(Map.of("config", customConfig));
     byte[] plain = manifestWith(Map.of());
 
@@ -512,7 +538,7 @@ class ManifestParserTest {
 
   @Test
   void effectiveArtifactTypeOfDocumentsBuiltDirectly() {
-    Descriptor config = desc(MediaTypes.OCI_EMPTY, EMPTY_JSON);
+    Descriptor config = desc(MediaTypes.OCI_EMPTY, Artifacts.EMPTY_CONFIG);
     ManifestDocument artifact =
         new ManifestDocument(
             MediaTypes.OCI_MANIFEST,
@@ -564,8 +590,7 @@ class ManifestParserTest {
   void rejectsInvalidUtf8InsideAnOtherwiseValidManifestWithManifestInvalid() {
     String text =
         new String(
-            TestContent.imageManifest(
-                CONFIG, List.of(LAYER_1), Map.of("annotations", Map.of("k", "XX"))),
+            Artifacts.image().config(CONFIG).layer(LAYER_1).annotation("k", "XX").build().content(),
             StandardCharsets.UTF_8);
     byte[] body = utf8(text);
     int at = text.indexOf("XX");
@@ -589,13 +614,21 @@ class ManifestParserTest {
     return Descriptor.of(mediaType, Digest.sha256(content), content.length);
   }
 
-  private static byte[] dockerManifest() {
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("schemaVersion", 2L);
-    manifest.put("mediaType", MediaTypes.DOCKER_MANIFEST);
-    manifest.put("config", descriptor(MediaTypes.DOCKER_CONFIG, CONFIG));
-    manifest.put("layers", List.of(descriptor(DOCKER_LAYER, LAYER_1)));
-    return Json.writeBytes(manifest);
+  private static Descriptor desc(String mediaType, Blob blob) {
+    return desc(mediaType, blob.content());
+  }
+
+  /** An OCI image of {@link #CONFIG} and {@code layer}. */
+  private static Manifest image(Blob layer) {
+    return Artifacts.image().config(CONFIG).layer(layer).build();
+  }
+
+  private static Manifest dockerManifest() {
+    return Artifacts.image()
+        .mediaType(MediaTypes.DOCKER_MANIFEST)
+        .config(DOCKER_CONFIG)
+        .layer(DOCKER_LAYER_1)
+        .build();
   }
 
   /** A valid OCI manifest with fields replaced; a {@link Json#NULL} value removes the field. */
@@ -603,8 +636,8 @@ class ManifestParserTest {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2L);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    manifest.put("config", descriptor(MediaTypes.OCI_CONFIG, CONFIG));
-    manifest.put("layers", List.of(descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER_1)));
+    manifest.put("config", CONFIG.descriptor());
+    manifest.put("layers", List.of(LAYER_1.descriptor()));
     return apply(manifest, changes);
   }
 
@@ -613,12 +646,7 @@ class ManifestParserTest {
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2L);
     index.put("mediaType", MediaTypes.OCI_INDEX);
-    index.put(
-        "manifests",
-        List.of(
-            descriptor(
-                MediaTypes.OCI_MANIFEST,
-                TestContent.imageManifest(CONFIG, List.of(LAYER_1), Map.of()))));
+    index.put("manifests", List.of(image(LAYER_1).descriptor()));
     return apply(index, changes);
   }
 

@@ -1,12 +1,8 @@
 package dev.ociregistry.core.manifest;
 
-import static dev.ociregistry.core.testing.TestContent.bytes;
-import static dev.ociregistry.core.testing.TestContent.descriptor;
-import static dev.ociregistry.core.testing.TestContent.imageIndex;
-import static dev.ociregistry.core.testing.TestContent.imageManifest;
 import static dev.ociregistry.core.testing.TestContent.pushBlob;
-import static dev.ociregistry.core.testing.TestContent.subject;
-import static dev.ociregistry.core.testing.TestContent.utf8;
+import static dev.ociregistry.core.testing.TestContent.pushBlobs;
+import static dev.ociregistry.testkit.Artifacts.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -24,6 +20,10 @@ import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Artifacts.ManifestBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,11 +42,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ManifestStoreTest {
   private static final RepositoryName REPO = RepositoryName.parse("library/app");
   private static final RepositoryName OTHER = RepositoryName.parse("other/app");
-  private static final byte[] CONFIG = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
-  private static final byte[] LAYER = bytes(4096, 1);
-  private static final byte[] SECOND_LAYER = bytes(1500, 2);
-  private static final byte[] EMPTY_JSON = utf8("{}");
-  private static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+  private static final Blob CONFIG =
+      Artifacts.blob(MediaTypes.OCI_CONFIG, utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}"));
+  private static final Blob LAYER =
+      Artifacts.blob(MediaTypes.OCI_LAYER_TAR_GZIP, Artifacts.content(4096, 1));
+  private static final Blob SECOND_LAYER =
+      Artifacts.blob(MediaTypes.OCI_LAYER_TAR_GZIP, Artifacts.content(1500, 2));
+  private static final Blob DOCKER_CONFIG =
+      Artifacts.blob(MediaTypes.DOCKER_CONFIG, CONFIG.content());
+  private static final Blob DOCKER_LAYER = Artifacts.blob(Artifacts.DOCKER_LAYER, LAYER.content());
   private static final int FOUR_MIB = 4 * 1024 * 1024;
 
   @TempDir Path root;
@@ -81,15 +85,15 @@ class ManifestStoreTest {
       pushBlob(registry, REPO, LAYER);
       String text =
           "\n\t {  \"layers\" :[ {\"size\":"
-              + LAYER.length
+              + LAYER.size()
               + " ,\r\n \"digest\":\""
-              + Digest.sha256(LAYER)
+              + LAYER.digest()
               + "\",\"mediaType\":\""
               + MediaTypes.OCI_LAYER_TAR_GZIP
               + "\"}\n],\n\n  \"config\":{\"digest\" : \""
-              + Digest.sha256(CONFIG)
+              + CONFIG.digest()
               + "\", \"size\":"
-              + CONFIG.length
+              + CONFIG.size()
               + ",\"mediaType\":\""
               + MediaTypes.OCI_CONFIG
               + "\"},\"mediaType\"   :\t\""
@@ -150,8 +154,7 @@ class ManifestStoreTest {
   void putByDigestThatDoesNotMatchTheBodyIsDigestInvalidAndStoresNothing() throws IOException {
     try (OciRegistry registry = open()) {
       byte[] body = pushImageBlobsAndBuildManifest(registry, REPO, Map.of());
-      byte[] otherBody =
-          pushImageBlobsAndBuildManifest(registry, REPO, Map.of("annotations", Map.of("a", "b")));
+      byte[] otherBody = pushImageBlobsAndBuildManifest(registry, REPO, Map.of("a", "b"));
       Digest wrong = Digest.sha256(otherBody);
 
       assertCode(
@@ -187,13 +190,10 @@ class ManifestStoreTest {
   void missingConfigIsManifestBlobUnknownAndStoresNothing() throws IOException {
     try (OciRegistry registry = open()) {
       pushBlob(registry, REPO, LAYER);
-      byte[] body = imageManifest(CONFIG, List.of(LAYER), Map.of());
+      byte[] body = Artifacts.image().config(CONFIG).layer(LAYER).build().content();
 
-      assertCode(
-          () -> manifests(registry).put(REPO, tag("v1"), body, MediaTypes.OCI_MANIFEST),
-          ErrorCode.MANIFEST_BLOB_UNKNOWN);
-
-      assertNothingStored(registry, REPO, body);
+      assertPutRefused(
+          registry, "v1", body, MediaTypes.OCI_MANIFEST, ErrorCode.MANIFEST_BLOB_UNKNOWN);
     }
   }
 
@@ -202,13 +202,11 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       pushBlob(registry, REPO, CONFIG);
       pushBlob(registry, REPO, LAYER);
-      byte[] body = imageManifest(CONFIG, List.of(LAYER, SECOND_LAYER), Map.of());
+      byte[] body =
+          Artifacts.image().config(CONFIG).layer(LAYER).layer(SECOND_LAYER).build().content();
 
-      assertCode(
-          () -> manifests(registry).put(REPO, tag("v1"), body, MediaTypes.OCI_MANIFEST),
-          ErrorCode.MANIFEST_BLOB_UNKNOWN);
-
-      assertNothingStored(registry, REPO, body);
+      assertPutRefused(
+          registry, "v1", body, MediaTypes.OCI_MANIFEST, ErrorCode.MANIFEST_BLOB_UNKNOWN);
     }
   }
 
@@ -217,7 +215,7 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       pushBlob(registry, OTHER, CONFIG);
       pushBlob(registry, OTHER, LAYER);
-      byte[] body = imageManifest(CONFIG, List.of(LAYER), Map.of());
+      byte[] body = Artifacts.image().config(CONFIG).layer(LAYER).build().content();
       manifests(registry).put(OTHER, tag("v1"), body, MediaTypes.OCI_MANIFEST);
 
       assertCode(
@@ -238,20 +236,14 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       pushBlob(registry, REPO, CONFIG);
       pushBlob(registry, REPO, LAYER);
-      Map<String, Object> layer = descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER);
-      layer.put("size", (long) LAYER.length + 1);
       byte[] body =
-          manifestBody(
-              MediaTypes.OCI_MANIFEST,
-              descriptor(MediaTypes.OCI_CONFIG, CONFIG),
-              List.of(layer),
-              Map.of());
+          Artifacts.image()
+              .config(CONFIG)
+              .layer(LAYER, Map.of("size", LAYER.size() + 1))
+              .build()
+              .content();
 
-      assertCode(
-          () -> manifests(registry).put(REPO, tag("v1"), body, MediaTypes.OCI_MANIFEST),
-          ErrorCode.MANIFEST_INVALID);
-
-      assertNothingStored(registry, REPO, body);
+      assertPutRefused(registry, "v1", body, MediaTypes.OCI_MANIFEST, ErrorCode.MANIFEST_INVALID);
     }
   }
 
@@ -260,20 +252,14 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       pushBlob(registry, REPO, CONFIG);
       pushBlob(registry, REPO, LAYER);
-      Map<String, Object> config = descriptor(MediaTypes.OCI_CONFIG, CONFIG);
-      config.put("size", (long) CONFIG.length - 1);
       byte[] body =
-          manifestBody(
-              MediaTypes.OCI_MANIFEST,
-              config,
-              List.of(descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER)),
-              Map.of());
+          Artifacts.image()
+              .config(CONFIG, Map.of("size", CONFIG.size() - 1))
+              .layer(LAYER)
+              .build()
+              .content();
 
-      assertCode(
-          () -> manifests(registry).put(REPO, tag("v1"), body, MediaTypes.OCI_MANIFEST),
-          ErrorCode.MANIFEST_INVALID);
-
-      assertNothingStored(registry, REPO, body);
+      assertPutRefused(registry, "v1", body, MediaTypes.OCI_MANIFEST, ErrorCode.MANIFEST_INVALID);
     }
   }
 
@@ -282,15 +268,16 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       byte[] present = pushImageBlobsAndBuildManifest(registry, REPO, Map.of());
       manifests(registry).put(REPO, Reference.of(Digest.sha256(present)), present, null);
-      byte[] missing =
-          pushImageBlobsAndBuildManifest(registry, REPO, Map.of("annotations", Map.of("x", "y")));
-      byte[] index = imageIndex(List.of(present, missing), Map.of());
+      byte[] missing = pushImageBlobsAndBuildManifest(registry, REPO, Map.of("x", "y"));
+      byte[] index =
+          Artifacts.index()
+              .manifest(ociManifest(present))
+              .manifest(ociManifest(missing))
+              .build()
+              .content();
 
-      assertCode(
-          () -> manifests(registry).put(REPO, tag("multi"), index, MediaTypes.OCI_INDEX),
-          ErrorCode.MANIFEST_BLOB_UNKNOWN);
-
-      assertNothingStored(registry, REPO, index);
+      assertPutRefused(
+          registry, "multi", index, MediaTypes.OCI_INDEX, ErrorCode.MANIFEST_BLOB_UNKNOWN);
     }
   }
 
@@ -302,13 +289,10 @@ class ManifestStoreTest {
       manifests(registry).put(OTHER, tag("v1"), child, MediaTypes.OCI_MANIFEST);
       pushBlob(registry, REPO, CONFIG);
       pushBlob(registry, REPO, LAYER);
-      byte[] index = imageIndex(List.of(child), Map.of());
+      byte[] index = Artifacts.index().manifest(ociManifest(child)).build().content();
 
-      assertCode(
-          () -> manifests(registry).put(REPO, tag("multi"), index, MediaTypes.OCI_INDEX),
-          ErrorCode.MANIFEST_BLOB_UNKNOWN);
-
-      assertNothingStored(registry, REPO, index);
+      assertPutRefused(
+          registry, "multi", index, MediaTypes.OCI_INDEX, ErrorCode.MANIFEST_BLOB_UNKNOWN);
     }
   }
 
@@ -316,12 +300,15 @@ class ManifestStoreTest {
   void indexWhoseChildManifestsArePresentIsAccepted() throws IOException {
     try (OciRegistry registry = open()) {
       byte[] amd64 = pushImageBlobsAndBuildManifest(registry, REPO, Map.of());
-      byte[] arm64 =
-          pushImageBlobsAndBuildManifest(
-              registry, REPO, Map.of("annotations", Map.of("arch", "arm64")));
+      byte[] arm64 = pushImageBlobsAndBuildManifest(registry, REPO, Map.of("arch", "arm64"));
       manifests(registry).put(REPO, Reference.of(Digest.sha256(amd64)), amd64, null);
       manifests(registry).put(REPO, tag("arm64"), arm64, MediaTypes.OCI_MANIFEST);
-      byte[] index = imageIndex(List.of(amd64, arm64), Map.of());
+      byte[] index =
+          Artifacts.index()
+              .manifest(ociManifest(amd64))
+              .manifest(ociManifest(arm64))
+              .build()
+              .content();
 
       PushedManifest pushed =
           manifests(registry).put(REPO, tag("multi"), index, MediaTypes.OCI_INDEX);
@@ -357,13 +344,12 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       byte[] child = pushDockerManifest(registry, REPO);
       manifests(registry).put(REPO, Reference.of(Digest.sha256(child)), child, null);
-      Map<String, Object> entry = descriptor(MediaTypes.DOCKER_MANIFEST, child);
-      entry.put("platform", Map.of("architecture", "amd64", "os", "linux"));
-      Map<String, Object> list = new LinkedHashMap<>();
-      list.put("schemaVersion", 2L);
-      list.put("mediaType", MediaTypes.DOCKER_MANIFEST_LIST);
-      list.put("manifests", List.of(entry));
-      byte[] body = Json.writeBytes(list);
+      byte[] body =
+          Artifacts.index()
+              .mediaType(MediaTypes.DOCKER_MANIFEST_LIST)
+              .manifest(Artifacts.manifest(MediaTypes.DOCKER_MANIFEST, child))
+              .build()
+              .content();
 
       manifests(registry).put(REPO, tag("list"), body, MediaTypes.DOCKER_MANIFEST_LIST);
 
@@ -376,21 +362,18 @@ class ManifestStoreTest {
   @Test
   void artifactManifestWithArtifactTypeAndEmptyConfigIsAccepted() throws IOException {
     try (OciRegistry registry = open()) {
-      assertThat(Digest.sha256(EMPTY_JSON).toString())
+      assertThat(Digest.sha256(Artifacts.EMPTY_CONFIG.content()).toString())
           .isEqualTo("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
-      pushBlob(registry, REPO, EMPTY_JSON);
-      byte[] sbom = utf8("{\"spdxVersion\":\"SPDX-2.3\"}");
+      pushBlob(registry, REPO, Artifacts.EMPTY_CONFIG);
+      Blob sbom = Artifacts.blob("application/spdx+json", utf8("{\"spdxVersion\":\"SPDX-2.3\"}"));
       pushBlob(registry, REPO, sbom);
-      Map<String, Object> config = descriptor(MediaTypes.OCI_EMPTY, EMPTY_JSON);
-      config.put("data", "e30=");
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("artifactType", "application/spdx+json");
       byte[] body =
-          manifestBody(
-              MediaTypes.OCI_MANIFEST,
-              config,
-              List.of(descriptor("application/spdx+json", sbom)),
-              extra);
+          Artifacts.image()
+              .artifactType("application/spdx+json")
+              .config(Artifacts.EMPTY_CONFIG, Map.of("data", "e30="))
+              .layer(sbom)
+              .build()
+              .content();
 
       manifests(registry).put(REPO, tag("sbom"), body, MediaTypes.OCI_MANIFEST);
 
@@ -403,13 +386,14 @@ class ManifestStoreTest {
   @Test
   void artifactManifestWhoseOnlyLayerIsTheEmptyDescriptorIsAccepted() throws IOException {
     try (OciRegistry registry = open()) {
-      pushBlob(registry, REPO, EMPTY_JSON);
+      pushBlob(registry, REPO, Artifacts.EMPTY_CONFIG);
       byte[] body =
-          manifestBody(
-              MediaTypes.OCI_MANIFEST,
-              descriptor(MediaTypes.OCI_EMPTY, EMPTY_JSON),
-              List.of(descriptor(MediaTypes.OCI_EMPTY, EMPTY_JSON)),
-              Map.of("artifactType", "application/vnd.example.marker"));
+          Artifacts.image()
+              .artifactType("application/vnd.example.marker")
+              .config(Artifacts.EMPTY_CONFIG)
+              .layer(Artifacts.EMPTY_CONFIG)
+              .build()
+              .content();
 
       manifests(registry).put(REPO, tag("marker"), body, MediaTypes.OCI_MANIFEST);
 
@@ -444,11 +428,8 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       pushBlob(registry, REPO, CONFIG);
       pushBlob(registry, REPO, LAYER);
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("schemaVersion", 2L);
-      manifest.put("config", descriptor(MediaTypes.OCI_CONFIG, CONFIG));
-      manifest.put("layers", List.of(descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER)));
-      byte[] body = Json.writeBytes(manifest);
+      byte[] body =
+          Artifacts.image().field("mediaType", null).config(CONFIG).layer(LAYER).build().content();
 
       manifests(registry).put(REPO, tag("v1"), body, MediaTypes.OCI_MANIFEST);
 
@@ -463,15 +444,17 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       pushBlob(registry, REPO, CONFIG);
       pushBlob(registry, REPO, LAYER);
-      Map<String, Object> foreign =
-          descriptor("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", SECOND_LAYER);
-      foreign.put("urls", List.of("https://example.com/layer.tar.gz"));
+      Blob foreign =
+          Artifacts.blob(
+              "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", SECOND_LAYER.content());
       byte[] body =
-          manifestBody(
-              MediaTypes.DOCKER_MANIFEST,
-              descriptor(MediaTypes.DOCKER_CONFIG, CONFIG),
-              List.of(foreign, descriptor(DOCKER_LAYER, LAYER)),
-              Map.of());
+          Artifacts.image()
+              .mediaType(MediaTypes.DOCKER_MANIFEST)
+              .config(DOCKER_CONFIG)
+              .layer(foreign, Map.of("urls", List.of("https://example.com/layer.tar.gz")))
+              .layer(DOCKER_LAYER)
+              .build()
+              .content();
 
       manifests(registry).put(REPO, tag("foreign"), body, MediaTypes.DOCKER_MANIFEST);
 
@@ -524,8 +507,7 @@ class ManifestStoreTest {
   void deleteByDigestRemovesTheManifestAndEveryTagPointingAtIt() throws IOException {
     try (OciRegistry registry = open()) {
       byte[] doomed = pushImageBlobsAndBuildManifest(registry, REPO, Map.of());
-      byte[] kept =
-          pushImageBlobsAndBuildManifest(registry, REPO, Map.of("annotations", Map.of("k", "v")));
+      byte[] kept = pushImageBlobsAndBuildManifest(registry, REPO, Map.of("k", "v"));
       manifests(registry).put(REPO, tag("a"), doomed, MediaTypes.OCI_MANIFEST);
       manifests(registry).put(REPO, tag("b"), doomed, MediaTypes.OCI_MANIFEST);
       manifests(registry).put(REPO, tag("c"), kept, MediaTypes.OCI_MANIFEST);
@@ -631,8 +613,9 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       pushBlob(registry, REPO, CONFIG);
 
-      assertThat(manifests(registry).get(REPO, Reference.of(Digest.sha256(CONFIG)))).isEmpty();
-      assertThat(manifests(registry).stat(REPO, Reference.of(Digest.sha256(CONFIG)))).isEmpty();
+      Reference config = Reference.of(Digest.sha256(CONFIG.content()));
+      assertThat(manifests(registry).get(REPO, config)).isEmpty();
+      assertThat(manifests(registry).stat(REPO, config)).isEmpty();
     }
   }
 
@@ -697,17 +680,19 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       byte[] subject = pushImageBlobsAndBuildManifest(registry, REPO, Map.of());
       manifests(registry).put(REPO, tag("v1"), subject, MediaTypes.OCI_MANIFEST);
-      byte[] config = utf8("{\"kind\":\"signature\"}");
+      Blob config =
+          Artifacts.blob(
+              "application/vnd.example.signature.config+json", utf8("{\"kind\":\"signature\"}"));
       pushBlob(registry, REPO, config);
       pushBlob(registry, REPO, LAYER);
-      Map<String, Object> extra = new LinkedHashMap<>(subject(subject));
-      extra.put("annotations", Map.of("created", "2024-01-01T00:00:00Z"));
       byte[] referrer =
-          manifestBody(
-              MediaTypes.OCI_MANIFEST,
-              descriptor("application/vnd.example.signature.config+json", config),
-              List.of(descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, LAYER)),
-              extra);
+          Artifacts.image()
+              .subject(ociManifest(subject))
+              .config(config)
+              .layer(LAYER)
+              .annotation("created", "2024-01-01T00:00:00Z")
+              .build()
+              .content();
       manifests(registry).put(REPO, Reference.of(Digest.sha256(referrer)), referrer, null);
 
       List<Descriptor> referrers =
@@ -729,12 +714,15 @@ class ManifestStoreTest {
     try (OciRegistry registry = open()) {
       byte[] subject = pushImageBlobsAndBuildManifest(registry, REPO, Map.of());
       manifests(registry).put(REPO, tag("v1"), subject, MediaTypes.OCI_MANIFEST);
-      byte[] child =
-          pushImageBlobsAndBuildManifest(registry, REPO, Map.of("annotations", Map.of("c", "1")));
+      byte[] child = pushImageBlobsAndBuildManifest(registry, REPO, Map.of("c", "1"));
       manifests(registry).put(REPO, Reference.of(Digest.sha256(child)), child, null);
-      Map<String, Object> extra = new LinkedHashMap<>(subject(subject));
-      extra.put("artifactType", "application/vnd.example.bundle");
-      byte[] index = imageIndex(List.of(child), extra);
+      byte[] index =
+          Artifacts.index()
+              .subject(ociManifest(subject))
+              .artifactType("application/vnd.example.bundle")
+              .manifest(ociManifest(child))
+              .build()
+              .content();
 
       PushedManifest pushed =
           manifests(registry).put(REPO, Reference.of(Digest.sha256(index)), index, null);
@@ -818,7 +806,11 @@ class ManifestStoreTest {
   void referrersOfASubjectThatWasNeverPushedAreListed() throws IOException {
     try (OciRegistry registry = open()) {
       byte[] absentSubject =
-          imageManifest(utf8("{\"never\":true}"), List.of(bytes(10, 99)), Map.of());
+          Artifacts.image()
+              .config(Artifacts.blob(MediaTypes.OCI_CONFIG, utf8("{\"never\":true}")))
+              .layer(Artifacts.blob(MediaTypes.OCI_LAYER_TAR_GZIP, Artifacts.content(10, 99)))
+              .build()
+              .content();
       byte[] referrer =
           pushArtifact(registry, REPO, absentSubject, "application/vnd.example.sig", Map.of());
 
@@ -882,23 +874,25 @@ class ManifestStoreTest {
     return Reference.of(Tag.parse(tag));
   }
 
+  /** Pushes the config and layer of an OCI image with {@code annotations}; returns its body. */
   private static byte[] pushImageBlobsAndBuildManifest(
-      OciRegistry registry, RepositoryName repository, Map<String, Object> extra)
+      OciRegistry registry, RepositoryName repository, Map<String, String> annotations)
       throws IOException {
-    pushBlob(registry, repository, CONFIG);
-    pushBlob(registry, repository, LAYER);
-    return imageManifest(CONFIG, List.of(LAYER), extra);
+    ManifestBuilder image = Artifacts.image().config(CONFIG).layer(LAYER);
+    annotations.forEach(image::annotation);
+    return pushBlobsOf(registry, repository, image.build());
   }
 
   private static byte[] pushDockerManifest(OciRegistry registry, RepositoryName repository)
       throws IOException {
-    pushBlob(registry, repository, CONFIG);
-    pushBlob(registry, repository, LAYER);
-    return manifestBody(
-        MediaTypes.DOCKER_MANIFEST,
-        descriptor(MediaTypes.DOCKER_CONFIG, CONFIG),
-        List.of(descriptor(DOCKER_LAYER, LAYER)),
-        Map.of());
+    return pushBlobsOf(
+        registry,
+        repository,
+        Artifacts.image()
+            .mediaType(MediaTypes.DOCKER_MANIFEST)
+            .config(DOCKER_CONFIG)
+            .layer(DOCKER_LAYER)
+            .build());
   }
 
   /** An artifact manifest (empty config, one layer) that refers to {@code subject}. */
@@ -909,39 +903,29 @@ class ManifestStoreTest {
       String artifactType,
       Map<String, String> annotations)
       throws IOException {
-    pushBlob(registry, repository, EMPTY_JSON);
-    byte[] payload = utf8("payload of " + artifactType + " " + annotations);
-    pushBlob(registry, repository, payload);
-    Map<String, Object> extra = new LinkedHashMap<>();
-    extra.put("artifactType", artifactType);
-    extra.putAll(subject(subject));
-    if (!annotations.isEmpty()) {
-      extra.put("annotations", annotations);
-    }
-    return manifestBody(
-        MediaTypes.OCI_MANIFEST,
-        descriptor(MediaTypes.OCI_EMPTY, EMPTY_JSON),
-        List.of(descriptor("application/octet-stream", payload)),
-        extra);
+    ManifestBuilder artifact =
+        Artifacts.image()
+            .artifactType(artifactType)
+            .subject(ociManifest(subject))
+            .config(Artifacts.EMPTY_CONFIG)
+            .layer(
+                Artifacts.blob(
+                    "application/octet-stream",
+                    utf8("payload of " + artifactType + " " + annotations)));
+    annotations.forEach(artifact::annotation);
+    return pushBlobsOf(registry, repository, artifact.build());
   }
 
-  private static byte[] manifestBody(
-      String mediaType,
-      Map<String, Object> config,
-      List<Map<String, Object>> layers,
-      Map<String, Object> extra) {
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("schemaVersion", 2L);
-    manifest.put("mediaType", mediaType);
-    if (extra.containsKey("artifactType")) {
-      manifest.put("artifactType", extra.get("artifactType"));
-    }
-    manifest.put("config", config);
-    manifest.put("layers", new ArrayList<Object>(layers));
-    for (Map.Entry<String, Object> entry : extra.entrySet()) {
-      manifest.putIfAbsent(entry.getKey(), entry.getValue());
-    }
-    return Json.writeBytes(manifest);
+  /** Pushes the blobs {@code manifest} references; returns its body. */
+  private static byte[] pushBlobsOf(
+      OciRegistry registry, RepositoryName repository, Manifest manifest) throws IOException {
+    pushBlobs(registry, repository, manifest);
+    return manifest.content();
+  }
+
+  /** An OCI image manifest of exactly {@code body}, to name as a subject or an index's child. */
+  private static Manifest ociManifest(byte[] body) {
+    return Artifacts.manifest(MediaTypes.OCI_MANIFEST, body);
   }
 
   /** {@code body} followed by spaces (valid JSON whitespace) up to {@code size} bytes. */
@@ -953,6 +937,14 @@ class ManifestStoreTest {
 
   private Path blobFile(Digest digest) {
     return root.resolve("blobs").resolve(digest.algorithm().id()).resolve(digest.hex());
+  }
+
+  /** Putting {@code body} in {@link #REPO} fails with {@code code} and stores nothing. */
+  private void assertPutRefused(
+      OciRegistry registry, String tag, byte[] body, String contentType, ErrorCode code)
+      throws IOException {
+    assertCode(() -> manifests(registry).put(REPO, tag(tag), body, contentType), code);
+    assertNothingStored(registry, REPO, body);
   }
 
   private void assertNothingStored(OciRegistry registry, RepositoryName repository, byte[] body)

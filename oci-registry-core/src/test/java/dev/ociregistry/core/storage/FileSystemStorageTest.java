@@ -3,7 +3,7 @@ package dev.ociregistry.core.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ociregistry.core.testing.TestContent;
+import dev.ociregistry.testkit.Artifacts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -41,8 +41,8 @@ class FileSystemStorageTest {
 
   @Test
   void publishReplacesTargetWholeAndLeavesNoTemporary() throws IOException {
-    storage.writeAtomically("a/b/target", TestContent.utf8("old content"));
-    byte[] fresh = TestContent.bytes(100_000, 1);
+    storage.writeAtomically("a/b/target", Artifacts.utf8("old content"));
+    byte[] fresh = Artifacts.content(100_000, 1);
     String temporary = storage.newTemporaryKey();
     try (AppendableObject out = storage.openAppend(temporary)) {
       out.write(ByteBuffer.wrap(fresh));
@@ -52,7 +52,7 @@ class FileSystemStorageTest {
       storage.publish(temporary, "a/b/target");
 
       // A reader that opened the old object still sees all of it, never a mix.
-      assertThat(readAll(oldReader)).isEqualTo(TestContent.utf8("old content"));
+      assertThat(readAll(oldReader)).isEqualTo(Artifacts.utf8("old content"));
     }
     assertThat(Files.readAllBytes(root.resolve("a/b/target"))).isEqualTo(fresh);
     assertThat(storage.stat(temporary)).isEmpty();
@@ -63,21 +63,21 @@ class FileSystemStorageTest {
   void publishCreatesMissingParentDirectories() throws IOException {
     String temporary = storage.newTemporaryKey();
     try (AppendableObject out = storage.openAppend(temporary)) {
-      out.write(ByteBuffer.wrap(TestContent.utf8("x")));
+      out.write(ByteBuffer.wrap(Artifacts.utf8("x")));
     }
 
     storage.publish(temporary, "deep/ly/nested/object");
 
-    assertThat(root.resolve("deep/ly/nested/object")).hasBinaryContent(TestContent.utf8("x"));
+    assertThat(root.resolve("deep/ly/nested/object")).hasBinaryContent(Artifacts.utf8("x"));
   }
 
   @Test
   void writeAtomicallyCreatesAndReplacesWithoutLeavingTemporaries() throws IOException {
-    storage.writeAtomically("x/y/z", TestContent.utf8("first"));
-    assertThat(root.resolve("x/y/z")).hasBinaryContent(TestContent.utf8("first"));
+    storage.writeAtomically("x/y/z", Artifacts.utf8("first"));
+    assertThat(root.resolve("x/y/z")).hasBinaryContent(Artifacts.utf8("first"));
 
-    storage.writeAtomically("x/y/z", TestContent.utf8("second, longer"));
-    assertThat(root.resolve("x/y/z")).hasBinaryContent(TestContent.utf8("second, longer"));
+    storage.writeAtomically("x/y/z", Artifacts.utf8("second, longer"));
+    assertThat(root.resolve("x/y/z")).hasBinaryContent(Artifacts.utf8("second, longer"));
 
     storage.writeAtomically("x/y/z", new byte[0]);
     assertThat(root.resolve("x/y/z")).isEmptyFile();
@@ -96,7 +96,7 @@ class FileSystemStorageTest {
 
   @Test
   void readSmallReturnsContentUpToTheCapAndRefusesLargerObjects() throws IOException {
-    byte[] content = TestContent.bytes(1000, 2);
+    byte[] content = Artifacts.content(1000, 2);
     storage.writeAtomically("small", content);
 
     assertThat(storage.readSmall("small", 1000))
@@ -113,7 +113,7 @@ class FileSystemStorageTest {
 
   @Test
   void statReportsSizeAndNothingForMissingKeysOrDirectories() throws IOException {
-    storage.writeAtomically("dir/object", TestContent.bytes(123, 3));
+    storage.writeAtomically("dir/object", Artifacts.content(123, 3));
 
     Optional<ObjectInfo> info = storage.stat("dir/object");
     assertThat(info).isPresent();
@@ -178,7 +178,7 @@ class FileSystemStorageTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> storage.openRead("../outside"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> storage.writeAtomically("../outside", TestContent.utf8("overwritten")))
+    assertThatThrownBy(() -> storage.writeAtomically("../outside", Artifacts.utf8("overwritten")))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> storage.openAppend("../root2/appended"))
         .isInstanceOf(IllegalArgumentException.class);
@@ -198,14 +198,14 @@ class FileSystemStorageTest {
 
   @Test
   void dotDotThatStaysInsideTheRootIsAccepted() throws IOException {
-    storage.writeAtomically("a/../b", TestContent.utf8("inside"));
+    storage.writeAtomically("a/../b", Artifacts.utf8("inside"));
 
     assertThat(root.resolve("b")).hasContent("inside");
   }
 
   @Test
   void touchMovesLastModifiedToNow() throws IOException {
-    storage.writeAtomically("object", TestContent.utf8("x"));
+    storage.writeAtomically("object", Artifacts.utf8("x"));
     Instant past = Instant.now().minus(Duration.ofDays(3));
     Files.setLastModifiedTime(root.resolve("object"), FileTime.from(past));
     Instant before = Instant.now().minusSeconds(1);
@@ -227,17 +227,17 @@ class FileSystemStorageTest {
   void removeTemporariesEmptiesTmpAndKeepsItUsable() throws IOException {
     String temporary = storage.newTemporaryKey();
     try (AppendableObject out = storage.openAppend(temporary)) {
-      out.write(ByteBuffer.wrap(TestContent.utf8("partial")));
+      out.write(ByteBuffer.wrap(Artifacts.utf8("partial")));
     }
     Files.createDirectories(root.resolve("tmp/nested/dir"));
     Files.writeString(root.resolve("tmp/nested/dir/file"), "left by a crash");
-    storage.writeAtomically("kept", TestContent.utf8("kept"));
+    storage.writeAtomically("kept", Artifacts.utf8("kept"));
 
     storage.removeTemporaries();
 
     assertThat(root.resolve("tmp")).isEmptyDirectory();
     assertThat(root.resolve("kept")).hasContent("kept");
-    storage.writeAtomically("after", TestContent.utf8("still works"));
+    storage.writeAtomically("after", Artifacts.utf8("still works"));
     assertThat(root.resolve("after")).hasContent("still works");
   }
 
@@ -282,20 +282,20 @@ class FileSystemStorageTest {
   void appendThenTruncateThenAppendAgain() throws IOException {
     try (AppendableObject out = storage.openAppend("uploads/x/data")) {
       assertThat(out.size()).isZero();
-      out.write(ByteBuffer.wrap(TestContent.utf8("hello ")));
-      out.write(ByteBuffer.wrap(TestContent.utf8("world")));
+      out.write(ByteBuffer.wrap(Artifacts.utf8("hello ")));
+      out.write(ByteBuffer.wrap(Artifacts.utf8("world")));
       assertThat(out.size()).isEqualTo(11);
 
       out.truncate(5);
       assertThat(out.size()).isEqualTo(5);
-      out.write(ByteBuffer.wrap(TestContent.utf8("!")));
+      out.write(ByteBuffer.wrap(Artifacts.utf8("!")));
       out.sync();
     }
     assertThat(root.resolve("uploads/x/data")).hasContent("hello!");
 
     try (AppendableObject out = storage.openAppend("uploads/x/data")) {
       assertThat(out.size()).isEqualTo(6);
-      out.write(ByteBuffer.wrap(TestContent.utf8("?")));
+      out.write(ByteBuffer.wrap(Artifacts.utf8("?")));
     }
     assertThat(root.resolve("uploads/x/data")).hasContent("hello!?");
   }
@@ -303,7 +303,7 @@ class FileSystemStorageTest {
   @Test
   void largeHeapWriteLandsWholeAndInOrderThroughItsSlices() throws IOException {
     int slice = FileSystemStorage.FileAppendable.HEAP_WRITE_SLICE;
-    byte[] content = TestContent.bytes(4 * slice + 17, 3);
+    byte[] content = Artifacts.content(4 * slice + 17, 3);
     ByteBuffer source = ByteBuffer.wrap(content, 5, content.length - 5);
     try (AppendableObject out = storage.openAppend("uploads/y/data")) {
       assertThat(out.write(source)).isEqualTo(content.length - 5);
@@ -315,7 +315,7 @@ class FileSystemStorageTest {
 
   @Test
   void openReadReadsAnyRange() throws IOException {
-    byte[] content = TestContent.bytes(10_000, 4);
+    byte[] content = Artifacts.content(10_000, 4);
     storage.writeAtomically("object", content);
 
     try (SeekableByteChannel in = storage.openRead("object")) {

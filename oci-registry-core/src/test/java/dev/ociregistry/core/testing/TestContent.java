@@ -2,29 +2,24 @@ package dev.ociregistry.core.testing;
 
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.layout.StoredBlob;
-import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.IndexBuilder;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Artifacts.ManifestBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
-/** Content for tests: deterministic bytes, descriptors and manifest bodies. */
+/**
+ * What core's tests put straight into an {@link OciRegistry}, below HTTP. The bytes, descriptors
+ * and manifest bodies themselves come from the test kit's {@link Artifacts}.
+ */
 public final class TestContent {
   private TestContent() {}
-
-  /** {@code size} pseudo-random bytes, the same for the same seed. */
-  public static byte[] bytes(int size, long seed) {
-    byte[] data = new byte[size];
-    new Random(seed).nextBytes(data);
-    return data;
-  }
 
   /** Stores {@code content} as a blob of {@code repository}. */
   public static StoredBlob pushBlob(OciRegistry registry, RepositoryName repository, byte[] content)
@@ -34,52 +29,64 @@ public final class TestContent {
         .put(repository, Digest.sha256(content), new ByteArrayInputStream(content), content.length);
   }
 
-  /** A descriptor as a JSON map. */
-  public static Map<String, Object> descriptor(String mediaType, byte[] content) {
-    Map<String, Object> descriptor = new LinkedHashMap<>();
-    descriptor.put("mediaType", mediaType);
-    descriptor.put("digest", Digest.sha256(content).toString());
-    descriptor.put("size", (long) content.length);
-    return descriptor;
+  /** Stores {@code blob} in {@code repository}. */
+  public static StoredBlob pushBlob(OciRegistry registry, RepositoryName repository, Blob blob)
+      throws IOException {
+    return pushBlob(registry, repository, blob.content());
   }
 
-  /** An OCI image manifest body over a config and layers, with optional extra top-level fields. */
+  /**
+   * Stores every blob {@code manifest} references (its config and layers) in {@code repository}, so
+   * that the manifest itself can be put next.
+   */
+  public static void pushBlobs(OciRegistry registry, RepositoryName repository, Manifest manifest)
+      throws IOException {
+    for (Blob blob : manifest.blobs()) {
+      pushBlob(registry, repository, blob);
+    }
+  }
+
+  // The rest serves the tests under gc/ and concurrency/ until they build with Artifacts too.
+
+  /** {@link Artifacts#content(int, long)}. */
+  public static byte[] bytes(int size, long seed) {
+    return Artifacts.content(size, seed);
+  }
+
+  /** {@link Artifacts#utf8(String)}. */
+  public static byte[] utf8(String text) {
+    return Artifacts.utf8(text);
+  }
+
+  /**
+   * The body of an OCI image over a config and gzipped layers, with {@code extra} top-level fields;
+   * built by {@link Artifacts#image()}.
+   */
   public static byte[] imageManifest(
       byte[] config, List<byte[]> layers, Map<String, Object> extra) {
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("schemaVersion", 2L);
-    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    manifest.put("config", descriptor(MediaTypes.OCI_CONFIG, config));
-    List<Object> layerDescriptors = new ArrayList<>();
+    ManifestBuilder image = Artifacts.image().config(Artifacts.blob(Artifacts.OCI_CONFIG, config));
     for (byte[] layer : layers) {
-      layerDescriptors.add(descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, layer));
+      image.layer(Artifacts.blob(Artifacts.OCI_LAYER_GZIP, layer));
     }
-    manifest.put("layers", layerDescriptors);
-    manifest.putAll(extra);
-    return Json.writeBytes(manifest);
+    extra.forEach(image::field);
+    return image.build().content();
   }
 
-  /** An OCI image index body over child manifest bodies. */
+  /**
+   * The body of an OCI image index over child manifest bodies, with {@code extra} top-level fields;
+   * built by {@link Artifacts#index()}.
+   */
   public static byte[] imageIndex(List<byte[]> manifests, Map<String, Object> extra) {
-    Map<String, Object> index = new LinkedHashMap<>();
-    index.put("schemaVersion", 2L);
-    index.put("mediaType", MediaTypes.OCI_INDEX);
-    List<Object> children = new ArrayList<>();
+    IndexBuilder index = Artifacts.index();
     for (byte[] manifest : manifests) {
-      children.add(descriptor(MediaTypes.OCI_MANIFEST, manifest));
+      index.manifest(Artifacts.manifest(Artifacts.OCI_MANIFEST, manifest));
     }
-    index.put("manifests", children);
-    index.putAll(extra);
-    return Json.writeBytes(index);
+    extra.forEach(index::field);
+    return index.build().content();
   }
 
-  /** A subject field pointing at a manifest body, for referrers. */
+  /** A {@code subject} field pointing at a manifest body, for referrers. */
   public static Map<String, Object> subject(byte[] manifest) {
-    return Map.of("subject", descriptor(MediaTypes.OCI_MANIFEST, manifest));
-  }
-
-  /** UTF-8 bytes of {@code text}. */
-  public static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
+    return Map.of("subject", Artifacts.manifest(Artifacts.OCI_MANIFEST, manifest).descriptor());
   }
 }

@@ -17,7 +17,8 @@ import dev.ociregistry.core.storage.AppendableObject;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.testing.AppendFaults;
 import dev.ociregistry.core.testing.ForwardingAppendable;
-import dev.ociregistry.core.testing.TestContent;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -57,7 +57,7 @@ class UploadManagerTest {
 
   @Test
   void appendsWithCorrectStartAdvanceTheOffset() throws IOException {
-    byte[] content = TestContent.bytes(30_000, 1);
+    byte[] content = Artifacts.content(30_000, 1);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -75,7 +75,7 @@ class UploadManagerTest {
 
   @Test
   void appendWithWrongStartReturns416AndKeepsOffsetAndData() throws IOException {
-    byte[] content = TestContent.bytes(2000, 2);
+    byte[] content = Artifacts.content(2000, 2);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -98,7 +98,7 @@ class UploadManagerTest {
 
   @Test
   void declaredLengthLongerThanBodyFailsWithSizeInvalidAndChangesNothing() throws IOException {
-    byte[] content = TestContent.bytes(2000, 3);
+    byte[] content = Artifacts.content(2000, 3);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -118,7 +118,7 @@ class UploadManagerTest {
 
   @Test
   void declaredLengthShorterThanBodyFailsWithSizeInvalidAndChangesNothing() throws IOException {
-    byte[] content = TestContent.bytes(2000, 4);
+    byte[] content = Artifacts.content(2000, 4);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -138,7 +138,7 @@ class UploadManagerTest {
 
   @Test
   void streamedAppendsWithoutStartOrLengthWork() throws IOException {
-    byte[] content = TestContent.bytes(700_000, 5);
+    byte[] content = Artifacts.content(700_000, 5);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -156,7 +156,7 @@ class UploadManagerTest {
 
   @Test
   void completeWithDigestAndNoFinalChunkPublishesBlob() throws IOException {
-    byte[] content = TestContent.bytes(5000, 6);
+    byte[] content = Artifacts.content(5000, 6);
     Digest digest = Digest.sha256(content);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
@@ -175,7 +175,7 @@ class UploadManagerTest {
 
   @Test
   void completeWithFinalChunkPublishesWholeBlob() throws IOException {
-    byte[] content = TestContent.bytes(5000, 7);
+    byte[] content = Artifacts.content(5000, 7);
     Digest digest = Digest.sha256(content);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
@@ -192,7 +192,7 @@ class UploadManagerTest {
 
   @Test
   void monolithicCompleteOfFreshUploadPublishesBlob() throws IOException {
-    byte[] content = TestContent.bytes(5000, 8);
+    byte[] content = Artifacts.content(5000, 8);
     Digest digest = Digest.sha256(content);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
@@ -208,8 +208,8 @@ class UploadManagerTest {
 
   @Test
   void completeWithWrongDigestFailsAndDiscardsUpload() throws IOException {
-    byte[] content = TestContent.bytes(5000, 9);
-    Digest wrong = Digest.sha256(TestContent.utf8("not this"));
+    byte[] content = Artifacts.content(5000, 9);
+    Digest wrong = Digest.sha256(Artifacts.utf8("not this"));
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -230,7 +230,7 @@ class UploadManagerTest {
 
   @Test
   void completeWithSha512DigestPublishesUnderSha512() throws IOException {
-    byte[] content = TestContent.bytes(40_000, 10);
+    byte[] content = Artifacts.content(40_000, 10);
     Digest digest = Digest.of(DigestAlgorithm.SHA512, content);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
@@ -248,7 +248,7 @@ class UploadManagerTest {
 
   @Test
   void cancelDiscardsUploadAndLaterCallsFailWithUploadUnknown() throws IOException {
-    byte[] content = TestContent.bytes(1000, 11);
+    byte[] content = Artifacts.content(1000, 11);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -271,7 +271,7 @@ class UploadManagerTest {
 
   @Test
   void uploadIdUsedFromAnotherRepositoryIsUnknownThereAndUntouched() throws IOException {
-    byte[] content = TestContent.bytes(1000, 12);
+    byte[] content = Artifacts.content(1000, 12);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -338,7 +338,7 @@ class UploadManagerTest {
     try (OciRegistry registry = OciRegistry.open(root, options)) {
       UploadManager uploads = registry.uploads();
       String stale = uploads.start(REPO).id();
-      uploads.append(REPO, stale, 0, 100, new ByteArrayInputStream(TestContent.bytes(100, 13)));
+      uploads.append(REPO, stale, 0, 100, new ByteArrayInputStream(Artifacts.content(100, 13)));
       ageUpload(stale, Duration.ofHours(1));
 
       assertThat(uploads.expireStale()).isEqualTo(1);
@@ -357,7 +357,7 @@ class UploadManagerTest {
       UploadManager uploads = registry.uploads();
       String stale = uploads.start(REPO).id();
       String fresh = uploads.start(REPO).id();
-      uploads.append(REPO, fresh, 0, 10, new ByteArrayInputStream(TestContent.bytes(10, 14)));
+      uploads.append(REPO, fresh, 0, 10, new ByteArrayInputStream(Artifacts.content(10, 14)));
       ageUpload(stale, Duration.ofHours(1));
 
       assertThat(uploads.expireStale()).isEqualTo(1);
@@ -388,7 +388,7 @@ class UploadManagerTest {
 
   @Test
   void streamFailingAfterNBytesKeepsExactlyThoseBytes() throws IOException {
-    byte[] content = TestContent.bytes(500_000, 15);
+    byte[] content = Artifacts.content(500_000, 15);
     int failAfter = 300_000;
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
@@ -407,7 +407,7 @@ class UploadManagerTest {
   @Test
   void writeFailureThatCannotBeCutBackIsCutBackOnTheNextUse() throws IOException {
     int b = HashingCopy.BUFFER_SIZE;
-    byte[] content = TestContent.bytes(4 * b, 17);
+    byte[] content = Artifacts.content(4 * b, 17);
     AppendFaults storage = new AppendFaults(new FileSystemStorage(root), HalfWriteThenStuck::new);
     try (OciRegistry registry = OciRegistry.open(storage, RegistryOptions.defaults())) {
       UploadManager uploads = registry.uploads();
@@ -434,7 +434,7 @@ class UploadManagerTest {
 
   @Test
   void rejectedChunkWhoseCutBackFailsLeavesTheUploadHashIntact() throws IOException {
-    byte[] content = TestContent.bytes(2000, 18);
+    byte[] content = Artifacts.content(2000, 18);
     AppendFaults storage =
         new AppendFaults(
             new FileSystemStorage(root),
@@ -453,7 +453,7 @@ class UploadManagerTest {
       assertThatThrownBy(
               () ->
                   uploads.append(
-                      REPO, id, 1000, 1500, new ByteArrayInputStream(TestContent.bytes(1000, 19))))
+                      REPO, id, 1000, 1500, new ByteArrayInputStream(Artifacts.content(1000, 19))))
           .isInstanceOfSatisfying(
               RegistryException.class,
               e -> {
@@ -469,7 +469,7 @@ class UploadManagerTest {
 
   @Test
   void uploadResumesFromReportedOffsetAfterStreamFailure() throws IOException {
-    byte[] content = TestContent.bytes(500_000, 16);
+    byte[] content = Artifacts.content(500_000, 16);
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -496,7 +496,7 @@ class UploadManagerTest {
 
   @Test
   void uploadResumesAfterRestart() throws IOException {
-    byte[] content = TestContent.bytes(900_000, 17);
+    byte[] content = Artifacts.content(900_000, 17);
     Digest digest = Digest.sha256(content);
     String id;
     try (OciRegistry registry = open()) {
@@ -526,7 +526,7 @@ class UploadManagerTest {
 
   @Test
   void uploadCompletesAfterRestartWithoutFurtherData() throws IOException {
-    byte[] content = TestContent.bytes(300_000, 18);
+    byte[] content = Artifacts.content(300_000, 18);
     Digest digest = Digest.sha256(content);
     String id;
     try (OciRegistry registry = open()) {
@@ -544,7 +544,7 @@ class UploadManagerTest {
   @Test
   void largeStreamedUploadCompletesWithRightDigest() throws IOException {
     long size = 64L * 1024 * 1024;
-    Digest digest = Digest.of(DigestAlgorithm.SHA256, digestOf(new GeneratedStream(size)));
+    Digest digest = Digest.parse(Digests.sha256(new GeneratedStream(size)));
     try (OciRegistry registry = open()) {
       UploadManager uploads = registry.uploads();
       String id = uploads.start(REPO).id();
@@ -596,16 +596,6 @@ class UploadManagerTest {
   private static void assertRegistryError(ThrowingCallable call, ErrorCode code) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(code));
-  }
-
-  private static MessageDigest digestOf(InputStream in) throws IOException {
-    MessageDigest hash = DigestAlgorithm.SHA256.newMessageDigest();
-    byte[] buffer = new byte[1 << 16];
-    int read;
-    while ((read = in.read(buffer)) >= 0) {
-      hash.update(buffer, 0, read);
-    }
-    return hash;
   }
 
   /** Hands out the bytes of {@code content}, then fails after {@code failAfter} of them. */

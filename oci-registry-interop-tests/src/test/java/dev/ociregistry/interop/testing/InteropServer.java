@@ -3,76 +3,66 @@ package dev.ociregistry.interop.testing;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.OciRegistryServlet;
+import dev.ociregistry.testkit.Await;
+import dev.ociregistry.testkit.JettyFixture;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * Our registry, embedded the way a host application embeds it, on a real Jetty listening on
- * 127.0.0.1 and a random port, with its storage root in a directory the test owns.
+ * Our registry, embedded the way a host application embeds it, on the kit's {@link JettyFixture} (a
+ * real Jetty on 127.0.0.1 and a random port), with its storage root in a directory the test owns.
  */
 public final class InteropServer implements AutoCloseable {
-  private final Server server;
+  private final JettyFixture jetty;
   private final OciRegistry registry;
   private final Path root;
-  private final URI base;
   private final List<String> requests;
+  private final TestHttp http;
+  private final RegistryReads reads;
 
   private InteropServer(
-      Server server, OciRegistry registry, Path root, URI base, List<String> requests) {
-    this.server = server;
+      JettyFixture jetty, OciRegistry registry, Path root, List<String> requests) {
+    this.jetty = jetty;
     this.registry = registry;
     this.root = root;
-    this.base = base;
     this.requests = requests;
+    this.http = jetty.http();
+    this.reads = new RegistryReads(http);
   }
 
   /** Opens (creating) the registry stored in {@code root} and serves it at {@code /v2/*}. */
   public static InteropServer start(Path root) throws Exception {
     OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults());
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
-    context.addServlet(new ServletHolder(new OciRegistryServlet(registry)), "/v2/*");
-    server.setHandler(context);
     List<String> requests = new CopyOnWriteArrayList<>();
-    server.setRequestLog(
-        (request, response) ->
-            requests.add(
-                request.getMethod()
-                    + " "
-                    + request.getHttpURI().getPathQuery()
-                    + " "
-                    + response.getStatus()));
     try {
-      server.start();
+      JettyFixture jetty =
+          JettyFixture.start(
+              context ->
+                  context.addServlet(new ServletHolder(new OciRegistryServlet(registry)), "/v2/*"),
+              server ->
+                  server.setRequestLog(
+                      (request, response) ->
+                          requests.add(
+                              request.getMethod()
+                                  + " "
+                                  + request.getHttpURI().getPathQuery()
+                                  + " "
+                                  + response.getStatus())));
+      return new InteropServer(jetty, registry, root, requests);
     } catch (Exception e) {
       registry.close();
       throw e;
     }
-    URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
-    return new InteropServer(server, registry, root, base, requests);
-  }
-
-  /** {@code http://127.0.0.1:<port>}. */
-  public URI base() {
-    return base;
   }
 
   /** {@code 127.0.0.1:<port>}, as clients name a registry. */
   public String hostPort() {
-    return base.getHost() + ":" + base.getPort();
+    return jetty.hostPort();
   }
 
   /** {@code 127.0.0.1:<port>/<repositoryAndReference>}, an image reference for clients. */
@@ -101,31 +91,29 @@ public final class InteropServer implements AutoCloseable {
    * Waits (a few seconds at most) until {@code request} appears in {@link #requests()}: Jetty logs
    * a request when it completes, which may be just after the client has its answer.
    */
-  public void awaitRequest(String request) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!requests.contains(request)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "no request " + request + " among:\n" + String.join("\n", requests));
-      }
-      Thread.sleep(20);
+  public void awaitRequest(String request) {
+    try {
+      Await.until(request, Duration.ofSeconds(5), () -> requests.contains(request));
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          "no request " + request + " among:\n" + String.join("\n", requests), e);
     }
   }
 
-  /** A plain HTTP client for this server, to check what the clients did. */
-  public RegistryHttp http() {
-    return new RegistryHttp(base);
+  /** The kit's HTTP client for this server. */
+  public TestHttp http() {
+    return http;
+  }
+
+  /** Reads of what this server serves, to check what the clients did. */
+  public RegistryReads reads() {
+    return reads;
   }
 
   @Override
   public void close() throws IOException {
     try {
-      server.stop();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while stopping Jetty", e);
-    } catch (Exception e) {
-      throw new IOException("Jetty did not stop", e);
+      jetty.close();
     } finally {
       registry.close();
     }

@@ -5,80 +5,60 @@ import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small single-layer OCI image, built byte by byte here so that every digest is known before any
- * client sees it.
+ * A small single-layer OCI image, built byte by byte here (the manifest by the kit's {@link
+ * Artifacts}) so that every digest is known before any client sees it.
  *
  * @param files the layer's files, by path
- * @param layer the gzipped tar layer
  * @param config the image configuration
- * @param manifest the OCI image manifest
+ * @param layer the gzipped tar layer
+ * @param manifest the OCI image manifest over both
  */
-public record SampleImage(Map<String, byte[]> files, byte[] layer, byte[] config, byte[] manifest) {
-  public static final String MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
-  public static final String CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json";
-  public static final String LAYER_MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
-
+public record SampleImage(Map<String, byte[]> files, Blob config, Blob layer, Manifest manifest) {
   /**
    * An image whose one layer holds {@code etc/os-release} and {@code etc/motd} naming {@code
    * label}.
    */
   public static SampleImage of(String label) throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put(
-        "etc/os-release",
-        ("NAME=\"Interop\"\nVERSION_ID=\"" + label + "\"\n").getBytes(StandardCharsets.UTF_8));
-    files.put(
-        "etc/motd",
-        ("built for the " + label + " interop test\n").getBytes(StandardCharsets.UTF_8));
+    files.put("etc/os-release", Artifacts.utf8("NAME=\"Interop\"\nVERSION_ID=\"" + label + "\"\n"));
+    files.put("etc/motd", Artifacts.utf8("built for the " + label + " interop test\n"));
     byte[] tar = Tars.tar(files);
-    byte[] layer = Tars.gzip(tar);
-    byte[] config =
-        ("{\"architecture\":\"amd64\",\"os\":\"linux\","
-                + "\"config\":{\"Env\":[\"PATH=/usr/bin:/bin\"],\"Labels\":{\"interop\":\""
-                + label
-                + "\"}},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
-                + Digests.sha256(tar)
-                + "\"]},"
-                + "\"history\":[{\"created_by\":\"interop test\"}]}")
-            .getBytes(StandardCharsets.UTF_8);
-    byte[] manifest =
-        ("{\"schemaVersion\":2,\"mediaType\":\""
-                + MANIFEST_MEDIA_TYPE
-                + "\",\"config\":"
-                + descriptor(CONFIG_MEDIA_TYPE, config)
-                + ",\"layers\":["
-                + descriptor(LAYER_MEDIA_TYPE, layer)
-                + "],\"annotations\":{\"org.opencontainers.image.title\":\""
-                + label
-                + "\"}}")
-            .getBytes(StandardCharsets.UTF_8);
-    return new SampleImage(Map.copyOf(files), layer, config, manifest);
-  }
-
-  public String manifestDigest() {
-    return Digests.sha256(manifest);
-  }
-
-  public String configDigest() {
-    return Digests.sha256(config);
-  }
-
-  public String layerDigest() {
-    return Digests.sha256(layer);
+    Blob layer = Artifacts.blob(Artifacts.OCI_LAYER_GZIP, Tars.gzip(tar));
+    Blob config =
+        Artifacts.blob(
+            Artifacts.OCI_CONFIG,
+            Artifacts.utf8(
+                "{\"architecture\":\"amd64\",\"os\":\"linux\","
+                    + "\"config\":{\"Env\":[\"PATH=/usr/bin:/bin\"],\"Labels\":{\"interop\":\""
+                    + label
+                    + "\"}},"
+                    + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                    + Digests.sha256(tar)
+                    + "\"]},"
+                    + "\"history\":[{\"created_by\":\"interop test\"}]}"));
+    Manifest manifest =
+        Artifacts.image()
+            .config(config)
+            .layer(layer)
+            .annotation("org.opencontainers.image.title", label)
+            .build();
+    return new SampleImage(Map.copyOf(files), config, layer, manifest);
   }
 
   public List<String> layerDigests() {
-    return List.of(layerDigest());
+    return List.of(layer.digest());
   }
 
   /**
@@ -89,23 +69,18 @@ public record SampleImage(Map<String, byte[]> files, byte[] layer, byte[] config
   public void storeIn(Path root, String repository, String tag) throws IOException {
     try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
       RepositoryName name = RepositoryName.parse(repository);
+      for (Blob blob : manifest.blobs()) {
+        registry
+            .blobs()
+            .put(
+                name,
+                Digest.parse(blob.digest()),
+                new ByteArrayInputStream(blob.content()),
+                blob.size());
+      }
       registry
-          .blobs()
-          .put(name, Digest.sha256(config), new ByteArrayInputStream(config), config.length);
-      registry
-          .blobs()
-          .put(name, Digest.sha256(layer), new ByteArrayInputStream(layer), layer.length);
-      registry.manifests().put(name, Reference.parse(tag), manifest, MANIFEST_MEDIA_TYPE);
+          .manifests()
+          .put(name, Reference.parse(tag), manifest.content(), manifest.mediaType());
     }
-  }
-
-  private static String descriptor(String mediaType, byte[] content) {
-    return "{\"mediaType\":\""
-        + mediaType
-        + "\",\"digest\":\""
-        + Digests.sha256(content)
-        + "\",\"size\":"
-        + content.length
-        + "}";
   }
 }

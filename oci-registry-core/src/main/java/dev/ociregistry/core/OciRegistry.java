@@ -4,6 +4,7 @@ import dev.ociregistry.core.gc.GarbageCollector;
 import dev.ociregistry.core.gc.Pins;
 import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.Catalog;
+import dev.ociregistry.core.layout.DanglingLinks;
 import dev.ociregistry.core.layout.LayoutIndex;
 import dev.ociregistry.core.layout.LayoutRecovery;
 import dev.ociregistry.core.layout.RecentReferences;
@@ -20,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -54,6 +56,7 @@ public final class OciRegistry implements Closeable {
   private final Pins pins;
   private final GarbageCollector garbageCollector;
   private final Closeable rootLock;
+  private final List<String> recoveryProblems;
 
   private OciRegistry(StorageDriver storage, RegistryOptions options, Closeable rootLock)
       throws IOException {
@@ -63,8 +66,8 @@ public final class OciRegistry implements Closeable {
     RecentReferences recentReferences = new RecentReferences();
     LayoutIndex index = new LayoutIndex(storage);
     LinkedManifests linked = new LinkedManifests(storage, options.maxManifestBytes());
-    this.pins = new Pins(storage, linked);
-    this.blobs = new BlobStore(storage, digestLocks, pins::reasonToKeepBlob);
+    this.pins = new Pins(storage, linked, digestLocks, recentReferences);
+    this.blobs = new BlobStore(storage, digestLocks, recentReferences, pins);
     this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
     this.catalog = new Catalog(storage);
     this.manifests =
@@ -78,10 +81,12 @@ public final class OciRegistry implements Closeable {
             options.maxManifestBytes(),
             pins);
     this.uploads = new UploadManager(storage, blobs, options.uploadTimeout());
+    DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks);
     this.garbageCollector =
         new GarbageCollector(
-            storage, catalog, manifests, tags, pins, digestLocks, recentReferences);
-    new LayoutRecovery(storage, catalog, tags, index).recover();
+            storage, catalog, manifests, tags, pins, digestLocks, recentReferences, danglingLinks);
+    this.recoveryProblems =
+        new LayoutRecovery(storage, catalog, tags, index, danglingLinks).recover();
     uploads.recover();
   }
 
@@ -163,6 +168,14 @@ public final class OciRegistry implements Closeable {
 
   public GarbageCollector garbageCollector() {
     return garbageCollector;
+  }
+
+  /**
+   * What opening found damaged in the root and left out or removed (an unreadable tag, links to
+   * blobs that are gone), one line each; empty for a sound root. The host application logs them.
+   */
+  public List<String> recoveryProblems() {
+    return recoveryProblems;
   }
 
   /** Releases the root; in-flight uploads stay on disk and resume on the next open. */

@@ -89,6 +89,9 @@ public final class Controller implements AutoCloseable {
                 OciRegistry.open(
                     config.registryStorage(),
                     RegistryOptions.defaults().withUploadTimeout(config.uploadTimeout())));
+        for (String problem : registry.get().recoveryProblems()) {
+          LOG.warn("registry storage: {}", problem);
+        }
         dataDirectories.add(config.registryStorage());
         ServletOptions servletOptions =
             new ServletOptions(

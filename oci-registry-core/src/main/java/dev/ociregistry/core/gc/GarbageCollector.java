@@ -1,9 +1,11 @@
 package dev.ociregistry.core.gc;
 
+import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.layout.Catalog;
+import dev.ociregistry.core.layout.DanglingLinks;
 import dev.ociregistry.core.layout.LayoutKeys;
 import dev.ociregistry.core.layout.RecentReferences;
 import dev.ociregistry.core.layout.StripedLocks;
@@ -20,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,8 +46,16 @@ import java.util.stream.Stream;
  * <p>Sweep: a blob that is unreachable and older than the grace period is deleted. Age counts from
  * the last write, mount, HEAD or manifest reference. Each delete holds the digest's lock and
  * re-checks age and recent references first, so a blob a client just checked or referenced stays.
- * Uploads in progress live apart and are never swept. Only one run happens at a time: a request for
- * a run with the same options while one is under way joins it.
+ * Uploads in progress live apart and are never swept. Links to blobs that are gone are removed
+ * last. Only one run happens at a time: a request for a run with the same options while one is
+ * under way joins it.
+ *
+ * <p>Safety does not rest on ages. The run starts recording before it lists anything; a push, pin
+ * or mount holds the locks of the digests it needs from its check that they exist until it has
+ * written its link and noted them. So for every digest a committed push needs, either the mark
+ * listed the push's link, or the digest is noted before the sweep can take its lock, or the sweep
+ * deleted it first and the push was refused. The argument in full is in {@code
+ * docs/design/storage.md}.
  */
 public final class GarbageCollector {
   private final StorageDriver storage;
@@ -54,6 +65,7 @@ public final class GarbageCollector {
   private final Pins pins;
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
+  private final DanglingLinks danglingLinks;
 
   private final Object runMonitor = new Object();
   private CompletableFuture<GcReport> running;
@@ -66,7 +78,8 @@ public final class GarbageCollector {
       TagStore tags,
       Pins pins,
       StripedLocks digestLocks,
-      RecentReferences recentReferences) {
+      RecentReferences recentReferences,
+      DanglingLinks danglingLinks) {
     this.storage = storage;
     this.catalog = catalog;
     this.manifests = manifests;
@@ -74,6 +87,7 @@ public final class GarbageCollector {
     this.pins = pins;
     this.digestLocks = digestLocks;
     this.recentReferences = recentReferences;
+    this.danglingLinks = danglingLinks;
   }
 
   /** Runs a collection, or joins the one under way when it has the same options. */
@@ -120,10 +134,12 @@ public final class GarbageCollector {
   private GcReport run(GcOptions options) throws IOException {
     Instant started = Instant.now();
     Instant cutoff = started.minus(options.gracePeriod());
+    // Before anything is listed: whatever a push, pin or mount commits from here on is noted.
     recentReferences.beginRun();
     try {
       Set<Digest> reachable = new HashSet<>();
       long manifestsDeleted = 0;
+      List<String> refusals = new ArrayList<>();
       List<Pin> allPins = pins.list();
       for (RepositoryName repository : catalog.list()) {
         Set<Digest> pinned = new HashSet<>();
@@ -133,16 +149,27 @@ public final class GarbageCollector {
           }
         }
         RepositoryMark mark = new RepositoryMark(repository);
-        Set<Digest> roots = new HashSet<>(manifests.list(repository));
+        List<Digest> all = manifests.list(repository);
+        // Every manifest that is not deleted stays a root, whatever kept it: one that is neither
+        // deleted nor marked would lose its config and layers to the sweep.
+        Set<Digest> roots = new HashSet<>(all);
         if (options.deleteUntagged()) {
-          Set<Digest> live = mark.liveManifests(roots, pinned, cutoff);
-          for (Digest manifest : roots) {
-            if (!live.contains(manifest)
-                && deleteUntaggedManifest(repository, manifest, cutoff, options.dryRun())) {
-              manifestsDeleted++;
+          Set<Digest> live = mark.liveManifests(new HashSet<>(all), pinned, cutoff);
+          for (Digest manifest : all) {
+            if (live.contains(manifest)) {
+              continue;
+            }
+            Outcome outcome =
+                deleteUntaggedManifest(repository, manifest, cutoff, options.dryRun());
+            if (outcome.removed()) {
+              roots.remove(manifest);
+              if (outcome == Outcome.DELETED) {
+                manifestsDeleted++;
+              }
+            } else if (outcome.reason() != null) {
+              refusals.add(repository + "@" + manifest + ": " + outcome.reason());
             }
           }
-          roots = live;
         }
         roots.addAll(pinned);
         for (Digest root : roots) {
@@ -150,38 +177,63 @@ public final class GarbageCollector {
         }
       }
       Sweep sweep = sweep(reachable, cutoff, options.dryRun());
-      if (!options.dryRun() && !sweep.deleted.isEmpty()) {
-        unlinkDeletedBlobs(sweep.deleted);
+      if (!options.dryRun()) {
+        danglingLinks.remove();
       }
       return new GcReport(
           sweep.deleted.size(),
           manifestsDeleted,
           sweep.bytesFreed,
           Duration.between(started, Instant.now()),
-          options.dryRun());
+          options.dryRun(),
+          refusals);
     } finally {
       recentReferences.endRun();
     }
   }
 
-  private boolean deleteUntaggedManifest(
+  /** What became of an untagged manifest the mark did not find live. */
+  private record Outcome(boolean removed, String reason) {
+    static final Outcome DELETED = new Outcome(true, null);
+    static final Outcome GONE = new Outcome(true, null);
+    static final Outcome KEPT = new Outcome(false, null);
+
+    static Outcome refused(String reason) {
+      return new Outcome(false, reason);
+    }
+  }
+
+  /**
+   * Deletes an untagged manifest unless, under its lock, it turns out young, just referenced or
+   * pinned, or tagged after all. A refusal is returned with its reason, never swallowed.
+   */
+  private Outcome deleteUntaggedManifest(
       RepositoryName repository, Digest manifest, Instant cutoff, boolean dryRun)
       throws IOException {
     ReentrantLock lock = digestLocks.lockFor(manifest);
     lock.lock();
     try {
       Optional<ObjectInfo> link = manifests.linkInfo(repository, manifest);
-      if (link.isEmpty()
-          || link.get().lastModified().isAfter(cutoff)
-          || recentReferences.contains(manifest)) {
-        return false;
+      if (link.isEmpty()) {
+        return Outcome.GONE;
+      }
+      if (link.get().lastModified().isAfter(cutoff)
+          || recentReferences.contains(manifest)
+          || !tags.tagsOf(repository, manifest).isEmpty()) {
+        return Outcome.KEPT;
+      }
+      Optional<String> keep = pins.reasonToKeep(repository, manifest);
+      if (keep.isPresent()) {
+        return Outcome.refused(keep.get());
       }
       if (!dryRun) {
         manifests.delete(repository, manifest);
       }
-      return true;
+      return Outcome.DELETED;
     } catch (RegistryException e) {
-      return false;
+      return e.code() == ErrorCode.MANIFEST_UNKNOWN
+          ? Outcome.GONE
+          : Outcome.refused(e.getMessage());
     } finally {
       lock.unlock();
     }
@@ -225,22 +277,6 @@ public final class GarbageCollector {
       }
     }
     return new Sweep(deleted, bytesFreed);
-  }
-
-  private void unlinkDeletedBlobs(Set<Digest> deleted) throws IOException {
-    for (RepositoryName repository : catalog.list()) {
-      for (Digest digest : deleted) {
-        ReentrantLock lock = digestLocks.lockFor(digest);
-        lock.lock();
-        try {
-          if (storage.stat(LayoutKeys.blob(digest)).isEmpty()) {
-            storage.delete(LayoutKeys.blobLink(repository, digest));
-          }
-        } finally {
-          lock.unlock();
-        }
-      }
-    }
   }
 
   /** Reachability within one repository, parsing each manifest once. */

@@ -8,6 +8,8 @@ import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.json.JsonObject;
 import dev.ociregistry.core.layout.DeletionGuard;
 import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.layout.RecentReferences;
+import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.manifest.LinkedManifests;
 import dev.ociregistry.core.manifest.ManifestDocument;
 import dev.ociregistry.core.model.Descriptor;
@@ -16,9 +18,12 @@ import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -34,37 +39,128 @@ public final class Pins implements DeletionGuard {
 
   private final StorageDriver storage;
   private final LinkedManifests manifests;
+  private final StripedLocks digestLocks;
+  private final RecentReferences recentReferences;
 
-  public Pins(StorageDriver storage, LinkedManifests manifests) {
+  public Pins(
+      StorageDriver storage,
+      LinkedManifests manifests,
+      StripedLocks digestLocks,
+      RecentReferences recentReferences) {
     this.storage = storage;
     this.manifests = manifests;
+    this.digestLocks = digestLocks;
+    this.recentReferences = recentReferences;
   }
 
   /**
    * Pins a manifest or blob of {@code repository} under {@code id}, replacing an earlier pin of
-   * that id.
+   * that id. A pinned index keeps its child manifests, and a pinned manifest its config and layers.
+   *
+   * <p>Each digest of the pinned content is checked under its lock, the same lock deletes and the
+   * collector take: a delete that came first makes the pin fail, one that comes later sees the pin
+   * and is refused. A collection under way is told of each digest, as it is of a push.
    *
    * @throws IllegalArgumentException when the id is not {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}
-   * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when the digest is neither a
-   *     manifest nor a blob of the repository
+   * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when the digest, or content it
+   *     references, is not in the repository; no pin is kept then
    */
   public Pin pin(String id, RepositoryName repository, Digest digest) throws IOException {
     checkId(id);
-    boolean known =
+    Optional<Pin> previous = get(id);
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      requirePresent(repository, digest, digest);
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("repository", repository.value());
+      record.put("digest", digest.toString());
+      storage.writeAtomically(LayoutKeys.pin(id), Json.writeBytes(record));
+      recentReferences.note(digest);
+    } finally {
+      lock.unlock();
+    }
+    Pin pin = new Pin(id, repository, digest);
+    try {
+      for (Digest referenced : referencedBy(repository, digest)) {
+        ReentrantLock referencedLock = digestLocks.lockFor(referenced);
+        referencedLock.lock();
+        try {
+          requirePresent(repository, referenced, digest);
+          recentReferences.note(referenced);
+        } finally {
+          referencedLock.unlock();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      restore(pin, previous);
+      throw e;
+    }
+    return pin;
+  }
+
+  private void requirePresent(RepositoryName repository, Digest digest, Digest pinned)
+      throws IOException {
+    boolean linked =
         storage.stat(LayoutKeys.manifestLink(repository, digest)).isPresent()
             || storage.stat(LayoutKeys.blobLink(repository, digest)).isPresent();
-    known &= storage.stat(LayoutKeys.blob(digest)).isPresent();
-    if (!known) {
+    if (!linked || storage.stat(LayoutKeys.blob(digest)).isEmpty()) {
       throw new RegistryException(
           ErrorCode.MANIFEST_UNKNOWN,
-          "nothing to pin: " + digest + " is not in repository " + repository,
-          digest.toString());
+          digest.equals(pinned)
+              ? "nothing to pin: " + digest + " is not in repository " + repository
+              : "cannot pin " + pinned + ": " + digest + " it references is not in " + repository,
+          pinned.toString());
     }
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("repository", repository.value());
-    record.put("digest", digest.toString());
-    storage.writeAtomically(LayoutKeys.pin(id), Json.writeBytes(record));
-    return new Pin(id, repository, digest);
+  }
+
+  /** Puts back what {@code id} held before a pin that failed half way, if it still holds ours. */
+  private void restore(Pin failed, Optional<Pin> previous) throws IOException {
+    if (!get(failed.id()).equals(Optional.of(failed))) {
+      return;
+    }
+    if (previous.isPresent()) {
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("repository", previous.get().repository().value());
+      record.put("digest", previous.get().digest().toString());
+      storage.writeAtomically(LayoutKeys.pin(failed.id()), Json.writeBytes(record));
+    } else {
+      storage.delete(LayoutKeys.pin(failed.id()));
+    }
+  }
+
+  /**
+   * Every digest the manifest {@code root} references, through child manifests; none for a blob.
+   */
+  private Set<Digest> referencedBy(RepositoryName repository, Digest root) throws IOException {
+    Set<Digest> found = new LinkedHashSet<>();
+    collect(repository, root, found, 0);
+    found.remove(root);
+    return found;
+  }
+
+  private void collect(RepositoryName repository, Digest manifest, Set<Digest> found, int depth)
+      throws IOException {
+    if (depth > MAX_INDEX_DEPTH) {
+      return;
+    }
+    Optional<ManifestDocument> document;
+    try {
+      document = manifests.document(repository, manifest);
+    } catch (RegistryException e) {
+      return;
+    }
+    if (document.isEmpty()) {
+      return;
+    }
+    for (Descriptor blob : document.get().blobs()) {
+      found.add(blob.digest());
+    }
+    for (Descriptor child : document.get().manifests()) {
+      if (found.add(child.digest())) {
+        collect(repository, child.digest(), found, depth + 1);
+      }
+    }
   }
 
   /** Removes a pin; returns whether it existed. */
@@ -105,26 +201,21 @@ public final class Pins implements DeletionGuard {
     return pins;
   }
 
-  /** Keeps a pinned manifest: it may not be deleted until every pin of it is removed. */
+  /**
+   * Keeps what a pin needs in its repository: the pinned digest itself, and the child manifests,
+   * configs and layers a pinned manifest references, so that what a job pulls stays whole.
+   */
   @Override
   public Optional<String> reasonToKeep(RepositoryName repository, Digest digest)
       throws IOException {
     for (Pin pin : list()) {
-      if (pin.repository().equals(repository) && pin.digest().equals(digest)) {
+      if (!pin.repository().equals(repository)) {
+        continue;
+      }
+      if (pin.digest().equals(digest)) {
         return Optional.of("it is pinned by " + pin.id());
       }
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Keeps a blob a pin needs in its repository: the pinned digest itself, or a config, layer or
-   * child manifest's blob of a pinned manifest, so that what a job pulls stays reachable.
-   */
-  public Optional<String> reasonToKeepBlob(RepositoryName repository, Digest digest)
-      throws IOException {
-    for (Pin pin : list()) {
-      if (pin.repository().equals(repository) && needs(repository, pin.digest(), digest, 0)) {
+      if (needs(repository, pin.digest(), digest, 0)) {
         return Optional.of("a manifest pinned by " + pin.id() + " needs it");
       }
     }

@@ -19,9 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * through that repository's link (isolation).
  *
  * <p>A blob file appears only by an atomic publish of a complete temporary whose digest and size
- * were verified while it streamed in. Publishing, HEAD refreshes and the garbage collector's
- * deletes hold the digest's lock, so a blob that a client just saw cannot vanish before its age was
- * refreshed.
+ * were verified while it streamed in; its age starts at the publish. Publishing, HEAD refreshes,
+ * deletes and the garbage collector's deletes hold the digest's lock, so a blob that a client just
+ * saw cannot vanish before its age was refreshed, and a pin is checked in the same step as the
+ * delete it refuses.
  *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs">
@@ -30,11 +31,17 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class BlobStore {
   private final StorageDriver storage;
   private final StripedLocks digestLocks;
+  private final RecentReferences recentReferences;
   private final DeletionGuard deletionGuard;
 
-  public BlobStore(StorageDriver storage, StripedLocks digestLocks, DeletionGuard deletionGuard) {
+  public BlobStore(
+      StorageDriver storage,
+      StripedLocks digestLocks,
+      RecentReferences recentReferences,
+      DeletionGuard deletionGuard) {
     this.storage = storage;
     this.digestLocks = digestLocks;
+    this.recentReferences = recentReferences;
     this.deletionGuard = deletionGuard;
   }
 
@@ -56,9 +63,10 @@ public final class BlobStore {
     lock.lock();
     try {
       Optional<StoredBlob> blob = stat(repository, digest);
-      if (blob.isPresent() && !storage.touch(LayoutKeys.blob(digest))) {
+      if (blob.isEmpty() || !storage.touch(LayoutKeys.blob(digest))) {
         return Optional.empty();
       }
+      recentReferences.note(digest);
       return blob;
     } finally {
       lock.unlock();
@@ -136,8 +144,12 @@ public final class BlobStore {
         storage.delete(source);
       } else {
         storage.publish(source, key);
+        // A rename keeps the data file's time, which an idle upload left old: the blob's age is
+        // its publish time, or the collector could take it the moment it is acknowledged.
+        storage.touch(key);
       }
       link(repository, digest);
+      recentReferences.note(digest);
     } finally {
       lock.unlock();
     }
@@ -163,6 +175,7 @@ public final class BlobStore {
         return Optional.empty();
       }
       link(target, digest);
+      recentReferences.note(digest);
       return Optional.of(new StoredBlob(digest, info.get().size()));
     } finally {
       lock.unlock();
@@ -177,12 +190,18 @@ public final class BlobStore {
    *     ErrorCode#DENIED} when the {@link DeletionGuard} keeps it (a pinned manifest needs it)
    */
   public void delete(RepositoryName repository, Digest digest) throws IOException {
-    if (stat(repository, digest).isEmpty()) {
-      throw unknown(repository, digest);
-    }
-    deletionGuard.check(repository, digest, "blob");
-    if (!storage.delete(LayoutKeys.blobLink(repository, digest))) {
-      throw unknown(repository, digest);
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      if (stat(repository, digest).isEmpty()) {
+        throw unknown(repository, digest);
+      }
+      deletionGuard.check(repository, digest, "blob");
+      if (!storage.delete(LayoutKeys.blobLink(repository, digest))) {
+        throw unknown(repository, digest);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -7,17 +7,22 @@ import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
 import dev.ociregistry.core.storage.ObjectInfo;
+import dev.ociregistry.core.storage.ObjectTooLargeException;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Brings a storage root to a consistent state at start: the {@code oci-layout} marker is present,
- * temporaries a crash left are gone, and {@code index.json} matches the {@code _refs}. Uploads in
- * progress are kept.
+ * temporaries a crash left are gone, links to blobs that are gone are removed, and {@code
+ * index.json} matches the {@code _refs}. Uploads in progress are kept. A damaged ref (unreadable,
+ * oversized, or naming a manifest that is not linked) is reported and left out of the index; it
+ * never stops the open.
  */
 public final class LayoutRecovery {
   private static final byte[] OCI_LAYOUT_CONTENT =
@@ -27,21 +32,38 @@ public final class LayoutRecovery {
   private final Catalog catalog;
   private final TagStore tags;
   private final LayoutIndex index;
+  private final DanglingLinks danglingLinks;
 
-  public LayoutRecovery(StorageDriver storage, Catalog catalog, TagStore tags, LayoutIndex index) {
+  public LayoutRecovery(
+      StorageDriver storage,
+      Catalog catalog,
+      TagStore tags,
+      LayoutIndex index,
+      DanglingLinks danglingLinks) {
     this.storage = storage;
     this.catalog = catalog;
     this.tags = tags;
     this.index = index;
+    this.danglingLinks = danglingLinks;
   }
 
-  /** Recovers the root; safe to run on a fresh, an intact or a crashed root. */
-  public void recover() throws IOException {
+  /**
+   * Recovers the root; safe to run on a fresh, an intact or a crashed root.
+   *
+   * @return what was found damaged and left out or removed, one line each
+   */
+  public List<String> recover() throws IOException {
     storage.removeTemporaries();
     if (!hasValidLayoutMarker()) {
       storage.writeAtomically(LayoutKeys.OCI_LAYOUT, OCI_LAYOUT_CONTENT);
     }
-    index.load(tagsFromRefs());
+    List<String> problems = new ArrayList<>();
+    long removed = danglingLinks.remove();
+    if (removed > 0) {
+      problems.add("removed " + removed + " links to blobs that are no longer stored");
+    }
+    index.load(tagsFromRefs(problems));
+    return problems;
   }
 
   private boolean hasValidLayoutMarker() throws IOException {
@@ -56,32 +78,40 @@ public final class LayoutRecovery {
     }
   }
 
-  private Map<String, LayoutIndex.Entry> tagsFromRefs() throws IOException {
+  private Map<String, LayoutIndex.Entry> tagsFromRefs(List<String> problems) throws IOException {
     Map<String, LayoutIndex.Entry> entries = new HashMap<>();
     for (RepositoryName repository : catalog.list()) {
       for (Tag tag : tags.list(repository)) {
-        Optional<Digest> digest;
+        String name = repository + ":" + tag;
         try {
-          digest = tags.resolve(repository, tag);
-        } catch (RegistryException e) {
-          continue;
-        }
-        if (digest.isEmpty()) {
-          continue;
-        }
-        Optional<byte[]> mediaType =
-            storage.readSmall(LayoutKeys.manifestLink(repository, digest.get()), 1024);
-        Optional<ObjectInfo> blob = storage.stat(LayoutKeys.blob(digest.get()));
-        if (mediaType.isPresent() && blob.isPresent()) {
-          entries.put(
-              LayoutIndex.refName(repository.value(), tag.value()),
-              new LayoutIndex.Entry(
-                  new String(mediaType.get(), StandardCharsets.UTF_8),
-                  digest.get(),
-                  blob.get().size()));
+          Optional<LayoutIndex.Entry> entry = entryOf(repository, tag);
+          if (entry.isPresent()) {
+            entries.put(LayoutIndex.refName(repository.value(), tag.value()), entry.get());
+          } else {
+            problems.add("tag " + name + " names a manifest that is not stored; left out");
+          }
+        } catch (RegistryException | ObjectTooLargeException e) {
+          problems.add("tag " + name + " is unreadable (" + e.getMessage() + "); left out");
         }
       }
     }
     return entries;
+  }
+
+  private Optional<LayoutIndex.Entry> entryOf(RepositoryName repository, Tag tag)
+      throws IOException {
+    Optional<Digest> digest = tags.resolve(repository, tag);
+    if (digest.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<byte[]> mediaType =
+        storage.readSmall(LayoutKeys.manifestLink(repository, digest.get()), 1024);
+    Optional<ObjectInfo> blob = storage.stat(LayoutKeys.blob(digest.get()));
+    if (mediaType.isEmpty() || blob.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LayoutIndex.Entry(
+            new String(mediaType.get(), StandardCharsets.UTF_8), digest.get(), blob.get().size()));
   }
 }

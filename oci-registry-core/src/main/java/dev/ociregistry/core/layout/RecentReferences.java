@@ -6,8 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Digests that pushed manifests referenced while a garbage collection run was under way. The sweep
- * consults it just before each delete, so a blob that became reachable after the mark is kept.
+ * Digests that pushes, pins, uploads, mounts and HEADs committed while a garbage collection run was
+ * under way. Each is noted under its digest's lock after what it wrote is in place; the collector
+ * consults it under the same lock just before each delete, so content that became needed after the
+ * mark listed what it needed is kept.
  */
 public final class RecentReferences {
   private final Set<Digest> digests = ConcurrentHashMap.newKeySet();
@@ -25,7 +27,7 @@ public final class RecentReferences {
     }
   }
 
-  /** A pushed manifest references {@code digest}. */
+  /** Something just committed needs {@code digest}; the caller holds the digest's lock. */
   public void note(Digest digest) {
     if (activeRuns.get() > 0) {
       digests.add(digest);

@@ -21,8 +21,10 @@ import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -30,10 +32,14 @@ import java.util.stream.Stream;
  * Manifests of a repository: push by tag or digest (exact bytes kept), get, stat, delete, and the
  * referrers of a subject.
  *
- * <p>A push checks every blob and child manifest it references is visible in the repository, and
- * refreshes their age under their digest lock, so garbage collection never deletes what a pushed
- * manifest needs. The manifest's own link is rewritten on every push, which is the age the
- * collector counts for untagged manifests.
+ * <p>A push holds the locks of its own digest and of every blob and child manifest it references
+ * from the check that they are visible in the repository until its link and tag are written, and
+ * notes them for a collection under way before it lets go. Garbage collection and deletes take the
+ * same per-digest locks, so a push either sees a deleted blob as missing ({@code
+ * MANIFEST_BLOB_UNKNOWN}) or the delete sees the push; never a 201 whose content then goes. A tag
+ * is written under its manifest's lock, so it never names a manifest a concurrent delete unlinked.
+ * The manifest's own link is rewritten on every push, which is the age the collector counts for
+ * untagged manifests.
  *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests">
@@ -91,15 +97,17 @@ public final class ManifestStore {
     }
     ManifestDocument document = ManifestParser.parse(body, contentType);
     Digest digest = digestOf(reference, body);
-    for (Descriptor blob : document.blobs()) {
-      claimBlob(repository, blob);
-    }
-    for (Descriptor child : document.manifests()) {
-      claimChildManifest(repository, child);
-    }
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    Set<Digest> claimed = new HashSet<>();
+    claimed.add(digest);
+    document.blobs().forEach(blob -> claimed.add(blob.digest()));
+    document.manifests().forEach(child -> claimed.add(child.digest()));
+    try (StripedLocks.Held held = digestLocks.lockAll(claimed)) {
+      for (Descriptor blob : document.blobs()) {
+        claimBlob(repository, blob);
+      }
+      for (Descriptor child : document.manifests()) {
+        claimChildManifest(repository, child);
+      }
       blobs.storeContent(digest, body);
       storage.writeAtomically(
           LayoutKeys.manifestLink(repository, digest),
@@ -109,15 +117,15 @@ public final class ManifestStore {
             LayoutKeys.referrerLink(repository, document.subject().get().digest(), digest),
             new byte[0]);
       }
-      recentReferences.note(digest);
-    } finally {
-      lock.unlock();
-    }
-    if (reference.tag().isPresent()) {
-      tags.set(
-          repository,
-          reference.tag().get(),
-          new LayoutIndex.Entry(document.mediaType(), digest, body.length));
+      if (reference.tag().isPresent()) {
+        tags.set(
+            repository,
+            reference.tag().get(),
+            new LayoutIndex.Entry(document.mediaType(), digest, body.length));
+      }
+      // Noted only now that the link is written: a collection that began before this point either
+      // lists the link or finds these digests noted when it is about to delete them.
+      claimed.forEach(recentReferences::note);
     }
     return new PushedManifest(digest, document.subject().map(Descriptor::digest));
   }
@@ -159,14 +167,14 @@ public final class ManifestStore {
    *     ErrorCode#DENIED} when the {@link DeletionGuard} keeps it (a pin)
    */
   public void delete(RepositoryName repository, Digest digest) throws IOException {
-    Optional<ManifestDocument> document = document(repository, digest);
-    if (document.isEmpty()) {
-      throw unknown(repository, Reference.of(digest));
-    }
-    deletionGuard.check(repository, digest, "manifest");
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();
     try {
+      Optional<ManifestDocument> document = document(repository, digest);
+      if (document.isEmpty()) {
+        throw unknown(repository, Reference.of(digest));
+      }
+      deletionGuard.check(repository, digest, "manifest");
       for (Tag tag : tags.tagsOf(repository, digest)) {
         tags.deleteIfPointsAt(repository, tag, digest);
       }
@@ -300,22 +308,16 @@ public final class ManifestStore {
     recentReferences.note(blob.digest());
   }
 
+  /** Checks a child manifest is in the repository and refreshes its age; its lock is held. */
   private void claimChildManifest(RepositoryName repository, Descriptor child) throws IOException {
-    ReentrantLock lock = digestLocks.lockFor(child.digest());
-    lock.lock();
-    try {
-      boolean present =
-          storage.touch(LayoutKeys.manifestLink(repository, child.digest()))
-              && storage.touch(LayoutKeys.blob(child.digest()));
-      if (!present) {
-        throw new RegistryException(
-            ErrorCode.MANIFEST_BLOB_UNKNOWN,
-            "manifest " + child.digest() + " is not known in repository " + repository,
-            child.digest().toString());
-      }
-      recentReferences.note(child.digest());
-    } finally {
-      lock.unlock();
+    boolean present =
+        storage.touch(LayoutKeys.manifestLink(repository, child.digest()))
+            && storage.touch(LayoutKeys.blob(child.digest()));
+    if (!present) {
+      throw new RegistryException(
+          ErrorCode.MANIFEST_BLOB_UNKNOWN,
+          "manifest " + child.digest() + " is not known in repository " + repository,
+          child.digest().toString());
     }
   }
 

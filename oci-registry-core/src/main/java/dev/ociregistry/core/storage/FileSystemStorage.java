@@ -70,7 +70,7 @@ public final class FileSystemStorage implements StorageDriver {
     try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
       long size = channel.size();
       if (size > maxBytes) {
-        throw new IOException(key + " is larger than " + maxBytes + " bytes");
+        throw new ObjectTooLargeException(key, maxBytes);
       }
       ByteBuffer buffer = ByteBuffer.allocate((int) size);
       while (buffer.hasRemaining()) {

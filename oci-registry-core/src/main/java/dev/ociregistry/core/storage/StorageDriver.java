@@ -28,7 +28,7 @@ public interface StorageDriver {
    * Reads a small object whole.
    *
    * @return empty when there is no such object
-   * @throws IOException also when the object is larger than {@code maxBytes}
+   * @throws ObjectTooLargeException when the object is larger than {@code maxBytes}
    */
   Optional<byte[]> readSmall(String key, int maxBytes) throws IOException;
 

@@ -47,6 +47,7 @@ public final class AdminGcServlet extends AdminServlet {
     body.put("bytes_freed", report.bytesFreed());
     body.put("duration_ms", report.duration().toMillis());
     body.put("dry_run", report.dryRun());
+    report.refusals().forEach(body.putArray("refused")::add);
     JsonResponses.write(request, response, HttpServletResponse.SC_OK, body);
   }
 

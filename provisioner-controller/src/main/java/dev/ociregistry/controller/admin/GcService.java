@@ -82,6 +82,9 @@ public final class GcService {
         report.manifestsDeleted(),
         report.bytesFreed(),
         report.duration().toMillis());
+    for (String refusal : report.refusals()) {
+      LOG.info("registry gc kept {}", refusal);
+    }
     return report;
   }
 }

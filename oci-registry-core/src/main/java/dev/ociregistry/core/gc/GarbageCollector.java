@@ -204,8 +204,9 @@ public final class GarbageCollector {
   }
 
   /**
-   * Deletes an untagged manifest unless, under its lock, it turns out young, just referenced or
-   * pinned, or tagged after all. A refusal is returned with its reason, never swallowed.
+   * Deletes an untagged manifest unless, under its lock, it turns out young, noted during the run
+   * (pushed, tagged, referenced or pinned since the mark) or pinned. A refusal is returned with its
+   * reason, never swallowed.
    */
   private Outcome deleteUntaggedManifest(
       RepositoryName repository, Digest manifest, Instant cutoff, boolean dryRun)
@@ -217,9 +218,8 @@ public final class GarbageCollector {
       if (link.isEmpty()) {
         return Outcome.GONE;
       }
-      if (link.get().lastModified().isAfter(cutoff)
-          || recentReferences.contains(manifest)
-          || !tags.tagsOf(repository, manifest).isEmpty()) {
+      // A tag set since the mark came with a push that noted the manifest under this lock.
+      if (link.get().lastModified().isAfter(cutoff) || recentReferences.contains(manifest)) {
         return Outcome.KEPT;
       }
       Optional<String> keep = pins.reasonToKeep(repository, manifest);

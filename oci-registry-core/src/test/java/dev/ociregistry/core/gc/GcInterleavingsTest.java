@@ -35,6 +35,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -129,9 +131,9 @@ class GcInterleavingsTest {
               registry.manifests().delete(REPO, digest(image));
               return null;
             });
-    Thread deleter = checkedPins.awaitReached();
+    checkedPins.awaitReached();
     Background<Pin> pin = Background.start(() -> registry.pins().pin("job-1", REPO, digest(image)));
-    awaitBlockedOrDone(pin, deleter);
+    awaitBlockedOrDone(pin);
     checkedPins.release();
     delete.get();
 
@@ -175,9 +177,9 @@ class GcInterleavingsTest {
               putManifest(image, Reference.of(Tag.parse("late")));
               return null;
             });
-    Thread pusher = beforeLink.awaitReached();
+    beforeLink.awaitReached();
     Background<GcReport> gc = Background.start(() -> collect(GRACE_ZERO));
-    awaitBlockedOrDone(gc, pusher);
+    awaitBlockedOrDone(gc);
     beforeLink.release();
     push.get();
     gc.get();
@@ -212,14 +214,14 @@ class GcInterleavingsTest {
               putManifest(image, Reference.of(tag));
               return null;
             });
-    Thread pusher = beforeTag.awaitReached();
+    beforeTag.awaitReached();
     Background<Void> delete =
         Background.start(
             () -> {
               registry.manifests().delete(REPO, digest(image));
               return null;
             });
-    awaitBlockedOrDone(delete, pusher);
+    awaitBlockedOrDone(delete);
     beforeTag.release();
     push.get();
     delete.get();
@@ -241,14 +243,14 @@ class GcInterleavingsTest {
               putManifest(image, Reference.of(Tag.parse("claimed")));
               return null;
             });
-    Thread pusher = beforeLink.awaitReached();
+    beforeLink.awaitReached();
     Background<Void> delete =
         Background.start(
             () -> {
               registry.blobs().delete(REPO, Digest.parse(layer.digest()));
               return null;
             });
-    awaitBlockedOrDone(delete, pusher);
+    awaitBlockedOrDone(delete);
     beforeLink.release();
     push.get();
     delete.get();
@@ -305,14 +307,15 @@ class GcInterleavingsTest {
   }
 
   /**
-   * Waits until {@code other} is blocked (on a lock the paused thread holds) or has finished, while
-   * the paused thread is still paused: the interleaving the test names.
+   * Waits until {@code other} has finished or waits for a lock (the one the paused thread holds,
+   * where the code serializes them), while the paused thread stays paused.
    */
-  private static void awaitBlockedOrDone(Background<?> other, Thread paused) {
+  private static void awaitBlockedOrDone(Background<?> other) {
     Await.until(
-        "the second thread to block or finish",
-        () -> other.isDone() || other.thread.getState() == Thread.State.WAITING);
-    assertThat(paused.getState()).isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
+        "the second thread to wait for a lock or finish",
+        () ->
+            other.isDone()
+                || LockSupport.getBlocker(other.thread) instanceof AbstractQueuedSynchronizer);
   }
 
   /** Work on a thread of its own, whose state a test can watch. */

@@ -26,6 +26,12 @@ public final class JarProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on ([^ ]+):(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * A system property holding one more JVM argument for every jar started: the build sets it to the
+   * coverage agent, so that what the jar runs counts towards its module's coverage.
+   */
+  public static final String FORKED_JVM_ARGS = "testkit.forkedJvmArgs";
+
   private final Process process;
   private final List<String> output = Collections.synchronizedList(new ArrayList<>());
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -60,6 +66,10 @@ public final class JarProcess implements AutoCloseable {
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String forked = System.getProperty(FORKED_JVM_ARGS, "").trim();
+    if (!forked.isEmpty()) {
+      command.add(forked);
+    }
     command.addAll(List.of(jvmArgs));
     command.add("-jar");
     command.add(jar.toString());

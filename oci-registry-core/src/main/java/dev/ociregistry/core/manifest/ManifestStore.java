@@ -101,7 +101,8 @@ public final class ManifestStore {
     claimed.add(digest);
     document.blobs().forEach(blob -> claimed.add(blob.digest()));
     document.manifests().forEach(child -> claimed.add(child.digest()));
-    try (StripedLocks.Held held = digestLocks.lockAll(claimed)) {
+    StripedLocks.Held held = digestLocks.lockAll(claimed);
+    try {
       for (Descriptor blob : document.blobs()) {
         claimBlob(repository, blob);
       }
@@ -126,6 +127,8 @@ public final class ManifestStore {
       // Noted only now that the link is written: a collection that began before this point either
       // lists the link or finds these digests noted when it is about to delete them.
       claimed.forEach(recentReferences::note);
+    } finally {
+      held.close();
     }
     return new PushedManifest(digest, document.subject().map(Descriptor::digest));
   }

@@ -92,8 +92,18 @@ class GcRaceTest {
     final AtomicLong gcRuns = new AtomicLong();
     final AtomicLong deletedDuringRun = new AtomicLong();
 
-    Race(OciRegistry registry) {
+    final Path root;
+
+    Race(OciRegistry registry, Path root) {
       this.registry = registry;
+      this.root = root;
+    }
+
+    /** Sets a blob's age as if it had been written {@code age} ago. */
+    void age(Digest digest, Duration age) throws IOException {
+      Files.setLastModifiedTime(
+          root.resolve("blobs").resolve(digest.algorithm().id()).resolve(digest.hex()),
+          FileTime.from(Instant.now().minus(age)));
     }
 
     void collectUntilStopped() {
@@ -130,12 +140,15 @@ class GcRaceTest {
         TestContent.pushBlob(registry, repository, unused);
         garbage.add(new Garbage(repository, Digest.sha256(unused)));
       }
-      // Around the grace period: some HEADs come before the collector may take the blobs, some
-      // race with its sweep, some come after it took them.
-      Thread.sleep(
-          GRACE.toMillis()
-              - AGEING_SPREAD_MILLIS
-              + ThreadLocalRandom.current().nextInt(2 * AGEING_SPREAD_MILLIS + 1));
+      // Aged to around the grace period, as if the client had paused that long: some HEADs come
+      // before the collector may take the blobs, some race with its sweep, some come after it took
+      // them.
+      Duration age =
+          GRACE
+              .minusMillis(AGEING_SPREAD_MILLIS)
+              .plusMillis(ThreadLocalRandom.current().nextInt(2 * AGEING_SPREAD_MILLIS + 1));
+      age(Digest.sha256(layer), age);
+      age(Digest.sha256(config), age);
 
       byte[] manifest = TestContent.imageManifest(config, List.of(layer), Map.of());
       Digest digest = Digest.sha256(manifest);
@@ -187,7 +200,7 @@ class GcRaceTest {
   void blobCheckedWithHeadIsNeverCollectedBeforeItsManifestIsPushedAndGarbageAlwaysIs()
       throws Exception {
     try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
-      Race race = new Race(registry);
+      Race race = new Race(registry, root);
       Thread collector = new Thread(race::collectUntilStopped, "gc-loop");
       List<Thread> workers = new ArrayList<>();
       for (int w = 0; w < WORKERS; w++) {

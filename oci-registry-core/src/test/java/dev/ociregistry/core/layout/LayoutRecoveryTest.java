@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("try") // some tests open a registry only for what opening does to the root
 class LayoutRecoveryTest {
   private static final RepositoryName APP = RepositoryName.parse("os-images/app");
   private static final RepositoryName TOOLS = RepositoryName.parse("tools");

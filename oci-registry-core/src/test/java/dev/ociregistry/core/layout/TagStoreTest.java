@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@SuppressWarnings("try") // a test opens a registry only for what opening does to the root
 class TagStoreTest {
   private static final RepositoryName REPO = RepositoryName.parse("library/app");
   private static final Blob CONFIG =

@@ -77,7 +77,7 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       jetty.close();
     } finally {

@@ -14,10 +14,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Listings: tags (end-8a, end-8b) and the catalog, paginated with {@code n} and {@code last} and a
@@ -54,15 +56,45 @@ final class ListingEndpoints {
     Responses.json(response, HttpServletResponse.SC_OK, "application/json", body);
   }
 
-  void catalog(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  /** The catalog, showing only the repositories {@code visible} accepts. */
+  void catalog(
+      HttpServletRequest request, HttpServletResponse response, Predicate<RepositoryName> visible)
+      throws IOException {
     List<String> names =
         page(
             request,
             response,
             Locations.base(request) + "/_catalog",
-            (last, limit) -> registry.catalog().list(last, limit).map(RepositoryName::value));
+            (last, limit) -> visiblePage(last, limit, visible));
     Responses.json(
         response, HttpServletResponse.SC_OK, "application/json", Map.of("repositories", names));
+  }
+
+  /**
+   * Up to {@code limit} visible repositories after {@code last}, and whether a visible one follows:
+   * pages of the whole catalog are read until the page is full and one more visible name is found.
+   */
+  private Page<String> visiblePage(
+      Optional<String> last, int limit, Predicate<RepositoryName> visible) throws IOException {
+    List<String> items = new ArrayList<>();
+    Optional<String> cursor = last;
+    int batch = Math.max(limit, 1);
+    while (true) {
+      Page<RepositoryName> page = registry.catalog().list(cursor, batch);
+      for (RepositoryName name : page.items()) {
+        if (!visible.test(name)) {
+          continue;
+        }
+        if (items.size() == limit) {
+          return new Page<>(items, true);
+        }
+        items.add(name.value());
+      }
+      if (!page.more() || page.items().isEmpty()) {
+        return new Page<>(items, false);
+      }
+      cursor = Optional.of(page.items().get(page.items().size() - 1).value());
+    }
   }
 
   void referrers(

@@ -54,6 +54,7 @@ public class OciRegistryServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(OciRegistryServlet.class);
 
+  private final transient OciRegistry registry;
   private final transient RegistryAuthorizer authorizer;
   private final transient RegistryListener listener;
   private final transient BlobEndpoints blobs;
@@ -75,6 +76,7 @@ public class OciRegistryServlet extends HttpServlet {
       ServletOptions options,
       RegistryAuthorizer authorizer,
       RegistryListener listener) {
+    this.registry = registry;
     this.authorizer = authorizer;
     this.listener = listener;
     this.blobs = new BlobEndpoints(registry, options.downloadTimeout());
@@ -119,17 +121,22 @@ public class OciRegistryServlet extends HttpServlet {
     switch (match.route()) {
       case BASE -> {
         requireMethod(method, "GET", "HEAD");
-        authorizer.authorize(request, RegistryAction.CATALOG, Optional.empty());
+        authorizer.authorize(request, RegistryAction.PING, Optional.empty());
         Responses.json(response, HttpServletResponse.SC_OK, "application/json", Map.of());
       }
       case CATALOG -> {
         requireMethod(method, "GET");
         authorizer.authorize(request, RegistryAction.CATALOG, Optional.empty());
-        listings.catalog(request, response);
+        listings.catalog(
+            request,
+            response,
+            authorizer.readsEverything(request)
+                ? repository -> true
+                : repository -> authorizer.permits(request, RegistryAction.READ, repository));
       }
       case UPLOADS -> {
         requireMethod(method, "POST");
-        RepositoryName name = authorized(request, match, RegistryAction.PUSH);
+        RepositoryName name = authorized(request, match, RegistryAction.CREATE);
         uploads.post(request, response, name);
       }
       case UPLOAD -> upload(request, response, match);
@@ -137,11 +144,11 @@ public class OciRegistryServlet extends HttpServlet {
       case MANIFEST -> manifest(request, response, match);
       case TAGS -> {
         requireMethod(method, "GET");
-        listings.tags(request, response, authorized(request, match, RegistryAction.PULL));
+        listings.tags(request, response, authorized(request, match, RegistryAction.READ));
       }
       case REFERRERS -> {
         requireMethod(method, "GET");
-        RepositoryName name = authorized(request, match, RegistryAction.PULL);
+        RepositoryName name = authorized(request, match, RegistryAction.READ);
         listings.referrers(request, response, name, Digest.parse(match.param()));
       }
     }
@@ -150,7 +157,7 @@ public class OciRegistryServlet extends HttpServlet {
   private void upload(HttpServletRequest request, HttpServletResponse response, Route.Match match)
       throws IOException {
     String method = requireMethod(request.getMethod(), "GET", "PATCH", "PUT", "DELETE");
-    RepositoryName name = authorized(request, match, RegistryAction.PUSH);
+    RepositoryName name = authorized(request, match, RegistryAction.CREATE);
     switch (method) {
       case "GET" -> uploads.status(request, response, name, match.param());
       case "PATCH" -> uploads.patch(request, response, name, match.param());
@@ -164,7 +171,7 @@ public class OciRegistryServlet extends HttpServlet {
     String method = requireMethod(request.getMethod(), "GET", "HEAD", "DELETE");
     RepositoryName name =
         authorized(
-            request, match, method.equals("DELETE") ? RegistryAction.DELETE : RegistryAction.PULL);
+            request, match, method.equals("DELETE") ? RegistryAction.DELETE : RegistryAction.READ);
     Digest digest = Digest.parse(match.param());
     switch (method) {
       case "GET" -> blobs.get(request, response, name, digest);
@@ -176,14 +183,15 @@ public class OciRegistryServlet extends HttpServlet {
   private void manifest(HttpServletRequest request, HttpServletResponse response, Route.Match match)
       throws IOException {
     String method = requireMethod(request.getMethod(), "GET", "HEAD", "PUT", "DELETE");
+    RepositoryName name = RepositoryName.parse(match.name());
+    Reference reference = reference(match.param(), method.equals("PUT"));
     RegistryAction action =
         switch (method) {
-          case "PUT" -> RegistryAction.PUSH;
+          case "PUT" -> movesATag(name, reference) ? RegistryAction.UPDATE : RegistryAction.CREATE;
           case "DELETE" -> RegistryAction.DELETE;
-          default -> RegistryAction.PULL;
+          default -> RegistryAction.READ;
         };
-    RepositoryName name = authorized(request, match, action);
-    Reference reference = reference(match.param(), action);
+    authorizer.authorize(request, action, Optional.of(name));
     switch (method) {
       case "GET" -> manifests.get(response, name, reference);
       case "HEAD" -> manifests.head(response, name, reference);
@@ -196,11 +204,17 @@ public class OciRegistryServlet extends HttpServlet {
    * Reads a manifest reference. Something that is neither a tag nor a digest names no manifest, so
    * reading or deleting it is 404 (as the conformance suite expects); pushing to it is 400.
    */
-  private static Reference reference(String text, RegistryAction action) {
-    if (action != RegistryAction.PUSH && text.indexOf(':') < 0 && !Tag.isValid(text)) {
+  private static Reference reference(String text, boolean push) {
+    if (!push && text.indexOf(':') < 0 && !Tag.isValid(text)) {
       throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "no manifest is named " + text, text);
     }
     return Reference.parse(text);
+  }
+
+  /** Whether pushing to {@code reference} moves a tag that exists: an update, not a create. */
+  private boolean movesATag(RepositoryName name, Reference reference) throws IOException {
+    return reference.tag().isPresent()
+        && registry.tags().resolve(name, reference.tag().get()).isPresent();
   }
 
   private RepositoryName authorized(
@@ -259,6 +273,9 @@ public class OciRegistryServlet extends HttpServlet {
     }
     if (e.code() == ErrorCode.UNAUTHORIZED) {
       authorizer.challenge().ifPresent(value -> response.setHeader("WWW-Authenticate", value));
+    }
+    if (e instanceof RetryLaterException later) {
+      response.setHeader("Retry-After", String.valueOf(later.retryAfterSeconds()));
     }
     if (e.code() == ErrorCode.UNSUPPORTED && e.detail() != null) {
       response.setHeader("Allow", e.detail());

@@ -17,10 +17,30 @@ public interface RegistryAuthorizer {
    * @param repository the repository acted on; empty for registry-wide actions ({@code /v2/},
    *     {@code _catalog})
    * @throws RegistryException {@link ErrorCode#UNAUTHORIZED} when credentials are missing or wrong,
-   *     {@link ErrorCode#DENIED} when the caller may not do this
+   *     {@link ErrorCode#DENIED} when the caller may not do this, {@link ErrorCode#TOOMANYREQUESTS}
+   *     when the caller failed to log in too often
    */
   void authorize(
       HttpServletRequest request, RegistryAction action, Optional<RepositoryName> repository);
+
+  /**
+   * Whether the caller may do {@code action} on {@code repository}, without refusing the request:
+   * for filtering what a listing shows and choosing where a mount may come from.
+   */
+  default boolean permits(
+      HttpServletRequest request, RegistryAction action, RepositoryName repository) {
+    try {
+      authorize(request, action, Optional.of(repository));
+      return true;
+    } catch (RegistryException e) {
+      return false;
+    }
+  }
+
+  /** Whether the caller may read every repository, so that nothing needs filtering. */
+  default boolean readsEverything(HttpServletRequest request) {
+    return false;
+  }
 
   /** The {@code WWW-Authenticate} challenge sent with a 401, if any. */
   default Optional<String> challenge() {
@@ -29,6 +49,15 @@ public interface RegistryAuthorizer {
 
   /** Allows everything: a registry without authentication. */
   static RegistryAuthorizer allowAll() {
-    return (request, action, repository) -> {};
+    return new RegistryAuthorizer() {
+      @Override
+      public void authorize(
+          HttpServletRequest request, RegistryAction action, Optional<RepositoryName> repository) {}
+
+      @Override
+      public boolean readsEverything(HttpServletRequest request) {
+        return true;
+      }
+    };
   }
 }

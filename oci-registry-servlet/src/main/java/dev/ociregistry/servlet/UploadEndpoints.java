@@ -129,12 +129,17 @@ final class UploadEndpoints {
       QueryParameters query)
       throws IOException {
     Optional<String> from = query.get("from", ErrorCode.NAME_INVALID);
-    Optional<RepositoryName> source = Optional.empty();
+    Optional<RepositoryName> source;
     if (from.isPresent()) {
       source = Optional.of(RepositoryName.parse(from.get()));
-      try {
-        authorizer.authorize(request, RegistryAction.PULL, source);
-      } catch (RegistryException denied) {
+      if (!authorizer.permits(request, RegistryAction.READ, source.get())) {
+        return false;
+      }
+    } else if (authorizer.readsEverything(request)) {
+      source = Optional.empty();
+    } else {
+      source = readableSourceOf(request, name, digest);
+      if (source.isEmpty()) {
         return false;
       }
     }
@@ -144,6 +149,22 @@ final class UploadEndpoints {
     }
     created(request, response, name, mounted.get());
     return true;
+  }
+
+  /**
+   * A repository the caller may read that holds the blob, for a mount that names no source: a mount
+   * must never make content visible that the caller could not read where it is.
+   */
+  private Optional<RepositoryName> readableSourceOf(
+      HttpServletRequest request, RepositoryName target, Digest digest) throws IOException {
+    for (RepositoryName candidate : registry.catalog().list()) {
+      if (!candidate.equals(target)
+          && registry.blobs().stat(candidate, digest).isPresent()
+          && authorizer.permits(request, RegistryAction.READ, candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
   }
 
   private void created(

@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -32,6 +35,7 @@ public final class TestHttp {
   private final HttpClient client;
   private final URI base;
   private final Duration requestTimeout;
+  private final Map<String, String> headers;
 
   /** A client for {@code base} ({@code http://127.0.0.1:<port>}); requests may last 5 minutes. */
   public TestHttp(URI base) {
@@ -39,14 +43,39 @@ public final class TestHttp {
   }
 
   public TestHttp(URI base, Duration requestTimeout) {
+    this(base, requestTimeout, Map.of(), newClient());
+  }
+
+  private TestHttp(
+      URI base, Duration requestTimeout, Map<String, String> headers, HttpClient client) {
     this.base = base;
     this.requestTimeout = requestTimeout;
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    this.headers = headers;
+    this.client = client;
+  }
+
+  /** This client, sending {@code name: value} with every request as well (credentials, say). */
+  public TestHttp withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new TestHttp(base, requestTimeout, Map.copyOf(more), client);
+  }
+
+  /** This client, sending HTTP Basic credentials with every request. */
+  public TestHttp withBasicAuth(String user, String password) {
+    return withHeader(
+        "Authorization",
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static HttpClient newClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
   }
 
   /** A response read in full. */
@@ -119,7 +148,10 @@ public final class TestHttp {
 
   /** A request to {@code path} (an absolute path, a path with a query, or a full URL). */
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout);
+    headers.forEach(request::header);
+    return request;
   }
 
   /** Sends {@code request} and reads the whole response. */

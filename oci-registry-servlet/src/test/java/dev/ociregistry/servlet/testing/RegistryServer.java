@@ -44,9 +44,29 @@ public final class RegistryServer implements AutoCloseable {
       ServletOptions servletOptions,
       RegistryListener listener)
       throws Exception {
+    return start(root, registryOptions, servletOptions, listener, RegistryAuthorizer.allowAll());
+  }
+
+  /** A registry whose requests {@code authorizer} allows or refuses. */
+  public static RegistryServer start(Path root, RegistryAuthorizer authorizer) throws Exception {
+    return start(
+        root,
+        RegistryOptions.defaults(),
+        ServletOptions.defaults(),
+        RegistryListener.none(),
+        authorizer);
+  }
+
+  public static RegistryServer start(
+      Path root,
+      RegistryOptions registryOptions,
+      ServletOptions servletOptions,
+      RegistryListener listener,
+      RegistryAuthorizer authorizer)
+      throws Exception {
     OciRegistry registry = OciRegistry.open(root, registryOptions);
     OciRegistryServlet servlet =
-        new OciRegistryServlet(registry, servletOptions, RegistryAuthorizer.allowAll(), listener);
+        new OciRegistryServlet(registry, servletOptions, authorizer, listener);
     try {
       JettyFixture jetty =
           JettyFixture.start(context -> context.addServlet(new ServletHolder(servlet), "/v2/*"));

@@ -1,0 +1,173 @@
+package dev.ociregistry.servlet.auth;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.servlet.RetryLaterException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HTTP Basic authentication against a {@link UserStore}.
+ *
+ * <p>A successful check is remembered for a short while under a keyed hash of the credentials (a
+ * key made at random for this process, so the cache holds nothing a reader could reverse), so a
+ * pull of fifty layers pays for one bcrypt check, not fifty; a change of the users drops it.
+ * Failures are throttled per client address and per user name; a throttled attempt is refused
+ * before its password is checked.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7617">RFC 7617: the Basic scheme</a>
+ */
+public final class BasicAuthenticator {
+  private static final Duration CACHE_TIME = Duration.ofMinutes(1);
+  private static final int MAX_CACHED = 10_000;
+  private static final int FAILURES_ALLOWED = 10;
+  private static final Duration FAILURE_REFILL = Duration.ofSeconds(6);
+
+  /** The request attribute that holds the {@link Principal} once a request was authenticated. */
+  public static final String PRINCIPAL_ATTRIBUTE =
+      BasicAuthenticator.class.getName() + ".principal";
+
+  private final UserStore users;
+  private final String realm;
+  private final FailureThrottle throttle;
+  private final SecretKeySpec cacheKey;
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private record Verified(String user, long generation, long expiresNanos) {}
+
+  public BasicAuthenticator(UserStore users, String realm) {
+    this(users, realm, new FailureThrottle(FAILURES_ALLOWED, FAILURE_REFILL));
+  }
+
+  public BasicAuthenticator(UserStore users, String realm, FailureThrottle throttle) {
+    if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
+      throw new IllegalArgumentException("a realm holds no quote or backslash");
+    }
+    this.users = users;
+    this.realm = realm;
+    this.throttle = throttle;
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+  }
+
+  /** The {@code WWW-Authenticate} value a 401 carries. */
+  public String challenge() {
+    return "Basic realm=\"" + realm + "\"";
+  }
+
+  /**
+   * Who the request comes from: {@link Principal#ANONYMOUS} when it carries no {@code
+   * Authorization} header, the user when the credentials are right. The result is kept on the
+   * request, so each request is checked once.
+   *
+   * @throws RegistryException {@code UNAUTHORIZED} when the credentials are malformed or wrong, or
+   *     the client or ({@link RetryLaterException}) when the client or user is throttled
+   */
+  public Principal authenticate(HttpServletRequest request) {
+    if (request.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof Principal known) {
+      return known;
+    }
+    Principal principal = check(request);
+    request.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
+    return principal;
+  }
+
+  private Principal check(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null) {
+      return Principal.ANONYMOUS;
+    }
+    String[] credentials = decode(header);
+    String user = credentials[0];
+    String password = credentials[1];
+    String key = cacheKey(user, password);
+    long now = System.nanoTime();
+    Verified cached = verified.get(key);
+    if (cached != null
+        && cached.generation() == users.generation()
+        && cached.expiresNanos() - now > 0) {
+      return new Principal(cached.user());
+    }
+    // Credentials proven a moment ago pass above; all others wait while their client or name is
+    // throttled, and are not even checked.
+    String address = "address " + request.getRemoteAddr();
+    String name = "user " + user;
+    Optional<Duration> wait = longest(throttle.waitFor(address), throttle.waitFor(name));
+    if (wait.isPresent()) {
+      throw new RetryLaterException(
+          "too many failed logins from this client or for this user; retry later", wait.get());
+    }
+    long generation = users.generation();
+    if (!users.verify(user, password)) {
+      verified.remove(key);
+      throttle.recordFailure(address);
+      throttle.recordFailure(name);
+      throw unauthorized("the user name or password is wrong");
+    }
+    if (verified.size() >= MAX_CACHED) {
+      verified.clear();
+    }
+    verified.put(key, new Verified(user, generation, now + CACHE_TIME.toNanos()));
+    return new Principal(user);
+  }
+
+  private static String[] decode(String header) {
+    int space = header.indexOf(' ');
+    if (space < 0 || !header.substring(0, space).toLowerCase(Locale.ROOT).equals("basic")) {
+      throw unauthorized("only Basic credentials are accepted");
+    }
+    String text;
+    try {
+      text =
+          new String(
+              Base64.getDecoder().decode(header.substring(space + 1).trim()),
+              StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw unauthorized("the Basic credentials are not base64");
+    }
+    int colon = text.indexOf(':');
+    if (colon <= 0) {
+      throw unauthorized("the Basic credentials hold no user name");
+    }
+    return new String[] {text.substring(0, colon), text.substring(colon + 1)};
+  }
+
+  private String cacheKey(String user, String password) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(cacheKey);
+      mac.update(user.getBytes(StandardCharsets.UTF_8));
+      mac.update((byte) 0);
+      return HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("every JDK has HmacSHA256", e);
+    }
+  }
+
+  /** A 401 with {@code message}, which never holds the credentials. */
+  static RegistryException unauthorized(String message) {
+    return new RegistryException(ErrorCode.UNAUTHORIZED, message);
+  }
+
+  private static Optional<Duration> longest(Optional<Duration> a, Optional<Duration> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return Optional.of(a.get().compareTo(b.get()) >= 0 ? a.get() : b.get());
+  }
+}

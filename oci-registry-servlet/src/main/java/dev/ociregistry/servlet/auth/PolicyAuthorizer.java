@@ -1,0 +1,76 @@
+package dev.ociregistry.servlet.auth;
+
+import static dev.ociregistry.servlet.auth.BasicAuthenticator.unauthorized;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.servlet.RegistryAction;
+import dev.ociregistry.servlet.RegistryAuthorizer;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The registry's access control with authentication on: who the request comes from ({@link
+ * BasicAuthenticator}), then what the {@link AccessPolicy} lets them do. {@code GET /v2/} needs a
+ * logged-in user, so clients know to send credentials; a request without credentials that the
+ * policy does not allow answers 401, one with credentials 403 {@code DENIED}.
+ */
+public final class PolicyAuthorizer implements RegistryAuthorizer {
+  private final BasicAuthenticator authenticator;
+  private final Supplier<AccessPolicy> policy;
+
+  public PolicyAuthorizer(BasicAuthenticator authenticator, Supplier<AccessPolicy> policy) {
+    this.authenticator = authenticator;
+    this.policy = policy;
+  }
+
+  @Override
+  public void authorize(
+      HttpServletRequest request, RegistryAction action, Optional<RepositoryName> repository) {
+    Principal principal = authenticator.authenticate(request);
+    switch (action) {
+      case PING -> {
+        if (!principal.authenticated()) {
+          throw unauthorized("log in to use this registry");
+        }
+      }
+      case CATALOG -> {}
+      default -> {
+        RepositoryName name = repository.orElseThrow();
+        if (policy.get().allowed(principal, name).contains(action)) {
+          return;
+        }
+        if (!principal.authenticated()) {
+          throw unauthorized("log in to " + verb(action) + " repository " + name);
+        }
+        throw new RegistryException(
+            ErrorCode.DENIED,
+            principal.name() + " may not " + verb(action) + " repository " + name,
+            name.value());
+      }
+    }
+  }
+
+  @Override
+  public boolean permits(
+      HttpServletRequest request, RegistryAction action, RepositoryName repository) {
+    return policy.get().allowed(authenticator.authenticate(request), repository).contains(action);
+  }
+
+  @Override
+  public Optional<String> challenge() {
+    return Optional.of(authenticator.challenge());
+  }
+
+  private static String verb(RegistryAction action) {
+    return switch (action) {
+      case READ -> "read";
+      case CREATE -> "push to";
+      case UPDATE -> "move tags of";
+      case DELETE -> "delete from";
+      default -> "use";
+    };
+  }
+}

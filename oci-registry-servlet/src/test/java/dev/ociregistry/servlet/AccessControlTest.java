@@ -6,11 +6,11 @@ import dev.ociregistry.servlet.auth.BasicAuthenticator;
 import dev.ociregistry.servlet.auth.HtpasswdFile;
 import dev.ociregistry.servlet.auth.PolicyAuthorizer;
 import dev.ociregistry.servlet.auth.PolicyFile;
-import dev.ociregistry.servlet.testing.Htpasswd;
 import dev.ociregistry.servlet.testing.RegistryServer;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
@@ -221,6 +221,15 @@ class AccessControlTest {
       assertThat(refused.status()).as(header).isEqualTo(401);
       assertThat(refused.errorCode()).isEqualTo("UNAUTHORIZED");
     }
+  }
+
+  @Test
+  void anEmptyUserAndPasswordIsAnonymousAsClientsWithoutCredentialsSendIt() throws Exception {
+    TestHttp empty = anonymous.withHeader("Authorization", "Basic " + base64(":"));
+    pushImage(admin, "provisioning-test/smoke", "1");
+
+    assertThat(empty.get("/v2/provisioning-test/smoke/manifests/1").status()).isEqualTo(200);
+    assertThat(empty.get("/v2/").status()).isEqualTo(401);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.ociregistry.controller.admin.MetricsServlet;
 import dev.ociregistry.controller.admin.NotFoundServlet;
 import dev.ociregistry.controller.admin.RegistryMetrics;
 import dev.ociregistry.controller.api.ProvisioningApi;
+import dev.ociregistry.controller.auth.AccessControl;
 import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.jobs.ControllerScheduler;
 import dev.ociregistry.controller.media.MediaServlets;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -29,8 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -77,8 +82,10 @@ public final class Controller implements AutoCloseable {
     new ClassLoaderMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
 
+    Optional<AccessControl> access = AccessControl.load(config.auth());
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
+    access.ifPresent(control -> protectRoutesBesideTheRegistry(context, control));
     List<Path> dataDirectories = new ArrayList<>(List.of(config.dataDir()));
     Optional<OciRegistry> registry = Optional.empty();
     Optional<ControllerScheduler> scheduler = Optional.empty();
@@ -102,7 +109,9 @@ public final class Controller implements AutoCloseable {
                 new OciRegistryServlet(
                     registry.get(),
                     servletOptions,
-                    RegistryAuthorizer.allowAll(),
+                    access
+                        .map(AccessControl::registryAuthorizer)
+                        .orElse(RegistryAuthorizer.allowAll()),
                     new RegistryMetrics(meters))),
             "/v2/*");
         GcService gc =
@@ -138,16 +147,28 @@ public final class Controller implements AutoCloseable {
       server.setStopTimeout(STOP_TIMEOUT.toMillis());
       server.start();
       LOG.info(
-          "provisioner-controller listening on {}:{} (registry {}, storage {}, media {})",
+          "provisioner-controller listening on {}:{} (registry {}, auth {}, storage {}, media {})",
           listen.getHostString(),
           connector.getLocalPort(),
           config.registryEnabled() ? "enabled" : "disabled",
+          config.auth().mode().name().toLowerCase(Locale.ROOT)
+              + config.auth().policyFile().map(file -> " with policy " + file).orElse(""),
           config.registryStorage(),
           config.mediaRoot());
       return new Controller(server, registry, scheduler);
     } catch (Exception e) {
       closeQuietly(scheduler, registry);
       throw e;
+    }
+  }
+
+  /** Every route beside {@code /v2} and the health checks goes through the access filter. */
+  private static void protectRoutesBesideTheRegistry(
+      ServletContextHandler context, AccessControl control) {
+    FilterHolder filter = new FilterHolder(control.filter());
+    filter.setName("access");
+    for (String path : List.of("/api/v1/*", "/media/*", "/admin/*", "/metrics")) {
+      context.addFilter(filter, path, EnumSet.of(DispatcherType.REQUEST));
     }
   }
 

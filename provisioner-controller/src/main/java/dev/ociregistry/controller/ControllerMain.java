@@ -40,6 +40,10 @@ public final class ControllerMain {
     Controller controller;
     try {
       controller = Controller.start(config);
+    } catch (ConfigException e) {
+      log.error("invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
     } catch (Exception e) {
       log.error("start-up failed: {}", e.toString(), e);
       System.exit(1);

@@ -3,6 +3,9 @@ package dev.ociregistry.interop.testing;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.OciRegistryServlet;
+import dev.ociregistry.servlet.RegistryAuthorizer;
+import dev.ociregistry.servlet.RegistryListener;
+import dev.ociregistry.servlet.ServletOptions;
 import dev.ociregistry.testkit.Await;
 import dev.ociregistry.testkit.JettyFixture;
 import dev.ociregistry.testkit.TestHttp;
@@ -37,13 +40,20 @@ public final class InteropServer implements AutoCloseable {
 
   /** Opens (creating) the registry stored in {@code root} and serves it at {@code /v2/*}. */
   public static InteropServer start(Path root) throws Exception {
+    return start(root, RegistryAuthorizer.allowAll());
+  }
+
+  /** As {@link #start(Path)}, with requests allowed or refused by {@code authorizer}. */
+  public static InteropServer start(Path root, RegistryAuthorizer authorizer) throws Exception {
     OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults());
+    OciRegistryServlet servlet =
+        new OciRegistryServlet(
+            registry, ServletOptions.defaults(), authorizer, RegistryListener.none());
     List<String> requests = new CopyOnWriteArrayList<>();
     try {
       JettyFixture jetty =
           JettyFixture.start(
-              context ->
-                  context.addServlet(new ServletHolder(new OciRegistryServlet(registry)), "/v2/*"),
+              context -> context.addServlet(new ServletHolder(servlet), "/v2/*"),
               server ->
                   server.setRequestLog(
                       (request, response) ->

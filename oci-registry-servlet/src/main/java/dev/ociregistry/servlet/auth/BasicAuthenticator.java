@@ -92,6 +92,10 @@ public final class BasicAuthenticator {
     String[] credentials = decode(header);
     String user = credentials[0];
     String password = credentials[1];
+    if (user.isEmpty() && password.isEmpty()) {
+      // What skopeo and podman send when they have no credentials for this registry.
+      return Principal.ANONYMOUS;
+    }
     String key = cacheKey(user, password);
     long now = System.nanoTime();
     Verified cached = verified.get(key);
@@ -138,7 +142,7 @@ public final class BasicAuthenticator {
       throw unauthorized("the Basic credentials are not base64");
     }
     int colon = text.indexOf(':');
-    if (colon <= 0) {
+    if (colon < 0 || (colon == 0 && text.length() > 1)) {
       throw unauthorized("the Basic credentials hold no user name");
     }
     return new String[] {text.substring(0, colon), text.substring(colon + 1)};

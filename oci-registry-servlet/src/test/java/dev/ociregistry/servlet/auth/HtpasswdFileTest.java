@@ -3,7 +3,7 @@ package dev.ociregistry.servlet.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ociregistry.servlet.testing.Htpasswd;
+import dev.ociregistry.testkit.Htpasswd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

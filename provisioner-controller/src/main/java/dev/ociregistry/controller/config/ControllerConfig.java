@@ -26,7 +26,14 @@ import java.util.regex.Pattern;
  *   <tr><td>MEDIA_ROOT</td><td>$DATA_DIR/media</td><td>a directory</td></tr>
  *   <tr><td>REGISTRY_PUBLIC_HOSTS</td><td>(none)</td><td>comma-separated host[:port] names clients
  *       use for this registry, beside the Host of each request</td></tr>
- *   <tr><td>REGISTRY_AUTH_MODE</td><td>none</td><td>none</td></tr>
+ *   <tr><td>REGISTRY_AUTH_MODE</td><td>none</td><td>none, basic, htpasswd</td></tr>
+ *   <tr><td>REGISTRY_BASIC_USER</td><td>(none)</td><td>the one user of basic mode</td></tr>
+ *   <tr><td>REGISTRY_BASIC_PASSWORD_FILE</td><td>(none)</td><td>a file holding its password (or
+ *       REGISTRY_BASIC_PASSWORD, the password itself)</td></tr>
+ *   <tr><td>REGISTRY_HTPASSWD_FILE</td><td>(none)</td><td>the users of htpasswd mode</td></tr>
+ *   <tr><td>REGISTRY_HTPASSWD_ALLOW_WEAK</td><td>false</td><td>true, false</td></tr>
+ *   <tr><td>REGISTRY_ACCESS_POLICY_FILE</td><td>(none)</td><td>a JSON access policy</td></tr>
+ *   <tr><td>METRICS_AUTH</td><td>false</td><td>true, false</td></tr>
  *   <tr><td>REGISTRY_GC_INTERVAL</td><td>1h</td><td>a duration: 90s, 15m, 1h, 7d</td></tr>
  *   <tr><td>REGISTRY_GC_GRACE_PERIOD</td><td>24h</td><td>a duration</td></tr>
  *   <tr><td>REGISTRY_GC_DELETE_UNTAGGED</td><td>false</td><td>true, false</td></tr>
@@ -44,7 +51,7 @@ public record ControllerConfig(
     Path registryStorage,
     Path mediaRoot,
     List<String> publicHosts,
-    AuthMode authMode,
+    Auth auth,
     Duration gcInterval,
     Duration gcGracePeriod,
     boolean gcDeleteUntagged,
@@ -54,9 +61,45 @@ public record ControllerConfig(
     long readyMinFreeBytes,
     String logLevel) {
 
-  /** How {@code /v2} authenticates. */
+  /** How requests authenticate. */
   public enum AuthMode {
-    NONE
+    /** Nobody logs in; everything is open. */
+    NONE,
+    /** One user, named by the configuration. */
+    BASIC,
+    /** The users of an htpasswd file. */
+    HTPASSWD
+  }
+
+  /**
+   * Authentication and access control.
+   *
+   * @param basicUser the user of {@link AuthMode#BASIC}
+   * @param basicPassword their password, from {@code REGISTRY_BASIC_PASSWORD_FILE} or {@code
+   *     REGISTRY_BASIC_PASSWORD}
+   * @param htpasswdFile the users of {@link AuthMode#HTPASSWD}
+   * @param allowWeakHashes whether htpasswd entries other than bcrypt are accepted
+   * @param policyFile who may do what; without one, authenticated users may do everything
+   * @param metricsNeedAuth whether {@code /metrics} needs a logged-in user
+   */
+  public record Auth(
+      AuthMode mode,
+      Optional<String> basicUser,
+      Optional<Secret> basicPassword,
+      Optional<Path> htpasswdFile,
+      boolean allowWeakHashes,
+      Optional<Path> policyFile,
+      boolean metricsNeedAuth) {
+    /** No authentication. */
+    public static final Auth NONE =
+        new Auth(
+            AuthMode.NONE,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            Optional.empty(),
+            false);
   }
 
   private static final String A_DURATION = "a duration such as 90s, 15m, 1h, 7d";
@@ -102,12 +145,7 @@ public record ControllerConfig(
             "",
             "comma-separated host or host:port names",
             ControllerConfig::hosts);
-    AuthMode authMode =
-        reader.read(
-            "REGISTRY_AUTH_MODE",
-            "none",
-            "none (basic and htpasswd come with authentication)",
-            value -> AuthMode.valueOf(value.toUpperCase(Locale.ROOT)));
+    Auth auth = auth(reader);
     Duration gcInterval =
         reader.read("REGISTRY_GC_INTERVAL", "1h", A_DURATION, ControllerConfig::positive);
     Duration grace = reader.read("REGISTRY_GC_GRACE_PERIOD", "24h", A_DURATION, Durations::parse);
@@ -150,7 +188,7 @@ public record ControllerConfig(
         storage,
         media,
         publicHosts,
-        authMode,
+        auth,
         gcInterval,
         grace,
         deleteUntagged,
@@ -159,6 +197,49 @@ public record ControllerConfig(
         downloadTimeout,
         minFree,
         logLevel);
+  }
+
+  private static Auth auth(Reader reader) {
+    AuthMode mode =
+        reader.read(
+            "REGISTRY_AUTH_MODE",
+            "none",
+            "none, basic or htpasswd",
+            value -> AuthMode.valueOf(value.trim().toUpperCase(Locale.ROOT)));
+    Boolean allowWeak =
+        reader.read(
+            "REGISTRY_HTPASSWD_ALLOW_WEAK", "false", "true or false", ControllerConfig::bool);
+    Boolean metricsAuth =
+        reader.read("METRICS_AUTH", "false", "true or false", ControllerConfig::bool);
+    Optional<Path> policy = reader.optional("REGISTRY_ACCESS_POLICY_FILE").map(Path::of);
+    Optional<String> user = reader.optional("REGISTRY_BASIC_USER").map(String::trim);
+    Optional<String> passwordFile = reader.optional("REGISTRY_BASIC_PASSWORD_FILE");
+    Optional<String> password = reader.optional("REGISTRY_BASIC_PASSWORD");
+    Optional<Path> htpasswd = reader.optional("REGISTRY_HTPASSWD_FILE").map(Path::of);
+    Optional<Secret> secret = Optional.empty();
+    if (mode == AuthMode.BASIC) {
+      if (user.isEmpty() || user.get().contains(":")) {
+        reader.problem(
+            "REGISTRY_BASIC_USER must name the user (no ':') when REGISTRY_AUTH_MODE=basic");
+      }
+      if (passwordFile.isPresent() == password.isPresent()) {
+        reader.problem(
+            "REGISTRY_AUTH_MODE=basic takes the password from one of REGISTRY_BASIC_PASSWORD_FILE"
+                + " (a file holding it) or REGISTRY_BASIC_PASSWORD");
+      } else if (passwordFile.isPresent()) {
+        secret = reader.secretFile("REGISTRY_BASIC_PASSWORD_FILE", passwordFile.get());
+      } else {
+        secret = Optional.of(new Secret(password.get()));
+      }
+    }
+    if (mode == AuthMode.HTPASSWD && htpasswd.isEmpty()) {
+      reader.problem(
+          "REGISTRY_HTPASSWD_FILE must name the htpasswd file when REGISTRY_AUTH_MODE=htpasswd");
+    }
+    if (mode == null || allowWeak == null || metricsAuth == null) {
+      return Auth.NONE;
+    }
+    return new Auth(mode, user, secret, htpasswd, allowWeak, policy, metricsAuth);
   }
 
   /** Where the provisioning API keeps recipes and jobs. */
@@ -259,6 +340,33 @@ public record ControllerConfig(
       } catch (RuntimeException e) {
         problems.add(name + "=" + value + " is not valid; it accepts " + accepts);
         return null;
+      }
+    }
+
+    /** The variable's value, when it is set and not blank. */
+    Optional<String> optional(String name) {
+      return Optional.ofNullable(env.get(name)).filter(value -> !value.isBlank());
+    }
+
+    void problem(String message) {
+      problems.add(message);
+    }
+
+    /** A secret read from a file (its last line break dropped); a problem when unreadable. */
+    Optional<Secret> secretFile(String name, String file) {
+      try {
+        String content = java.nio.file.Files.readString(Path.of(file));
+        String secret =
+            content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+        secret = secret.endsWith("\r") ? secret.substring(0, secret.length() - 1) : secret;
+        if (secret.isEmpty()) {
+          problems.add(name + "=" + file + " is empty; it must hold the password");
+          return Optional.empty();
+        }
+        return Optional.of(new Secret(secret));
+      } catch (java.io.IOException | RuntimeException e) {
+        problems.add(name + "=" + file + " cannot be read; it accepts a readable file");
+        return Optional.empty();
       }
     }
 

@@ -3,10 +3,12 @@ package dev.ociregistry.controller.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,7 +25,7 @@ class ControllerConfigTest {
     assertThat(config.registryStorage()).isEqualTo(Path.of("./data/registry"));
     assertThat(config.mediaRoot()).isEqualTo(Path.of("./data/media"));
     assertThat(config.provisioningDir()).isEqualTo(Path.of("./data/provisioning"));
-    assertThat(config.authMode()).isEqualTo(ControllerConfig.AuthMode.NONE);
+    assertThat(config.auth()).isEqualTo(ControllerConfig.Auth.NONE);
     assertThat(config.gcInterval()).isEqualTo(Duration.ofHours(1));
     assertThat(config.gcGracePeriod()).isEqualTo(Duration.ofHours(24));
     assertThat(config.gcDeleteUntagged()).isFalse();
@@ -102,7 +104,6 @@ class ControllerConfigTest {
     "LISTEN_ADDR, localhost, host:port",
     "LISTEN_ADDR, 0.0.0.0:99999, host:port",
     "ENABLE_REGISTRY, maybe, true or false",
-    "REGISTRY_AUTH_MODE, htpasswd, none",
     "REGISTRY_AUTH_MODE, ldap, none",
     "REGISTRY_GC_INTERVAL, 1 hour, 90s",
     "REGISTRY_GC_INTERVAL, 0s, 90s",
@@ -146,5 +147,84 @@ class ControllerConfigTest {
     assertThat(Durations.format(Duration.ofHours(48))).isEqualTo("2d");
     assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
     assertThatThrownBy(() -> Durations.parse("1.5h")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void authModesReadTheirUsersAndKeepPasswordsOutOfPrintedConfiguration(@TempDir Path dir)
+      throws Exception {
+    Path passwordFile = Files.writeString(dir.resolve("password"), "from-a-file\r\n");
+
+    ControllerConfig basic =
+        ControllerConfig.fromEnvironment(
+            Map.of(
+                "REGISTRY_AUTH_MODE", "Basic",
+                "REGISTRY_BASIC_USER", "provisioner",
+                "REGISTRY_BASIC_PASSWORD_FILE", passwordFile.toString(),
+                "REGISTRY_ACCESS_POLICY_FILE", "/etc/registry/policy.json",
+                "METRICS_AUTH", "true"));
+    ControllerConfig htpasswd =
+        ControllerConfig.fromEnvironment(
+            Map.of(
+                "REGISTRY_AUTH_MODE", "htpasswd",
+                "REGISTRY_HTPASSWD_FILE", "/etc/registry/htpasswd",
+                "REGISTRY_HTPASSWD_ALLOW_WEAK", "true"));
+    ControllerConfig literal =
+        ControllerConfig.fromEnvironment(
+            Map.of(
+                "REGISTRY_AUTH_MODE", "basic",
+                "REGISTRY_BASIC_USER", "u",
+                "REGISTRY_BASIC_PASSWORD", "in-the-environment"));
+
+    assertThat(basic.auth().mode()).isEqualTo(ControllerConfig.AuthMode.BASIC);
+    assertThat(basic.auth().basicUser()).contains("provisioner");
+    assertThat(basic.auth().basicPassword().orElseThrow().reveal()).isEqualTo("from-a-file");
+    assertThat(basic.auth().policyFile()).contains(Path.of("/etc/registry/policy.json"));
+    assertThat(basic.auth().metricsNeedAuth()).isTrue();
+    assertThat(basic.toString()).doesNotContain("from-a-file");
+    assertThat(literal.auth().basicPassword().orElseThrow().reveal())
+        .isEqualTo("in-the-environment");
+    assertThat(literal.toString()).doesNotContain("in-the-environment");
+    assertThat(htpasswd.auth().htpasswdFile()).contains(Path.of("/etc/registry/htpasswd"));
+    assertThat(htpasswd.auth().allowWeakHashes()).isTrue();
+  }
+
+  @Test
+  void anAuthModeWithoutWhatItNeedsStopsStartUpSayingWhat(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty"), "");
+    assertThatThrownBy(() -> ControllerConfig.fromEnvironment(Map.of("REGISTRY_AUTH_MODE", "ldap")))
+        .hasMessageContaining(
+            "REGISTRY_AUTH_MODE=ldap is not valid; it accepts none, basic or htpasswd");
+    assertThatThrownBy(
+            () -> ControllerConfig.fromEnvironment(Map.of("REGISTRY_AUTH_MODE", "basic")))
+        .hasMessageContaining("REGISTRY_BASIC_USER must name the user")
+        .hasMessageContaining("takes the password from one of REGISTRY_BASIC_PASSWORD_FILE");
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.fromEnvironment(
+                    Map.of(
+                        "REGISTRY_AUTH_MODE", "basic",
+                        "REGISTRY_BASIC_USER", "u",
+                        "REGISTRY_BASIC_PASSWORD", "p",
+                        "REGISTRY_BASIC_PASSWORD_FILE", "/x")))
+        .hasMessageContaining("takes the password from one of");
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.fromEnvironment(
+                    Map.of(
+                        "REGISTRY_AUTH_MODE", "basic",
+                        "REGISTRY_BASIC_USER", "u",
+                        "REGISTRY_BASIC_PASSWORD_FILE", dir.resolve("missing").toString())))
+        .hasMessageContaining("cannot be read");
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.fromEnvironment(
+                    Map.of(
+                        "REGISTRY_AUTH_MODE", "basic",
+                        "REGISTRY_BASIC_USER", "u",
+                        "REGISTRY_BASIC_PASSWORD_FILE", empty.toString())))
+        .hasMessageContaining("is empty; it must hold the password");
+    assertThatThrownBy(
+            () -> ControllerConfig.fromEnvironment(Map.of("REGISTRY_AUTH_MODE", "htpasswd")))
+        .hasMessageContaining("REGISTRY_HTPASSWD_FILE must name the htpasswd file");
   }
 }

@@ -18,7 +18,7 @@ class BadEnvironmentIT {
   @CsvSource({
     "LISTEN_ADDR, nowhere",
     "ENABLE_REGISTRY, perhaps",
-    "REGISTRY_AUTH_MODE, htpasswd",
+    "REGISTRY_AUTH_MODE, ldap",
     "REGISTRY_GC_INTERVAL, hourly",
     "REGISTRY_GC_GRACE_PERIOD, 1 day",
     "REGISTRY_GC_DELETE_UNTAGGED, sometimes",

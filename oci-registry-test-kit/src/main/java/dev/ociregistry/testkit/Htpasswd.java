@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet.testing;
+package dev.ociregistry.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

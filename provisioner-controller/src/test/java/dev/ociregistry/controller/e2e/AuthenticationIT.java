@@ -1,0 +1,140 @@
+package dev.ociregistry.controller.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Htpasswd;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The controller jar with authentication on, as an operator turns it on: users from Debian's {@code
+ * htpasswd -B}, the shipped policy, and every route: {@code /v2}, {@code /api/v1}, {@code /media},
+ * {@code /admin}, {@code /metrics} and the health checks.
+ */
+class AuthenticationIT {
+  private static final Path EXAMPLE_POLICY = Path.of("../docs/examples/access-policy.json");
+  private static final String ALICE_PASSWORD = "alice-Secret-1";
+  private static final String ADMIN_PASSWORD = "admin-Secret-2";
+  private static final String RECIPE =
+      """
+      {"name": "ubuntu", "task_target": "install-linux.target", "target_disk": "/dev/sda",
+       "oci_url": "provisioning-test/ubuntu:22.04",
+       "partitions": [{"mount": "/", "size": "0", "fstype": "ext4"}]}
+      """;
+
+  @TempDir Path workDir;
+
+  @Test
+  void everyRouteFollowsTheUsersAndThePolicy() throws Exception {
+    Path htpasswd = workDir.resolve("htpasswd");
+    Htpasswd.set(htpasswd, "alice", ALICE_PASSWORD);
+    Htpasswd.set(htpasswd, "admin", ADMIN_PASSWORD);
+    Path policy = Files.copy(EXAMPLE_POLICY, workDir.resolve("policy.json"));
+    Files.createDirectories(workDir.resolve("data/media"));
+    Files.writeString(workDir.resolve("data/media/boot.ipxe"), "#!ipxe");
+
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(
+            workDir,
+            Map.of(
+                "REGISTRY_AUTH_MODE", "htpasswd",
+                "REGISTRY_HTPASSWD_FILE", htpasswd.toString(),
+                "REGISTRY_ACCESS_POLICY_FILE", policy.toString()))) {
+      TestHttp anonymous = new TestHttp(controller.base());
+      TestHttp alice = anonymous.withBasicAuth("alice", ALICE_PASSWORD);
+      TestHttp admin = anonymous.withBasicAuth("admin", ADMIN_PASSWORD);
+
+      Response challenge = anonymous.get("/v2/");
+      assertThat(challenge.status()).isEqualTo(401);
+      assertThat(challenge.header("WWW-Authenticate")).contains("Basic realm=\"oci-registry\"");
+      assertThat(alice.get("/v2/").status()).isEqualTo(200);
+      new Pusher(alice).image("provisioning-test/ubuntu", "22.04", Artifacts.image("ubuntu"));
+      assertThat(anonymous.get("/v2/provisioning-test/ubuntu/manifests/22.04").status())
+          .isEqualTo(200);
+      assertThat(alice.post("/v2/provisioning-platform/x/blobs/uploads/", new byte[0]).status())
+          .isEqualTo(403);
+
+      Response apiRefused = anonymous.get("/api/v1/recipes");
+      assertThat(apiRefused.status()).isEqualTo(401);
+      assertThat(apiRefused.header("WWW-Authenticate")).isPresent();
+      assertThat(apiRefused.json().path("error").path("message").asText()).contains("log in");
+      assertThat(alice.get("/api/v1/recipes").status()).isEqualTo(200);
+      assertThat(alice.postJson("/api/v1/recipes", RECIPE).status()).isEqualTo(403);
+      admin.postJson("/api/v1/recipes", RECIPE).expect(201);
+
+      assertThat(anonymous.get("/media/boot.ipxe").status()).isEqualTo(401);
+      assertThat(alice.get("/media/boot.ipxe").text()).isEqualTo("#!ipxe");
+
+      assertThat(alice.post("/admin/gc?dryRun=true", new byte[0]).status()).isEqualTo(403);
+      assertThat(admin.post("/admin/gc?dryRun=true", new byte[0]).status()).isEqualTo(200);
+
+      assertThat(anonymous.get("/metrics").status()).isEqualTo(200);
+      assertThat(anonymous.get("/healthz").status()).isEqualTo(200);
+      assertThat(anonymous.get("/readyz").status()).isEqualTo(200);
+      assertThat(controller.log()).contains("auth htpasswd with policy");
+    }
+  }
+
+  @Test
+  void basicModeTakesItsPasswordFromAFileAndMetricsCanNeedALogin() throws Exception {
+    Path password = Files.writeString(workDir.resolve("password"), "one-Secret-3\n");
+
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(
+            workDir,
+            Map.of(
+                "REGISTRY_AUTH_MODE", "basic",
+                "REGISTRY_BASIC_USER", "provisioner",
+                "REGISTRY_BASIC_PASSWORD_FILE", password.toString(),
+                "METRICS_AUTH", "true"))) {
+      TestHttp anonymous = new TestHttp(controller.base());
+      TestHttp provisioner = anonymous.withBasicAuth("provisioner", "one-Secret-3");
+
+      assertThat(provisioner.get("/v2/").status()).isEqualTo(200);
+      assertThat(anonymous.withBasicAuth("provisioner", "one-Secret-3\n").get("/v2/").status())
+          .isEqualTo(401);
+      new Pusher(provisioner).image("any/where", "1", Artifacts.image("any"));
+      assertThat(provisioner.post("/admin/gc?dryRun=true", new byte[0]).status()).isEqualTo(200);
+      assertThat(anonymous.get("/metrics").status()).isEqualTo(401);
+      assertThat(provisioner.get("/metrics").status()).isEqualTo(200);
+      assertThat(controller.log()).doesNotContain("one-Secret-3");
+    }
+  }
+
+  @Test
+  void unusableUsersOrPolicyStopStartUpNamingTheFileAndLine() throws Exception {
+    Path htpasswd = workDir.resolve("htpasswd");
+    Htpasswd.set(htpasswd, "alice", ALICE_PASSWORD);
+    Htpasswd.setWith(htpasswd, "-m", "old", "old-Secret-4");
+    Path policy = Files.writeString(workDir.resolve("policy.json"), "{\n  \"owners\": []\n}\n");
+
+    for (Map<String, String> env :
+        List.of(
+            Map.of("REGISTRY_AUTH_MODE", "htpasswd", "REGISTRY_HTPASSWD_FILE", htpasswd.toString()),
+            Map.of(
+                "REGISTRY_AUTH_MODE", "basic",
+                "REGISTRY_BASIC_USER", "u",
+                "REGISTRY_BASIC_PASSWORD", "p-Secret-5",
+                "REGISTRY_ACCESS_POLICY_FILE", policy.toString()))) {
+      try (JarProcess controller = ControllerJar.start(workDir, ControllerJar.onAFreePort(env))) {
+        assertThat(controller.awaitExit(Duration.ofSeconds(60))).as(controller.log()).isEqualTo(2);
+        assertThat(controller.log())
+            .containsAnyOf(
+                htpasswd + ":2: user old has a weak password hash",
+                policy + ":2: unknown field \"owners\"")
+            .doesNotContain("old-Secret-4")
+            .doesNotContain("p-Secret-5");
+      }
+    }
+  }
+}

@@ -9,6 +9,7 @@ import dev.ociregistry.controller.admin.RegistryMetrics;
 import dev.ociregistry.controller.api.ProvisioningApi;
 import dev.ociregistry.controller.auth.AccessControl;
 import dev.ociregistry.controller.config.ControllerConfig;
+import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.controller.jobs.ControllerScheduler;
 import dev.ociregistry.controller.media.MediaServlets;
 import dev.ociregistry.core.OciRegistry;
@@ -57,6 +58,9 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
+  /** The key job credentials are made with, in the provisioning directory. */
+  static final String JOB_CREDENTIAL_KEY = "job-credentials.key";
+
   /** How long requests in flight may take to finish when the controller stops. */
   public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
@@ -82,10 +86,9 @@ public final class Controller implements AutoCloseable {
     new ClassLoaderMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
 
-    Optional<AccessControl> access = AccessControl.load(config.auth());
+    Optional<AccessControl> users = AccessControl.load(config.auth());
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    access.ifPresent(control -> protectRoutesBesideTheRegistry(context, control));
     List<Path> dataDirectories = new ArrayList<>(List.of(config.dataDir()));
     Optional<OciRegistry> registry = Optional.empty();
     Optional<ControllerScheduler> scheduler = Optional.empty();
@@ -100,6 +103,19 @@ public final class Controller implements AutoCloseable {
           LOG.warn("registry storage: {}", problem);
         }
         dataDirectories.add(config.registryStorage());
+      }
+      Optional<JobTokens> jobTokens =
+          users.isPresent()
+              ? Optional.of(JobTokens.open(config.provisioningDir().resolve(JOB_CREDENTIAL_KEY)))
+              : Optional.empty();
+      ProvisioningApi api =
+          new ProvisioningApi(registry, config.provisioningDir(), config.publicHosts(), jobTokens);
+      Optional<OciRegistry> opened = registry;
+      Optional<AccessControl> access =
+          users.map(
+              control -> control.withJobCredentials(jobTokens.get(), api.activeJobs(), opened));
+      access.ifPresent(control -> protectRoutesBesideTheRegistry(context, control));
+      if (registry.isPresent()) {
         ServletOptions servletOptions =
             new ServletOptions(
                 config.maxConcurrentUploads(), config.uploadTimeout(), config.downloadTimeout());
@@ -123,8 +139,6 @@ public final class Controller implements AutoCloseable {
                 ControllerScheduler.start(
                     gc, config.gcInterval(), registry.get().uploads(), config.uploadTimeout()));
       }
-      ProvisioningApi api =
-          new ProvisioningApi(registry, config.provisioningDir(), config.publicHosts());
       context.addServlet(new ServletHolder("api", api.apiServlet()), "/api/v1/*");
       context.addServlet(new ServletHolder("tasks", api.taskServlet()), "/media/tasks/*");
       context.addServlet(MediaServlets.staticFiles(config.mediaRoot()), "/media/*");

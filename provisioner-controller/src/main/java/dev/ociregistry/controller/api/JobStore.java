@@ -1,6 +1,7 @@
 package dev.ociregistry.controller.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.controller.credentials.ActiveJobs;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * unpinned: pins {@code job-<id>} of unknown or ended jobs are removed, and active jobs whose pin
  * is missing are pinned again while their manifest exists.
  */
-final class JobStore {
+final class JobStore implements ActiveJobs {
   static final String DIRECTORY = "jobs";
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
@@ -81,6 +82,18 @@ final class JobStore {
     if (resolver.registry().isPresent()) {
       reconcilePins(resolver.registry().get());
     }
+  }
+
+  @Override
+  public Optional<PinnedArtifact> pinnedArtifact(UUID id) {
+    Slot slot = jobs.get(id);
+    if (slot == null || slot.job.state().isTerminal() || slot.job.artifact().digest().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PinnedArtifact(
+            RepositoryName.parse(slot.job.artifact().repository()),
+            slot.job.artifact().digest().get()));
   }
 
   /** The job of a canonical UUID string, when there is one. */

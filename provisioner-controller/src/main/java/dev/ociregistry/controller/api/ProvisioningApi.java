@@ -1,5 +1,7 @@
 package dev.ociregistry.controller.api;
 
+import dev.ociregistry.controller.credentials.ActiveJobs;
+import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import jakarta.servlet.http.HttpServlet;
@@ -74,6 +76,7 @@ import java.util.Optional;
 public final class ProvisioningApi {
   private final ApiServlet apiServlet;
   private final TaskServlet taskServlet;
+  private final ActiveJobs activeJobs;
 
   /**
    * Loads the recipes and jobs under {@code provisioningDir} (creating it when needed) and
@@ -86,6 +89,19 @@ public final class ProvisioningApi {
    */
   public ProvisioningApi(
       Optional<OciRegistry> registry, Path provisioningDir, List<String> publicHosts)
+      throws IOException {
+    this(registry, provisioningDir, publicHosts, Optional.empty());
+  }
+
+  /**
+   * As {@link #ProvisioningApi(Optional, Path, List)}, and each {@code task.json} carries its job's
+   * pull credential from {@code credentials} (when authentication is on).
+   */
+  public ProvisioningApi(
+      Optional<OciRegistry> registry,
+      Path provisioningDir,
+      List<String> publicHosts,
+      Optional<JobTokens> credentials)
       throws IOException {
     Files.createDirectories(provisioningDir);
     JsonFiles files = new JsonFiles(new FileSystemStorage(provisioningDir));
@@ -100,7 +116,13 @@ public final class ProvisioningApi {
             new RecipeEndpoints(recipes, resolver),
             new JobEndpoints(jobs, recipes),
             new ArtifactsEndpoint(registry.map(ArtifactCatalog::new)));
-    this.taskServlet = new TaskServlet(jobs, new TaskDocument(registry));
+    this.taskServlet = new TaskServlet(jobs, new TaskDocument(registry), credentials);
+    this.activeJobs = jobs;
+  }
+
+  /** The jobs whose pull credentials hold, for the access control. */
+  public ActiveJobs activeJobs() {
+    return activeJobs;
   }
 
   /** The servlet to mount at {@code /api/v1/*}. */

@@ -1,10 +1,13 @@
 package dev.ociregistry.controller.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.controller.credentials.JobTokens;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +22,28 @@ final class TaskServlet extends HttpServlet {
 
   private final transient JobStore jobs;
   private final transient TaskDocument documents;
+  private final transient Optional<JobTokens> credentials;
 
-  TaskServlet(JobStore jobs, TaskDocument documents) {
+  TaskServlet(JobStore jobs, TaskDocument documents, Optional<JobTokens> credentials) {
     this.jobs = jobs;
     this.documents = documents;
+    this.credentials = credentials;
+  }
+
+  /**
+   * Where and how the machine pulls: the registry's URL as the request reached it, and the job's
+   * credential, good for this job's artifact while the job is active.
+   */
+  private static ObjectNode registryLogin(HttpServletRequest request, Job job, JobTokens tokens) {
+    ObjectNode login = ApiJson.object();
+    login.put(
+        "url",
+        request.getScheme()
+            + "://"
+            + JsonResponses.requestHost(request).orElse(request.getLocalAddr()));
+    login.put("username", JobTokens.userOf(job.id()));
+    login.put("password", tokens.passwordOf(job.id()));
+    return login;
   }
 
   @Override
@@ -35,7 +56,9 @@ final class TaskServlet extends HttpServlet {
       }
       Job job = jobs.get(path.get(0)).orElseThrow(() -> ApiException.noJob(path.get(0)));
       Route.method(request, "GET");
-      JsonResponses.write(request, response, 200, documents.build(job, request.getContextPath()));
+      ObjectNode task = documents.build(job, request.getContextPath());
+      credentials.ifPresent(tokens -> task.set("registry", registryLogin(request, job, tokens)));
+      JsonResponses.write(request, response, 200, task);
     } catch (IOException | RuntimeException e) {
       JsonResponses.fail(request, response, e, JsonResponses::error, LOG);
     }

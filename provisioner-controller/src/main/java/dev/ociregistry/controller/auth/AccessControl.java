@@ -2,6 +2,9 @@ package dev.ociregistry.controller.auth;
 
 import dev.ociregistry.controller.config.ConfigException;
 import dev.ociregistry.controller.config.ControllerConfig;
+import dev.ociregistry.controller.credentials.ActiveJobs;
+import dev.ociregistry.controller.credentials.JobTokens;
+import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.servlet.RegistryAuthorizer;
 import dev.ociregistry.servlet.auth.AccessPolicy;
 import dev.ociregistry.servlet.auth.BasicAuthenticator;
@@ -26,12 +29,27 @@ public final class AccessControl {
   private final BasicAuthenticator authenticator;
   private final Supplier<AccessPolicy> policy;
   private final boolean metricsNeedAuth;
+  private final Optional<JobLogins> jobs;
 
   private AccessControl(
-      BasicAuthenticator authenticator, Supplier<AccessPolicy> policy, boolean metricsNeedAuth) {
+      BasicAuthenticator authenticator,
+      Supplier<AccessPolicy> policy,
+      boolean metricsNeedAuth,
+      Optional<JobLogins> jobs) {
     this.authenticator = authenticator;
     this.policy = policy;
     this.metricsNeedAuth = metricsNeedAuth;
+    this.jobs = jobs;
+  }
+
+  /** This access control, letting the credentials of active jobs in too, each for its artifact. */
+  public AccessControl withJobCredentials(
+      JobTokens tokens, ActiveJobs activeJobs, Optional<OciRegistry> registry) {
+    return new AccessControl(
+        authenticator,
+        policy,
+        metricsNeedAuth,
+        Optional.of(new JobLogins(tokens, activeJobs, registry)));
   }
 
   /**
@@ -63,16 +81,22 @@ public final class AccessControl {
       throw new ConfigException("REGISTRY_ACCESS_POLICY_FILE: " + e.getMessage());
     }
     return Optional.of(
-        new AccessControl(new BasicAuthenticator(users, REALM), policy, auth.metricsNeedAuth()));
+        new AccessControl(
+            new BasicAuthenticator(users, REALM),
+            policy,
+            auth.metricsNeedAuth(),
+            Optional.empty()));
   }
 
   /** The authorizer of {@code /v2}. */
   public RegistryAuthorizer registryAuthorizer() {
-    return new PolicyAuthorizer(authenticator, policy);
+    RegistryAuthorizer users = new PolicyAuthorizer(authenticator, policy);
+    return jobs.<RegistryAuthorizer>map(logins -> new JobCredentialAuthorizer(users, logins))
+        .orElse(users);
   }
 
   /** The filter for the routes beside {@code /v2}. */
   public AccessFilter filter() {
-    return new AccessFilter(authenticator, policy, metricsNeedAuth);
+    return new AccessFilter(authenticator, policy, jobs, metricsNeedAuth);
   }
 }

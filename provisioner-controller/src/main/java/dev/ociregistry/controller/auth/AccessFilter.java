@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -31,6 +32,9 @@ import java.util.function.Supplier;
  *   <tr><td>{@code /healthz}, {@code /readyz}</td><td>anyone (the filter is not on them)</td></tr>
  * </table>
  *
+ * <p>A job's pull credential (see {@link JobLogins}) reads boot media and its own job's {@code
+ * task.json}, and nothing else here.
+ *
  * <p>Refusals answer in the API's error shape: 401 with the Basic challenge, 403, or 429 with
  * {@code Retry-After}.
  */
@@ -40,12 +44,17 @@ public final class AccessFilter extends HttpFilter {
 
   private final transient BasicAuthenticator authenticator;
   private final transient Supplier<AccessPolicy> policy;
+  private final transient Optional<JobLogins> jobs;
   private final boolean metricsNeedAuth;
 
   AccessFilter(
-      BasicAuthenticator authenticator, Supplier<AccessPolicy> policy, boolean metricsNeedAuth) {
+      BasicAuthenticator authenticator,
+      Supplier<AccessPolicy> policy,
+      Optional<JobLogins> jobs,
+      boolean metricsNeedAuth) {
     this.authenticator = authenticator;
     this.policy = policy;
+    this.jobs = jobs;
     this.metricsNeedAuth = metricsNeedAuth;
   }
 
@@ -54,6 +63,26 @@ public final class AccessFilter extends HttpFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     String path = request.getRequestURI().substring(request.getContextPath().length());
+    Optional<JobLogins.JobLogin> job;
+    try {
+      job = jobs.isEmpty() ? Optional.empty() : jobs.get().of(request);
+    } catch (RegistryException e) {
+      refuseUnauthenticated(request, response, e.getMessage());
+      return;
+    }
+    if (job.isPresent()) {
+      if (READS.contains(request.getMethod()) && mediaOfJob(path, job.get())) {
+        chain.doFilter(request, response);
+      } else {
+        JsonResponses.error(
+            request,
+            response,
+            ErrorCode.DENIED.httpStatus(),
+            null,
+            "a job credential reads only boot media and its own task.json");
+      }
+      return;
+    }
     Principal principal;
     try {
       principal = authenticator.authenticate(request);
@@ -83,6 +112,14 @@ public final class AccessFilter extends HttpFilter {
         ErrorCode.DENIED.httpStatus(),
         null,
         principal.name() + " may not " + request.getMethod() + " " + path);
+  }
+
+  /** Boot media, and the task of this job but no other's. */
+  private static boolean mediaOfJob(String path, JobLogins.JobLogin job) {
+    if (!path.startsWith("/media/")) {
+      return false;
+    }
+    return !path.startsWith("/media/tasks/") || path.startsWith("/media/tasks/" + job.job() + "/");
   }
 
   private enum Access {

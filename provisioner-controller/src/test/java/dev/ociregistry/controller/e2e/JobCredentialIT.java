@@ -1,0 +1,142 @@
+package dev.ociregistry.controller.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Htpasswd;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.TestHttp;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job's pull credential, as a machine being provisioned uses it: issued in {@code task.json},
+ * good for the job's artifact only, refused everywhere else and once the job has ended.
+ */
+class JobCredentialIT {
+  private static final String ADMIN_PASSWORD = "admin-Secret-8";
+
+  @TempDir Path workDir;
+
+  @Test
+  void aJobCredentialPullsItsArtifactOnlyAndOnlyWhileTheJobIsActive() throws Exception {
+    Path htpasswd = workDir.resolve("htpasswd");
+    Htpasswd.set(htpasswd, "admin", ADMIN_PASSWORD);
+    Path policy =
+        Files.copy(Path.of("../docs/examples/access-policy.json"), workDir.resolve("policy.json"));
+    Map<String, String> env =
+        Map.of(
+            "REGISTRY_AUTH_MODE", "htpasswd",
+            "REGISTRY_HTPASSWD_FILE", htpasswd.toString(),
+            "REGISTRY_ACCESS_POLICY_FILE", policy.toString());
+
+    try (JarProcess controller = ControllerJar.startedOnAFreePort(workDir, env)) {
+      TestHttp anonymous = new TestHttp(controller.base());
+      TestHttp admin = anonymous.withBasicAuth("admin", ADMIN_PASSWORD);
+      Manifest image =
+          new Pusher(admin)
+              .image("provisioning-platform/ubuntu", "22.04", Artifacts.image("ubuntu"));
+      Manifest other =
+          new Pusher(admin).image("provisioning-platform/other", "1", Artifacts.image("other"));
+      admin
+          .postJson(
+              "/api/v1/recipes",
+              """
+              {"name": "ubuntu", "task_target": "install-linux.target", "target_disk": "/dev/sda",
+               "oci_url": "provisioning-platform/ubuntu:22.04",
+               "partitions": [{"mount": "/", "size": "0", "fstype": "ext4"}]}
+              """)
+          .expect(201);
+      String job =
+          admin
+              .postJson("/api/v1/jobs", "{\"recipe\": \"ubuntu\", \"server\": \"rack1-u7\"}")
+              .expect(201)
+              .json()
+              .path("id")
+              .asText();
+      String otherJob =
+          admin
+              .postJson("/api/v1/jobs", "{\"recipe\": \"ubuntu\", \"server\": \"rack1-u8\"}")
+              .expect(201)
+              .json()
+              .path("id")
+              .asText();
+
+      JsonNode login =
+          admin.get("/media/tasks/" + job + "/task.json").expect(200).json().path("registry");
+      String user = login.path("username").asText();
+      String password = login.path("password").asText();
+      assertThat(user).isEqualTo("job-" + job);
+      assertThat(password).hasSizeGreaterThan(40);
+      assertThat(login.path("url").asText()).isEqualTo(controller.base().toString());
+      assertThat(admin.get("/api/v1/jobs").text()).doesNotContain(password);
+      assertThat(admin.get("/api/v1/jobs/" + job).text()).doesNotContain(password);
+
+      TestHttp machine = anonymous.withBasicAuth(user, password);
+      String repository = "/v2/provisioning-platform/ubuntu";
+      assertThat(machine.get("/v2/").status()).isEqualTo(200);
+      assertThat(machine.get(repository + "/manifests/" + image.digest()).body())
+          .isEqualTo(image.content());
+      for (Artifacts.Blob blob : image.blobs()) {
+        assertThat(machine.get(repository + "/blobs/" + blob.digest()).body())
+            .isEqualTo(blob.content());
+      }
+      assertThat(machine.get("/media/tasks/" + job + "/task.json").status()).isEqualTo(200);
+      Path pulled = workDir.resolve("pulled");
+      skopeo(
+          "copy",
+          "--preserve-digests",
+          "--src-tls-verify=false",
+          "--src-creds",
+          user + ":" + password,
+          "docker://"
+              + controller.base().getAuthority()
+              + "/provisioning-platform/ubuntu@"
+              + image.digest(),
+          "oci:" + pulled + ":ubuntu");
+      assertThat(Files.readString(pulled.resolve("index.json"))).contains(image.digest());
+
+      assertThat(machine.get(repository + "/manifests/22.04").status()).isEqualTo(403);
+      assertThat(
+              machine.get("/v2/provisioning-platform/other/manifests/" + other.digest()).status())
+          .isEqualTo(403);
+      assertThat(machine.get(repository + "/blobs/" + other.blobs().get(1).digest()).status())
+          .isEqualTo(403);
+      assertThat(machine.post(repository + "/blobs/uploads/", new byte[0]).status()).isEqualTo(403);
+      assertThat(machine.get("/media/tasks/" + otherJob + "/task.json").status()).isEqualTo(403);
+      assertThat(machine.get("/api/v1/jobs").status()).isEqualTo(403);
+      assertThat(anonymous.withBasicAuth(user, password + "x").get("/v2/").status()).isEqualTo(401);
+
+      for (String state : List.of("running", "succeeded")) {
+        admin
+            .postJson("/api/v1/jobs/" + job + "/status", "{\"state\": \"" + state + "\"}")
+            .expect(200);
+      }
+      assertThat(machine.get(repository + "/manifests/" + image.digest()).status()).isEqualTo(401);
+      assertThat(controller.log()).doesNotContain(password).doesNotContain(ADMIN_PASSWORD);
+    }
+  }
+
+  private static void skopeo(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("skopeo did not finish: " + command);
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
+  }
+}

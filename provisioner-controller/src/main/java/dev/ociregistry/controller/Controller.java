@@ -12,6 +12,8 @@ import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.controller.jobs.ControllerScheduler;
 import dev.ociregistry.controller.media.MediaServlets;
+import dev.ociregistry.controller.tls.TlsConnectors;
+import dev.ociregistry.controller.tls.TlsSettings;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.OciRegistryServlet;
@@ -77,6 +79,14 @@ public final class Controller implements AutoCloseable {
 
   /** Opens storage, schedules jobs and starts serving. */
   public static Controller start(ControllerConfig config) throws Exception {
+    return start(config, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(ControllerConfig)}, serving HTTPS on the same port when {@code tls} says so.
+   */
+  public static Controller start(ControllerConfig config, Optional<TlsSettings> tls)
+      throws Exception {
     Files.createDirectories(config.dataDir());
     Files.createDirectories(config.mediaRoot());
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -149,8 +159,11 @@ public final class Controller implements AutoCloseable {
       context.addServlet(new ServletHolder("not-found", new NotFoundServlet()), "/");
 
       Server server = new Server();
-      ServerConnector connector = new ServerConnector(server);
       InetSocketAddress listen = config.listenAddress();
+      ServerConnector connector =
+          tls.isPresent()
+              ? TlsConnectors.https(server, tls.get(), listen.getHostString(), listen.getPort())
+              : new ServerConnector(server);
       connector.setHost(listen.getHostString());
       connector.setPort(listen.getPort());
       connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
@@ -161,9 +174,10 @@ public final class Controller implements AutoCloseable {
       server.setStopTimeout(STOP_TIMEOUT.toMillis());
       server.start();
       LOG.info(
-          "provisioner-controller listening on {}:{} (registry {}, auth {}, storage {}, media {})",
+          "provisioner-controller listening on {}:{} ({}, registry {}, auth {}, storage {}, media {})",
           listen.getHostString(),
           connector.getLocalPort(),
+          tls.isPresent() ? "https" : "http",
           config.registryEnabled() ? "enabled" : "disabled",
           config.auth().mode().name().toLowerCase(Locale.ROOT)
               + config.auth().policyFile().map(file -> " with policy " + file).orElse(""),

@@ -3,6 +3,8 @@ package dev.ociregistry.controller;
 import dev.ociregistry.controller.config.ConfigException;
 import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.config.Durations;
+import dev.ociregistry.controller.tls.TlsSettings;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +18,10 @@ public final class ControllerMain {
 
   public static void main(String[] args) throws Exception {
     ControllerConfig config;
+    Optional<TlsSettings> tls;
     try {
       config = ControllerConfig.fromEnvironment(System.getenv());
+      tls = TlsSettings.fromEnvironment(System.getenv());
     } catch (ConfigException e) {
       System.err.println("provisioner-controller: invalid configuration:");
       System.err.println(e.getMessage());
@@ -39,7 +43,7 @@ public final class ControllerMain {
     }
     Controller controller;
     try {
-      controller = Controller.start(config);
+      controller = Controller.start(config, tls);
     } catch (ConfigException e) {
       log.error("invalid configuration: {}", e.getMessage());
       System.exit(2);

@@ -7,6 +7,8 @@ import dev.ociregistry.controller.admin.MetricsServlet;
 import dev.ociregistry.controller.admin.NotFoundServlet;
 import dev.ociregistry.controller.admin.RegistryMetrics;
 import dev.ociregistry.controller.api.ProvisioningApi;
+import dev.ociregistry.controller.audit.AuditFilter;
+import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.controller.auth.AccessControl;
 import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.credentials.JobTokens;
@@ -97,6 +99,8 @@ public final class Controller implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
 
     Optional<AccessControl> users = AccessControl.load(config.auth());
+    AuditLog audit =
+        config.auditLog().isPresent() ? AuditLog.toFile(config.auditLog().get()) : AuditLog.off();
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     List<Path> dataDirectories = new ArrayList<>(List.of(config.dataDir()));
@@ -119,11 +123,17 @@ public final class Controller implements AutoCloseable {
               ? Optional.of(JobTokens.open(config.provisioningDir().resolve(JOB_CREDENTIAL_KEY)))
               : Optional.empty();
       ProvisioningApi api =
-          new ProvisioningApi(registry, config.provisioningDir(), config.publicHosts(), jobTokens);
+          new ProvisioningApi(
+              registry, config.provisioningDir(), config.publicHosts(), jobTokens, audit);
       Optional<OciRegistry> opened = registry;
       Optional<AccessControl> access =
           users.map(
               control -> control.withJobCredentials(jobTokens.get(), api.activeJobs(), opened));
+      if (config.auditLog().isPresent()) {
+        FilterHolder auditFilter = new FilterHolder(new AuditFilter(audit, registry));
+        auditFilter.setName("audit");
+        context.addFilter(auditFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
+      }
       access.ifPresent(control -> protectRoutesBesideTheRegistry(context, control));
       if (registry.isPresent()) {
         ServletOptions servletOptions =
@@ -142,7 +152,7 @@ public final class Controller implements AutoCloseable {
             "/v2/*");
         GcService gc =
             new GcService(
-                registry.get(), config.gcGracePeriod(), config.gcDeleteUntagged(), meters);
+                registry.get(), config.gcGracePeriod(), config.gcDeleteUntagged(), meters, audit);
         context.addServlet(new ServletHolder("admin-gc", new AdminGcServlet(gc)), "/admin/gc");
         scheduler =
             Optional.of(

@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.admin;
 
+import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.gc.GcOptions;
 import dev.ociregistry.core.gc.GcReport;
@@ -8,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +31,21 @@ public final class GcService {
   private final Counter bytesFreed;
   private final Timer duration;
   private GcReport lastCounted;
+  private final AuditLog audit;
 
   public GcService(
       OciRegistry registry, Duration gracePeriod, boolean deleteUntagged, MeterRegistry meters) {
+    this(registry, gracePeriod, deleteUntagged, meters, AuditLog.off());
+  }
+
+  /** As above, recording each run that deletes in {@code audit}. */
+  public GcService(
+      OciRegistry registry,
+      Duration gracePeriod,
+      boolean deleteUntagged,
+      MeterRegistry meters,
+      AuditLog audit) {
+    this.audit = audit;
     this.registry = registry;
     this.gracePeriod = gracePeriod;
     this.deleteUntagged = deleteUntagged;
@@ -70,6 +85,12 @@ public final class GcService {
     GcReport report =
         registry.garbageCollector().collect(new GcOptions(gracePeriod, deleteUntagged, dryRun));
     if (!dryRun && firstToSee(report)) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("blobs_deleted", report.blobsDeleted());
+      fields.put("manifests_deleted", report.manifestsDeleted());
+      fields.put("bytes_freed", report.bytesFreed());
+      fields.put("duration_ms", report.duration().toMillis());
+      audit.record("gc", fields);
       blobsDeleted.increment(report.blobsDeleted());
       manifestsDeleted.increment(report.manifestsDeleted());
       bytesFreed.increment(report.bytesFreed());

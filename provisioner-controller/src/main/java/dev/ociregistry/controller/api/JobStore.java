@@ -1,7 +1,9 @@
 package dev.ociregistry.controller.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.controller.credentials.ActiveJobs;
+import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
@@ -13,7 +15,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -39,6 +43,8 @@ final class JobStore implements ActiveJobs {
   private final JsonFiles files;
   private final ArtifactResolver resolver;
   private final Clock clock;
+  private final AuditLog audit;
+  private final boolean issuesCredentials;
   private final ConcurrentHashMap<UUID, Slot> jobs = new ConcurrentHashMap<>();
 
   /** One job; its monitor serializes the job's state changes. */
@@ -51,6 +57,21 @@ final class JobStore implements ActiveJobs {
   }
 
   JobStore(JsonFiles files, ArtifactResolver resolver, Clock clock) {
+    this(files, resolver, clock, AuditLog.off(), false);
+  }
+
+  /**
+   * @param audit where the issue and revocation of job credentials is recorded
+   * @param issuesCredentials whether jobs get pull credentials (authentication is on)
+   */
+  JobStore(
+      JsonFiles files,
+      ArtifactResolver resolver,
+      Clock clock,
+      AuditLog audit,
+      boolean issuesCredentials) {
+    this.audit = audit;
+    this.issuesCredentials = issuesCredentials;
     this.files = files;
     this.resolver = resolver;
     this.clock = clock;
@@ -163,6 +184,9 @@ final class JobStore implements ActiveJobs {
         server,
         url,
         digest.map(d -> " pinned at " + d).orElse(""));
+    if (issuesCredentials && digest.isPresent()) {
+      audit.record("job-credential-issued", credentialFields(job));
+    }
     return job;
   }
 
@@ -197,8 +221,21 @@ final class JobStore implements ActiveJobs {
         unpin(resolver.registry().get(), updated);
       }
       LOG.info("job {} is {}", id, next.wireName());
+      if (issuesCredentials && next.isTerminal() && updated.artifact().digest().isPresent()) {
+        audit.record("job-credential-revoked", credentialFields(updated));
+      }
       return updated;
     }
+  }
+
+  private static Map<String, Object> credentialFields(Job job) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("user", JobTokens.userOf(job.id()));
+    fields.put("job", job.id().toString());
+    fields.put("state", job.state().wireName());
+    fields.put("repository", job.artifact().repository());
+    fields.put("digest", job.artifact().digest().map(Digest::toString).orElse(null));
+    return fields;
   }
 
   private void reconcilePins(OciRegistry registry) throws IOException {

@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.api;
 
+import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.controller.credentials.ActiveJobs;
 import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.core.OciRegistry;
@@ -103,13 +104,25 @@ public final class ProvisioningApi {
       List<String> publicHosts,
       Optional<JobTokens> credentials)
       throws IOException {
+    this(registry, provisioningDir, publicHosts, credentials, AuditLog.off());
+  }
+
+  /** As above, recording the issue and revocation of job credentials in {@code audit}. */
+  public ProvisioningApi(
+      Optional<OciRegistry> registry,
+      Path provisioningDir,
+      List<String> publicHosts,
+      Optional<JobTokens> credentials,
+      AuditLog audit)
+      throws IOException {
     Files.createDirectories(provisioningDir);
     JsonFiles files = new JsonFiles(new FileSystemStorage(provisioningDir));
     files.removeTemporaries();
     ArtifactResolver resolver = new ArtifactResolver(registry, publicHosts);
     RecipeStore recipes = new RecipeStore(files);
     recipes.load();
-    JobStore jobs = new JobStore(files, resolver, Clock.systemUTC());
+    JobStore jobs =
+        new JobStore(files, resolver, Clock.systemUTC(), audit, credentials.isPresent());
     jobs.load();
     this.apiServlet =
         new ApiServlet(

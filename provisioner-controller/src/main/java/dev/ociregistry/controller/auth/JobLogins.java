@@ -9,6 +9,8 @@ import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.manifest.ManifestDocument;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.servlet.auth.BasicAuthenticator;
+import dev.ociregistry.servlet.auth.Principal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,6 +76,8 @@ final class JobLogins {
       throw new RegistryException(
           ErrorCode.UNAUTHORIZED, "this job credential is not valid, or its job has ended");
     }
+    request.setAttribute(
+        BasicAuthenticator.PRINCIPAL_ATTRIBUTE, new Principal(JobTokens.userOf(job.get())));
     return Optional.of(new JobLogin(job.get(), artifact.get()));
   }
 

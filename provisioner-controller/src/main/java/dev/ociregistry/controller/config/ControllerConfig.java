@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  *   <tr><td>REGISTRY_HTPASSWD_ALLOW_WEAK</td><td>false</td><td>true, false</td></tr>
  *   <tr><td>REGISTRY_ACCESS_POLICY_FILE</td><td>(none)</td><td>a JSON access policy</td></tr>
  *   <tr><td>METRICS_AUTH</td><td>false</td><td>true, false</td></tr>
+ *   <tr><td>REGISTRY_ENABLE_AUDIT_LOG</td><td>false</td><td>true, false</td></tr>
+ *   <tr><td>REGISTRY_AUDIT_LOG_PATH</td><td>$DATA_DIR/audit.log</td><td>a file</td></tr>
  *   <tr><td>REGISTRY_GC_INTERVAL</td><td>1h</td><td>a duration: 90s, 15m, 1h, 7d</td></tr>
  *   <tr><td>REGISTRY_GC_GRACE_PERIOD</td><td>24h</td><td>a duration</td></tr>
  *   <tr><td>REGISTRY_GC_DELETE_UNTAGGED</td><td>false</td><td>true, false</td></tr>
@@ -52,6 +54,7 @@ public record ControllerConfig(
     Path mediaRoot,
     List<String> publicHosts,
     Auth auth,
+    Optional<Path> auditLog,
     Duration gcInterval,
     Duration gcGracePeriod,
     boolean gcDeleteUntagged,
@@ -146,6 +149,16 @@ public record ControllerConfig(
             "comma-separated host or host:port names",
             ControllerConfig::hosts);
     Auth auth = auth(reader);
+    Boolean audit =
+        reader.read("REGISTRY_ENABLE_AUDIT_LOG", "false", "true or false", ControllerConfig::bool);
+    Path auditPath =
+        reader.read(
+            "REGISTRY_AUDIT_LOG_PATH",
+            dataDir == null ? "./data/audit.log" : dataDir.resolve("audit.log").toString(),
+            "a file path",
+            Path::of);
+    Optional<Path> auditLog =
+        Boolean.TRUE.equals(audit) ? Optional.ofNullable(auditPath) : Optional.empty();
     Duration gcInterval =
         reader.read("REGISTRY_GC_INTERVAL", "1h", A_DURATION, ControllerConfig::positive);
     Duration grace = reader.read("REGISTRY_GC_GRACE_PERIOD", "24h", A_DURATION, Durations::parse);
@@ -189,6 +202,7 @@ public record ControllerConfig(
         media,
         publicHosts,
         auth,
+        auditLog,
         gcInterval,
         grace,
         deleteUntagged,

@@ -2,6 +2,7 @@ package dev.ociregistry.controller.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.JarProcess;
@@ -47,9 +48,14 @@ class AuthenticationIT {
         ControllerJar.startedOnAFreePort(
             workDir,
             Map.of(
-                "REGISTRY_AUTH_MODE", "htpasswd",
-                "REGISTRY_HTPASSWD_FILE", htpasswd.toString(),
-                "REGISTRY_ACCESS_POLICY_FILE", policy.toString()))) {
+                "REGISTRY_AUTH_MODE",
+                "htpasswd",
+                "REGISTRY_HTPASSWD_FILE",
+                htpasswd.toString(),
+                "REGISTRY_ACCESS_POLICY_FILE",
+                policy.toString(),
+                "REGISTRY_ENABLE_AUDIT_LOG",
+                "true"))) {
       TestHttp anonymous = new TestHttp(controller.base());
       TestHttp alice = anonymous.withBasicAuth("alice", ALICE_PASSWORD);
       TestHttp admin = anonymous.withBasicAuth("admin", ADMIN_PASSWORD);
@@ -82,7 +88,48 @@ class AuthenticationIT {
       assertThat(anonymous.get("/healthz").status()).isEqualTo(200);
       assertThat(anonymous.get("/readyz").status()).isEqualTo(200);
       assertThat(controller.log()).contains("auth htpasswd with policy");
+      new Pusher(alice).image("provisioning-test/ubuntu", "22.04", Artifacts.image("24.04"));
+      anonymous.get("/v2/provisioning-test/ubuntu/manifests/22.04").expect(200);
+      admin.post("/admin/gc", new byte[0]).expect(200);
     }
+
+    List<JsonNode> audit = auditLines(workDir.resolve("data/audit.log"));
+    assertThat(audit)
+        .extracting(line -> line.path("action").asText())
+        .contains("push", "tag-move", "pull", "denied", "gc");
+    JsonNode push =
+        audit.stream()
+            .filter(line -> line.path("action").asText().equals("push"))
+            .findFirst()
+            .get();
+    assertThat(push.path("user").asText()).isEqualTo("alice");
+    assertThat(push.path("repository").asText()).isEqualTo("provisioning-test/ubuntu");
+    assertThat(push.path("tag").asText()).isEqualTo("22.04");
+    assertThat(push.path("digest").asText()).startsWith("sha256:");
+    assertThat(push.path("client").asText()).isEqualTo("127.0.0.1");
+    assertThat(push.path("status").asInt()).isEqualTo(201);
+    JsonNode moved =
+        audit.stream()
+            .filter(line -> line.path("action").asText().equals("tag-move"))
+            .findFirst()
+            .get();
+    assertThat(moved.path("previous_digest").asText()).isEqualTo(push.path("digest").asText());
+    assertThat(audit)
+        .filteredOn(line -> line.path("action").asText().equals("denied"))
+        .extracting(line -> line.path("status").asInt())
+        .contains(401, 403);
+    assertThat(Files.readString(workDir.resolve("data/audit.log")))
+        .doesNotContain(ALICE_PASSWORD)
+        .doesNotContain(ADMIN_PASSWORD)
+        .doesNotContain("Basic ");
+  }
+
+  static List<JsonNode> auditLines(Path file) throws Exception {
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      lines.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+    }
+    return lines;
   }
 
   @Test

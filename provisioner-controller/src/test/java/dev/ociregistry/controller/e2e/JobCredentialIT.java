@@ -37,9 +37,14 @@ class JobCredentialIT {
         Files.copy(Path.of("../docs/examples/access-policy.json"), workDir.resolve("policy.json"));
     Map<String, String> env =
         Map.of(
-            "REGISTRY_AUTH_MODE", "htpasswd",
-            "REGISTRY_HTPASSWD_FILE", htpasswd.toString(),
-            "REGISTRY_ACCESS_POLICY_FILE", policy.toString());
+            "REGISTRY_AUTH_MODE",
+            "htpasswd",
+            "REGISTRY_HTPASSWD_FILE",
+            htpasswd.toString(),
+            "REGISTRY_ACCESS_POLICY_FILE",
+            policy.toString(),
+            "REGISTRY_ENABLE_AUDIT_LOG",
+            "true");
 
     try (JarProcess controller = ControllerJar.startedOnAFreePort(workDir, env)) {
       TestHttp anonymous = new TestHttp(controller.base());
@@ -125,6 +130,12 @@ class JobCredentialIT {
       }
       assertThat(machine.get(repository + "/manifests/" + image.digest()).status()).isEqualTo(401);
       assertThat(controller.log()).doesNotContain(password).doesNotContain(ADMIN_PASSWORD);
+      String audit = Files.readString(workDir.resolve("data/audit.log"));
+      assertThat(audit).doesNotContain(password).doesNotContain(ADMIN_PASSWORD);
+      assertThat(AuthenticationIT.auditLines(workDir.resolve("data/audit.log")))
+          .filteredOn(line -> line.path("job").asText().equals(job))
+          .extracting(line -> line.path("action").asText())
+          .containsExactly("job-credential-issued", "job-credential-revoked");
     }
   }
 

@@ -11,6 +11,7 @@ import dev.ociregistry.servlet.auth.BasicAuthenticator;
 import dev.ociregistry.servlet.auth.HtpasswdFile;
 import dev.ociregistry.servlet.auth.PolicyAuthorizer;
 import dev.ociregistry.testkit.Htpasswd;
+import dev.ociregistry.testkit.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * namespace work for skopeo as they do for a machine without credentials.
  */
 class AuthenticatedClientsTest {
-  private static final String PASSWORD = "pusher-Secret-7";
+  private static final String PASSWORD = TestSecrets.password("pusher");
   private static final String POLICY =
       """
       {"repositories": {

@@ -14,6 +14,7 @@ import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
+import dev.ociregistry.testkit.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,6 +37,8 @@ class AccessControlTest {
   @TempDir Path root;
   @TempDir Path config;
 
+  private final String alicePassword = TestSecrets.password("alice");
+  private final String adminPassword = TestSecrets.password("admin");
   private Path htpasswd;
   private Path policy;
   private RegistryServer server;
@@ -46,8 +49,8 @@ class AccessControlTest {
   @BeforeEach
   void start() throws Exception {
     htpasswd = config.resolve("htpasswd");
-    Htpasswd.set(htpasswd, "alice", "alice-secret");
-    Htpasswd.set(htpasswd, "admin", "admin-secret");
+    Htpasswd.set(htpasswd, "alice", alicePassword);
+    Htpasswd.set(htpasswd, "admin", adminPassword);
     policy = Files.copy(EXAMPLE_POLICY, config.resolve("policy.json"));
     BasicAuthenticator authenticator =
         new BasicAuthenticator(HtpasswdFile.load(htpasswd, false), "oci-registry");
@@ -55,8 +58,8 @@ class AccessControlTest {
         RegistryServer.start(
             root.resolve("registry"), new PolicyAuthorizer(authenticator, PolicyFile.load(policy)));
     anonymous = server.http();
-    alice = anonymous.withBasicAuth("alice", "alice-secret");
-    admin = anonymous.withBasicAuth("admin", "admin-secret");
+    alice = anonymous.withBasicAuth("alice", alicePassword);
+    admin = anonymous.withBasicAuth("admin", adminPassword);
   }
 
   @AfterEach
@@ -73,7 +76,7 @@ class AccessControlTest {
     assertThat(refused.errorCode()).isEqualTo("UNAUTHORIZED");
     assertThat(alice.get("/v2/").status()).isEqualTo(200);
     assertThat(anonymous.withBasicAuth("alice", "wrong").get("/v2/").status()).isEqualTo(401);
-    assertThat(anonymous.withBasicAuth("nobody", "alice-secret").get("/v2/").status())
+    assertThat(anonymous.withBasicAuth("nobody", alicePassword).get("/v2/").status())
         .isEqualTo(401);
   }
 

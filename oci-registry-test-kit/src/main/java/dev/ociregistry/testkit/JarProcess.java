@@ -3,6 +3,7 @@ package dev.ociregistry.testkit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,9 @@ public final class JarProcess implements AutoCloseable {
    * coverage agent, so that what the jar runs counts towards its module's coverage.
    */
   public static final String FORKED_JVM_ARGS = "testkit.forkedJvmArgs";
+
+  /** A system property naming a directory where each process's output is copied. */
+  public static final String PROCESS_LOGS = "testkit.processLogs";
 
   private final Process process;
   private final List<String> output = Collections.synchronizedList(new ArrayList<>());
@@ -83,11 +87,14 @@ public final class JarProcess implements AutoCloseable {
 
   private void readOutput() {
     try (BufferedReader lines =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Writer copy = logCopy()) {
       String line;
       while ((line = lines.readLine()) != null) {
         output.add(line);
+        copy.write(line);
+        copy.write('\n');
         Matcher matcher = LISTENING.matcher(line);
         if (matcher.find()) {
           port.complete(Integer.parseInt(matcher.group(2)));
@@ -98,6 +105,19 @@ public final class JarProcess implements AutoCloseable {
     } finally {
       port.completeExceptionally(new IllegalStateException("process ended: " + log()));
     }
+  }
+
+  /**
+   * Where the process's output is copied as it comes, for scans after the suite: a file in the
+   * directory system property {@code testkit.processLogs} names, or nowhere.
+   */
+  private Writer logCopy() throws IOException {
+    String directory = System.getProperty(PROCESS_LOGS);
+    if (directory == null || directory.isBlank()) {
+      return Writer.nullWriter();
+    }
+    Path logs = Files.createDirectories(Path.of(directory));
+    return Files.newBufferedWriter(logs.resolve("process-" + process.pid() + ".log"));
   }
 
   /** Waits for the "listening" log line; returns the port. */

@@ -9,6 +9,7 @@ import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
+import dev.ociregistry.testkit.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuthenticationIT {
   private static final Path EXAMPLE_POLICY = Path.of("../docs/examples/access-policy.json");
-  private static final String ALICE_PASSWORD = "alice-Secret-1";
-  private static final String ADMIN_PASSWORD = "admin-Secret-2";
+  private static final String ALICE_PASSWORD = TestSecrets.password("alice");
+  private static final String ADMIN_PASSWORD = TestSecrets.password("admin");
   private static final String RECIPE =
       """
       {"name": "ubuntu", "task_target": "install-linux.target", "target_disk": "/dev/sda",
@@ -134,7 +135,8 @@ class AuthenticationIT {
 
   @Test
   void basicModeTakesItsPasswordFromAFileAndMetricsCanNeedALogin() throws Exception {
-    Path password = Files.writeString(workDir.resolve("password"), "one-Secret-3\n");
+    String secret = TestSecrets.password("provisioner");
+    Path password = Files.writeString(workDir.resolve("password"), secret + "\n");
 
     try (JarProcess controller =
         ControllerJar.startedOnAFreePort(
@@ -145,16 +147,16 @@ class AuthenticationIT {
                 "REGISTRY_BASIC_PASSWORD_FILE", password.toString(),
                 "METRICS_AUTH", "true"))) {
       TestHttp anonymous = new TestHttp(controller.base());
-      TestHttp provisioner = anonymous.withBasicAuth("provisioner", "one-Secret-3");
+      TestHttp provisioner = anonymous.withBasicAuth("provisioner", secret);
 
       assertThat(provisioner.get("/v2/").status()).isEqualTo(200);
-      assertThat(anonymous.withBasicAuth("provisioner", "one-Secret-3\n").get("/v2/").status())
+      assertThat(anonymous.withBasicAuth("provisioner", secret + "\n").get("/v2/").status())
           .isEqualTo(401);
       new Pusher(provisioner).image("any/where", "1", Artifacts.image("any"));
       assertThat(provisioner.post("/admin/gc?dryRun=true", new byte[0]).status()).isEqualTo(200);
       assertThat(anonymous.get("/metrics").status()).isEqualTo(401);
       assertThat(provisioner.get("/metrics").status()).isEqualTo(200);
-      assertThat(controller.log()).doesNotContain("one-Secret-3");
+      assertThat(controller.log()).doesNotContain(secret);
     }
   }
 
@@ -162,6 +164,8 @@ class AuthenticationIT {
   void unusableUsersOrPolicyStopStartUpNamingTheFileAndLine() throws Exception {
     Path htpasswd = workDir.resolve("htpasswd");
     Htpasswd.set(htpasswd, "alice", ALICE_PASSWORD);
+    TestSecrets.record("old-Secret-4");
+    TestSecrets.record("p-Secret-5");
     Htpasswd.setWith(htpasswd, "-m", "old", "old-Secret-4");
     Path policy = Files.writeString(workDir.resolve("policy.json"), "{\n  \"owners\": []\n}\n");
 

@@ -9,6 +9,7 @@ import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestSecrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * good for the job's artifact only, refused everywhere else and once the job has ended.
  */
 class JobCredentialIT {
-  private static final String ADMIN_PASSWORD = "admin-Secret-8";
+  private static final String ADMIN_PASSWORD = TestSecrets.password("admin");
 
   @TempDir Path workDir;
 
@@ -82,6 +83,7 @@ class JobCredentialIT {
           admin.get("/media/tasks/" + job + "/task.json").expect(200).json().path("registry");
       String user = login.path("username").asText();
       String password = login.path("password").asText();
+      TestSecrets.record(password);
       assertThat(user).isEqualTo("job-" + job);
       assertThat(password).hasSizeGreaterThan(40);
       assertThat(login.path("url").asText()).isEqualTo(controller.base().toString());

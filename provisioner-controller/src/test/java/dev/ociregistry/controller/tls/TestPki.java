@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.tls;
 
+import dev.ociregistry.testkit.TestSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,6 +45,7 @@ final class TestPki {
 
   private TestPki(Path dir) throws IOException, InterruptedException {
     this.dir = dir;
+    TestSecrets.record(PASSWORD);
     this.passwordFile = Files.writeString(dir.resolve("password.txt"), PASSWORD + "\n");
     this.caKeystore = dir.resolve("ca.p12");
     this.caCertificate = dir.resolve("ca.crt");

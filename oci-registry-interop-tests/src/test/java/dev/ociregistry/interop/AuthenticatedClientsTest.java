@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ociregistry.interop.testing.InteropServer;
 import dev.ociregistry.interop.testing.SampleImage;
-import dev.ociregistry.interop.testing.Skopeo;
 import dev.ociregistry.servlet.auth.AccessPolicy;
 import dev.ociregistry.servlet.auth.BasicAuthenticator;
 import dev.ociregistry.servlet.auth.HtpasswdFile;
 import dev.ociregistry.servlet.auth.PolicyAuthorizer;
 import dev.ociregistry.testkit.Htpasswd;
+import dev.ociregistry.testkit.Skopeo;
 import dev.ociregistry.testkit.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,16 +8,13 @@ import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.Skopeo;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestSecrets;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,17 +98,18 @@ class JobCredentialIT {
       }
       assertThat(machine.get("/media/tasks/" + job + "/task.json").status()).isEqualTo(200);
       Path pulled = workDir.resolve("pulled");
-      skopeo(
-          "copy",
-          "--preserve-digests",
-          "--src-tls-verify=false",
-          "--src-creds",
-          user + ":" + password,
-          "docker://"
-              + controller.base().getAuthority()
-              + "/provisioning-platform/ubuntu@"
-              + image.digest(),
-          "oci:" + pulled + ":ubuntu");
+      Skopeo.require(workDir.resolve("skopeo"))
+          .run(
+              "copy",
+              "--preserve-digests",
+              "--src-tls-verify=false",
+              "--src-creds",
+              user + ":" + password,
+              "docker://"
+                  + controller.base().getAuthority()
+                  + "/provisioning-platform/ubuntu@"
+                  + image.digest(),
+              "oci:" + pulled + ":ubuntu");
       assertThat(Files.readString(pulled.resolve("index.json"))).contains(image.digest());
 
       assertThat(machine.get(repository + "/manifests/22.04").status()).isEqualTo(403);
@@ -139,17 +137,5 @@ class JobCredentialIT {
           .extracting(line -> line.path("action").asText())
           .containsExactly("job-credential-issued", "job-credential-revoked");
     }
-  }
-
-  private static void skopeo(String... arguments) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
-    command.addAll(List.of(arguments));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("skopeo did not finish: " + command);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.OciRegistryServlet;
-import dev.ociregistry.testkit.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -60,16 +59,7 @@ class OrasTlsTest {
 
       Files.copy(pki.rsa("oras-b").key(), key, StandardCopyOption.REPLACE_EXISTING);
       Files.copy(pki.rsa("oras-b").chain(), chain, StandardCopyOption.REPLACE_EXISTING);
-      Await.until(
-          "the rotated certificate to be served",
-          () ->
-              server
-                  .reloader()
-                  .certificates()
-                  .get(0)
-                  .getSubjectX500Principal()
-                  .getName()
-                  .equals("CN=oras-b"));
+      server.awaitServing("oras-b");
       Path again = Files.createDirectories(work.resolve("again"));
       Registry.builder().withCaFile(pki.caCertificate()).build().pullArtifact(ref, again, true);
       assertThat(again.resolve("notes.txt")).hasContent("over https");

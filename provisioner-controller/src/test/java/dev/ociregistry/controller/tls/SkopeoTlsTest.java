@@ -6,8 +6,8 @@ import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.OciRegistryServlet;
 import dev.ociregistry.testkit.Artifacts;
-import dev.ociregistry.testkit.Await;
 import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.Skopeo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class SkopeoTlsTest {
 
   OciRegistry registry;
   TlsServer server;
-  SkopeoCli skopeo;
+  Skopeo skopeo;
   Path certDir;
   Path chain;
   Path key;
@@ -59,7 +59,7 @@ class SkopeoTlsTest {
             context ->
                 context.addServlet(new ServletHolder(new OciRegistryServlet(registry)), "/v2/*"));
     image = new Pusher(server.fixture().http()).image("tls/hello", "1", Artifacts.image("tls"));
-    skopeo = new SkopeoCli(work.resolve("skopeo"));
+    skopeo = Skopeo.require(work.resolve("skopeo"));
     certDir = Files.createDirectories(work.resolve("certs.d"));
     Files.copy(pki.caCertificate(), certDir.resolve("ca.crt"));
   }
@@ -72,8 +72,8 @@ class SkopeoTlsTest {
 
   @Test
   void skopeoTrustingTheCaThroughCertDirReadsTheManifest() throws Exception {
-    Tools.Result inspect =
-        skopeo.succeed(
+    Skopeo.Result inspect =
+        skopeo.run(
             "inspect",
             "--raw",
             "--cert-dir",
@@ -85,8 +85,8 @@ class SkopeoTlsTest {
 
   @Test
   void skopeoWithoutTheCaRefusesTheServer() throws Exception {
-    Tools.Result inspect =
-        skopeo.run(
+    Skopeo.Result inspect =
+        skopeo.runAllowingFailure(
             "inspect",
             "--raw",
             "--cert-dir",
@@ -100,14 +100,14 @@ class SkopeoTlsTest {
   @Test
   void skopeoCopiesAnImageOutAndBackInOverHttps() throws Exception {
     Path layout = work.resolve("layout");
-    skopeo.succeed(
+    skopeo.run(
         "copy",
         "--preserve-digests",
         "--src-cert-dir",
         certDir.toString(),
         "docker://" + server.httpsHostPort() + "/tls/hello:1",
         "oci:" + layout + ":hello");
-    skopeo.succeed(
+    skopeo.run(
         "copy",
         "--preserve-digests",
         "--dest-cert-dir",
@@ -128,26 +128,17 @@ class SkopeoTlsTest {
   @Test
   void skopeoKeepsWorkingAcrossACertificateRotatedWhileRunning() throws Exception {
     String reference = "docker://" + server.httpsHostPort() + "/tls/hello:1";
-    skopeo.succeed("inspect", "--raw", "--cert-dir", certDir.toString(), reference);
+    skopeo.run("inspect", "--raw", "--cert-dir", certDir.toString(), reference);
 
     Files.copy(b.key(), key, StandardCopyOption.REPLACE_EXISTING);
     Files.copy(b.chain(), chain, StandardCopyOption.REPLACE_EXISTING);
-    Await.until(
-        "the rotated certificate to be served",
-        () ->
-            server
-                .reloader()
-                .certificates()
-                .get(0)
-                .getSubjectX500Principal()
-                .getName()
-                .equals("CN=registry-b"));
+    server.awaitServing("registry-b");
 
     assertThat(
             TlsClient.get(TlsClient.trusting(pki.caCertificate()), server.httpsPort()).commonName())
         .isEqualTo("CN=registry-b");
-    Tools.Result inspect =
-        skopeo.succeed("inspect", "--raw", "--cert-dir", certDir.toString(), reference);
+    Skopeo.Result inspect =
+        skopeo.run("inspect", "--raw", "--cert-dir", certDir.toString(), reference);
     assertThat(inspect.stdout().getBytes(StandardCharsets.UTF_8)).isEqualTo(image.content());
   }
 }

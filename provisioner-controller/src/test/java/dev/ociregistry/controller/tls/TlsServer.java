@@ -1,6 +1,7 @@
 package dev.ociregistry.controller.tls;
 
 import dev.ociregistry.controller.config.ConfigException;
+import dev.ociregistry.testkit.Await;
 import dev.ociregistry.testkit.JettyFixture;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -63,6 +64,19 @@ final class TlsServer implements AutoCloseable {
 
   TlsReloader reloader() {
     return https.getBean(TlsReloader.class);
+  }
+
+  /** Waits until the reloader serves a certificate whose subject is {@code CN=<commonName>}. */
+  void awaitServing(String commonName) {
+    Await.until(
+        "the certificate of " + commonName + " to be served",
+        () ->
+            reloader()
+                .certificates()
+                .get(0)
+                .getSubjectX500Principal()
+                .getName()
+                .equals("CN=" + commonName));
   }
 
   ServerConnector connector() {

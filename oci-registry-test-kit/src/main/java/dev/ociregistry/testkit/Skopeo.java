@@ -1,7 +1,4 @@
-package dev.ociregistry.interop.testing;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+package dev.ociregistry.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,10 +54,10 @@ public final class Skopeo {
         return new Skopeo(candidate, home);
       }
     }
-    return fail(
-        "skopeo is not installed (not found on PATH=%s); install it with"
-            + " `apt-get install -y skopeo`, as .ci/run does",
-        path);
+    throw new AssertionError(
+        "skopeo is not installed (not found on PATH="
+            + path
+            + "); install it with `apt-get install -y skopeo`, as .ci/run does");
   }
 
   /** What one run of skopeo did. */
@@ -88,7 +85,9 @@ public final class Skopeo {
   /** Runs skopeo with the arguments, asserting it exits 0. */
   public Result run(String... arguments) throws IOException, InterruptedException {
     Result result = runAllowingFailure(arguments);
-    assertThat(result.exitCode()).as("skopeo failed:\n%s", result).isZero();
+    if (result.exitCode() != 0) {
+      throw new AssertionError("skopeo failed:\n" + result);
+    }
     return result;
   }
 
@@ -112,6 +111,8 @@ public final class Skopeo {
     env.put("CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
     env.put("TMPDIR", tmp.toString());
     env.remove("DOCKER_CONFIG");
+    env.remove("SSL_CERT_FILE");
+    env.remove("SSL_CERT_DIR");
     env.remove("http_proxy");
     env.remove("https_proxy");
     env.remove("HTTP_PROXY");
@@ -126,11 +127,13 @@ public final class Skopeo {
     if (!process.waitFor(TIMEOUT_SECONDS + 15, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
-      fail(
-          "skopeo did not finish within %ss: %s\nstderr so far:\n%s",
-          TIMEOUT_SECONDS + 15,
-          String.join(" ", command),
-          Files.readString(stderr, StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "skopeo did not finish within "
+              + (TIMEOUT_SECONDS + 15)
+              + "s: "
+              + String.join(" ", command)
+              + "\nstderr so far:\n"
+              + Files.readString(stderr, StandardCharsets.UTF_8));
     }
     try {
       return new Result(

@@ -12,6 +12,7 @@ import dev.ociregistry.testkit.TestHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -207,6 +208,44 @@ class OrasInteropTest {
     Path fetched = work.resolve("fetched.bin");
     oras.fetchBlob(ref.withDigest(Digests.sha256(content)), fetched);
     assertThat(Files.readAllBytes(fetched)).isEqualTo(content);
+  }
+
+  @Test
+  void sixteenParallelPushesAllSucceedWithTheDefaultUploadCap() throws Exception {
+    int pushes = 16;
+    ExecutorService clients = Executors.newFixedThreadPool(pushes);
+    try {
+      List<java.util.concurrent.Future<String>> pushed = new java.util.ArrayList<>();
+      for (int i = 0; i < pushes; i++) {
+        Path file =
+            Files.write(
+                work.resolve("parallel-" + i + ".img"),
+                Artifacts.content(4 * 1024 * 1024, 1000 + i));
+        ContainerRef ref = ContainerRef.parse(server.image("parallel/image-" + i + ":1"));
+        pushed.add(
+            clients.submit(
+                () ->
+                    Registry.builder()
+                        .insecure()
+                        .build()
+                        .pushArtifact(
+                            ref,
+                            ArtifactType.from(ROOTFS_TYPE),
+                            Annotations.empty(),
+                            Config.empty(),
+                            LocalPath.of(file, ROOTFS_LAYER_TYPE))
+                        .getDescriptor()
+                        .getDigest()));
+      }
+      for (int i = 0; i < pushes; i++) {
+        String digest = pushed.get(i).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(
+                server.reads().manifest("parallel/image-" + i, "1").header("Docker-Content-Digest"))
+            .contains(digest);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
   }
 
   private static byte[] rootfs(String version) throws Exception {

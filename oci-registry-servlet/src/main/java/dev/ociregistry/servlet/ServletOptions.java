@@ -5,14 +5,32 @@ import java.time.Duration;
 /**
  * Settings of the {@code /v2} servlet.
  *
- * @param maxConcurrentUploads how many requests may stream upload data at once; more get 429
+ * @param maxConcurrentUploads how many requests may stream upload data at once; more wait their
+ *     turn
  * @param uploadTimeout the longest one request may take to send upload data; what arrived is kept
  *     and the upload resumes from there
  * @param downloadTimeout the longest one blob download may take before the server stops it
+ * @param uploadQueueTimeout how long an upload beyond the cap waits for a slot, first come first
+ *     served, before it gets 429 with {@code Retry-After}; zero refuses at once
  */
 public record ServletOptions(
-    int maxConcurrentUploads, Duration uploadTimeout, Duration downloadTimeout) {
+    int maxConcurrentUploads,
+    Duration uploadTimeout,
+    Duration downloadTimeout,
+    Duration uploadQueueTimeout) {
+  /** How long an upload beyond the cap waits by default. */
+  public static final Duration DEFAULT_UPLOAD_QUEUE_TIMEOUT = Duration.ofMinutes(1);
+
+  /** Options whose uploads beyond the cap wait {@link #DEFAULT_UPLOAD_QUEUE_TIMEOUT}. */
+  public ServletOptions(
+      int maxConcurrentUploads, Duration uploadTimeout, Duration downloadTimeout) {
+    this(maxConcurrentUploads, uploadTimeout, downloadTimeout, DEFAULT_UPLOAD_QUEUE_TIMEOUT);
+  }
+
   public ServletOptions {
+    if (uploadQueueTimeout.isNegative()) {
+      throw new IllegalArgumentException("uploadQueueTimeout must be zero or more");
+    }
     if (maxConcurrentUploads <= 0) {
       throw new IllegalArgumentException("maxConcurrentUploads must be positive");
     }
@@ -24,20 +42,27 @@ public record ServletOptions(
     }
   }
 
-  /** Eight concurrent uploads, one hour per upload request, thirty minutes per download. */
+  /**
+   * Eight concurrent uploads (more wait up to a minute), one hour per upload request, thirty
+   * minutes per download.
+   */
   public static ServletOptions defaults() {
     return new ServletOptions(8, Duration.ofHours(1), Duration.ofMinutes(30));
   }
 
   public ServletOptions withMaxConcurrentUploads(int max) {
-    return new ServletOptions(max, uploadTimeout, downloadTimeout);
+    return new ServletOptions(max, uploadTimeout, downloadTimeout, uploadQueueTimeout);
   }
 
   public ServletOptions withUploadTimeout(Duration timeout) {
-    return new ServletOptions(maxConcurrentUploads, timeout, downloadTimeout);
+    return new ServletOptions(maxConcurrentUploads, timeout, downloadTimeout, uploadQueueTimeout);
   }
 
   public ServletOptions withDownloadTimeout(Duration timeout) {
-    return new ServletOptions(maxConcurrentUploads, uploadTimeout, timeout);
+    return new ServletOptions(maxConcurrentUploads, uploadTimeout, timeout, uploadQueueTimeout);
+  }
+
+  public ServletOptions withUploadQueueTimeout(Duration timeout) {
+    return new ServletOptions(maxConcurrentUploads, uploadTimeout, downloadTimeout, timeout);
   }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Blob uploads: POST opens a session (end-4a), stores a whole blob with {@code ?digest=} (end-4b)
@@ -43,7 +44,8 @@ final class UploadEndpoints {
     this.options = options;
     this.authorizer = authorizer;
     this.listener = listener;
-    this.uploadSlots = new Semaphore(options.maxConcurrentUploads());
+    // Fair: uploads beyond the cap get their slots in the order they asked.
+    this.uploadSlots = new Semaphore(options.maxConcurrentUploads(), true);
   }
 
   void post(HttpServletRequest request, HttpServletResponse response, RepositoryName name)
@@ -227,13 +229,27 @@ final class UploadEndpoints {
     T run() throws IOException;
   }
 
+  /** Waits, in arrival order, up to the queue timeout for a slot. */
+  private boolean acquireUploadSlot() {
+    try {
+      return uploadSlots.tryAcquire(options.uploadQueueTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private <T> T withUploadSlot(HttpServletResponse response, Transfer<T> transfer)
       throws IOException {
-    if (!uploadSlots.tryAcquire()) {
+    if (!acquireUploadSlot()) {
       response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
       throw new RegistryException(
           ErrorCode.TOOMANYREQUESTS,
-          "more than " + options.maxConcurrentUploads() + " uploads at once; retry later");
+          "more than "
+              + options.maxConcurrentUploads()
+              + " uploads at once for longer than "
+              + options.uploadQueueTimeout().toSeconds()
+              + " s; retry later");
     }
     try {
       return transfer.run();

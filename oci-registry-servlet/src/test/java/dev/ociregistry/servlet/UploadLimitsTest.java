@@ -51,8 +51,12 @@ class UploadLimitsTest extends RegistryTestBase {
   }
 
   @Test
-  void uploadsBeyondTheCapGet429WithRetryAfterUntilTheHeldOneFinishes() throws Exception {
-    start(ServletOptions.defaults().withMaxConcurrentUploads(1));
+  void uploadsBeyondTheCapThatMayNotWaitGet429WithRetryAfterUntilTheHeldOneFinishes()
+      throws Exception {
+    start(
+        ServletOptions.defaults()
+            .withMaxConcurrentUploads(1)
+            .withUploadQueueTimeout(java.time.Duration.ZERO));
     byte[] held = Artifacts.content(2 * SERVER_BUFFER, 1);
     String heldLocation = pusher.startUpload("app/web");
     Feed feed = new Feed();
@@ -91,6 +95,67 @@ class UploadLimitsTest extends RegistryTestBase {
             http.put(heldLocation + "?digest=" + Digests.sha256(held), null, new byte[0]).status())
         .isEqualTo(201);
     assertThat(http.get("/v2/app/web/blobs/" + Digests.sha256(held)).body()).isEqualTo(held);
+  }
+
+  @Test
+  void uploadsBeyondTheCapWaitTheirTurnAndSucceedOnceASlotIsFree() throws Exception {
+    start(ServletOptions.defaults().withMaxConcurrentUploads(1));
+    byte[] held = Artifacts.content(2 * SERVER_BUFFER, 3);
+    String heldLocation = pusher.startUpload("app/web");
+    Feed feed = new Feed();
+    CompletableFuture<TestHttp.Response> holding = streamPatch(heldLocation, feed);
+    feed.send(Arrays.copyOf(held, HOLDING_BYTES));
+    awaitStored(heldLocation, SERVER_BUFFER);
+
+    byte[] other = "waits its turn".getBytes();
+    CompletableFuture<TestHttp.Response> waiting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return http.post(
+                    "/v2/app/web/blobs/uploads/?digest=" + Digests.sha256(other), other);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
+            executor);
+    Await.holdsFor(
+        "the second upload waits while the slot is held",
+        java.time.Duration.ofMillis(500),
+        () -> !waiting.isDone());
+
+    feed.send(Arrays.copyOfRange(held, HOLDING_BYTES, held.length));
+    feed.finish();
+    assertThat(holding.get(30, TimeUnit.SECONDS).status()).isEqualTo(202);
+    TestHttp.Response admitted = waiting.get(30, TimeUnit.SECONDS);
+    assertThat(admitted.status()).as(describe(admitted)).isEqualTo(201);
+    assertThat(http.get("/v2/app/web/blobs/" + Digests.sha256(other)).body()).isEqualTo(other);
+  }
+
+  @Test
+  void anUploadThatWaitedLongerThanTheQueueTimeoutGets429() throws Exception {
+    start(
+        ServletOptions.defaults()
+            .withMaxConcurrentUploads(1)
+            .withUploadQueueTimeout(java.time.Duration.ofMillis(300)));
+    String heldLocation = pusher.startUpload("app/web");
+    Feed feed = new Feed();
+    CompletableFuture<TestHttp.Response> holding = streamPatch(heldLocation, feed);
+    feed.send(Artifacts.content(HOLDING_BYTES, 4));
+    awaitStored(heldLocation, SERVER_BUFFER);
+
+    long started = System.nanoTime();
+    byte[] other = "gives up".getBytes();
+    TestHttp.Response refused =
+        http.post("/v2/app/web/blobs/uploads/?digest=" + Digests.sha256(other), other);
+
+    assertThat(refused.status()).as(describe(refused)).isEqualTo(429);
+    assertThat(refused.header("Retry-After")).isPresent();
+    assertThat(System.nanoTime() - started)
+        .as("it waited for the queue timeout first")
+        .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300).toNanos());
+    feed.finish();
+    assertThat(holding.get(30, TimeUnit.SECONDS).status()).isEqualTo(202);
   }
 
   @Test

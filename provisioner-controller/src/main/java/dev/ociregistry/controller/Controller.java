@@ -138,7 +138,10 @@ public final class Controller implements AutoCloseable {
       if (registry.isPresent()) {
         ServletOptions servletOptions =
             new ServletOptions(
-                config.maxConcurrentUploads(), config.uploadTimeout(), config.downloadTimeout());
+                config.maxConcurrentUploads(),
+                config.uploadTimeout(),
+                config.downloadTimeout(),
+                config.uploadQueueTimeout());
         context.addServlet(
             new ServletHolder(
                 "registry",

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  *   <tr><td>REGISTRY_GC_GRACE_PERIOD</td><td>24h</td><td>a duration</td></tr>
  *   <tr><td>REGISTRY_GC_DELETE_UNTAGGED</td><td>false</td><td>true, false</td></tr>
  *   <tr><td>REGISTRY_MAX_CONCURRENT_UPLOADS</td><td>8</td><td>1 to 1024</td></tr>
+ *   <tr><td>REGISTRY_UPLOAD_QUEUE_TIMEOUT</td><td>1m</td><td>a duration: how long an upload
+ *       beyond the cap waits for a slot before 429; 0s refuses at once</td></tr>
  *   <tr><td>REGISTRY_UPLOAD_TIMEOUT</td><td>1h</td><td>a duration</td></tr>
  *   <tr><td>REGISTRY_DOWNLOAD_TIMEOUT</td><td>30m</td><td>a duration</td></tr>
  *   <tr><td>READY_MIN_FREE_SPACE</td><td>1GiB</td><td>bytes, or with KiB, MiB, GiB, TiB</td></tr>
@@ -59,6 +61,7 @@ public record ControllerConfig(
     Duration gcGracePeriod,
     boolean gcDeleteUntagged,
     int maxConcurrentUploads,
+    Duration uploadQueueTimeout,
     Duration uploadTimeout,
     Duration downloadTimeout,
     long readyMinFreeBytes,
@@ -171,6 +174,8 @@ public record ControllerConfig(
             "8",
             "a whole number from 1 to 1024",
             value -> range(value, 1, 1024));
+    Duration uploadQueueTimeout =
+        reader.read("REGISTRY_UPLOAD_QUEUE_TIMEOUT", "1m", A_DURATION, Durations::parse);
     Duration uploadTimeout =
         reader.read("REGISTRY_UPLOAD_TIMEOUT", "1h", A_DURATION, ControllerConfig::positive);
     Duration downloadTimeout =
@@ -207,6 +212,7 @@ public record ControllerConfig(
         grace,
         deleteUntagged,
         uploads,
+        uploadQueueTimeout,
         uploadTimeout,
         downloadTimeout,
         minFree,

@@ -30,6 +30,7 @@ class ControllerConfigTest {
     assertThat(config.gcGracePeriod()).isEqualTo(Duration.ofHours(24));
     assertThat(config.gcDeleteUntagged()).isFalse();
     assertThat(config.maxConcurrentUploads()).isEqualTo(8);
+    assertThat(config.uploadQueueTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.uploadTimeout()).isEqualTo(Duration.ofHours(1));
     assertThat(config.downloadTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.readyMinFreeBytes()).isEqualTo(1L << 30);
@@ -54,6 +55,7 @@ class ControllerConfigTest {
                 Map.entry("REGISTRY_GC_GRACE_PERIOD", "5s"),
                 Map.entry("REGISTRY_GC_DELETE_UNTAGGED", "true"),
                 Map.entry("REGISTRY_MAX_CONCURRENT_UPLOADS", "2"),
+                Map.entry("REGISTRY_UPLOAD_QUEUE_TIMEOUT", "0s"),
                 Map.entry("REGISTRY_UPLOAD_TIMEOUT", "7d"),
                 Map.entry("REGISTRY_DOWNLOAD_TIMEOUT", "90s"),
                 Map.entry("READY_MIN_FREE_SPACE", "512MiB"),
@@ -71,6 +73,7 @@ class ControllerConfigTest {
     assertThat(config.hasShortGracePeriod()).isTrue();
     assertThat(config.gcDeleteUntagged()).isTrue();
     assertThat(config.maxConcurrentUploads()).isEqualTo(2);
+    assertThat(config.uploadQueueTimeout()).isZero();
     assertThat(config.uploadTimeout()).isEqualTo(Duration.ofDays(7));
     assertThat(config.downloadTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.readyMinFreeBytes()).isEqualTo(512L << 20);
@@ -111,6 +114,7 @@ class ControllerConfigTest {
     "REGISTRY_GC_DELETE_UNTAGGED, sometimes, true or false",
     "REGISTRY_MAX_CONCURRENT_UPLOADS, 0, 1 to 1024",
     "REGISTRY_MAX_CONCURRENT_UPLOADS, lots, 1 to 1024",
+    "REGISTRY_UPLOAD_QUEUE_TIMEOUT, a while, 90s",
     "REGISTRY_UPLOAD_TIMEOUT, 10 years, 90s",
     "REGISTRY_DOWNLOAD_TIMEOUT, 30, 90s",
     "READY_MIN_FREE_SPACE, 1GB, 512MiB",

@@ -140,6 +140,8 @@ public final class GarbageCollector {
       Set<Digest> reachable = new HashSet<>();
       long manifestsDeleted = 0;
       List<String> refusals = new ArrayList<>();
+      KeptCounts kept = new KeptCounts();
+      List<String> wouldDelete = new ArrayList<>();
       List<Pin> allPins = pins.list();
       for (RepositoryName repository : catalog.list()) {
         Set<Digest> pinned = new HashSet<>();
@@ -154,9 +156,10 @@ public final class GarbageCollector {
         // deleted nor marked would lose its config and layers to the sweep.
         Set<Digest> roots = new HashSet<>(all);
         if (options.deleteUntagged()) {
-          Set<Digest> live = mark.liveManifests(new HashSet<>(all), pinned, cutoff);
+          Map<Digest, KeepReason> live = mark.liveManifests(new HashSet<>(all), pinned, cutoff);
+          live.values().forEach(kept::count);
           for (Digest manifest : all) {
-            if (live.contains(manifest)) {
+            if (live.containsKey(manifest)) {
               continue;
             }
             Outcome outcome =
@@ -165,9 +168,15 @@ public final class GarbageCollector {
               roots.remove(manifest);
               if (outcome == Outcome.DELETED) {
                 manifestsDeleted++;
+                if (options.dryRun()) {
+                  wouldDelete.add(repository + "@" + manifest);
+                }
               }
-            } else if (outcome.reason() != null) {
-              refusals.add(repository + "@" + manifest + ": " + outcome.reason());
+            } else {
+              kept.count(outcome.reason() == null ? KeepReason.YOUNG : KeepReason.REFUSED);
+              if (outcome.reason() != null) {
+                refusals.add(repository + "@" + manifest + ": " + outcome.reason());
+              }
             }
           }
         }
@@ -179,6 +188,8 @@ public final class GarbageCollector {
       Sweep sweep = sweep(reachable, cutoff, options.dryRun());
       if (!options.dryRun()) {
         danglingLinks.remove();
+      } else {
+        sweep.deleted.stream().map(Digest::toString).sorted().forEach(wouldDelete::add);
       }
       return new GcReport(
           sweep.deleted.size(),
@@ -186,9 +197,44 @@ public final class GarbageCollector {
           sweep.bytesFreed,
           Duration.between(started, Instant.now()),
           options.dryRun(),
-          refusals);
+          refusals,
+          kept.totals(),
+          wouldDelete);
     } finally {
       recentReferences.endRun();
+    }
+  }
+
+  /** Why a manifest was kept as a root when untagged manifests are collected. */
+  private enum KeepReason {
+    TAGGED("tagged"),
+    PINNED("pinned"),
+    YOUNG("young"),
+    REFERRER("referrer"),
+    INDEX_CHILD("index child"),
+    REFUSED("refused");
+
+    private final String label;
+
+    KeepReason(String label) {
+      this.label = label;
+    }
+  }
+
+  /** How many manifests each reason kept, in one run. */
+  private static final class KeptCounts {
+    private final Map<KeepReason, Long> counts = new java.util.EnumMap<>(KeepReason.class);
+
+    void count(KeepReason reason) {
+      counts.merge(reason, 1L, Long::sum);
+    }
+
+    Map<String, Long> totals() {
+      Map<String, Long> totals = new java.util.LinkedHashMap<>();
+      for (KeepReason reason : KeepReason.values()) {
+        totals.put(reason.label, counts.getOrDefault(reason, 0L));
+      }
+      return totals;
     }
   }
 
@@ -303,18 +349,25 @@ public final class GarbageCollector {
           });
     }
 
-    /** Tagged, pinned and young manifests, closed over index children and referrers. */
-    Set<Digest> liveManifests(Set<Digest> all, Set<Digest> pinned, Instant cutoff)
+    /**
+     * Tagged, pinned and young manifests, closed over index children and referrers, each with the
+     * reason it is live (the first found).
+     */
+    Map<Digest, KeepReason> liveManifests(Set<Digest> all, Set<Digest> pinned, Instant cutoff)
         throws IOException {
-      Set<Digest> live = new HashSet<>(pinned);
+      Map<Digest, KeepReason> live = new HashMap<>();
       for (Tag tag : tags.list(repository)) {
-        tags.resolve(repository, tag).ifPresent(live::add);
+        tags.resolve(repository, tag)
+            .ifPresent(digest -> live.putIfAbsent(digest, KeepReason.TAGGED));
+      }
+      for (Digest digest : pinned) {
+        live.putIfAbsent(digest, KeepReason.PINNED);
       }
       Map<Digest, Set<Digest>> referrersBySubject = new HashMap<>();
       for (Digest manifest : all) {
         Optional<ObjectInfo> link = manifests.linkInfo(repository, manifest);
         if (link.isPresent() && link.get().lastModified().isAfter(cutoff)) {
-          live.add(manifest);
+          live.putIfAbsent(manifest, KeepReason.YOUNG);
         }
         document(manifest)
             .flatMap(ManifestDocument::subject)
@@ -324,18 +377,25 @@ public final class GarbageCollector {
                         .computeIfAbsent(subject.digest(), s -> new HashSet<>())
                         .add(manifest));
       }
-      Deque<Digest> pending = new ArrayDeque<>(live);
+      Deque<Digest> pending = new ArrayDeque<>(live.keySet());
       while (!pending.isEmpty()) {
         Digest manifest = pending.pop();
-        Set<Digest> next = new HashSet<>(referrersBySubject.getOrDefault(manifest, Set.of()));
-        document(manifest).ifPresent(doc -> doc.manifests().forEach(d -> next.add(d.digest())));
-        for (Digest digest : next) {
-          if (all.contains(digest) && live.add(digest)) {
-            pending.push(digest);
+        for (Digest referrer : referrersBySubject.getOrDefault(manifest, Set.of())) {
+          if (all.contains(referrer) && live.putIfAbsent(referrer, KeepReason.REFERRER) == null) {
+            pending.push(referrer);
+          }
+        }
+        Optional<ManifestDocument> document = document(manifest);
+        if (document.isPresent()) {
+          for (Descriptor child : document.get().manifests()) {
+            if (all.contains(child.digest())
+                && live.putIfAbsent(child.digest(), KeepReason.INDEX_CHILD) == null) {
+              pending.push(child.digest());
+            }
           }
         }
       }
-      live.retainAll(all);
+      live.keySet().retainAll(all);
       return live;
     }
 

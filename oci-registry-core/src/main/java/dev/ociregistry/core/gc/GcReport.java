@@ -1,7 +1,10 @@
 package dev.ociregistry.core.gc;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a garbage collection run did, or in a dry run would have done.
@@ -9,6 +12,12 @@ import java.util.List;
  * @param bytesFreed the size of the blobs deleted
  * @param refusals the untagged manifests kept because deleting them was refused, each with its
  *     reason (a pin needs it, say); their content was kept too
+ * @param manifestsKept with untagged manifests collected, how many manifests each reason kept:
+ *     {@code tagged}, {@code pinned}, {@code young} (pushed, untagged or referenced within the
+ *     grace period), {@code referrer} (of a kept subject), {@code index child} (of a kept index),
+ *     {@code refused}; all zero when untagged manifests are kept anyway
+ * @param wouldDelete in a dry run, the manifests ({@code repository@digest}) and blobs ({@code
+ *     digest}) a real run would delete now, the first {@value #MAX_LISTED}; empty otherwise
  */
 public record GcReport(
     long blobsDeleted,
@@ -16,8 +25,15 @@ public record GcReport(
     long bytesFreed,
     Duration duration,
     boolean dryRun,
-    List<String> refusals) {
+    List<String> refusals,
+    Map<String, Long> manifestsKept,
+    List<String> wouldDelete) {
+  /** The most entries {@link #wouldDelete} lists. */
+  public static final int MAX_LISTED = 10_000;
+
   public GcReport {
     refusals = List.copyOf(refusals);
+    manifestsKept = Collections.unmodifiableMap(new LinkedHashMap<>(manifestsKept));
+    wouldDelete = List.copyOf(wouldDelete.subList(0, Math.min(wouldDelete.size(), MAX_LISTED)));
   }
 }

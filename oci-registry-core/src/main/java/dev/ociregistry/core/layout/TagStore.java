@@ -4,6 +4,7 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.storage.ObjectTooLargeException;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,12 +45,20 @@ public final class TagStore {
     return Optional.of(Digest.parse(new String(content.get(), StandardCharsets.US_ASCII).trim()));
   }
 
-  /** Points {@code tag} at a manifest, replacing what it pointed at. */
+  /**
+   * Points {@code tag} at a manifest, replacing what it pointed at. The manifest it pointed at
+   * before starts its untagged age now, before the tag leaves it, so the collector never sees it
+   * untagged and old at once.
+   */
   public void set(RepositoryName repository, Tag tag, LayoutIndex.Entry manifest)
       throws IOException {
     ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
     lock.lock();
     try {
+      Optional<Digest> previous = resolveQuietly(repository, tag);
+      if (previous.isPresent() && !previous.get().equals(manifest.digest())) {
+        storage.touch(LayoutKeys.manifestLink(repository, previous.get()));
+      }
       storage.writeAtomically(
           LayoutKeys.tag(repository, tag),
           manifest.digest().toString().getBytes(StandardCharsets.US_ASCII));
@@ -59,11 +68,18 @@ public final class TagStore {
     }
   }
 
-  /** Removes a tag; the manifest stays. Returns whether the tag existed. */
+  /**
+   * Removes a tag; the manifest stays, and its untagged age starts now. Returns whether the tag
+   * existed.
+   */
   public boolean delete(RepositoryName repository, Tag tag) throws IOException {
     ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
     lock.lock();
     try {
+      Optional<Digest> previous = resolveQuietly(repository, tag);
+      if (previous.isPresent()) {
+        storage.touch(LayoutKeys.manifestLink(repository, previous.get()));
+      }
       boolean existed = storage.delete(LayoutKeys.tag(repository, tag));
       index.remove(LayoutIndex.refName(repository.value(), tag.value()));
       return existed;
@@ -84,6 +100,15 @@ public final class TagStore {
       return delete(repository, tag);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** What {@code tag} points at; empty also when its ref is damaged (recovery reports those). */
+  private Optional<Digest> resolveQuietly(RepositoryName repository, Tag tag) throws IOException {
+    try {
+      return resolve(repository, tag);
+    } catch (RuntimeException | ObjectTooLargeException e) {
+      return Optional.empty();
     }
   }
 

@@ -48,6 +48,11 @@ public final class AdminGcServlet extends AdminServlet {
     body.put("duration_ms", report.duration().toMillis());
     body.put("dry_run", report.dryRun());
     report.refusals().forEach(body.putArray("refused")::add);
+    ObjectNode kept = body.putObject("manifests_kept");
+    report.manifestsKept().forEach(kept::put);
+    if (report.dryRun()) {
+      report.wouldDelete().forEach(body.putArray("would_delete")::add);
+    }
     JsonResponses.write(request, response, HttpServletResponse.SC_OK, body);
   }
 

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *   <tr><td>REGISTRY_AUDIT_LOG_PATH</td><td>$DATA_DIR/audit.log</td><td>a file</td></tr>
  *   <tr><td>REGISTRY_GC_INTERVAL</td><td>1h</td><td>a duration: 90s, 15m, 1h, 7d</td></tr>
  *   <tr><td>REGISTRY_GC_GRACE_PERIOD</td><td>24h</td><td>a duration</td></tr>
- *   <tr><td>REGISTRY_GC_DELETE_UNTAGGED</td><td>false</td><td>true, false</td></tr>
+ *   <tr><td>REGISTRY_GC_DELETE_UNTAGGED</td><td>true</td><td>true, false</td></tr>
  *   <tr><td>REGISTRY_MAX_CONCURRENT_UPLOADS</td><td>8</td><td>1 to 1024</td></tr>
  *   <tr><td>REGISTRY_UPLOAD_QUEUE_TIMEOUT</td><td>1m</td><td>a duration: how long an upload
  *       beyond the cap waits for a slot before 429; 0s refuses at once</td></tr>
@@ -166,8 +166,7 @@ public record ControllerConfig(
         reader.read("REGISTRY_GC_INTERVAL", "1h", A_DURATION, ControllerConfig::positive);
     Duration grace = reader.read("REGISTRY_GC_GRACE_PERIOD", "24h", A_DURATION, Durations::parse);
     Boolean deleteUntagged =
-        reader.read(
-            "REGISTRY_GC_DELETE_UNTAGGED", "false", "true or false", ControllerConfig::bool);
+        reader.read("REGISTRY_GC_DELETE_UNTAGGED", "true", "true or false", ControllerConfig::bool);
     Integer uploads =
         reader.read(
             "REGISTRY_MAX_CONCURRENT_UPLOADS",

@@ -28,7 +28,7 @@ class ControllerConfigTest {
     assertThat(config.auth()).isEqualTo(ControllerConfig.Auth.NONE);
     assertThat(config.gcInterval()).isEqualTo(Duration.ofHours(1));
     assertThat(config.gcGracePeriod()).isEqualTo(Duration.ofHours(24));
-    assertThat(config.gcDeleteUntagged()).isFalse();
+    assertThat(config.gcDeleteUntagged()).isTrue();
     assertThat(config.maxConcurrentUploads()).isEqualTo(8);
     assertThat(config.uploadQueueTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.uploadTimeout()).isEqualTo(Duration.ofHours(1));
@@ -53,7 +53,7 @@ class ControllerConfigTest {
                 Map.entry("REGISTRY_AUTH_MODE", "none"),
                 Map.entry("REGISTRY_GC_INTERVAL", "15m"),
                 Map.entry("REGISTRY_GC_GRACE_PERIOD", "5s"),
-                Map.entry("REGISTRY_GC_DELETE_UNTAGGED", "true"),
+                Map.entry("REGISTRY_GC_DELETE_UNTAGGED", "false"),
                 Map.entry("REGISTRY_MAX_CONCURRENT_UPLOADS", "2"),
                 Map.entry("REGISTRY_UPLOAD_QUEUE_TIMEOUT", "0s"),
                 Map.entry("REGISTRY_UPLOAD_TIMEOUT", "7d"),
@@ -71,7 +71,7 @@ class ControllerConfigTest {
     assertThat(config.gcInterval()).isEqualTo(Duration.ofMinutes(15));
     assertThat(config.gcGracePeriod()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.hasShortGracePeriod()).isTrue();
-    assertThat(config.gcDeleteUntagged()).isTrue();
+    assertThat(config.gcDeleteUntagged()).isFalse();
     assertThat(config.maxConcurrentUploads()).isEqualTo(2);
     assertThat(config.uploadQueueTimeout()).isZero();
     assertThat(config.uploadTimeout()).isEqualTo(Duration.ofDays(7));

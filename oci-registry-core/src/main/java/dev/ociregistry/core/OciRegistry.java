@@ -12,6 +12,7 @@ import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.manifest.LinkedManifests;
 import dev.ociregistry.core.manifest.ManifestStore;
+import dev.ociregistry.core.retention.Retention;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.storage.StorageDriver;
 import dev.ociregistry.core.upload.UploadManager;
@@ -21,6 +22,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +57,7 @@ public final class OciRegistry implements Closeable {
   private final UploadManager uploads;
   private final Pins pins;
   private final GarbageCollector garbageCollector;
+  private final Retention retention;
   private final Closeable rootLock;
   private final List<String> recoveryProblems;
 
@@ -85,6 +88,7 @@ public final class OciRegistry implements Closeable {
     this.garbageCollector =
         new GarbageCollector(
             storage, catalog, manifests, tags, pins, digestLocks, recentReferences, danglingLinks);
+    this.retention = new Retention(storage, catalog, tags, manifests, pins, Clock.systemUTC());
     this.recoveryProblems =
         new LayoutRecovery(storage, catalog, tags, index, danglingLinks).recover();
     uploads.recover();
@@ -168,6 +172,11 @@ public final class OciRegistry implements Closeable {
 
   public GarbageCollector garbageCollector() {
     return garbageCollector;
+  }
+
+  /** Retention: removes the tags a policy does not keep. */
+  public Retention retention() {
+    return retention;
   }
 
   /**

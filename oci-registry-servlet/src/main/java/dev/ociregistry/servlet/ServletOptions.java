@@ -18,6 +18,12 @@ public record ServletOptions(
     Duration uploadTimeout,
     Duration downloadTimeout,
     Duration uploadQueueTimeout) {
+  /**
+   * How many uploads beyond the cap may wait at once; more get 429 at once. Each waits on a request
+   * thread, so this stays well below a container's usual 200 threads.
+   */
+  public static final int MAX_WAITING_UPLOADS = 64;
+
   /** How long an upload beyond the cap waits by default. */
   public static final Duration DEFAULT_UPLOAD_QUEUE_TIMEOUT = Duration.ofMinutes(1);
 

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Blob uploads: POST opens a session (end-4a), stores a whole blob with {@code ?digest=} (end-4b)
@@ -34,6 +35,7 @@ final class UploadEndpoints {
   private final RegistryAuthorizer authorizer;
   private final RegistryListener listener;
   private final Semaphore uploadSlots;
+  private final AtomicInteger waitingForSlots = new AtomicInteger();
 
   UploadEndpoints(
       OciRegistry registry,
@@ -229,13 +231,32 @@ final class UploadEndpoints {
     T run() throws IOException;
   }
 
-  /** Waits, in arrival order, up to the queue timeout for a slot. */
+  /**
+   * Waits, in arrival order, up to the queue timeout for a slot. A waiting upload holds its request
+   * thread, so no more than {@link ServletOptions#MAX_WAITING_UPLOADS} wait at once: more would let
+   * one client occupy every thread and stop the server answering anyone.
+   */
   private boolean acquireUploadSlot() {
+    try {
+      // A zero timeout keeps the order: it never takes a slot ahead of uploads already waiting.
+      if (uploadSlots.tryAcquire(0, TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    if (waitingForSlots.incrementAndGet() > ServletOptions.MAX_WAITING_UPLOADS) {
+      waitingForSlots.decrementAndGet();
+      return false;
+    }
     try {
       return uploadSlots.tryAcquire(options.uploadQueueTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    } finally {
+      waitingForSlots.decrementAndGet();
     }
   }
 

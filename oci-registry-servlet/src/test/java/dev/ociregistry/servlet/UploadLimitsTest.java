@@ -133,6 +133,48 @@ class UploadLimitsTest extends RegistryTestBase {
   }
 
   @Test
+  void moreUploadsThanMayWaitAreAnswered429AtOnceAndTheWaitingOnesSucceed() throws Exception {
+    start(ServletOptions.defaults().withMaxConcurrentUploads(1));
+    String heldLocation = pusher.startUpload("app/web");
+    Feed feed = new Feed();
+    CompletableFuture<TestHttp.Response> holding = streamPatch(heldLocation, feed);
+    feed.send(Artifacts.content(HOLDING_BYTES, 5));
+    awaitStored(heldLocation, SERVER_BUFFER);
+
+    int extra = 6;
+    java.util.List<CompletableFuture<TestHttp.Response>> uploads = new java.util.ArrayList<>();
+    for (int i = 0; i < ServletOptions.MAX_WAITING_UPLOADS + extra; i++) {
+      byte[] content = ("upload " + i).getBytes();
+      uploads.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return http.post(
+                      "/v2/app/many/blobs/uploads/?digest=" + Digests.sha256(content), content);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              },
+              executor));
+    }
+    Await.until(
+        "the uploads beyond the waiting room to be refused",
+        () -> uploads.stream().filter(CompletableFuture::isDone).count() >= extra);
+
+    feed.finish();
+    assertThat(holding.get(30, TimeUnit.SECONDS).status()).isEqualTo(202);
+    long created = 0;
+    long refused = 0;
+    for (CompletableFuture<TestHttp.Response> upload : uploads) {
+      int status = upload.get(60, TimeUnit.SECONDS).status();
+      created += status == 201 ? 1 : 0;
+      refused += status == 429 ? 1 : 0;
+    }
+    assertThat(refused).isEqualTo(extra);
+    assertThat(created).isEqualTo(ServletOptions.MAX_WAITING_UPLOADS);
+  }
+
+  @Test
   void anUploadThatWaitedLongerThanTheQueueTimeoutGets429() throws Exception {
     start(
         ServletOptions.defaults()

@@ -1,6 +1,7 @@
 package dev.ociregistry.controller;
 
 import dev.ociregistry.controller.admin.AdminGcServlet;
+import dev.ociregistry.controller.admin.AdminRetentionServlet;
 import dev.ociregistry.controller.admin.GcService;
 import dev.ociregistry.controller.admin.HealthServlet;
 import dev.ociregistry.controller.admin.MetricsServlet;
@@ -11,6 +12,7 @@ import dev.ociregistry.controller.audit.AuditFilter;
 import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.controller.auth.AccessControl;
 import dev.ociregistry.controller.config.ControllerConfig;
+import dev.ociregistry.controller.config.RetentionFile;
 import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.controller.jobs.ControllerScheduler;
 import dev.ociregistry.controller.media.MediaServlets;
@@ -18,6 +20,7 @@ import dev.ociregistry.controller.tls.TlsConnectors;
 import dev.ociregistry.controller.tls.TlsSettings;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.core.retention.RetentionPolicy;
 import dev.ociregistry.servlet.OciRegistryServlet;
 import dev.ociregistry.servlet.RegistryAuthorizer;
 import dev.ociregistry.servlet.ServletOptions;
@@ -99,6 +102,10 @@ public final class Controller implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
 
     Optional<AccessControl> users = AccessControl.load(config.auth());
+    Optional<RetentionPolicy> retention =
+        config.retentionFile().isPresent()
+            ? Optional.of(RetentionFile.read(config.retentionFile().get()))
+            : Optional.empty();
     AuditLog audit =
         config.auditLog().isPresent() ? AuditLog.toFile(config.auditLog().get()) : AuditLog.off();
     ServletContextHandler context = new ServletContextHandler();
@@ -124,7 +131,12 @@ public final class Controller implements AutoCloseable {
               : Optional.empty();
       ProvisioningApi api =
           new ProvisioningApi(
-              registry, config.provisioningDir(), config.publicHosts(), jobTokens, audit);
+              registry,
+              config.provisioningDir(),
+              config.publicHosts(),
+              jobTokens,
+              (request, job) -> users.isPresent() && users.get().mayReadJobCredential(request, job),
+              audit);
       Optional<OciRegistry> opened = registry;
       Optional<AccessControl> access =
           users.map(
@@ -155,8 +167,16 @@ public final class Controller implements AutoCloseable {
             "/v2/*");
         GcService gc =
             new GcService(
-                registry.get(), config.gcGracePeriod(), config.gcDeleteUntagged(), meters, audit);
+                registry.get(),
+                config.gcGracePeriod(),
+                config.gcDeleteUntagged(),
+                meters,
+                audit,
+                retention);
         context.addServlet(new ServletHolder("admin-gc", new AdminGcServlet(gc)), "/admin/gc");
+        context.addServlet(
+            new ServletHolder("admin-retention", new AdminRetentionServlet(gc)),
+            "/admin/retention");
         scheduler =
             Optional.of(
                 ControllerScheduler.start(

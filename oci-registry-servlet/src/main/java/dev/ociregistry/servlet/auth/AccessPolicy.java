@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ociregistry.core.model.RepositoryGlob;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.servlet.RegistryAction;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Who may do what, per repository glob: the access-policy file.
@@ -54,7 +54,6 @@ import java.util.regex.Pattern;
  */
 public final class AccessPolicy {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern GLOB = Pattern.compile("[a-z0-9._\\-/*?]+");
   private static final Set<RegistryAction> ALL =
       EnumSet.of(
           RegistryAction.READ, RegistryAction.CREATE, RegistryAction.UPDATE, RegistryAction.DELETE);
@@ -66,8 +65,7 @@ public final class AccessPolicy {
   }
 
   private record Rule(
-      String glob,
-      Pattern pattern,
+      RepositoryGlob glob,
       Map<String, Set<RegistryAction>> users,
       Map<String, Set<RegistryAction>> groups,
       Set<RegistryAction> authenticated,
@@ -146,8 +144,8 @@ public final class AccessPolicy {
 
   private Optional<Rule> rule(RepositoryName repository) {
     return rules.stream()
-        .filter(rule -> rule.pattern().matcher(repository.value()).matches())
-        .max(Comparator.comparingInt(rule -> rule.glob().length()));
+        .filter(rule -> rule.glob().matches(repository))
+        .max(Comparator.comparingInt(rule -> rule.glob().specificity()));
   }
 
   /**
@@ -253,12 +251,11 @@ public final class AccessPolicy {
         int line = line();
         parser.nextToken();
         JsonNode node = JSON.readTree(parser);
-        if (!GLOB.matcher(glob).matches() || glob.contains("***") || glob.startsWith("/")) {
-          throw error(
-              line,
-              "\""
-                  + glob
-                  + "\" is not a repository glob (lower-case name characters, /, *, ** and ?)");
+        RepositoryGlob parsed;
+        try {
+          parsed = RepositoryGlob.parse(glob);
+        } catch (IllegalArgumentException e) {
+          throw error(line, e.getMessage());
         }
         Map<String, Set<RegistryAction>> users = new HashMap<>();
         Map<String, Set<RegistryAction>> groups = new HashMap<>();
@@ -288,8 +285,7 @@ public final class AccessPolicy {
         }
         rules.add(
             new Rule(
-                glob,
-                Pattern.compile(regex(glob)),
+                parsed,
                 Map.copyOf(users),
                 Map.copyOf(groups),
                 actions(node.path("defaultPolicy"), line, glob),
@@ -352,25 +348,6 @@ public final class AccessPolicy {
     private InvalidPolicyException error(int line, String message) {
       return new InvalidPolicyException(source + ":" + line + ": " + message);
     }
-  }
-
-  /** A repository glob as a regular expression over the whole name. */
-  static String regex(String glob) {
-    StringBuilder regex = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        regex.append(".*");
-        i++;
-      } else if (c == '*') {
-        regex.append("[^/]*");
-      } else if (c == '?') {
-        regex.append("[^/]");
-      } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return regex.toString();
   }
 
   /** A policy file this registry cannot use; the message names the file and line. */

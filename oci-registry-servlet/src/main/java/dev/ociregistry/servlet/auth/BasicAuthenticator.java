@@ -34,29 +34,48 @@ public final class BasicAuthenticator {
   private static final int FAILURES_ALLOWED = 10;
   private static final Duration FAILURE_REFILL = Duration.ofSeconds(6);
 
+  /**
+   * A user name takes more failures than an address before it is throttled, and regains one each
+   * second: one address, itself held to one failure every six seconds, cannot keep a name locked.
+   */
+  private static final int NAME_FAILURES_ALLOWED = 50;
+
+  private static final Duration NAME_FAILURE_REFILL = Duration.ofSeconds(1);
+
   /** The request attribute that holds the {@link Principal} once a request was authenticated. */
   public static final String PRINCIPAL_ATTRIBUTE =
       BasicAuthenticator.class.getName() + ".principal";
 
   private final UserStore users;
   private final String realm;
-  private final FailureThrottle throttle;
+  private final FailureThrottle addresses;
+  private final FailureThrottle names;
   private final SecretKeySpec cacheKey;
   private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
   private record Verified(String user, long generation, long expiresNanos) {}
 
   public BasicAuthenticator(UserStore users, String realm) {
-    this(users, realm, new FailureThrottle(FAILURES_ALLOWED, FAILURE_REFILL));
+    this(
+        users,
+        realm,
+        new FailureThrottle(FAILURES_ALLOWED, FAILURE_REFILL),
+        new FailureThrottle(NAME_FAILURES_ALLOWED, NAME_FAILURE_REFILL));
   }
 
-  public BasicAuthenticator(UserStore users, String realm, FailureThrottle throttle) {
+  /**
+   * @param addresses throttles failures per client address
+   * @param names throttles failures per user name
+   */
+  public BasicAuthenticator(
+      UserStore users, String realm, FailureThrottle addresses, FailureThrottle names) {
     if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
       throw new IllegalArgumentException("a realm holds no quote or backslash");
     }
     this.users = users;
     this.realm = realm;
-    this.throttle = throttle;
+    this.addresses = addresses;
+    this.names = names;
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
@@ -102,13 +121,16 @@ public final class BasicAuthenticator {
     if (cached != null
         && cached.generation() == users.generation()
         && cached.expiresNanos() - now > 0) {
+      // Sliding: a client in steady use stays remembered, and so passes a throttled name.
+      verified.put(
+          key, new Verified(cached.user(), cached.generation(), now + CACHE_TIME.toNanos()));
       return new Principal(cached.user());
     }
     // Credentials proven a moment ago pass above; all others wait while their client or name is
     // throttled, and are not even checked.
-    String address = "address " + request.getRemoteAddr();
+    String address = "address " + addressGroup(request.getRemoteAddr());
     String name = "user " + user;
-    Optional<Duration> wait = longest(throttle.waitFor(address), throttle.waitFor(name));
+    Optional<Duration> wait = longest(addresses.waitFor(address), names.waitFor(name));
     if (wait.isPresent()) {
       throw new RetryLaterException(
           "too many failed logins from this client or for this user; retry later", wait.get());
@@ -116,8 +138,8 @@ public final class BasicAuthenticator {
     long generation = users.generation();
     if (!users.verify(user, password)) {
       verified.remove(key);
-      throttle.recordFailure(address);
-      throttle.recordFailure(name);
+      addresses.recordFailure(address);
+      names.recordFailure(name);
       throw unauthorized("the user name or password is wrong");
     }
     if (verified.size() >= MAX_CACHED) {
@@ -157,6 +179,25 @@ public final class BasicAuthenticator {
       return HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("every JDK has HmacSHA256", e);
+    }
+  }
+
+  /**
+   * The address a client is throttled by: an IPv4 address itself, an IPv6 address by its /64, as a
+   * single host usually holds a whole /64 and could otherwise change address at will.
+   */
+  static String addressGroup(String address) {
+    if (address.indexOf(':') < 0) {
+      return address;
+    }
+    try {
+      byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+      if (bytes.length != 16) {
+        return address;
+      }
+      return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+    } catch (java.net.UnknownHostException e) {
+      return address;
     }
   }
 

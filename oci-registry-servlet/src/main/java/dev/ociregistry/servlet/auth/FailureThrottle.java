@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
  * Token buckets of failed logins, one per key (a client address, a user name): each failure takes a
  * token, tokens come back at a steady rate, and an empty bucket refuses further attempts until a
  * token is back. Nothing waits: a refused attempt is answered at once with how long to wait. The
- * number of buckets is bounded; full buckets are the first to go.
+ * number of buckets is bounded: when it is reached, buckets that have refilled go, and a new key is
+ * not tracked until there is room again (emptied buckets are never dropped to make room).
  */
 public final class FailureThrottle {
   private static final int MAX_KEYS = 100_000;
@@ -50,11 +51,12 @@ public final class FailureThrottle {
 
   /** Takes a token from {@code key}'s bucket. */
   public void recordFailure(String key) {
-    if (buckets.size() >= MAX_KEYS) {
+    if (buckets.size() >= MAX_KEYS && !buckets.containsKey(key)) {
       long now = nanoClock.getAsLong();
       buckets.values().removeIf(bucket -> bucket.isFull(now));
       if (buckets.size() >= MAX_KEYS) {
-        buckets.clear();
+        // Never forget the buckets an attacker emptied to make room: the new key goes untracked.
+        return;
       }
     }
     Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(nanoClock.getAsLong()));

@@ -9,6 +9,7 @@ import dev.ociregistry.servlet.RegistryAction;
 import dev.ociregistry.servlet.RegistryAuthorizer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -39,15 +40,21 @@ public final class PolicyAuthorizer implements RegistryAuthorizer {
       case CATALOG -> {}
       default -> {
         RepositoryName name = repository.orElseThrow();
-        if (policy.get().allowed(principal, name).contains(action)) {
+        Set<RegistryAction> allowed = policy.get().allowed(principal, name);
+        if (allowed.contains(action)) {
           return;
         }
+        // Whether a tag exists is not told to a caller who may not read the repository.
+        RegistryAction told =
+            action == RegistryAction.UPDATE && !allowed.contains(RegistryAction.READ)
+                ? RegistryAction.CREATE
+                : action;
         if (!principal.authenticated()) {
-          throw unauthorized("log in to " + verb(action) + " repository " + name);
+          throw unauthorized("log in to " + verb(told) + " repository " + name);
         }
         throw new RegistryException(
             ErrorCode.DENIED,
-            principal.name() + " may not " + verb(action) + " repository " + name,
+            principal.name() + " may not " + verb(told) + " repository " + name,
             name.value());
       }
     }

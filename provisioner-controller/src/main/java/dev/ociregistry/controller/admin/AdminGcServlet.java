@@ -3,10 +3,7 @@ package dev.ociregistry.controller.admin;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.controller.api.JsonResponses;
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.gc.GcReport;
-import dev.ociregistry.servlet.QueryParameters;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -30,14 +27,8 @@ public final class AdminGcServlet extends AdminServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    Optional<Boolean> dryRun = dryRun(request);
+    Optional<Boolean> dryRun = dryRun(request, response);
     if (dryRun.isEmpty()) {
-      JsonResponses.error(
-          request,
-          response,
-          HttpServletResponse.SC_BAD_REQUEST,
-          "dryRun",
-          "dryRun accepts true or false");
       return;
     }
     GcReport report = gc.run(dryRun.get());
@@ -54,18 +45,5 @@ public final class AdminGcServlet extends AdminServlet {
       report.wouldDelete().forEach(body.putArray("would_delete")::add);
     }
     JsonResponses.write(request, response, HttpServletResponse.SC_OK, body);
-  }
-
-  /** The {@code dryRun} parameter (false when absent), or empty when it is not true or false. */
-  private static Optional<Boolean> dryRun(HttpServletRequest request) {
-    try {
-      String value =
-          QueryParameters.of(request).get("dryRun", ErrorCode.QUERY_INVALID).orElse("false");
-      return value.equals("true") || value.equals("false")
-          ? Optional.of(Boolean.valueOf(value))
-          : Optional.empty();
-    } catch (RegistryException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -1,11 +1,15 @@
 package dev.ociregistry.controller.admin;
 
 import dev.ociregistry.controller.api.JsonResponses;
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.servlet.QueryParameters;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,6 +23,31 @@ abstract class AdminServlet extends HttpServlet {
 
   AdminServlet(String... methods) {
     this.methods = Set.of(methods);
+  }
+
+  /**
+   * The {@code dryRun} parameter (false when absent); empty, after answering 400, when it is
+   * neither true nor false.
+   */
+  static Optional<Boolean> dryRun(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Optional<String> value;
+    try {
+      value = QueryParameters.of(request).get("dryRun", ErrorCode.QUERY_INVALID);
+    } catch (RegistryException e) {
+      value = Optional.of("");
+    }
+    String text = value.orElse("false");
+    if (text.equals("true") || text.equals("false")) {
+      return Optional.of(Boolean.valueOf(text));
+    }
+    JsonResponses.error(
+        request,
+        response,
+        HttpServletResponse.SC_BAD_REQUEST,
+        "dryRun",
+        "dryRun accepts true or false");
+    return Optional.empty();
   }
 
   @Override

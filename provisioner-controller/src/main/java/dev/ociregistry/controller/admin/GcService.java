@@ -4,6 +4,8 @@ import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.gc.GcOptions;
 import dev.ociregistry.core.gc.GcReport;
+import dev.ociregistry.core.retention.RetentionPolicy;
+import dev.ociregistry.core.retention.RetentionReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,8 @@ public final class GcService {
   private final Timer duration;
   private GcReport lastCounted;
   private final AuditLog audit;
+  private final Optional<RetentionPolicy> retention;
+  private final Counter tagsRemoved;
 
   public GcService(
       OciRegistry registry, Duration gracePeriod, boolean deleteUntagged, MeterRegistry meters) {
@@ -45,6 +50,22 @@ public final class GcService {
       boolean deleteUntagged,
       MeterRegistry meters,
       AuditLog audit) {
+    this(registry, gracePeriod, deleteUntagged, meters, audit, Optional.empty());
+  }
+
+  /** As above, applying {@code retention} before each scheduled collection. */
+  public GcService(
+      OciRegistry registry,
+      Duration gracePeriod,
+      boolean deleteUntagged,
+      MeterRegistry meters,
+      AuditLog audit,
+      Optional<RetentionPolicy> retention) {
+    this.retention = retention;
+    this.tagsRemoved =
+        Counter.builder("registry_retention_tags_removed")
+            .description("Tags removed by retention rules")
+            .register(meters);
     this.audit = audit;
     this.registry = registry;
     this.gracePeriod = gracePeriod;
@@ -78,6 +99,39 @@ public final class GcService {
     }
     lastCounted = report;
     return true;
+  }
+
+  /** The retention rules, when a file gives them. */
+  public Optional<RetentionPolicy> retention() {
+    return retention;
+  }
+
+  /** Applies the retention rules (a dry run lists and removes nothing), when there are any. */
+  public Optional<RetentionReport> retain(boolean dryRun) throws IOException {
+    if (retention.isEmpty()) {
+      return Optional.empty();
+    }
+    RetentionReport report = registry.retention().apply(retention.get(), dryRun);
+    if (!dryRun) {
+      tagsRemoved.increment(report.removed().size());
+      if (!report.removed().isEmpty()) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("tags_removed", report.removed());
+        audit.record("retention", fields);
+      }
+    }
+    LOG.info(
+        "registry retention{}: {} tags removed in {} ms",
+        dryRun ? " (dry run)" : "",
+        report.removed().size(),
+        report.duration().toMillis());
+    return Optional.of(report);
+  }
+
+  /** What the schedule runs: retention, then a collection that frees what it untagged later. */
+  public void runScheduled() throws IOException {
+    retain(false);
+    run(false);
   }
 
   /** Runs (or joins) a collection; a dry run reports what would go and deletes nothing. */

@@ -2,6 +2,7 @@ package dev.ociregistry.controller.api;
 
 import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.controller.credentials.ActiveJobs;
+import dev.ociregistry.controller.credentials.CredentialReaders;
 import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.storage.FileSystemStorage;
@@ -104,15 +105,25 @@ public final class ProvisioningApi {
       List<String> publicHosts,
       Optional<JobTokens> credentials)
       throws IOException {
-    this(registry, provisioningDir, publicHosts, credentials, AuditLog.off());
+    this(
+        registry,
+        provisioningDir,
+        publicHosts,
+        credentials,
+        (request, job) -> true,
+        AuditLog.off());
   }
 
-  /** As above, recording the issue and revocation of job credentials in {@code audit}. */
+  /**
+   * As above: {@code readers} says who gets a job's credential in {@code task.json}, and {@code
+   * audit} records the issue and revocation of job credentials.
+   */
   public ProvisioningApi(
       Optional<OciRegistry> registry,
       Path provisioningDir,
       List<String> publicHosts,
       Optional<JobTokens> credentials,
+      CredentialReaders readers,
       AuditLog audit)
       throws IOException {
     Files.createDirectories(provisioningDir);
@@ -129,7 +140,7 @@ public final class ProvisioningApi {
             new RecipeEndpoints(recipes, resolver),
             new JobEndpoints(jobs, recipes),
             new ArtifactsEndpoint(registry.map(ArtifactCatalog::new)));
-    this.taskServlet = new TaskServlet(jobs, new TaskDocument(registry), credentials);
+    this.taskServlet = new TaskServlet(jobs, new TaskDocument(registry), credentials, readers);
     this.activeJobs = jobs;
   }
 

@@ -1,6 +1,7 @@
 package dev.ociregistry.controller.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ociregistry.controller.credentials.CredentialReaders;
 import dev.ociregistry.controller.credentials.JobTokens;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,11 +24,17 @@ final class TaskServlet extends HttpServlet {
   private final transient JobStore jobs;
   private final transient TaskDocument documents;
   private final transient Optional<JobTokens> credentials;
+  private final transient CredentialReaders readers;
 
-  TaskServlet(JobStore jobs, TaskDocument documents, Optional<JobTokens> credentials) {
+  TaskServlet(
+      JobStore jobs,
+      TaskDocument documents,
+      Optional<JobTokens> credentials,
+      CredentialReaders readers) {
     this.jobs = jobs;
     this.documents = documents;
     this.credentials = credentials;
+    this.readers = readers;
   }
 
   /**
@@ -57,7 +64,9 @@ final class TaskServlet extends HttpServlet {
       Job job = jobs.get(path.get(0)).orElseThrow(() -> ApiException.noJob(path.get(0)));
       Route.method(request, "GET");
       ObjectNode task = documents.build(job, request.getContextPath());
-      credentials.ifPresent(tokens -> task.set("registry", registryLogin(request, job, tokens)));
+      credentials
+          .filter(tokens -> readers.mayRead(request, job.id()))
+          .ifPresent(tokens -> task.set("registry", registryLogin(request, job, tokens)));
       JsonResponses.write(request, response, 200, task);
     } catch (IOException | RuntimeException e) {
       JsonResponses.fail(request, response, e, JsonResponses::error, LOG);

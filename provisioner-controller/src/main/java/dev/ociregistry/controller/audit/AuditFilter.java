@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -37,7 +38,8 @@ public final class AuditFilter extends HttpFilter {
   protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    // Decoded and normalised, as the servlets see it: what the audit names is what was acted on.
+    String path = request.getServletPath() + Objects.toString(request.getPathInfo(), "");
     Optional<Route.Match> route =
         path.startsWith("/v2/") ? Route.match(path.substring(3)) : Optional.empty();
     Optional<String> before = tagTarget(request, route);

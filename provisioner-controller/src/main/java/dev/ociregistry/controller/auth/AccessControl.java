@@ -11,10 +11,13 @@ import dev.ociregistry.servlet.auth.BasicAuthenticator;
 import dev.ociregistry.servlet.auth.HtpasswdFile;
 import dev.ociregistry.servlet.auth.PolicyAuthorizer;
 import dev.ociregistry.servlet.auth.PolicyFile;
+import dev.ociregistry.servlet.auth.Principal;
 import dev.ociregistry.servlet.auth.SingleUser;
 import dev.ociregistry.servlet.auth.UserStore;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -86,6 +89,17 @@ public final class AccessControl {
             policy,
             auth.metricsNeedAuth(),
             Optional.empty()));
+  }
+
+  /**
+   * Who may see a job's credential: the holder of that very credential, or whoever may write
+   * through the API (an admin, by default); never a user who may only read.
+   */
+  public boolean mayReadJobCredential(HttpServletRequest request, UUID job) {
+    if (!(request.getAttribute(BasicAuthenticator.PRINCIPAL_ATTRIBUTE) instanceof Principal who)) {
+      return false;
+    }
+    return who.name().equals(JobTokens.userOf(job)) || policy.get().mayWriteApi(who);
   }
 
   /** The authorizer of {@code /v2}. */

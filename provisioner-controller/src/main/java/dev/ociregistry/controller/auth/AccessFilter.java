@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -62,7 +63,9 @@ public final class AccessFilter extends HttpFilter {
   protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    // The decoded, normalised path the container routed by, never the raw URI: "/media/../admin"
+    // and "/%61dmin" must be judged as the "/admin" they reach.
+    String path = routedPath(request);
     Optional<JobLogins.JobLogin> job;
     try {
       job = jobs.isEmpty() ? Optional.empty() : jobs.get().of(request);
@@ -114,12 +117,21 @@ public final class AccessFilter extends HttpFilter {
         principal.name() + " may not " + request.getMethod() + " " + path);
   }
 
+  /** The path the container matched the request's servlet by: decoded and normalised. */
+  static String routedPath(HttpServletRequest request) {
+    return request.getServletPath() + Objects.toString(request.getPathInfo(), "");
+  }
+
   /** Boot media, and the task of this job but no other's. */
   private static boolean mediaOfJob(String path, JobLogins.JobLogin job) {
     if (!path.startsWith("/media/")) {
       return false;
     }
-    return !path.startsWith("/media/tasks/") || path.startsWith("/media/tasks/" + job.job() + "/");
+    if (!path.startsWith("/media/tasks/")) {
+      return true;
+    }
+    String[] segments = path.substring("/media/tasks/".length()).split("/", -1);
+    return segments.length == 2 && segments[0].equals(job.job().toString());
   }
 
   private enum Access {

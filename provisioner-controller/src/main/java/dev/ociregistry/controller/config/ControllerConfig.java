@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  *   <tr><td>REGISTRY_HTPASSWD_ALLOW_WEAK</td><td>false</td><td>true, false</td></tr>
  *   <tr><td>REGISTRY_ACCESS_POLICY_FILE</td><td>(none)</td><td>a JSON access policy</td></tr>
  *   <tr><td>METRICS_AUTH</td><td>false</td><td>true, false</td></tr>
+ *   <tr><td>REGISTRY_RETENTION_FILE</td><td>(none)</td><td>retention rules (JSON), applied
+ *       before each scheduled GC</td></tr>
  *   <tr><td>REGISTRY_ENABLE_AUDIT_LOG</td><td>false</td><td>true, false</td></tr>
  *   <tr><td>REGISTRY_AUDIT_LOG_PATH</td><td>$DATA_DIR/audit.log</td><td>a file</td></tr>
  *   <tr><td>REGISTRY_GC_INTERVAL</td><td>1h</td><td>a duration: 90s, 15m, 1h, 7d</td></tr>
@@ -57,6 +59,7 @@ public record ControllerConfig(
     List<String> publicHosts,
     Auth auth,
     Optional<Path> auditLog,
+    Optional<Path> retentionFile,
     Duration gcInterval,
     Duration gcGracePeriod,
     boolean gcDeleteUntagged,
@@ -162,6 +165,7 @@ public record ControllerConfig(
             Path::of);
     Optional<Path> auditLog =
         Boolean.TRUE.equals(audit) ? Optional.ofNullable(auditPath) : Optional.empty();
+    Optional<Path> retentionFile = reader.optional("REGISTRY_RETENTION_FILE").map(Path::of);
     Duration gcInterval =
         reader.read("REGISTRY_GC_INTERVAL", "1h", A_DURATION, ControllerConfig::positive);
     Duration grace = reader.read("REGISTRY_GC_GRACE_PERIOD", "24h", A_DURATION, Durations::parse);
@@ -207,6 +211,7 @@ public record ControllerConfig(
         publicHosts,
         auth,
         auditLog,
+        retentionFile,
         gcInterval,
         grace,
         deleteUntagged,

@@ -8,7 +8,7 @@ import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.SchedulerException;
 
-/** The scheduled garbage collection run. */
+/** The scheduled run: retention when rules are given, then garbage collection. */
 @DisallowConcurrentExecution
 public final class GcJob implements Job {
   @Override
@@ -16,7 +16,7 @@ public final class GcJob implements Job {
     try {
       GcService gc =
           (GcService) context.getScheduler().getContext().get(ControllerScheduler.GC_SERVICE);
-      gc.run(false);
+      gc.runScheduled();
     } catch (IOException | SchedulerException | RuntimeException e) {
       throw new JobExecutionException("scheduled garbage collection failed", e);
     }

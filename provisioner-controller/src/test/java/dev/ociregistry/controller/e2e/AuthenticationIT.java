@@ -7,9 +7,11 @@ import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.RawHttp;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
 import dev.ociregistry.testkit.TestSecrets;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +85,24 @@ class AuthenticationIT {
       assertThat(alice.get("/media/boot.ipxe").text()).isEqualTo("#!ipxe");
 
       assertThat(alice.post("/admin/gc?dryRun=true", new byte[0]).status()).isEqualTo(403);
+      String aliceLogin =
+          "Authorization: Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString(("alice:" + ALICE_PASSWORD).getBytes(StandardCharsets.UTF_8))
+              + "\r\n";
+      for (String disguised :
+          List.of(
+              "POST /media/../admin/gc?dryRun=true",
+              "POST /media/x/../../admin/gc?dryRun=true",
+              "POST /%61dmin/gc?dryRun=true",
+              "POST /media/../api/v1/recipes")) {
+        RawHttp.Response answer =
+            RawHttp.exchange(
+                controller.base(),
+                disguised + " HTTP/1.1\r\n" + aliceLogin + "Content-Length: 0\r\n",
+                new byte[0]);
+        assertThat(answer.status()).as(disguised).isEqualTo(403);
+      }
       assertThat(admin.post("/admin/gc?dryRun=true", new byte[0]).status()).isEqualTo(200);
 
       assertThat(anonymous.get("/metrics").status()).isEqualTo(200);

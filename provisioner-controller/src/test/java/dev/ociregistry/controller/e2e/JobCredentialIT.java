@@ -8,9 +8,11 @@ import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.RawHttp;
 import dev.ociregistry.testkit.Skopeo;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestSecrets;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -121,6 +123,32 @@ class JobCredentialIT {
       assertThat(machine.post(repository + "/blobs/uploads/", new byte[0]).status()).isEqualTo(403);
       assertThat(machine.get("/media/tasks/" + otherJob + "/task.json").status()).isEqualTo(403);
       assertThat(machine.get("/api/v1/jobs").status()).isEqualTo(403);
+      String machineLogin =
+          "Authorization: Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))
+              + "\r\n";
+      for (String disguised :
+          List.of(
+              "GET /media/tasks/" + job + "/../" + otherJob + "/task.json",
+              "GET /media/../api/v1/jobs",
+              "GET /media/tasks/" + job + "/%2e%2e/" + otherJob + "/task.json")) {
+        RawHttp.Response answer =
+            RawHttp.exchange(
+                controller.base(), disguised + " HTTP/1.1\r\n" + machineLogin, new byte[0]);
+        assertThat(answer.status()).as(disguised).isIn(400, 403);
+        assertThat(answer.text()).doesNotContain("password");
+      }
+      Htpasswd.set(htpasswd, "reader", ADMIN_PASSWORD + "-reader");
+      JsonNode readersTask =
+          anonymous
+              .withBasicAuth("reader", ADMIN_PASSWORD + "-reader")
+              .get("/media/tasks/" + job + "/task.json")
+              .expect(200)
+              .json();
+      assertThat(readersTask.has("registry"))
+          .as("a user who may only read the API gets no job credential")
+          .isFalse();
       assertThat(anonymous.withBasicAuth(user, password + "x").get("/v2/").status()).isEqualTo(401);
 
       for (String state : List.of("running", "succeeded")) {

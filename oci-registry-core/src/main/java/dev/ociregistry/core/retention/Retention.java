@@ -1,0 +1,124 @@
+package dev.ociregistry.core.retention;
+
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.gc.Pin;
+import dev.ociregistry.core.gc.Pins;
+import dev.ociregistry.core.layout.Catalog;
+import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.layout.TagStore;
+import dev.ociregistry.core.manifest.ManifestStore;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.storage.ObjectInfo;
+import dev.ociregistry.core.storage.StorageDriver;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies a {@link RetentionPolicy}: removes the tags its rules do not keep. A tag's age is when it
+ * was last pushed (its ref's time). Tags naming a pinned digest stay. Only tags go; the manifests
+ * they named start their untagged age and garbage collection frees them after the grace period.
+ */
+public final class Retention {
+  private final StorageDriver storage;
+  private final Catalog catalog;
+  private final TagStore tags;
+  private final ManifestStore manifests;
+  private final Pins pins;
+  private final Clock clock;
+
+  public Retention(
+      StorageDriver storage,
+      Catalog catalog,
+      TagStore tags,
+      ManifestStore manifests,
+      Pins pins,
+      Clock clock) {
+    this.storage = storage;
+    this.catalog = catalog;
+    this.tags = tags;
+    this.manifests = manifests;
+    this.pins = pins;
+    this.clock = clock;
+  }
+
+  private record AgedTag(Tag tag, Instant pushed, Optional<Digest> digest) {}
+
+  /** Removes (or, in a dry run, lists) the tags {@code policy} does not keep. */
+  public RetentionReport apply(RetentionPolicy policy, boolean dryRun) throws IOException {
+    Instant started = clock.instant();
+    List<String> removed = new ArrayList<>();
+    List<Pin> allPins = pins.list();
+    for (RepositoryName repository : catalog.list()) {
+      Optional<RetentionPolicy.Rule> rule = policy.ruleFor(repository);
+      if (rule.isEmpty()) {
+        continue;
+      }
+      Set<Digest> pinned = new HashSet<>();
+      for (Pin pin : allPins) {
+        if (pin.repository().equals(repository)) {
+          pinned.add(pin.digest());
+        }
+      }
+      for (Tag tag : doomed(repository, rule.get(), pinned, started)) {
+        if (!dryRun) {
+          try {
+            manifests.deleteTag(repository, tag);
+          } catch (RegistryException e) {
+            if (e.code() != ErrorCode.MANIFEST_UNKNOWN) {
+              throw e;
+            }
+            continue;
+          }
+        }
+        removed.add(repository + ":" + tag);
+      }
+    }
+    return new RetentionReport(removed, Duration.between(started, clock.instant()), dryRun);
+  }
+
+  private List<Tag> doomed(
+      RepositoryName repository, RetentionPolicy.Rule rule, Set<Digest> pinned, Instant now)
+      throws IOException {
+    List<AgedTag> aged = new ArrayList<>();
+    for (Tag tag : tags.list(repository)) {
+      Optional<ObjectInfo> ref = storage.stat(LayoutKeys.tag(repository, tag));
+      if (ref.isPresent()) {
+        aged.add(new AgedTag(tag, ref.get().lastModified(), resolve(repository, tag)));
+      }
+    }
+    aged.sort(
+        Comparator.comparing(AgedTag::pushed).reversed().thenComparing(tag -> tag.tag().value()));
+    List<Tag> doomed = new ArrayList<>();
+    for (int rank = 0; rank < aged.size(); rank++) {
+      AgedTag tag = aged.get(rank);
+      boolean beyondNewest = rule.keepNewest().isPresent() && rank >= rule.keepNewest().getAsInt();
+      boolean tooOld =
+          rule.maxAge().isPresent() && tag.pushed().isBefore(now.minus(rule.maxAge().get()));
+      boolean kept =
+          rule.alwaysKeeps(tag.tag().value()) || tag.digest().map(pinned::contains).orElse(false);
+      if ((beyondNewest || tooOld) && !kept) {
+        doomed.add(tag.tag());
+      }
+    }
+    return doomed;
+  }
+
+  private Optional<Digest> resolve(RepositoryName repository, Tag tag) throws IOException {
+    try {
+      return tags.resolve(repository, tag);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

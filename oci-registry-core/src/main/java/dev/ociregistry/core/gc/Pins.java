@@ -72,10 +72,7 @@ public final class Pins implements DeletionGuard {
     lock.lock();
     try {
       requirePresent(repository, digest, digest);
-      Map<String, Object> record = new LinkedHashMap<>();
-      record.put("repository", repository.value());
-      record.put("digest", digest.toString());
-      storage.writeAtomically(LayoutKeys.pin(id), Json.writeBytes(record));
+      write(new Pin(id, repository, digest));
       recentReferences.note(digest);
     } finally {
       lock.unlock();
@@ -114,16 +111,20 @@ public final class Pins implements DeletionGuard {
     }
   }
 
+  private void write(Pin pin) throws IOException {
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("repository", pin.repository().value());
+    record.put("digest", pin.digest().toString());
+    storage.writeAtomically(LayoutKeys.pin(pin.id()), Json.writeBytes(record));
+  }
+
   /** Puts back what {@code id} held before a pin that failed half way, if it still holds ours. */
   private void restore(Pin failed, Optional<Pin> previous) throws IOException {
     if (!get(failed.id()).equals(Optional.of(failed))) {
       return;
     }
     if (previous.isPresent()) {
-      Map<String, Object> record = new LinkedHashMap<>();
-      record.put("repository", previous.get().repository().value());
-      record.put("digest", previous.get().digest().toString());
-      storage.writeAtomically(LayoutKeys.pin(failed.id()), Json.writeBytes(record));
+      write(previous.get());
     } else {
       storage.delete(LayoutKeys.pin(failed.id()));
     }

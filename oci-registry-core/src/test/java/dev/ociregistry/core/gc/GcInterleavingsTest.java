@@ -17,6 +17,7 @@ import dev.ociregistry.core.testing.PausingStorage;
 import dev.ociregistry.core.testing.PausingStorage.Op;
 import dev.ociregistry.core.testing.PausingStorage.Pause;
 import dev.ociregistry.core.testing.PausingStorage.When;
+import dev.ociregistry.core.testing.TestContent;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
@@ -37,7 +38,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +73,7 @@ class GcInterleavingsTest {
   @Test
   void indexPushedDuringARunKeepsTheLayersOfItsOldUntaggedChild() throws Exception {
     Manifest child = pushByDigest(Artifacts.image("child"));
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
     Manifest index = Artifacts.index().manifest(child).build();
 
     Pause listed = storage.pauseAt(Op.STAT, When.AFTER, manifestLink(child));
@@ -90,7 +90,7 @@ class GcInterleavingsTest {
   @Test
   void untaggedManifestPinnedDuringARunKeepsItsLinkAndBlobs() throws Exception {
     Manifest image = pushByDigest(Artifacts.image("pinned"));
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
 
     Pause listed = storage.pauseAt(Op.STAT, When.AFTER, manifestLink(image));
     Background<GcReport> gc = Background.start(() -> collect(GRACE_ZERO_UNTAGGED));
@@ -107,7 +107,7 @@ class GcInterleavingsTest {
   void blobPinnedDuringARunIsNotSwept() throws Exception {
     Blob blob = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(64, 1));
     pushBlob(blob);
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
 
     Pause sweeping = storage.pauseAt(Op.LIST, When.AFTER, LayoutKeys.blobDirectory("sha256"));
     Background<GcReport> gc = Background.start(() -> collect(GRACE_ZERO));
@@ -157,7 +157,7 @@ class GcInterleavingsTest {
       assertDenied(() -> registry.blobs().delete(REPO, Digest.parse(blob.digest())));
     }
     registry.manifests().deleteTag(REPO, Tag.parse("multi"));
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
     collect(GRACE_ZERO_UNTAGGED);
 
     assertWhole(index);
@@ -168,7 +168,7 @@ class GcInterleavingsTest {
   void pushWhoseClaimsPrecedeTheRunKeepsItsBlobsWithAGraceOfZero() throws Exception {
     Manifest image = Artifacts.image("late");
     pushBlobsOf(image);
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
 
     Pause beforeLink = storage.pauseAt(Op.WRITE, When.BEFORE, manifestLink(image));
     Background<Void> push =
@@ -416,17 +416,5 @@ class GcInterleavingsTest {
     assertThatThrownBy(delete)
         .isInstanceOfSatisfying(
             RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DENIED));
-  }
-
-  /** Every blob and manifest link far older than any grace period a test uses. */
-  private void makeEverythingOld() throws IOException {
-    FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofDays(30)));
-    for (String directory : List.of("blobs", "repositories")) {
-      try (Stream<Path> files = Files.walk(root.resolve(directory))) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          Files.setLastModifiedTime(file, longAgo);
-        }
-      }
-    }
   }
 }

@@ -10,6 +10,7 @@ import dev.ociregistry.core.layout.LayoutKeys;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.testing.TestContent;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
@@ -20,8 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +52,7 @@ class UntaggedCollectionTest {
   @Test
   void aTagMovedJustBeforeARunKeepsItsOldManifestForTheGracePeriod() throws Exception {
     Manifest lastWeek = push(Artifacts.image("last week"), "22.04");
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
     Manifest thisWeek = push(Artifacts.image("this week"), "22.04");
 
     GcReport first = collect();
@@ -75,7 +74,7 @@ class UntaggedCollectionTest {
   @Test
   void aDeletedTagStartsItsManifestsUntaggedAge() throws Exception {
     Manifest image = push(Artifacts.image("retired"), "20.04");
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
     registry.manifests().deleteTag(REPO, Tag.parse("20.04"));
 
     assertThat(collect().manifestsDeleted()).isZero();
@@ -93,7 +92,7 @@ class UntaggedCollectionTest {
     push(Artifacts.index().manifest(child).build(), "multi");
     pushByDigest(Artifacts.image().subject(tagged).artifactType("application/spdx+json").build());
     registry.pins().pin("job-1", REPO, digest(pinned));
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
     Manifest young = pushByDigest(Artifacts.image("young"));
 
     GcReport report = collect();
@@ -114,7 +113,7 @@ class UntaggedCollectionTest {
   void aDryRunListsWhatARealRunThenDeletes() throws Exception {
     push(Artifacts.image("kept"), "latest");
     Manifest orphan = pushByDigest(Artifacts.image("orphan"));
-    makeEverythingOld();
+    TestContent.makeEverythingOld(root);
 
     GcReport dry = registry.garbageCollector().collect(new GcOptions(GRACE, true, true));
 
@@ -176,16 +175,5 @@ class UntaggedCollectionTest {
 
   private void age(String key, Duration age) throws IOException {
     Files.setLastModifiedTime(root.resolve(key), FileTime.from(Instant.now().minus(age)));
-  }
-
-  private void makeEverythingOld() throws IOException {
-    FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofDays(30)));
-    for (String directory : List.of("blobs", "repositories")) {
-      try (Stream<Path> files = Files.walk(root.resolve(directory))) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          Files.setLastModifiedTime(file, longAgo);
-        }
-      }
-    }
   }
 }

@@ -49,6 +49,27 @@ public final class TestContent {
   // The rest serves the tests under gc/ and concurrency/ until they build with Artifacts too.
 
   /** {@link Artifacts#content(int, long)}. */
+  /**
+   * Sets every blob and repository file under {@code root} (links, refs) to 30 days old, far older
+   * than any grace period a test uses, as if the store had sat idle.
+   */
+  public static void makeEverythingOld(java.nio.file.Path root) throws IOException {
+    java.nio.file.attribute.FileTime longAgo =
+        java.nio.file.attribute.FileTime.from(
+            java.time.Instant.now().minus(java.time.Duration.ofDays(30)));
+    for (String directory : List.of("blobs", "repositories")) {
+      java.nio.file.Path tree = root.resolve(directory);
+      if (!java.nio.file.Files.isDirectory(tree)) {
+        continue;
+      }
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(tree)) {
+        for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+          java.nio.file.Files.setLastModifiedTime(file, longAgo);
+        }
+      }
+    }
+  }
+
   public static byte[] bytes(int size, long seed) {
     return Artifacts.content(size, seed);
   }

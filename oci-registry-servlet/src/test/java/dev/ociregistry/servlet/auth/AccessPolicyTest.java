@@ -74,23 +74,6 @@ class AccessPolicyTest {
     assertThat(policy.mayWriteApi(ANONYMOUS)).isFalse();
   }
 
-  @ParameterizedTest
-  @CsvSource({
-    "tools/*, tools/jq, true",
-    "tools/*, tools/jq/arm64, false",
-    "tools/**, tools/jq/arm64, true",
-    "tools/**, tools, false",
-    "os-?, os-a, true",
-    "os-?, os-ab, false",
-    "**, anything/at/all, true",
-  })
-  void globsMatchAsDocumented(String glob, String repository, boolean matches) throws Exception {
-    AccessPolicy policy =
-        parse("{\"repositories\": {\"" + glob + "\": {\"anonymousPolicy\": [\"read\"]}}}");
-
-    assertThat(policy.allowed(ANONYMOUS, repo(repository)).contains(READ)).isEqualTo(matches);
-  }
-
   @Test
   void theLongestMatchingGlobWins() throws Exception {
     AccessPolicy policy =

@@ -54,11 +54,12 @@ final class ManifestEndpoints {
       HttpServletRequest request,
       HttpServletResponse response,
       RepositoryName name,
-      Reference reference)
+      Reference reference,
+      boolean mayMoveTag)
       throws IOException {
     byte[] body = readBounded(request, registry.manifests().maxManifestBytes(), uploadTimeout);
     PushedManifest pushed =
-        registry.manifests().put(name, reference, body, request.getContentType());
+        registry.manifests().put(name, reference, body, request.getContentType(), mayMoveTag);
     listener.manifestPushed(name, pushed.digest());
     response.setHeader("Location", Locations.manifest(request, name, pushed.digest().toString()));
     response.setHeader("Docker-Content-Digest", pushed.digest().toString());

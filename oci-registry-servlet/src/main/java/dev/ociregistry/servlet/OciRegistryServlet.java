@@ -185,17 +185,18 @@ public class OciRegistryServlet extends HttpServlet {
     String method = requireMethod(request.getMethod(), "GET", "HEAD", "PUT", "DELETE");
     RepositoryName name = RepositoryName.parse(match.name());
     Reference reference = reference(match.param(), method.equals("PUT"));
-    RegistryAction action =
-        switch (method) {
-          case "PUT" -> movesATag(name, reference) ? RegistryAction.UPDATE : RegistryAction.CREATE;
-          case "DELETE" -> RegistryAction.DELETE;
-          default -> RegistryAction.READ;
-        };
-    authorizer.authorize(request, action, Optional.of(name));
+    if (method.equals("PUT")) {
+      boolean mayMoveTag = authorizePush(request, name, reference);
+      manifests.put(request, response, name, reference, mayMoveTag);
+      return;
+    }
+    authorizer.authorize(
+        request,
+        method.equals("DELETE") ? RegistryAction.DELETE : RegistryAction.READ,
+        Optional.of(name));
     switch (method) {
       case "GET" -> manifests.get(response, name, reference);
       case "HEAD" -> manifests.head(response, name, reference);
-      case "PUT" -> manifests.put(request, response, name, reference);
       default -> manifests.delete(response, name, reference);
     }
   }
@@ -211,10 +212,25 @@ public class OciRegistryServlet extends HttpServlet {
     return Reference.parse(text);
   }
 
-  /** Whether pushing to {@code reference} moves a tag that exists: an update, not a create. */
-  private boolean movesATag(RepositoryName name, Reference reference) throws IOException {
-    return reference.tag().isPresent()
-        && registry.tags().resolve(name, reference.tag().get()).isPresent();
+  /**
+   * Authorizes a manifest push, and says whether it may move its tag. Pushing under a tag that
+   * exists is an update for a caller who may update; for one who may only create it is a create
+   * that must leave the tag where it is (re-pushing the same manifest is fine), which the store
+   * checks under the tag's lock, so no concurrent push turns a create into a move.
+   */
+  private boolean authorizePush(
+      HttpServletRequest request, RepositoryName name, Reference reference) throws IOException {
+    if (reference.tag().isEmpty()) {
+      authorizer.authorize(request, RegistryAction.CREATE, Optional.of(name));
+      return true;
+    }
+    boolean tagExists = registry.tags().resolve(name, reference.tag().get()).isPresent();
+    boolean mayUpdate = authorizer.permits(request, RegistryAction.UPDATE, name);
+    authorizer.authorize(
+        request,
+        tagExists && mayUpdate ? RegistryAction.UPDATE : RegistryAction.CREATE,
+        Optional.of(name));
+    return mayUpdate;
   }
 
   private RepositoryName authorized(

@@ -1,5 +1,7 @@
 package dev.ociregistry.core.layout;
 
+import dev.ociregistry.core.ErrorCode;
+import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.RepositoryName;
@@ -52,10 +54,32 @@ public final class TagStore {
    */
   public void set(RepositoryName repository, Tag tag, LayoutIndex.Entry manifest)
       throws IOException {
+    set(repository, tag, manifest, true);
+  }
+
+  /**
+   * As {@link #set(RepositoryName, Tag, LayoutIndex.Entry)}; with {@code mayMove} false, a tag that
+   * names another manifest stays as it is.
+   *
+   * @throws RegistryException {@link ErrorCode#DENIED} when the tag names another manifest and may
+   *     not move
+   */
+  public void set(RepositoryName repository, Tag tag, LayoutIndex.Entry manifest, boolean mayMove)
+      throws IOException {
     ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
     lock.lock();
     try {
       Optional<Digest> previous = resolveQuietly(repository, tag);
+      if (!mayMove && previous.isPresent() && !previous.get().equals(manifest.digest())) {
+        throw new RegistryException(
+            ErrorCode.DENIED,
+            "tag "
+                + tag
+                + " of "
+                + repository
+                + " names another manifest; moving it needs the update right",
+            tag.value());
+      }
       if (previous.isPresent() && !previous.get().equals(manifest.digest())) {
         storage.touch(LayoutKeys.manifestLink(repository, previous.get()));
       }

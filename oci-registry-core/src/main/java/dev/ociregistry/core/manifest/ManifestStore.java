@@ -90,6 +90,22 @@ public final class ManifestStore {
   public PushedManifest put(
       RepositoryName repository, Reference reference, byte[] body, String contentType)
       throws IOException {
+    return put(repository, reference, body, contentType, true);
+  }
+
+  /**
+   * As {@link #put(RepositoryName, Reference, byte[], String)}; with {@code mayMoveTag} false, a
+   * tag that names another manifest is left as it is and the push is refused with {@link
+   * ErrorCode#DENIED}, checked under the tag's lock so that no concurrent push slips in between.
+   * The manifest itself is stored and linked then, as a push by digest would.
+   */
+  public PushedManifest put(
+      RepositoryName repository,
+      Reference reference,
+      byte[] body,
+      String contentType,
+      boolean mayMoveTag)
+      throws IOException {
     if (body.length > maxManifestBytes) {
       throw new RegistryException(
           ErrorCode.MANIFEST_TOO_LARGE,
@@ -122,7 +138,8 @@ public final class ManifestStore {
         tags.set(
             repository,
             reference.tag().get(),
-            new LayoutIndex.Entry(document.mediaType(), digest, body.length));
+            new LayoutIndex.Entry(document.mediaType(), digest, body.length),
+            mayMoveTag);
       }
       // Noted only now that the link is written: a collection that began before this point either
       // lists the link or finds these digests noted when it is about to delete them.

@@ -130,6 +130,32 @@ class UntaggedCollectionTest {
     assertThat(real.blobsDeleted()).isEqualTo(3);
   }
 
+  @Test
+  void aPushThatMayNotMoveATagIsRefusedAndLeavesTheTagWhereItWas() throws Exception {
+    Manifest first = push(Artifacts.image("first"), "1");
+    Manifest second = Artifacts.image("second");
+    pushBlobs(second);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                registry
+                    .manifests()
+                    .put(
+                        REPO,
+                        Reference.of(Tag.parse("1")),
+                        second.content(),
+                        second.mediaType(),
+                        false))
+        .isInstanceOfSatisfying(
+            dev.ociregistry.core.RegistryException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.ociregistry.core.ErrorCode.DENIED));
+    assertThat(registry.tags().resolve(REPO, Tag.parse("1"))).contains(digest(first));
+    registry
+        .manifests()
+        .put(REPO, Reference.of(Tag.parse("1")), first.content(), first.mediaType(), false);
+    assertThat(registry.tags().resolve(REPO, Tag.parse("1"))).contains(digest(first));
+  }
+
   private GcReport collect() throws IOException {
     return registry.garbageCollector().collect(COLLECT_UNTAGGED);
   }

@@ -44,17 +44,12 @@ public final class PolicyAuthorizer implements RegistryAuthorizer {
         if (allowed.contains(action)) {
           return;
         }
-        // Whether a tag exists is not told to a caller who may not read the repository.
-        RegistryAction told =
-            action == RegistryAction.UPDATE && !allowed.contains(RegistryAction.READ)
-                ? RegistryAction.CREATE
-                : action;
         if (!principal.authenticated()) {
-          throw unauthorized("log in to " + verb(told) + " repository " + name);
+          throw unauthorized("log in to " + verb(action) + " repository " + name);
         }
         throw new RegistryException(
             ErrorCode.DENIED,
-            principal.name() + " may not " + verb(told) + " repository " + name,
+            principal.name() + " may not " + verb(action) + " repository " + name,
             name.value());
       }
     }

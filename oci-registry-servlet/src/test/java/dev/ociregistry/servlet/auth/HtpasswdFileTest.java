@@ -58,6 +58,32 @@ class HtpasswdFileTest {
         .hasMessageNotContaining("weak-secret");
   }
 
+  @Test
+  void shaCryptAndMd5CryptAsOtherToolsWriteThemVerifyWhenAllowed() throws Exception {
+    Path file =
+        Files.write(
+            dir.resolve("htpasswd"),
+            List.of(
+                "five:" + org.apache.commons.codec.digest.Crypt.crypt("five-pw", "$5$salt5"),
+                "six:" + org.apache.commons.codec.digest.Crypt.crypt("six-pw", "$6$salt6"),
+                "one:" + org.apache.commons.codec.digest.Md5Crypt.md5Crypt("one-pw".getBytes())));
+
+    HtpasswdFile users = HtpasswdFile.load(file, true);
+
+    assertThat(users.verify("five", "five-pw")).isTrue();
+    assertThat(users.verify("six", "six-pw")).isTrue();
+    assertThat(users.verify("one", "one-pw")).isTrue();
+    assertThat(users.verify("six", "five-pw")).isFalse();
+  }
+
+  @Test
+  void aBcryptHashOfTheWrongLengthIsInNoKnownFormat() throws Exception {
+    Path file = Files.write(dir.resolve("htpasswd"), List.of("cut:$2y$05$tooShort"));
+
+    assertThatThrownBy(() -> HtpasswdFile.load(file, true))
+        .hasMessage(file + ":1: user cut has a password hash in no known format");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"-m", "-s", "-d"})
   void weakHashesVerifyWhenTheOperatorAllowsThem(String flag) throws Exception {

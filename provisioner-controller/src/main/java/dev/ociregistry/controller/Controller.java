@@ -12,6 +12,7 @@ import dev.ociregistry.controller.audit.AuditFilter;
 import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.controller.auth.AccessControl;
 import dev.ociregistry.controller.config.ControllerConfig;
+import dev.ociregistry.controller.config.Durations;
 import dev.ociregistry.controller.config.RetentionFile;
 import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.controller.jobs.ControllerScheduler;
@@ -204,10 +205,13 @@ public final class Controller implements AutoCloseable {
       GracefulHandler graceful = new GracefulHandler();
       graceful.setHandler(context);
       server.setHandler(graceful);
+      server.setRequestLog(AccessLog.of(config.accessLog()));
       server.setStopTimeout(STOP_TIMEOUT.toMillis());
       server.start();
       LOG.info(
-          "provisioner-controller listening on {}:{} ({}, registry {}, auth {}, storage {}, media {})",
+          "provisioner-controller listening on {}:{} ({}, registry {}, auth {}, storage {}, media {},"
+              + " gc every {} with grace {}{}, {} uploads at once (waiting up to {}), upload timeout"
+              + " {}, download timeout {}{}{}, access log {})",
           listen.getHostString(),
           connector.getLocalPort(),
           tls.isPresent() ? "https" : "http",
@@ -215,7 +219,19 @@ public final class Controller implements AutoCloseable {
           config.auth().mode().name().toLowerCase(Locale.ROOT)
               + config.auth().policyFile().map(file -> " with policy " + file).orElse(""),
           config.registryStorage(),
-          config.mediaRoot());
+          config.mediaRoot(),
+          Durations.format(config.gcInterval()),
+          Durations.format(config.gcGracePeriod()),
+          config.gcDeleteUntagged()
+              ? ", collecting untagged manifests"
+              : ", keeping untagged manifests",
+          config.maxConcurrentUploads(),
+          Durations.format(config.uploadQueueTimeout()),
+          Durations.format(config.uploadTimeout()),
+          Durations.format(config.downloadTimeout()),
+          config.retentionFile().map(file -> ", retention " + file).orElse(""),
+          config.auditLog().map(file -> ", audit log " + file).orElse(""),
+          config.accessLog().map(Path::toString).orElse("stdout"));
       return new Controller(server, registry, scheduler);
     } catch (Exception e) {
       closeQuietly(scheduler, registry);

@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  *   <tr><td>METRICS_AUTH</td><td>false</td><td>true, false</td></tr>
  *   <tr><td>REGISTRY_RETENTION_FILE</td><td>(none)</td><td>retention rules (JSON), applied
  *       before each scheduled GC</td></tr>
+ *   <tr><td>ACCESS_LOG_PATH</td><td>(stdout)</td><td>a file the access log is appended to</td></tr>
  *   <tr><td>REGISTRY_ENABLE_AUDIT_LOG</td><td>false</td><td>true, false</td></tr>
  *   <tr><td>REGISTRY_AUDIT_LOG_PATH</td><td>$DATA_DIR/audit.log</td><td>a file</td></tr>
  *   <tr><td>REGISTRY_GC_INTERVAL</td><td>1h</td><td>a duration: 90s, 15m, 1h, 7d</td></tr>
@@ -60,6 +61,7 @@ public record ControllerConfig(
     Auth auth,
     Optional<Path> auditLog,
     Optional<Path> retentionFile,
+    Optional<Path> accessLog,
     Duration gcInterval,
     Duration gcGracePeriod,
     boolean gcDeleteUntagged,
@@ -166,6 +168,7 @@ public record ControllerConfig(
     Optional<Path> auditLog =
         Boolean.TRUE.equals(audit) ? Optional.ofNullable(auditPath) : Optional.empty();
     Optional<Path> retentionFile = reader.optional("REGISTRY_RETENTION_FILE").map(Path::of);
+    Optional<Path> accessLog = reader.optional("ACCESS_LOG_PATH").map(Path::of);
     Duration gcInterval =
         reader.read("REGISTRY_GC_INTERVAL", "1h", A_DURATION, ControllerConfig::positive);
     Duration grace = reader.read("REGISTRY_GC_GRACE_PERIOD", "24h", A_DURATION, Durations::parse);
@@ -212,6 +215,7 @@ public record ControllerConfig(
         auth,
         auditLog,
         retentionFile,
+        accessLog,
         gcInterval,
         grace,
         deleteUntagged,

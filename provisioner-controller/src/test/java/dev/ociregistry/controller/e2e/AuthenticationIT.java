@@ -165,7 +165,8 @@ class AuthenticationIT {
                 "REGISTRY_AUTH_MODE", "basic",
                 "REGISTRY_BASIC_USER", "provisioner",
                 "REGISTRY_BASIC_PASSWORD_FILE", password.toString(),
-                "METRICS_AUTH", "true"))) {
+                "METRICS_AUTH", "true",
+                "ACCESS_LOG_PATH", workDir.resolve("access.log").toString()))) {
       TestHttp anonymous = new TestHttp(controller.base());
       TestHttp provisioner = anonymous.withBasicAuth("provisioner", secret);
 
@@ -176,7 +177,26 @@ class AuthenticationIT {
       assertThat(provisioner.post("/admin/gc?dryRun=true", new byte[0]).status()).isEqualTo(200);
       assertThat(anonymous.get("/metrics").status()).isEqualTo(401);
       assertThat(provisioner.get("/metrics").status()).isEqualTo(200);
-      assertThat(controller.log()).doesNotContain(secret);
+      assertThat(controller.log())
+          .doesNotContain(secret)
+          .contains("auth basic")
+          .contains("gc every 1h with grace 1d, collecting untagged manifests")
+          .contains("8 uploads at once (waiting up to 1m)")
+          .contains("access log " + workDir.resolve("access.log"));
+      dev.ociregistry.testkit.Await.until(
+          "the access log to show the metrics request",
+          () -> {
+            try {
+              return Files.readString(workDir.resolve("access.log"))
+                  .contains("\"GET /metrics HTTP/1.1\" 200");
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
+      assertThat(Files.readString(workDir.resolve("access.log")))
+          .contains("\"GET /metrics HTTP/1.1\" 401")
+          .doesNotContain(secret)
+          .doesNotContain("Basic ");
     }
   }
 

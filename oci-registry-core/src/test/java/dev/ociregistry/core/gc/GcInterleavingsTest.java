@@ -146,6 +146,33 @@ class GcInterleavingsTest {
   }
 
   @Test
+  void aPinWhoseContentIsPartlyGoneFailsAndPutsBackWhatItsIdHeld() throws Exception {
+    Manifest kept = pushByDigest(Artifacts.image("kept"));
+    Manifest child = pushByDigest(Artifacts.image("child"));
+    Manifest index = Artifacts.index().manifest(child).build();
+    putManifest(index, Reference.of(Tag.parse("multi")));
+    registry.pins().pin("job-1", REPO, digest(kept));
+    registry.pins().pin("job-2", REPO, digest(kept));
+    // What a delete that won the race leaves: the child's link is gone, the index still names it.
+    Files.delete(root.resolve(manifestLink(child)));
+
+    for (String id : List.of("job-1", "job-2", "job-3")) {
+      assertThatThrownBy(() -> registry.pins().pin(id, REPO, digest(index)))
+          .isInstanceOfSatisfying(
+              RegistryException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.MANIFEST_UNKNOWN);
+                assertThat(e.getMessage()).contains(child.digest());
+              });
+    }
+    assertThat(registry.pins().list())
+        .extracting(Pin::id, Pin::digest)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("job-1", digest(kept)),
+            org.assertj.core.groups.Tuple.tuple("job-2", digest(kept)));
+  }
+
+  @Test
   void childrenOfAPinnedIndexAndTheirLayersCannotBeDeleted() throws Exception {
     Manifest child = pushByDigest(Artifacts.image("child"));
     Manifest index = Artifacts.index().manifest(child).build();

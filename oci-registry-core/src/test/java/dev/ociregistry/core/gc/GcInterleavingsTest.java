@@ -106,7 +106,7 @@ class GcInterleavingsTest {
   @Test
   void blobPinnedDuringARunIsNotSwept() throws Exception {
     Blob blob = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(64, 1));
-    pushBlob(blob);
+    TestContent.pushBlob(registry, REPO, blob);
     TestContent.makeEverythingOld(root);
 
     Pause sweeping = storage.pauseAt(Op.LIST, When.AFTER, LayoutKeys.blobDirectory("sha256"));
@@ -194,7 +194,7 @@ class GcInterleavingsTest {
   @Test
   void pushWhoseClaimsPrecedeTheRunKeepsItsBlobsWithAGraceOfZero() throws Exception {
     Manifest image = Artifacts.image("late");
-    pushBlobsOf(image);
+    TestContent.pushBlobs(registry, REPO, image);
     TestContent.makeEverythingOld(root);
 
     Pause beforeLink = storage.pauseAt(Op.WRITE, When.BEFORE, manifestLink(image));
@@ -260,7 +260,7 @@ class GcInterleavingsTest {
   @Test
   void blobDeleteWaitsUntilAPushThatClaimedTheBlobHasWrittenItsLink() throws Exception {
     Manifest image = Artifacts.image("claimed");
-    pushBlobsOf(image);
+    TestContent.pushBlobs(registry, REPO, image);
     Blob layer = image.blobs().get(1);
 
     Pause beforeLink = storage.pauseAt(Op.WRITE, When.BEFORE, manifestLink(image));
@@ -292,8 +292,8 @@ class GcInterleavingsTest {
   void openRemovesLinksToBlobsThatAreGoneAndReportsIt() throws Exception {
     Blob kept = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(10, 1));
     Blob swept = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(10, 2));
-    pushBlob(kept);
-    pushBlob(swept);
+    TestContent.pushBlob(registry, REPO, kept);
+    TestContent.pushBlob(registry, REPO, swept);
     registry.close();
     // What a crash between the sweep and the link clean-up leaves: the blob is gone, its link not.
     Files.delete(root.resolve(LayoutKeys.blob(Digest.parse(swept.digest()))));
@@ -304,14 +304,14 @@ class GcInterleavingsTest {
     assertThat(root.resolve(blobLink(kept))).exists();
     assertThat(registry.recoveryProblems())
         .containsExactly("removed 1 links to blobs that are no longer stored");
-    pushBlob(swept, RepositoryName.parse("elsewhere/repo"));
+    TestContent.pushBlob(registry, RepositoryName.parse("elsewhere/repo"), swept);
     assertThat(registry.blobs().stat(REPO, Digest.parse(swept.digest()))).isEmpty();
   }
 
   @Test
   void openReportsAndLeavesOutARefThatIsTooLargeInsteadOfFailing() throws Exception {
     Manifest image = Artifacts.image("good");
-    pushBlobsOf(image);
+    TestContent.pushBlobs(registry, REPO, image);
     putManifest(image, Reference.of(Tag.parse("good")));
     registry.close();
     Path bad = root.resolve(LayoutKeys.tag(REPO, Tag.parse("bad")));
@@ -380,29 +380,9 @@ class GcInterleavingsTest {
   }
 
   private Manifest pushByDigest(Manifest image) throws IOException {
-    pushBlobsOf(image);
+    TestContent.pushBlobs(registry, REPO, image);
     putManifest(image, Reference.of(digest(image)));
     return image;
-  }
-
-  private void pushBlobsOf(Manifest image) throws IOException {
-    for (Blob blob : image.blobs()) {
-      pushBlob(blob);
-    }
-  }
-
-  private void pushBlob(Blob blob) throws IOException {
-    pushBlob(blob, REPO);
-  }
-
-  private void pushBlob(Blob blob, RepositoryName repository) throws IOException {
-    registry
-        .blobs()
-        .put(
-            repository,
-            Digest.parse(blob.digest()),
-            new ByteArrayInputStream(blob.content()),
-            blob.size());
   }
 
   private void putManifest(Manifest manifest, Reference reference) throws IOException {

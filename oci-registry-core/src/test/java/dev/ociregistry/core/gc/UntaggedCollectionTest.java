@@ -14,7 +14,6 @@ import dev.ociregistry.core.testing.TestContent;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +133,7 @@ class UntaggedCollectionTest {
   void aPushThatMayNotMoveATagIsRefusedAndLeavesTheTagWhereItWas() throws Exception {
     Manifest first = push(Artifacts.image("first"), "1");
     Manifest second = Artifacts.image("second");
-    pushBlobs(second);
+    TestContent.pushBlobs(registry, REPO, second);
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
@@ -161,7 +160,7 @@ class UntaggedCollectionTest {
   }
 
   private Manifest push(Manifest manifest, String tag) throws IOException {
-    pushBlobs(manifest);
+    TestContent.pushBlobs(registry, REPO, manifest);
     registry
         .manifests()
         .put(REPO, Reference.of(Tag.parse(tag)), manifest.content(), manifest.mediaType());
@@ -169,23 +168,11 @@ class UntaggedCollectionTest {
   }
 
   private Manifest pushByDigest(Manifest manifest) throws IOException {
-    pushBlobs(manifest);
+    TestContent.pushBlobs(registry, REPO, manifest);
     registry
         .manifests()
         .put(REPO, Reference.of(digest(manifest)), manifest.content(), manifest.mediaType());
     return manifest;
-  }
-
-  private void pushBlobs(Manifest manifest) throws IOException {
-    for (Blob blob : manifest.blobs()) {
-      registry
-          .blobs()
-          .put(
-              REPO,
-              Digest.parse(blob.digest()),
-              new ByteArrayInputStream(blob.content()),
-              blob.size());
-    }
   }
 
   private void assertWhole(Manifest manifest) throws IOException {

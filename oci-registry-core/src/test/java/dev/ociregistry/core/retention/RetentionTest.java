@@ -11,10 +11,10 @@ import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryGlob;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.testing.TestContent;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,15 +125,7 @@ class RetentionTest {
 
   private Manifest push(RepositoryName repository, String tag, Duration age) throws IOException {
     Manifest image = Artifacts.image(repository + ":" + tag);
-    for (Blob blob : image.blobs()) {
-      registry
-          .blobs()
-          .put(
-              repository,
-              Digest.parse(blob.digest()),
-              new ByteArrayInputStream(blob.content()),
-              blob.size());
-    }
+    TestContent.pushBlobs(registry, repository, image);
     registry
         .manifests()
         .put(repository, Reference.of(Tag.parse(tag)), image.content(), image.mediaType());

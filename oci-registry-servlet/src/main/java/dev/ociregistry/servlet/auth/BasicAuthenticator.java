@@ -1,6 +1,5 @@
 package dev.ociregistry.servlet.auth;
 
-import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.servlet.RetryLaterException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,9 +8,7 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
@@ -104,13 +101,12 @@ public final class BasicAuthenticator {
   }
 
   private Principal check(HttpServletRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header == null) {
+    Optional<BasicCredentials> credentials = BasicCredentials.of(request);
+    if (credentials.isEmpty()) {
       return Principal.ANONYMOUS;
     }
-    String[] credentials = decode(header);
-    String user = credentials[0];
-    String password = credentials[1];
+    String user = credentials.get().user();
+    String password = credentials.get().password();
     if (user.isEmpty() && password.isEmpty()) {
       // What skopeo and podman send when they have no credentials for this registry.
       return Principal.ANONYMOUS;
@@ -140,34 +136,13 @@ public final class BasicAuthenticator {
       verified.remove(key);
       addresses.recordFailure(address);
       names.recordFailure(name);
-      throw unauthorized("the user name or password is wrong");
+      throw BasicCredentials.unauthorized("the user name or password is wrong");
     }
     if (verified.size() >= MAX_CACHED) {
       verified.clear();
     }
     verified.put(key, new Verified(user, generation, now + CACHE_TIME.toNanos()));
     return new Principal(user);
-  }
-
-  private static String[] decode(String header) {
-    int space = header.indexOf(' ');
-    if (space < 0 || !header.substring(0, space).toLowerCase(Locale.ROOT).equals("basic")) {
-      throw unauthorized("only Basic credentials are accepted");
-    }
-    String text;
-    try {
-      text =
-          new String(
-              Base64.getDecoder().decode(header.substring(space + 1).trim()),
-              StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw unauthorized("the Basic credentials are not base64");
-    }
-    int colon = text.indexOf(':');
-    if (colon < 0 || (colon == 0 && text.length() > 1)) {
-      throw unauthorized("the Basic credentials hold no user name");
-    }
-    return new String[] {text.substring(0, colon), text.substring(colon + 1)};
   }
 
   private String cacheKey(String user, String password) {
@@ -199,11 +174,6 @@ public final class BasicAuthenticator {
     } catch (java.net.UnknownHostException e) {
       return address;
     }
-  }
-
-  /** A 401 with {@code message}, which never holds the credentials. */
-  static RegistryException unauthorized(String message) {
-    return new RegistryException(ErrorCode.UNAUTHORIZED, message);
   }
 
   private static Optional<Duration> longest(Optional<Duration> a, Optional<Duration> b) {

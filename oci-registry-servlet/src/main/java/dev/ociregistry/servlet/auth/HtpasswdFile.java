@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.mindrot.jbcrypt.BCrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,18 +23,13 @@ public final class HtpasswdFile implements UserStore {
   private static final Logger LOG = LoggerFactory.getLogger(HtpasswdFile.class);
   private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-  private final Path file;
-  private final boolean allowWeak;
-  private volatile Loaded loaded;
+  private final ReloadingFile<Users> file;
 
-  /** What one reading of the file gave, and the file's identity then. */
-  private record Loaded(
-      Map<String, PasswordHash> users, PasswordHash unknownUser, Object version, long generation) {}
+  /** What one reading of the file gave. */
+  private record Users(Map<String, PasswordHash> byName, PasswordHash unknownUser) {}
 
-  private HtpasswdFile(Path file, boolean allowWeak, Loaded loaded) {
+  private HtpasswdFile(ReloadingFile<Users> file) {
     this.file = file;
-    this.allowWeak = allowWeak;
-    this.loaded = loaded;
   }
 
   /**
@@ -46,8 +39,8 @@ public final class HtpasswdFile implements UserStore {
    * @throws IOException when the file cannot be read
    */
   public static HtpasswdFile load(Path file, boolean allowWeak) throws IOException {
-    Loaded loaded = read(file, allowWeak, 1);
-    long weak = loaded.users().values().stream().filter(PasswordHash::weak).count();
+    ReloadingFile<Users> reloading = ReloadingFile.load(file, path -> read(path, allowWeak));
+    long weak = reloading.get().byName().values().stream().filter(PasswordHash::weak).count();
     if (weak > 0) {
       LOG.warn(
           "{}: {} users have weak password hashes (accepted as REGISTRY_HTPASSWD_ALLOW_WEAK says);"
@@ -55,18 +48,18 @@ public final class HtpasswdFile implements UserStore {
           file,
           weak);
     }
-    return new HtpasswdFile(file, allowWeak, loaded);
+    return new HtpasswdFile(reloading);
   }
 
   /** The number of users in the file as last read. */
   public int size() {
-    return current().users().size();
+    return file.get().byName().size();
   }
 
   @Override
   public boolean verify(String user, String password) {
-    Loaded now = current();
-    PasswordHash hash = now.users().get(user);
+    Users now = file.get();
+    PasswordHash hash = now.byName().get(user);
     if (hash == null) {
       now.unknownUser().matches(password);
       return false;
@@ -76,49 +69,10 @@ public final class HtpasswdFile implements UserStore {
 
   @Override
   public long generation() {
-    return current().generation();
+    return file.generation();
   }
 
-  /** The users as the file holds them now, reading it again when it changed. */
-  private Loaded current() {
-    Loaded now = loaded;
-    Object version;
-    try {
-      version = version(file);
-    } catch (IOException e) {
-      LOG.warn("{} cannot be read ({}); the users stay as they were", file, e.getMessage());
-      return now;
-    }
-    if (Objects.equals(version, now.version())) {
-      return now;
-    }
-    synchronized (this) {
-      if (!Objects.equals(version, loaded.version())) {
-        try {
-          loaded = read(file, allowWeak, loaded.generation() + 1);
-          LOG.info("{} changed: {} users", file, loaded.users().size());
-        } catch (IOException e) {
-          LOG.warn(
-              "{} changed but is not usable ({}); the users stay as they were",
-              file,
-              e.getMessage());
-          loaded = new Loaded(loaded.users(), loaded.unknownUser(), version, loaded.generation());
-        }
-      }
-      return loaded;
-    }
-  }
-
-  private static Object version(Path file) throws IOException {
-    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-    return List.of(
-        attributes.lastModifiedTime(),
-        attributes.size(),
-        Objects.requireNonNullElse(attributes.fileKey(), ""));
-  }
-
-  private static Loaded read(Path file, boolean allowWeak, long generation) throws IOException {
-    Object version = version(file);
+  private static Users read(Path file, boolean allowWeak) throws IOException {
     if (Files.size(file) > MAX_FILE_BYTES) {
       throw new InvalidHtpasswdException(file + " is larger than " + MAX_FILE_BYTES + " bytes");
     }
@@ -161,7 +115,7 @@ public final class HtpasswdFile implements UserStore {
     PasswordHash unknownUser =
         new PasswordHash.Bcrypt(
             BCrypt.hashpw("unknown user", BCrypt.gensalt(highestCost == 0 ? 10 : highestCost)));
-    return new Loaded(Map.copyOf(users), unknownUser, version, generation);
+    return new Users(Map.copyOf(users), unknownUser);
   }
 
   /** An htpasswd file this registry cannot use; the message names the file and line. */

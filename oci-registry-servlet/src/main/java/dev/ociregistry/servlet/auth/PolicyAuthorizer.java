@@ -1,6 +1,6 @@
 package dev.ociregistry.servlet.auth;
 
-import static dev.ociregistry.servlet.auth.BasicAuthenticator.unauthorized;
+import static dev.ociregistry.servlet.auth.BasicCredentials.unauthorized;
 
 import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.RegistryException;
@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  * policy does not allow answers 401, one with credentials 403 {@code DENIED}.
  */
 public final class PolicyAuthorizer implements RegistryAuthorizer {
+  private static final String POLICY_ATTRIBUTE = PolicyAuthorizer.class.getName() + ".policy";
+
   private final BasicAuthenticator authenticator;
   private final Supplier<AccessPolicy> policy;
 
@@ -40,7 +42,7 @@ public final class PolicyAuthorizer implements RegistryAuthorizer {
       case CATALOG -> {}
       default -> {
         RepositoryName name = repository.orElseThrow();
-        Set<RegistryAction> allowed = policy.get().allowed(principal, name);
+        Set<RegistryAction> allowed = policyOf(request).allowed(principal, name);
         if (allowed.contains(action)) {
           return;
         }
@@ -58,7 +60,22 @@ public final class PolicyAuthorizer implements RegistryAuthorizer {
   @Override
   public boolean permits(
       HttpServletRequest request, RegistryAction action, RepositoryName repository) {
-    return policy.get().allowed(authenticator.authenticate(request), repository).contains(action);
+    return policyOf(request)
+        .allowed(authenticator.authenticate(request), repository)
+        .contains(action);
+  }
+
+  /**
+   * The policy one request is judged by, read once per request: a catalog page asks about every
+   * repository it lists, and each would otherwise look at the policy file again.
+   */
+  private AccessPolicy policyOf(HttpServletRequest request) {
+    if (request.getAttribute(POLICY_ATTRIBUTE) instanceof AccessPolicy known) {
+      return known;
+    }
+    AccessPolicy current = policy.get();
+    request.setAttribute(POLICY_ATTRIBUTE, current);
+    return current;
   }
 
   @Override

@@ -10,14 +10,12 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.manifest.ManifestDocument;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.servlet.auth.BasicAuthenticator;
+import dev.ociregistry.servlet.auth.BasicCredentials;
 import dev.ociregistry.servlet.auth.Principal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -31,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class JobLogins {
   private static final int MAX_INDEX_DEPTH = 8;
   private static final int MAX_CACHED = 10_000;
+
+  private static final String LOGIN_ATTRIBUTE = JobLogins.class.getName() + ".login";
 
   private final JobTokens tokens;
   private final ActiveJobs jobs;
@@ -54,25 +54,30 @@ final class JobLogins {
    *     whose job has ended
    */
   Optional<JobLogin> of(HttpServletRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header == null || !header.toLowerCase(Locale.ROOT).startsWith("basic ")) {
-      return Optional.empty();
+    // Asked once per request by the filter and once per repository a catalog page lists.
+    if (request.getAttribute(LOGIN_ATTRIBUTE) instanceof Checked checked) {
+      return checked.login();
     }
-    String text;
+    Optional<JobLogin> login = check(request);
+    request.setAttribute(LOGIN_ATTRIBUTE, new Checked(login));
+    return login;
+  }
+
+  private record Checked(Optional<JobLogin> login) {}
+
+  private Optional<JobLogin> check(HttpServletRequest request) {
+    Optional<BasicCredentials> credentials;
     try {
-      text =
-          new String(
-              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
+      credentials = BasicCredentials.of(request);
+    } catch (RegistryException e) {
+      return Optional.empty(); // not Basic at all: the users' authenticator answers it
     }
-    int colon = text.indexOf(':');
-    Optional<UUID> job = colon < 0 ? Optional.empty() : JobTokens.jobOf(text.substring(0, colon));
+    Optional<UUID> job = credentials.flatMap(given -> JobTokens.jobOf(given.user()));
     if (job.isEmpty()) {
       return Optional.empty();
     }
     Optional<PinnedArtifact> artifact = jobs.pinnedArtifact(job.get());
-    if (!tokens.matches(job.get(), text.substring(colon + 1)) || artifact.isEmpty()) {
+    if (!tokens.matches(job.get(), credentials.get().password()) || artifact.isEmpty()) {
       throw new RegistryException(
           ErrorCode.UNAUTHORIZED, "this job credential is not valid, or its job has ended");
     }

@@ -9,6 +9,7 @@ import dev.ociregistry.servlet.auth.AccessPolicy;
 import dev.ociregistry.servlet.auth.BasicAuthenticator;
 import dev.ociregistry.servlet.auth.HtpasswdFile;
 import dev.ociregistry.servlet.auth.PolicyAuthorizer;
+import dev.ociregistry.testkit.Commands;
 import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.Skopeo;
 import dev.ociregistry.testkit.TestSecrets;
@@ -75,7 +76,7 @@ class AuthenticatedClientsTest {
   void skopeoCopiesWithCredentialsAndIsRefusedWithout() throws Exception {
     String target = "docker://" + server.image("interop/secured:1");
 
-    Skopeo.Result refused =
+    Commands.Result refused =
         skopeo.runAllowingFailure(
             "copy", "--dest-tls-verify=false", "oci:" + source + ":os/rootfs:22.04", target);
     assertThat(refused.exitCode()).isNotZero();

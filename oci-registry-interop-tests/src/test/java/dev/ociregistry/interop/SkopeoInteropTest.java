@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ociregistry.interop.testing.InteropServer;
 import dev.ociregistry.interop.testing.SampleImage;
 import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Commands;
 import dev.ociregistry.testkit.Digests;
 import dev.ociregistry.testkit.Skopeo;
 import dev.ociregistry.testkit.TestHttp;
@@ -145,7 +146,7 @@ class SkopeoInteropTest {
     assertThat(gone.errorCode()).isEqualTo("MANIFEST_UNKNOWN");
     TestHttp.Response tagGone = server.reads().getManifest("interop/skopeo-delete", "1");
     assertThat(tagGone.status()).as("the tag went with its manifest: %s", tagGone).isEqualTo(404);
-    Skopeo.Result inspect =
+    Commands.Result inspect =
         skopeo.runAllowingFailure("inspect", "--tls-verify=false", docker(byDigest));
     assertThat(inspect.exitCode()).as("%s", inspect).isNotZero();
     assertThat(inspect.stderr()).as("%s", inspect).containsIgnoringCase("manifest unknown");

@@ -1,17 +1,14 @@
 package dev.ociregistry.testkit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code skopeo} command from Debian's packages ({@code .ci/run} installs it), run as a process
@@ -22,7 +19,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Skopeo {
   private static final long TIMEOUT_SECONDS = 60;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path executable;
   private final Path home;
@@ -60,31 +56,9 @@ public final class Skopeo {
             + "); install it with `apt-get install -y skopeo`, as .ci/run does");
   }
 
-  /** What one run of skopeo did. */
-  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
-    public JsonNode json() {
-      try {
-        return JSON.readTree(stdout);
-      } catch (IOException e) {
-        throw new AssertionError("skopeo printed no JSON: " + this, e);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return String.join(" ", command)
-          + "\nexit code: "
-          + exitCode
-          + "\nstdout:\n"
-          + stdout
-          + "\nstderr:\n"
-          + stderr;
-    }
-  }
-
   /** Runs skopeo with the arguments, asserting it exits 0. */
-  public Result run(String... arguments) throws IOException, InterruptedException {
-    Result result = runAllowingFailure(arguments);
+  public Commands.Result run(String... arguments) throws IOException, InterruptedException {
+    Commands.Result result = runAllowingFailure(arguments);
     if (result.exitCode() != 0) {
       throw new AssertionError("skopeo failed:\n" + result);
     }
@@ -92,7 +66,8 @@ public final class Skopeo {
   }
 
   /** Runs skopeo with the arguments, whatever it exits with. */
-  public Result runAllowingFailure(String... arguments) throws IOException, InterruptedException {
+  public Commands.Result runAllowingFailure(String... arguments)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.add("--policy");
@@ -102,48 +77,28 @@ public final class Skopeo {
     command.add("--command-timeout");
     command.add(TIMEOUT_SECONDS + "s");
     command.addAll(Arrays.asList(arguments));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
+    return Commands.run(command, home, this::isolate, Duration.ofSeconds(TIMEOUT_SECONDS + 15));
+  }
+
+  /** Keeps skopeo away from the user's configuration, proxies and trust settings. */
+  private void isolate(Map<String, String> env) {
     env.put("HOME", home.toString());
     env.put("XDG_RUNTIME_DIR", home.toString());
     env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
     env.put("REGISTRY_AUTH_FILE", authFile.toString());
     env.put("CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
     env.put("TMPDIR", tmp.toString());
-    env.remove("DOCKER_CONFIG");
-    env.remove("SSL_CERT_FILE");
-    env.remove("SSL_CERT_DIR");
-    env.remove("http_proxy");
-    env.remove("https_proxy");
-    env.remove("HTTP_PROXY");
-    env.remove("HTTPS_PROXY");
+    for (String name :
+        List.of(
+            "DOCKER_CONFIG",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+            "http_proxy",
+            "https_proxy",
+            "HTTP_PROXY",
+            "HTTPS_PROXY")) {
+      env.remove(name);
+    }
     env.put("NO_PROXY", "127.0.0.1,localhost");
-    Path stdout = Files.createTempFile(tmp, "stdout", ".txt");
-    Path stderr = Files.createTempFile(tmp, "stderr", ".txt");
-    builder.redirectOutput(stdout.toFile());
-    builder.redirectError(stderr.toFile());
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process process = builder.start();
-    if (!process.waitFor(TIMEOUT_SECONDS + 15, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError(
-          "skopeo did not finish within "
-              + (TIMEOUT_SECONDS + 15)
-              + "s: "
-              + String.join(" ", command)
-              + "\nstderr so far:\n"
-              + Files.readString(stderr, StandardCharsets.UTF_8));
-    }
-    try {
-      return new Result(
-          List.copyOf(command),
-          process.exitValue(),
-          Files.readString(stdout, StandardCharsets.UTF_8),
-          Files.readString(stderr, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(stdout);
-      Files.deleteIfExists(stderr);
-    }
   }
 }

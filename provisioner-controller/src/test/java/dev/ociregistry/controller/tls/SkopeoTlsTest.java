@@ -6,6 +6,7 @@ import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.OciRegistryServlet;
 import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Commands;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.Skopeo;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ class SkopeoTlsTest {
 
   @Test
   void skopeoTrustingTheCaThroughCertDirReadsTheManifest() throws Exception {
-    Skopeo.Result inspect =
+    Commands.Result inspect =
         skopeo.run(
             "inspect",
             "--raw",
@@ -85,7 +86,7 @@ class SkopeoTlsTest {
 
   @Test
   void skopeoWithoutTheCaRefusesTheServer() throws Exception {
-    Skopeo.Result inspect =
+    Commands.Result inspect =
         skopeo.runAllowingFailure(
             "inspect",
             "--raw",
@@ -137,7 +138,7 @@ class SkopeoTlsTest {
     assertThat(
             TlsClient.get(TlsClient.trusting(pki.caCertificate()), server.httpsPort()).commonName())
         .isEqualTo("CN=registry-b");
-    Skopeo.Result inspect =
+    Commands.Result inspect =
         skopeo.run("inspect", "--raw", "--cert-dir", certDir.toString(), reference);
     assertThat(inspect.stdout().getBytes(StandardCharsets.UTF_8)).isEqualTo(image.content());
   }

@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.tls;
 
+import dev.ociregistry.testkit.Commands;
 import dev.ociregistry.testkit.TestSecrets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -227,7 +228,7 @@ final class TestPki {
   }
 
   /** Runs {@code openssl} here. */
-  Tools.Result openssl(String... arguments) throws IOException, InterruptedException {
+  Commands.Result openssl(String... arguments) throws IOException, InterruptedException {
     return Tools.run(dir, Tools.openssl(), arguments);
   }
 

@@ -2,15 +2,15 @@ package dev.ociregistry.controller.tls;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ociregistry.testkit.Commands;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The command-line tools the TLS tests make certificates with: the JDK's {@code keytool} and
@@ -48,45 +48,14 @@ final class Tools {
         "%s is not installed (not found on PATH=%s); install it with `%s`", name, path, install);
   }
 
-  /** What one run of a tool did. */
-  record Result(List<String> command, int exitCode, String stdout, String stderr) {
-    @Override
-    public String toString() {
-      return String.join(" ", command)
-          + "\nexit code: "
-          + exitCode
-          + "\nstdout:\n"
-          + stdout
-          + "\nstderr:\n"
-          + stderr;
-    }
-  }
-
   /** Runs {@code tool} with {@code arguments} in {@code dir}; fails the test unless it exits 0. */
-  static Result run(Path dir, Path tool, String... arguments)
+  static Commands.Result run(Path dir, Path tool, String... arguments)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(tool.toString());
     command.addAll(Arrays.asList(arguments));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    Path stdout = Files.createTempFile(dir, "stdout", ".txt");
-    Path stderr = Files.createTempFile(dir, "stderr", ".txt");
-    builder.redirectOutput(stdout.toFile());
-    builder.redirectError(stderr.toFile());
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process process = builder.start();
-    if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      fail("%s did not finish within %ss", String.join(" ", command), TIMEOUT_SECONDS);
-    }
-    Result result =
-        new Result(
-            List.copyOf(command),
-            process.exitValue(),
-            Files.readString(stdout, StandardCharsets.UTF_8),
-            Files.readString(stderr, StandardCharsets.UTF_8));
-    Files.delete(stdout);
-    Files.delete(stderr);
+    Commands.Result result =
+        Commands.run(command, dir, environment -> {}, Duration.ofSeconds(TIMEOUT_SECONDS));
     if (result.exitCode() != 0) {
       fail("%s failed:\n%s", tool.getFileName(), result);
     }

@@ -33,7 +33,10 @@ public final class EmbeddedJettyExample {
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    context.addServlet(new ServletHolder(new OciRegistryServlet(registry)), "/v2/*");
+    ServletHolder registryServlet = new ServletHolder(new OciRegistryServlet(registry));
+    // Asynchronous, so that clients that send or read slowly hold no request thread.
+    registryServlet.setAsyncSupported(true);
+    context.addServlet(registryServlet, "/v2/*");
 
     Server server = new Server(port);
     server.setHandler(context);

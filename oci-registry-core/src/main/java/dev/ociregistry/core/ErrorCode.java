@@ -7,7 +7,8 @@ package dev.ociregistry.core;
  * status the spec or HTTP names elsewhere: {@link #BLOB_UPLOAD_RANGE_INVALID} (416 for an
  * out-of-order chunk), {@link #RANGE_NOT_SATISFIABLE} (416 for a blob range), {@link
  * #MANIFEST_TOO_LARGE} (413 for a manifest over the size limit) and {@link #ENDPOINT_UNKNOWN} (404
- * for a path that is no endpoint).
+ * for a path that is no endpoint). {@link #UNKNOWN} and {@link #STORAGE_FULL} are the server's own
+ * failures, under the {@code UNKNOWN} code other registries answer them with.
  *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#error-codes">
@@ -52,7 +53,14 @@ public enum ErrorCode {
   /** A path that names no endpoint of the API. */
   ENDPOINT_UNKNOWN("UNSUPPORTED", 404, "no such endpoint"),
   /** Too many requests. */
-  TOOMANYREQUESTS("TOOMANYREQUESTS", 429, "too many requests");
+  TOOMANYREQUESTS("TOOMANYREQUESTS", 429, "too many requests"),
+  /**
+   * The registry failed to answer for a reason of its own (its storage failed); the code is the one
+   * registries use for errors the specification does not name.
+   */
+  UNKNOWN("UNKNOWN", 500, "unknown error"),
+  /** The storage has no space left for what the request would write. */
+  STORAGE_FULL("UNKNOWN", 507, "insufficient storage");
 
   private final String specCode;
   private final int httpStatus;

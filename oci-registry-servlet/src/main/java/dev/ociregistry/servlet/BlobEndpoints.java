@@ -9,28 +9,19 @@ import dev.ociregistry.core.model.RepositoryName;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Duration;
 
 /**
- * Blob GET, HEAD (end-2) and DELETE (end-10). GET streams through one fixed buffer and honours a
- * single {@code Range}; HEAD answers the same headers as GET and refreshes the blob's age for the
- * garbage collector.
+ * Blob GET, HEAD (end-2) and DELETE (end-10). GET streams through one small buffer without a thread
+ * waiting on a slow client ({@link StreamedAnswer}) and honours a single {@code Range}; HEAD
+ * answers the same headers as GET and refreshes the blob's age for the garbage collector.
  *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs">
  *     distribution-spec: pulling blobs</a>
  */
 final class BlobEndpoints {
-  /**
-   * What one download holds while it streams. Provisioning pulls one layer to a whole rack at once
-   * and every download waiting on a full socket keeps its buffer, so it is kept small: 200 of them
-   * cost 12.5 MiB of a 64 MiB heap (256 KiB buffers ran such a heap out of memory).
-   */
-  private static final int DOWNLOAD_BUFFER_SIZE = 64 * 1024;
-
   private final OciRegistry registry;
   private final Duration downloadTimeout;
 
@@ -50,7 +41,8 @@ final class BlobEndpoints {
   void get(
       HttpServletRequest request, HttpServletResponse response, RepositoryName name, Digest digest)
       throws IOException {
-    try (SeekableByteChannel channel = registry.blobs().open(name, digest)) {
+    SeekableByteChannel channel = registry.blobs().open(name, digest);
+    try {
       long size = channel.size();
       blobHeaders(response, new StoredBlob(digest, size));
       ByteRange.Request range = ByteRange.ofRangeHeader(request.getHeader("Range"), size);
@@ -72,37 +64,16 @@ final class BlobEndpoints {
         response.setStatus(HttpServletResponse.SC_OK);
       }
       response.setContentLengthLong(length);
-      copy(channel, first, length, response.getOutputStream());
+      StreamedAnswer.send(request, response, channel, first, length, downloadTimeout);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
   }
 
   void delete(HttpServletResponse response, RepositoryName name, Digest digest) throws IOException {
     registry.blobs().delete(name, digest);
     Responses.empty(response, HttpServletResponse.SC_ACCEPTED);
-  }
-
-  private void copy(SeekableByteChannel channel, long first, long length, OutputStream out)
-      throws IOException {
-    long deadline = System.nanoTime() + downloadTimeout.toNanos();
-    ByteBuffer buffer = ByteBuffer.allocate(DOWNLOAD_BUFFER_SIZE);
-    channel.position(first);
-    long remaining = length;
-    while (remaining > 0) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new ClientIOException("download exceeded its time limit of " + downloadTimeout, null);
-      }
-      buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
-      int read = channel.read(buffer);
-      if (read < 0) {
-        throw new IOException("blob ended " + remaining + " bytes early");
-      }
-      try {
-        out.write(buffer.array(), 0, read);
-      } catch (IOException e) {
-        throw new ClientIOException("the client stopped reading: " + e.getMessage(), e);
-      }
-      remaining -= read;
-    }
   }
 
   private static void blobHeaders(HttpServletResponse response, StoredBlob blob) {

@@ -10,13 +10,13 @@ import dev.ociregistry.core.model.RepositoryName;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Manifest GET and HEAD (end-3), PUT (end-7) and DELETE (end-9), by tag or by digest. Bodies are
  * stored and served as the exact bytes pushed; a body over the limit is refused with 413 before it
- * is read whole.
+ * is read whole, and bodies are read ahead without a thread waiting on the client ({@link
+ * BodyReadAhead}).
  *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests">
@@ -25,12 +25,31 @@ import java.time.Duration;
 final class ManifestEndpoints {
   private final OciRegistry registry;
   private final RegistryListener listener;
-  private final Duration uploadTimeout;
+  private final BodyReadAhead bodies;
 
-  ManifestEndpoints(OciRegistry registry, RegistryListener listener, Duration uploadTimeout) {
+  ManifestEndpoints(OciRegistry registry, RegistryListener listener, ServletOptions options) {
     this.registry = registry;
     this.listener = listener;
-    this.uploadTimeout = uploadTimeout;
+    this.bodies = new BodyReadAhead(options.bodyMemoryBytes(), options.uploadTimeout());
+  }
+
+  /**
+   * The body of a manifest push, or empty while it is read: the request comes back when it is.
+   *
+   * @throws RegistryException 413 over the size limit, 429 when too many are in memory
+   * @throws ClientIOException when the client broke off or ran out of time
+   */
+  Optional<byte[]> body(HttpServletRequest request) throws IOException {
+    int max = registry.manifests().maxManifestBytes();
+    try {
+      return bodies.body(request, max);
+    } catch (BodyReadAhead.BodyException e) {
+      switch (e.failure()) {
+        case TOO_LARGE -> throw tooLarge(Math.max(request.getContentLengthLong(), max + 1L), max);
+        case BUSY -> throw new RetryLaterException(e.getMessage(), BodyReadAhead.MAX_WAIT);
+        default -> throw new ClientIOException(e.getMessage(), e);
+      }
+    }
   }
 
   void get(HttpServletResponse response, RepositoryName name, Reference reference)
@@ -55,9 +74,9 @@ final class ManifestEndpoints {
       HttpServletResponse response,
       RepositoryName name,
       Reference reference,
-      boolean mayMoveTag)
+      boolean mayMoveTag,
+      byte[] body)
       throws IOException {
-    byte[] body = readBounded(request, registry.manifests().maxManifestBytes(), uploadTimeout);
     PushedManifest pushed =
         registry.manifests().put(name, reference, body, request.getContentType(), mayMoveTag);
     listener.manifestPushed(name, pushed.digest());
@@ -76,15 +95,6 @@ final class ManifestEndpoints {
       registry.manifests().deleteTag(name, reference.tag().orElseThrow());
     }
     Responses.empty(response, HttpServletResponse.SC_ACCEPTED);
-  }
-
-  private static byte[] readBounded(HttpServletRequest request, int max, Duration timeout)
-      throws IOException {
-    long declared = request.getContentLengthLong();
-    try (InputStream in = DeadlineInputStream.of(request, timeout)) {
-      return RequestBodies.readAtMost(in, declared, max)
-          .orElseThrow(() -> tooLarge(Math.max(declared, max + 1L), max));
-    }
   }
 
   private static void manifestHeaders(HttpServletResponse response, StoredManifest manifest) {

@@ -81,14 +81,14 @@ public class OciRegistryServlet extends HttpServlet {
     this.listener = listener;
     this.blobs = new BlobEndpoints(registry, options.downloadTimeout());
     this.uploads = new UploadEndpoints(registry, options, authorizer, listener);
-    this.manifests = new ManifestEndpoints(registry, listener, options.uploadTimeout());
+    this.manifests = new ManifestEndpoints(registry, listener, options);
     this.listings = new ListingEndpoints(registry);
   }
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    long started = System.nanoTime();
+    long started = startedAt(request);
     response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
     Optional<Route.Match> match = Route.match(request.getPathInfo());
     try {
@@ -96,20 +96,55 @@ public class OciRegistryServlet extends HttpServlet {
     } catch (RegistryException e) {
       fail(request, response, e);
     } catch (IOException e) {
-      failIo(request, response, e);
-    } catch (RuntimeException e) {
+      failIo(request, response, match.map(Route.Match::route), e);
+    } catch (RuntimeException | Error e) {
+      // Nothing escapes to the container, whose page would be HTML and could name the failure.
       LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
-      if (!response.isCommitted()) {
-        response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-      }
+      failServer(
+          response,
+          new RegistryException(
+              ErrorCode.UNKNOWN, "the registry failed to answer; its log has the cause"));
     } finally {
-      listener.requestCompleted(
-          new RequestEvent(
-              request.getMethod(),
-              match.map(Route.Match::route).orElse(null),
-              response.getStatus(),
-              System.nanoTime() - started));
+      report(request, response, match.map(Route.Match::route).orElse(null), started);
     }
+  }
+
+  /**
+   * Tells the listener the request ended, once: now, or, while its body is still read or its answer
+   * still sent without a thread, when that is done.
+   */
+  private void report(
+      HttpServletRequest request, HttpServletResponse response, Route route, long started) {
+    if (request.getAttribute(REPORTED) != null) {
+      return;
+    }
+    Runnable report =
+        () -> {
+          if (request.getAttribute(REPORTED) == null) {
+            request.setAttribute(REPORTED, Boolean.TRUE);
+            listener.requestCompleted(
+                new RequestEvent(
+                    request.getMethod(), route, response.getStatus(), System.nanoTime() - started));
+          }
+        };
+    if (!request.isAsyncStarted()) {
+      report.run();
+      return;
+    }
+    AsyncCompletion.whenComplete(request.getAsyncContext(), report);
+  }
+
+  private static final String STARTED = OciRegistryServlet.class.getName() + ".started";
+  private static final String REPORTED = OciRegistryServlet.class.getName() + ".reported";
+
+  /** When the request arrived: now, or when it first did if it comes back after its body. */
+  private static long startedAt(HttpServletRequest request) {
+    if (request.getAttribute(STARTED) instanceof Long started) {
+      return started;
+    }
+    long now = System.nanoTime();
+    request.setAttribute(STARTED, now);
+    return now;
   }
 
   private static final java.util.function.Supplier<RegistryException> ENDPOINT_UNKNOWN =
@@ -187,7 +222,10 @@ public class OciRegistryServlet extends HttpServlet {
     Reference reference = reference(match.param(), method.equals("PUT"));
     if (method.equals("PUT")) {
       boolean mayMoveTag = authorizePush(request, name, reference);
-      manifests.put(request, response, name, reference, mayMoveTag);
+      Optional<byte[]> body = manifests.body(request);
+      if (body.isPresent()) {
+        manifests.put(request, response, name, reference, mayMoveTag, body.get());
+      }
       return;
     }
     authorizer.authorize(
@@ -254,25 +292,47 @@ public class OciRegistryServlet extends HttpServlet {
 
   /**
    * A client that went away or ran out of time gets a 400 if it still listens; any other I/O
-   * failure is the storage's: a 500, and a warning for the operator.
+   * failure is the storage's: a 500 (507 when the disk is full) that says so, and a warning for the
+   * operator. The connection closes either way, as the request body may be half read.
    */
   private static void failIo(
-      HttpServletRequest request, HttpServletResponse response, IOException e) {
-    boolean clientSide = ClientIOException.isClientSide(e);
-    if (clientSide) {
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Optional<Route> route,
+      IOException e) {
+    if (ClientIOException.isClientSide(e)) {
       LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
-    } else {
-      LOG.warn("{} {}: storage failed", request.getMethod(), request.getRequestURI(), e);
-    }
-    if (!response.isCommitted()) {
-      response.reset();
-      response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-      response.setHeader("Connection", "close");
-      Responses.empty(
+      failServer(
           response,
-          clientSide
-              ? HttpServletResponse.SC_BAD_REQUEST
-              : HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+          new RegistryException(
+              route.equals(Optional.of(Route.MANIFEST))
+                  ? ErrorCode.MANIFEST_INVALID
+                  : ErrorCode.BLOB_UPLOAD_INVALID,
+              e.getMessage()));
+      return;
+    }
+    LOG.warn("{} {}: storage failed", request.getMethod(), request.getRequestURI(), e);
+    failServer(
+        response,
+        StorageFailures.isDiskFull(e)
+            ? new RegistryException(
+                ErrorCode.STORAGE_FULL, "the registry's storage is full; nothing was stored")
+            : new RegistryException(
+                ErrorCode.UNKNOWN, "the registry's storage failed; its log has the cause"));
+  }
+
+  /** Answers {@code error} on a connection that then closes, unless the answer is under way. */
+  private static void failServer(HttpServletResponse response, RegistryException error) {
+    if (response.isCommitted()) {
+      return;
+    }
+    response.reset();
+    response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+    response.setHeader("Connection", "close");
+    try {
+      Responses.error(response, error);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("the error answer could not be sent: {}", e.toString());
     }
   }
 
@@ -300,7 +360,6 @@ public class OciRegistryServlet extends HttpServlet {
       response.setStatus(e.code().httpStatus());
       return;
     }
-    RequestBodies.drainOrClose(request, response);
-    Responses.error(response, e);
+    RequestBodies.answerWithoutBody(request, response, () -> Responses.error(response, e));
   }
 }

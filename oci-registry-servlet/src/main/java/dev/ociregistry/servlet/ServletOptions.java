@@ -12,12 +12,16 @@ import java.time.Duration;
  * @param downloadTimeout the longest one blob download may take before the server stops it
  * @param uploadQueueTimeout how long an upload beyond the cap waits for a slot, first come first
  *     served, before it gets 429 with {@code Retry-After}; zero refuses at once
+ * @param bodyMemoryBytes the heap that manifest bodies being pushed may take at once, counted at
+ *     {@link BodyReadAhead#COST_FACTOR} times their size; a push beyond it waits a moment, then
+ *     gets 429
  */
 public record ServletOptions(
     int maxConcurrentUploads,
     Duration uploadTimeout,
     Duration downloadTimeout,
-    Duration uploadQueueTimeout) {
+    Duration uploadQueueTimeout,
+    long bodyMemoryBytes) {
   /**
    * How many uploads beyond the cap may wait at once; more get 429 at once. Each waits on a request
    * thread, so this stays well below a container's usual 200 threads.
@@ -33,6 +37,29 @@ public record ServletOptions(
     this(maxConcurrentUploads, uploadTimeout, downloadTimeout, DEFAULT_UPLOAD_QUEUE_TIMEOUT);
   }
 
+  /** Options with the {@link #defaultBodyMemoryBytes() default} memory for manifest bodies. */
+  public ServletOptions(
+      int maxConcurrentUploads,
+      Duration uploadTimeout,
+      Duration downloadTimeout,
+      Duration uploadQueueTimeout) {
+    this(
+        maxConcurrentUploads,
+        uploadTimeout,
+        downloadTimeout,
+        uploadQueueTimeout,
+        defaultBodyMemoryBytes());
+  }
+
+  /**
+   * A quarter of the maximum heap, between 16 MiB and 256 MiB: with a 256 MiB heap, four 4 MiB
+   * manifests or thousands of ordinary ones at once.
+   */
+  public static long defaultBodyMemoryBytes() {
+    long quarter = Runtime.getRuntime().maxMemory() / 4;
+    return Math.max(16L << 20, Math.min(256L << 20, quarter));
+  }
+
   public ServletOptions {
     if (uploadQueueTimeout.isNegative()) {
       throw new IllegalArgumentException("uploadQueueTimeout must be zero or more");
@@ -46,6 +73,9 @@ public record ServletOptions(
     if (downloadTimeout.isNegative() || downloadTimeout.isZero()) {
       throw new IllegalArgumentException("downloadTimeout must be positive");
     }
+    if (bodyMemoryBytes <= 0) {
+      throw new IllegalArgumentException("bodyMemoryBytes must be positive");
+    }
   }
 
   /**
@@ -57,18 +87,27 @@ public record ServletOptions(
   }
 
   public ServletOptions withMaxConcurrentUploads(int max) {
-    return new ServletOptions(max, uploadTimeout, downloadTimeout, uploadQueueTimeout);
+    return new ServletOptions(
+        max, uploadTimeout, downloadTimeout, uploadQueueTimeout, bodyMemoryBytes);
   }
 
   public ServletOptions withUploadTimeout(Duration timeout) {
-    return new ServletOptions(maxConcurrentUploads, timeout, downloadTimeout, uploadQueueTimeout);
+    return new ServletOptions(
+        maxConcurrentUploads, timeout, downloadTimeout, uploadQueueTimeout, bodyMemoryBytes);
   }
 
   public ServletOptions withDownloadTimeout(Duration timeout) {
-    return new ServletOptions(maxConcurrentUploads, uploadTimeout, timeout, uploadQueueTimeout);
+    return new ServletOptions(
+        maxConcurrentUploads, uploadTimeout, timeout, uploadQueueTimeout, bodyMemoryBytes);
   }
 
   public ServletOptions withUploadQueueTimeout(Duration timeout) {
-    return new ServletOptions(maxConcurrentUploads, uploadTimeout, downloadTimeout, timeout);
+    return new ServletOptions(
+        maxConcurrentUploads, uploadTimeout, downloadTimeout, timeout, bodyMemoryBytes);
+  }
+
+  public ServletOptions withBodyMemoryBytes(long bytes) {
+    return new ServletOptions(
+        maxConcurrentUploads, uploadTimeout, downloadTimeout, uploadQueueTimeout, bytes);
   }
 }

@@ -13,9 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Blob uploads: POST opens a session (end-4a), stores a whole blob with {@code ?digest=} (end-4b)
@@ -34,8 +31,7 @@ final class UploadEndpoints {
   private final ServletOptions options;
   private final RegistryAuthorizer authorizer;
   private final RegistryListener listener;
-  private final Semaphore uploadSlots;
-  private final AtomicInteger waitingForSlots = new AtomicInteger();
+  private final AdmissionQueue uploadSlots;
 
   UploadEndpoints(
       OciRegistry registry,
@@ -46,8 +42,11 @@ final class UploadEndpoints {
     this.options = options;
     this.authorizer = authorizer;
     this.listener = listener;
-    // Fair: uploads beyond the cap get their slots in the order they asked.
-    this.uploadSlots = new Semaphore(options.maxConcurrentUploads(), true);
+    this.uploadSlots =
+        new AdmissionQueue(
+            options.maxConcurrentUploads(),
+            ServletOptions.MAX_WAITING_UPLOADS,
+            options.uploadQueueTimeout());
   }
 
   void post(HttpServletRequest request, HttpServletResponse response, RepositoryName name)
@@ -231,38 +230,9 @@ final class UploadEndpoints {
     T run() throws IOException;
   }
 
-  /**
-   * Waits, in arrival order, up to the queue timeout for a slot. A waiting upload holds its request
-   * thread, so no more than {@link ServletOptions#MAX_WAITING_UPLOADS} wait at once: more would let
-   * one client occupy every thread and stop the server answering anyone.
-   */
-  private boolean acquireUploadSlot() {
-    try {
-      // A zero timeout keeps the order: it never takes a slot ahead of uploads already waiting.
-      if (uploadSlots.tryAcquire(0, TimeUnit.NANOSECONDS)) {
-        return true;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    if (waitingForSlots.incrementAndGet() > ServletOptions.MAX_WAITING_UPLOADS) {
-      waitingForSlots.decrementAndGet();
-      return false;
-    }
-    try {
-      return uploadSlots.tryAcquire(options.uploadQueueTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      waitingForSlots.decrementAndGet();
-    }
-  }
-
   private <T> T withUploadSlot(HttpServletResponse response, Transfer<T> transfer)
       throws IOException {
-    if (!acquireUploadSlot()) {
+    if (!uploadSlots.admit(1)) {
       response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
       throw new RegistryException(
           ErrorCode.TOOMANYREQUESTS,
@@ -275,7 +245,7 @@ final class UploadEndpoints {
     try {
       return transfer.run();
     } finally {
-      uploadSlots.release();
+      uploadSlots.release(1);
     }
   }
 }

@@ -15,6 +15,7 @@ import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.config.Durations;
 import dev.ociregistry.controller.config.RetentionFile;
 import dev.ociregistry.controller.credentials.JobTokens;
+import dev.ociregistry.controller.http.ServerAssembly;
 import dev.ociregistry.controller.jobs.ControllerScheduler;
 import dev.ociregistry.controller.media.MediaServlets;
 import dev.ociregistry.controller.tls.TlsConnectors;
@@ -49,7 +50,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +70,7 @@ public final class Controller implements AutoCloseable {
   static final String JOB_CREDENTIAL_KEY = "job-credentials.key";
 
   /** How long requests in flight may take to finish when the controller stops. */
-  public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+  public static final Duration STOP_TIMEOUT = ServerAssembly.STOP_TIMEOUT;
 
   private final Server server;
   private final Optional<OciRegistry> registry;
@@ -145,6 +145,7 @@ public final class Controller implements AutoCloseable {
       if (config.auditLog().isPresent()) {
         FilterHolder auditFilter = new FilterHolder(new AuditFilter(audit, registry));
         auditFilter.setName("audit");
+        auditFilter.setAsyncSupported(true);
         context.addFilter(auditFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
       }
       access.ifPresent(control -> protectRoutesBesideTheRegistry(context, control));
@@ -156,15 +157,16 @@ public final class Controller implements AutoCloseable {
                 config.downloadTimeout(),
                 config.uploadQueueTimeout());
         context.addServlet(
-            new ServletHolder(
-                "registry",
-                new OciRegistryServlet(
-                    registry.get(),
-                    servletOptions,
-                    access
-                        .map(AccessControl::registryAuthorizer)
-                        .orElse(RegistryAuthorizer.allowAll()),
-                    new RegistryMetrics(meters))),
+            asynchronous(
+                new ServletHolder(
+                    "registry",
+                    new OciRegistryServlet(
+                        registry.get(),
+                        servletOptions,
+                        access
+                            .map(AccessControl::registryAuthorizer)
+                            .orElse(RegistryAuthorizer.allowAll()),
+                        new RegistryMetrics(meters)))),
             "/v2/*");
         GcService gc =
             new GcService(
@@ -183,7 +185,7 @@ public final class Controller implements AutoCloseable {
                 ControllerScheduler.start(
                     gc, config.gcInterval(), registry.get().uploads(), config.uploadTimeout()));
       }
-      context.addServlet(new ServletHolder("api", api.apiServlet()), "/api/v1/*");
+      context.addServlet(asynchronous(new ServletHolder("api", api.apiServlet())), "/api/v1/*");
       context.addServlet(new ServletHolder("tasks", api.taskServlet()), "/media/tasks/*");
       context.addServlet(MediaServlets.staticFiles(config.mediaRoot()), "/media/*");
       context.addServlet(new ServletHolder("metrics", new MetricsServlet(meters)), "/metrics");
@@ -192,21 +194,16 @@ public final class Controller implements AutoCloseable {
       context.addServlet(new ServletHolder("readyz", health), "/readyz");
       context.addServlet(new ServletHolder("not-found", new NotFoundServlet()), "/");
 
-      Server server = new Server();
       InetSocketAddress listen = config.listenAddress();
-      ServerConnector connector =
-          tls.isPresent()
-              ? TlsConnectors.https(server, tls.get(), listen.getHostString(), listen.getPort())
-              : new ServerConnector(server);
-      connector.setHost(listen.getHostString());
-      connector.setPort(listen.getPort());
-      connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
-      server.addConnector(connector);
-      GracefulHandler graceful = new GracefulHandler();
-      graceful.setHandler(context);
-      server.setHandler(graceful);
-      server.setRequestLog(AccessLog.of(config.accessLog()));
-      server.setStopTimeout(STOP_TIMEOUT.toMillis());
+      Server server =
+          ServerAssembly.assemble(
+              listen,
+              tls.isPresent()
+                  ? (jetty, http) -> TlsConnectors.https(jetty, http, tls.get())
+                  : ServerAssembly.plain(),
+              context,
+              AccessLog.of(config.accessLog()));
+      ServerConnector connector = (ServerConnector) server.getConnectors()[0];
       server.start();
       LOG.info(
           "provisioner-controller listening on {}:{} ({}, registry {}, auth {}, storage {}, media {},"
@@ -244,9 +241,19 @@ public final class Controller implements AutoCloseable {
       ServletContextHandler context, AccessControl control) {
     FilterHolder filter = new FilterHolder(control.filter());
     filter.setName("access");
+    filter.setAsyncSupported(true);
     for (String path : List.of("/api/v1/*", "/media/*", "/admin/*", "/metrics")) {
       context.addFilter(filter, path, EnumSet.of(DispatcherType.REQUEST));
     }
+  }
+
+  /**
+   * A servlet that may read request bodies and write answers without a thread waiting on the
+   * client.
+   */
+  private static ServletHolder asynchronous(ServletHolder holder) {
+    holder.setAsyncSupported(true);
+    return holder;
   }
 
   /** The port the server listens on (useful with port 0). */

@@ -53,7 +53,11 @@ public final class InteropServer implements AutoCloseable {
     try {
       JettyFixture jetty =
           JettyFixture.start(
-              context -> context.addServlet(new ServletHolder(servlet), "/v2/*"),
+              context -> {
+                ServletHolder holder = new ServletHolder(servlet);
+                holder.setAsyncSupported(true);
+                context.addServlet(holder, "/v2/*");
+              },
               server ->
                   server.setRequestLog(
                       (request, response) ->

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A registry stored in a directory, served on {@code /v2/*} by a {@link JettyFixture} (a real Jetty
@@ -64,12 +65,58 @@ public final class RegistryServer implements AutoCloseable {
       RegistryListener listener,
       RegistryAuthorizer authorizer)
       throws Exception {
+    return start(
+        root,
+        registryOptions,
+        servletOptions,
+        listener,
+        authorizer,
+        new Container(true, DEFAULT_MAX_THREADS));
+  }
+
+  /** Jetty's default number of request threads. */
+  public static final int DEFAULT_MAX_THREADS = 200;
+
+  /**
+   * How the servlet container is set up: whether the servlet is mounted asynchronous (as it should
+   * be) and how many request threads the container has.
+   */
+  public record Container(boolean asynchronous, int maxThreads) {}
+
+  /** A registry with default options in a container set up as {@code container} says. */
+  public static RegistryServer start(Path root, ServletOptions options, Container container)
+      throws Exception {
+    return start(
+        root,
+        RegistryOptions.defaults(),
+        options,
+        RegistryListener.none(),
+        RegistryAuthorizer.allowAll(),
+        container);
+  }
+
+  private static RegistryServer start(
+      Path root,
+      RegistryOptions registryOptions,
+      ServletOptions servletOptions,
+      RegistryListener listener,
+      RegistryAuthorizer authorizer,
+      Container container)
+      throws Exception {
     OciRegistry registry = OciRegistry.open(root, registryOptions);
     OciRegistryServlet servlet =
         new OciRegistryServlet(registry, servletOptions, authorizer, listener);
     try {
       JettyFixture jetty =
-          JettyFixture.start(context -> context.addServlet(new ServletHolder(servlet), "/v2/*"));
+          JettyFixture.start(
+              context -> {
+                ServletHolder holder = new ServletHolder(servlet);
+                holder.setAsyncSupported(container.asynchronous());
+                context.addServlet(holder, "/v2/*");
+              },
+              server ->
+                  ((QueuedThreadPool) server.getThreadPool())
+                      .setMaxThreads(container.maxThreads()));
       return new RegistryServer(jetty, registry);
     } catch (Exception e) {
       registry.close();

@@ -61,6 +61,11 @@ final class ApiException extends RuntimeException {
     return new ApiException(413, Optional.empty(), message, Set.of());
   }
 
+  /** 429: too busy now; the answer says when to retry. */
+  static ApiException retryLater(String message) {
+    return new ApiException(429, Optional.empty(), message, Set.of());
+  }
+
   static ApiException unavailable(String message) {
     return new ApiException(503, Optional.empty(), message, Set.of());
   }

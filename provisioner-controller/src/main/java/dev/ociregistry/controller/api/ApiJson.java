@@ -169,7 +169,7 @@ final class ApiJson {
     return value;
   }
 
-  private static ApiException tooLarge() {
+  static ApiException tooLarge() {
     return ApiException.tooLarge("the body is larger than " + MAX_BODY_BYTES + " bytes");
   }
 }

@@ -1,10 +1,13 @@
 package dev.ociregistry.controller.api;
 
+import dev.ociregistry.servlet.BodyReadAhead;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,18 +24,41 @@ final class ApiServlet extends HttpServlet {
   private final transient JobEndpoints jobs;
   private final transient ArtifactsEndpoint artifacts;
 
+  /**
+   * Bodies read ahead at once, in total: each counts {@link BodyReadAhead#COST_FACTOR} times its
+   * size, so 16 bodies of the largest size, or thousands of ordinary recipes and jobs.
+   */
+  static final long BODY_MEMORY_BYTES = 16L * BodyReadAhead.COST_FACTOR * ApiJson.MAX_BODY_BYTES;
+
+  /** The longest a client may take to send a body. */
+  static final Duration BODY_TIMEOUT = Duration.ofSeconds(60);
+
+  private final transient BodyReadAhead bodies = new BodyReadAhead(BODY_MEMORY_BYTES, BODY_TIMEOUT);
+
   ApiServlet(RecipeEndpoints recipes, JobEndpoints jobs, ArtifactsEndpoint artifacts) {
     this.recipes = recipes;
     this.jobs = jobs;
     this.artifacts = artifacts;
   }
 
+  /**
+   * Reads the body of a {@code POST} or {@code PUT} ahead, without a thread waiting on the client,
+   * then handles the request with it; other methods are handled as they come.
+   */
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     List<String> path = Route.segments(request.getPathInfo());
     try {
-      dispatch(request, response, path);
+      HttpServletRequest handled = request;
+      if (request.getMethod().equals("POST") || request.getMethod().equals("PUT")) {
+        Optional<byte[]> body = body(request);
+        if (body.isEmpty()) {
+          return;
+        }
+        handled = BodyReadAhead.withBody(request, body.get());
+      }
+      dispatch(handled, response, path);
     } catch (IOException | RuntimeException e) {
       JsonResponses.fail(
           request,
@@ -40,6 +66,18 @@ final class ApiServlet extends HttpServlet {
           e,
           path.equals(ARTIFACTS) ? JsonResponses::artifactsError : JsonResponses::error,
           LOG);
+    }
+  }
+
+  private Optional<byte[]> body(HttpServletRequest request) throws IOException {
+    try {
+      return bodies.body(request, ApiJson.MAX_BODY_BYTES);
+    } catch (BodyReadAhead.BodyException e) {
+      throw switch (e.failure()) {
+        case TOO_LARGE -> ApiJson.tooLarge();
+        case BUSY -> ApiException.retryLater(e.getMessage());
+        case BROKE_OFF -> ApiException.badRequest(null, e.getMessage());
+      };
     }
   }
 

@@ -44,12 +44,15 @@ public final class JsonResponses {
   static void error(HttpServletRequest request, HttpServletResponse response, ApiException e)
       throws IOException {
     allow(response, e);
+    if (e.status() == 429) {
+      response.setHeader("Retry-After", "1");
+    }
     error(request, response, e.status(), e.field().orElse(null), e.getMessage());
   }
 
   /**
-   * The API's error body, {@code {"error": {"field": ..., "message": ...}}}, after reading what is
-   * left of the request body.
+   * The API's error body, {@code {"error": {"field": ..., "message": ...}}}, leaving what is left
+   * of the request body unread ({@link RequestBodies#answerWithoutBody}).
    *
    * @param field the input at fault, or null
    */
@@ -60,13 +63,13 @@ public final class JsonResponses {
       String field,
       String message)
       throws IOException {
-    RequestBodies.drainOrClose(request, response);
     ObjectNode error = ApiJson.object();
     error.put("field", field);
     error.put("message", message);
     ObjectNode body = ApiJson.object();
     body.set("error", error);
-    write(request, response, status, body);
+    RequestBodies.answerWithoutBody(
+        request, response, () -> write(request, response, status, body));
   }
 
   /**
@@ -89,12 +92,12 @@ public final class JsonResponses {
   /** The artifacts listing's error body. */
   static void artifactsError(
       HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
-    RequestBodies.drainOrClose(request, response);
     ObjectNode body = ApiJson.object();
     body.put("success", false);
     body.put("error", e.getMessage());
     allow(response, e);
-    write(request, response, e.status(), body);
+    RequestBodies.answerWithoutBody(
+        request, response, () -> write(request, response, e.status(), body));
   }
 
   /** How an error body is shaped: the API's own, or the artifacts listing's. */

@@ -3,6 +3,7 @@ package dev.ociregistry.controller.audit;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.servlet.AsyncCompletion;
 import dev.ociregistry.servlet.Route;
 import dev.ociregistry.servlet.auth.BasicAuthenticator;
 import dev.ociregistry.servlet.auth.Principal;
@@ -44,6 +45,21 @@ public final class AuditFilter extends HttpFilter {
         path.startsWith("/v2/") ? Route.match(path.substring(3)) : Optional.empty();
     Optional<String> before = tagTarget(request, route);
     chain.doFilter(request, response);
+    if (request.isAsyncStarted()) {
+      // The body is still being read; the request is answered, and audited, when it ends.
+      AsyncCompletion.whenComplete(
+          request.getAsyncContext(), () -> record(request, response, path, route, before));
+      return;
+    }
+    record(request, response, path, route, before);
+  }
+
+  private void record(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      String path,
+      Optional<Route.Match> route,
+      Optional<String> before) {
     int status = response.getStatus();
     Optional<String> action = action(request.getMethod(), route, status, before, response);
     if (action.isEmpty()) {

@@ -35,22 +35,19 @@ public final class TlsConnectors {
    * @throws ConfigException when the files cannot be served, naming the variable and what it
    *     accepts
    */
-  public static ServerConnector https(Server server, TlsSettings settings, String host, int port)
+  public static ServerConnector https(Server server, HttpConfiguration http, TlsSettings settings)
       throws ConfigException {
     TlsFiles.Snapshot snapshot = TlsFiles.read(settings.source());
     KeyMaterial material = TlsFiles.parse(settings.source(), snapshot);
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setKeyStore(material.keyStore());
     ssl.setKeyStorePassword(material.password());
-    HttpConfiguration http = new HttpConfiguration();
     http.addCustomizer(new SecureRequestCustomizer(false));
     ServerConnector connector =
         new ServerConnector(
             server,
             new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
             new HttpConnectionFactory(http));
-    connector.setHost(host);
-    connector.setPort(port);
     connector.addManaged(new TlsReloader(settings, ssl, material, snapshot.fingerprint()));
     LOG.info("TLS: serving {} from {}", material.describe(), settings.source().describe());
     TlsReloader.warnAboutValidity(material);

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The built controller jar (system property {@code controller.jar}, as failsafe passes it) as the
- * kit's {@link JarProcess}, with a 256 MiB heap unless a test says otherwise.
+ * kit's {@link JarProcess}, run as the README runs it ({@code -XX:+ExitOnOutOfMemoryError}), with a
+ * 256 MiB heap unless a test says otherwise.
  */
 final class ControllerJar {
   private static final String DEFAULT_MAX_HEAP = "256m";
@@ -22,7 +23,11 @@ final class ControllerJar {
   /** Starts the jar with a maximum heap of {@code maxHeap} (a {@code -Xmx} value). */
   static JarProcess start(Path workDir, Map<String, String> env, String maxHeap) throws Exception {
     return JarProcess.start(
-        JarProcess.jarFromProperty("controller.jar"), workDir, env, "-Xmx" + maxHeap);
+        JarProcess.jarFromProperty("controller.jar"),
+        workDir,
+        env,
+        "-Xmx" + maxHeap,
+        "-XX:+ExitOnOutOfMemoryError");
   }
 
   /** Starts the jar and waits until it listens. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,13 +115,11 @@ class TlsConnectorsTest {
   }
 
   @Test
-  void connectorListensOnTheHostAndPortGiven() throws Exception {
-    Server server = new Server();
+  void connectorSpeaksTlsThenHttp11() throws Exception {
     var connector =
-        TlsConnectors.https(server, TlsSettings.pem(a.chain(), a.key()), "localhost", 0);
+        TlsConnectors.https(
+            new Server(), new HttpConfiguration(), TlsSettings.pem(a.chain(), a.key()));
 
-    assertThat(connector.getHost()).isEqualTo("localhost");
-    assertThat(connector.getPort()).isZero();
     assertThat(connector.getProtocols()).containsExactly("ssl", "http/1.1");
   }
 
@@ -128,7 +127,7 @@ class TlsConnectorsTest {
   void filesThatCannotBeServedAreRefusedWhenTheConnectorIsBuilt() {
     TlsSettings settings = TlsSettings.pem(a.chain(), work.resolve("gone.key"));
 
-    assertThatThrownBy(() -> TlsConnectors.https(new Server(), settings, "127.0.0.1", 0))
+    assertThatThrownBy(() -> TlsConnectors.https(new Server(), new HttpConfiguration(), settings))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TLS_KEY_FILE=" + work.resolve("gone.key") + " does not exist");
   }

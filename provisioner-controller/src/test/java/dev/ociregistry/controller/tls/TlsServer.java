@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
@@ -41,7 +42,10 @@ final class TlsServer implements AutoCloseable {
             mount,
             server -> {
               try {
-                https.set(TlsConnectors.https(server, settings, "127.0.0.1", 0));
+                ServerConnector connector =
+                    TlsConnectors.https(server, new HttpConfiguration(), settings);
+                connector.setHost("127.0.0.1");
+                https.set(connector);
               } catch (ConfigException e) {
                 throw new IllegalStateException(e.getMessage(), e);
               }

@@ -1,0 +1,79 @@
+package dev.ociregistry.servlet;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A bounded resource (upload slots, bytes of request bodies in memory) that requests take in the
+ * order they ask for it. A request that cannot have its share at once waits up to a bounded time,
+ * holding its thread, so no more than a bounded number wait at once: more would let one client
+ * occupy every request thread and stop the server answering anyone. Those beyond get no at once.
+ */
+final class AdmissionQueue {
+  private final Semaphore permits;
+  private final int capacity;
+  private final int maxWaiting;
+  private final Duration maxWait;
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  AdmissionQueue(int capacity, int maxWaiting, Duration maxWait) {
+    // Fair: requests beyond the capacity get their share in the order they asked.
+    this.permits = new Semaphore(capacity, true);
+    this.capacity = capacity;
+    this.maxWaiting = maxWaiting;
+    this.maxWait = maxWait;
+  }
+
+  /** All of the resource. */
+  int capacity() {
+    return capacity;
+  }
+
+  /** How long a request may wait for its share. */
+  Duration maxWait() {
+    return maxWait;
+  }
+
+  /**
+   * Takes {@code share} (at most the capacity), waiting behind earlier requests up to the maximum
+   * wait.
+   *
+   * @return whether it was taken; if so, the caller must {@link #release(int)} it
+   */
+  boolean admit(int share) {
+    int wanted = Math.min(share, capacity);
+    try {
+      // A zero timeout keeps the order: it never takes a share ahead of requests already waiting.
+      if (permits.tryAcquire(wanted, 0, TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+      if (maxWait.isZero()) {
+        return false;
+      }
+      if (waiting.incrementAndGet() > maxWaiting) {
+        waiting.decrementAndGet();
+        return false;
+      }
+      try {
+        return permits.tryAcquire(wanted, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+      } finally {
+        waiting.decrementAndGet();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Gives back a share {@link #admit(int)} took. */
+  void release(int share) {
+    permits.release(Math.min(share, capacity));
+  }
+
+  /** How much is taken now. */
+  int inUse() {
+    return capacity - permits.availablePermits();
+  }
+}

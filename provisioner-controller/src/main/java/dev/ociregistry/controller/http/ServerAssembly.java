@@ -1,0 +1,82 @@
+package dev.ociregistry.controller.http;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.RequestLog;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Assembles the controller's Jetty server in one place: a connector, a bounded thread pool, and the
+ * handlers that keep slow or stalled clients from holding the server. A connection that sends or
+ * reads nothing for {@link #IDLE_TIMEOUT} is closed, and a request whose body arrives, or whose
+ * answer is read, slower than {@link #MIN_DATA_RATE} on average fails (408 while the body is read):
+ * a client that trickles a byte now and then no longer defeats the idle timeout. Every error Jetty
+ * answers itself is JSON ({@link JsonErrorHandler}).
+ */
+public final class ServerAssembly {
+  /** How long a connection may send and read nothing before it is closed. */
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * The slowest average rate, in bytes per second, at which a request body may arrive and a
+   * response be read: far below any working network, far above a client that only keeps a
+   * connection open.
+   */
+  public static final long MIN_DATA_RATE = 1024;
+
+  /** Request threads: enough for the upload cap and its queue with room for everyone else. */
+  static final int MAX_THREADS = 200;
+
+  /** How long requests in flight may take to finish when the server stops. */
+  public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+  /** Makes the server's one connector, given the HTTP settings every connector shares. */
+  public interface Connectors {
+    ServerConnector create(Server server, HttpConfiguration http) throws Exception;
+  }
+
+  private ServerAssembly() {}
+
+  /** Plain HTTP. */
+  public static Connectors plain() {
+    return (server, http) -> new ServerConnector(server, new HttpConnectionFactory(http));
+  }
+
+  /**
+   * A server that listens on {@code listen} through the connector {@code connectors} makes, and
+   * serves {@code context}, stopping gracefully within {@link #STOP_TIMEOUT}.
+   */
+  public static Server assemble(
+      InetSocketAddress listen,
+      Connectors connectors,
+      ServletContextHandler context,
+      RequestLog requestLog)
+      throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
+    threads.setName("http");
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector connector = connectors.create(server, http);
+    connector.setHost(listen.getHostString());
+    connector.setPort(listen.getPort());
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    server.addConnector(connector);
+    context.setErrorHandler(new JsonErrorHandler());
+    server.setErrorHandler(new JsonErrorHandler());
+    GracefulHandler graceful = new GracefulHandler();
+    graceful.setHandler(new MinimumDataRateHandler(context, MIN_DATA_RATE, MIN_DATA_RATE));
+    server.setHandler(graceful);
+    server.setRequestLog(requestLog);
+    server.setStopTimeout(STOP_TIMEOUT.toMillis());
+    return server;
+  }
+}

@@ -83,7 +83,13 @@ public final class OciRegistry implements Closeable {
             recentReferences,
             options.maxManifestBytes(),
             pins);
-    this.uploads = new UploadManager(storage, blobs, options.uploadTimeout());
+    this.uploads =
+        new UploadManager(
+            storage,
+            blobs,
+            options.uploadTimeout(),
+            options.maxOpenUploads(),
+            options.maxOpenUploadsPerRepository());
     DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks);
     this.garbageCollector =
         new GarbageCollector(

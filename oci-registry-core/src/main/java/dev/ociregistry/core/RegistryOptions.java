@@ -8,8 +8,15 @@ import java.time.Duration;
  * @param uploadTimeout an upload that receives nothing for this long expires
  * @param maxManifestBytes the largest manifest accepted; larger ones are refused with 413
  * @param maxPageSize the most tags or repositories one listing returns, whatever {@code n} asks
+ * @param maxOpenUploads how many upload sessions may be open at once; more are refused with 429
+ * @param maxOpenUploadsPerRepository how many may be open at once in one repository
  */
-public record RegistryOptions(Duration uploadTimeout, int maxManifestBytes, int maxPageSize) {
+public record RegistryOptions(
+    Duration uploadTimeout,
+    int maxManifestBytes,
+    int maxPageSize,
+    int maxOpenUploads,
+    int maxOpenUploadsPerRepository) {
   /** Four MiB, the manifest limit the distribution-spec recommends registries accept. */
   public static final int DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -17,21 +24,44 @@ public record RegistryOptions(Duration uploadTimeout, int maxManifestBytes, int 
     if (uploadTimeout == null || uploadTimeout.isNegative() || uploadTimeout.isZero()) {
       throw new IllegalArgumentException("uploadTimeout must be positive");
     }
-    if (maxManifestBytes <= 0 || maxPageSize <= 0) {
+    if (maxManifestBytes <= 0
+        || maxPageSize <= 0
+        || maxOpenUploads <= 0
+        || maxOpenUploadsPerRepository <= 0) {
       throw new IllegalArgumentException("limits must be positive");
     }
   }
 
-  /** One hour of upload inactivity, 4 MiB manifests, pages of at most 1000 entries. */
+  /** How many upload sessions may be open at once by default. */
+  public static final int DEFAULT_MAX_OPEN_UPLOADS = 1024;
+
+  /** How many upload sessions may be open at once in one repository by default. */
+  public static final int DEFAULT_MAX_OPEN_UPLOADS_PER_REPOSITORY = 256;
+
+  /**
+   * One hour of upload inactivity, 4 MiB manifests, pages of at most 1000 entries, 1024 uploads
+   * open at once (256 in one repository).
+   */
   public static RegistryOptions defaults() {
-    return new RegistryOptions(Duration.ofHours(1), DEFAULT_MAX_MANIFEST_BYTES, 1000);
+    return new RegistryOptions(
+        Duration.ofHours(1),
+        DEFAULT_MAX_MANIFEST_BYTES,
+        1000,
+        DEFAULT_MAX_OPEN_UPLOADS,
+        DEFAULT_MAX_OPEN_UPLOADS_PER_REPOSITORY);
   }
 
   public RegistryOptions withUploadTimeout(Duration timeout) {
-    return new RegistryOptions(timeout, maxManifestBytes, maxPageSize);
+    return new RegistryOptions(
+        timeout, maxManifestBytes, maxPageSize, maxOpenUploads, maxOpenUploadsPerRepository);
   }
 
   public RegistryOptions withMaxPageSize(int size) {
-    return new RegistryOptions(uploadTimeout, maxManifestBytes, size);
+    return new RegistryOptions(
+        uploadTimeout, maxManifestBytes, size, maxOpenUploads, maxOpenUploadsPerRepository);
+  }
+
+  public RegistryOptions withMaxOpenUploads(int total, int perRepository) {
+    return new RegistryOptions(uploadTimeout, maxManifestBytes, maxPageSize, total, perRepository);
   }
 }

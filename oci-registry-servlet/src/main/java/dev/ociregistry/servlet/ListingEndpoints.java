@@ -24,8 +24,9 @@ import java.util.function.Predicate;
 /**
  * Listings: tags (end-8a, end-8b) and the catalog, paginated with {@code n} and {@code last} and a
  * {@code Link} header to the next page; referrers (end-12a, end-12b) as an image index, filterable
- * by {@code artifactType}. Every page is capped at the registry's page size whatever {@code n}
- * asks.
+ * by {@code artifactType} and paged the same way, each page also bounded in bytes so that large
+ * annotations never make one answer that exhausts the heap. Every page is capped at the registry's
+ * page size whatever {@code n} asks.
  *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#content-discovery">
@@ -100,11 +101,29 @@ final class ListingEndpoints {
   void referrers(
       HttpServletRequest request, HttpServletResponse response, RepositoryName name, Digest subject)
       throws IOException {
-    Optional<String> artifactType =
-        QueryParameters.of(request).get("artifactType", ErrorCode.QUERY_INVALID);
-    List<Descriptor> referrers = registry.manifests().referrers(name, subject, artifactType);
+    QueryParameters query = QueryParameters.of(request);
+    Optional<String> artifactType = query.get("artifactType", ErrorCode.QUERY_INVALID);
+    Optional<Digest> after = query.get("last", ErrorCode.QUERY_INVALID).map(Digest::parse);
+    int limit = pageSize(query);
+    Page<Descriptor> page =
+        registry.manifests().referrers(name, subject, artifactType, after, limit);
+    List<Descriptor> referrers = page.items();
     if (artifactType.isPresent()) {
       response.setHeader("OCI-Filters-Applied", "artifactType");
+    }
+    if (page.more() && !referrers.isEmpty()) {
+      response.setHeader(
+          "Link",
+          "<"
+              + request.getRequestURI()
+              + "?n="
+              + limit
+              + "&last="
+              + referrers.get(referrers.size() - 1).digest()
+              + artifactType
+                  .map(type -> "&artifactType=" + URLEncoder.encode(type, StandardCharsets.UTF_8))
+                  .orElse("")
+              + ">; rel=\"next\"");
     }
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);

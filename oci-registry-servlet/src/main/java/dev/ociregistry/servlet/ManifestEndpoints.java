@@ -58,7 +58,7 @@ final class ManifestEndpoints {
         registry.manifests().get(name, reference).orElseThrow(() -> unknown(name, reference));
     manifestHeaders(response, manifest);
     response.setStatus(HttpServletResponse.SC_OK);
-    response.getOutputStream().write(manifest.content());
+    Responses.send(response, manifest.content());
   }
 
   void head(HttpServletResponse response, RepositoryName name, Reference reference)

@@ -352,6 +352,8 @@ public class OciRegistryServlet extends HttpServlet {
     }
     if (e instanceof RetryLaterException later) {
       response.setHeader("Retry-After", String.valueOf(later.retryAfterSeconds()));
+    } else if (e.code() == ErrorCode.TOOMANYREQUESTS && !response.containsHeader("Retry-After")) {
+      response.setHeader("Retry-After", "1");
     }
     if (e.code() == ErrorCode.UNSUPPORTED && e.detail() != null) {
       response.setHeader("Allow", e.detail());

@@ -32,7 +32,19 @@ final class Responses {
     response.setStatus(status);
     response.setContentType(contentType);
     response.setContentLength(bytes.length);
-    response.getOutputStream().write(bytes);
+    send(response, bytes);
+  }
+
+  /**
+   * Writes a body held in memory. Nothing can fail on the server's side here, so a failure is the
+   * client's: it went away or stopped reading.
+   */
+  static void send(HttpServletResponse response, byte[] bytes) throws ClientIOException {
+    try {
+      response.getOutputStream().write(bytes);
+    } catch (IOException e) {
+      throw new ClientIOException("the client stopped reading: " + e.getMessage(), e);
+    }
   }
 
   static void error(HttpServletResponse response, RegistryException error) throws IOException {

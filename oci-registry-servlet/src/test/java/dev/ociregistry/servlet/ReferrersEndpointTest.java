@@ -19,8 +19,10 @@ import dev.ociregistry.testkit.TestHttp;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -299,5 +301,50 @@ class ReferrersEndpointTest extends RegistryTestBase {
       descriptors.add(JSON.convertValue(descriptor, Map.class));
     }
     return descriptors;
+  }
+
+  @Test
+  void referrersWithLargeAnnotationsArePagedWithLinkAndEveryOneIsListedOnce() throws Exception {
+    String large = "x".repeat(60 * 1024);
+    Set<String> pushed = new HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      pushed.add(
+          artifact(SBOM, Map.of("org.example.n", String.valueOf(i), "org.example.big", large))
+              .digest());
+    }
+
+    Set<String> listed = new HashSet<>();
+    String next = "/v2/app/web/referrers/" + subject.digest() + "?artifactType=" + SBOM;
+    int pages = 0;
+    while (next != null) {
+      TestHttp.Response page = http.get(next);
+      assertThat(page.status()).as(describe(page)).isEqualTo(200);
+      assertThat(page.body().length).isLessThan(2 * 1024 * 1024);
+      for (JsonNode descriptor : page.json().get("manifests")) {
+        assertThat(listed.add(descriptor.get("digest").asText())).isTrue();
+        assertThat(descriptor.get("artifactType").asText()).isEqualTo(SBOM);
+      }
+      pages++;
+      next = page.nextLink().orElse(null);
+    }
+
+    assertThat(listed).isEqualTo(pushed);
+    assertThat(pages).isGreaterThan(1);
+  }
+
+  @Test
+  void referrersPagesHoldAtMostNDescriptors() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      artifact(SIGNATURE, Map.of("org.example.n", String.valueOf(i)));
+    }
+
+    TestHttp.Response first = http.get("/v2/app/web/referrers/" + subject.digest() + "?n=2");
+
+    assertThat(first.json().get("manifests")).hasSize(2);
+    assertThat(first.nextLink()).isPresent();
+    TestHttp.Response second = http.get(first.nextLink().get());
+    assertThat(second.json().get("manifests")).hasSize(2);
+    assertThat(second.json().get("manifests").get(0).get("digest").asText())
+        .isGreaterThan(first.json().get("manifests").get(1).get("digest").asText());
   }
 }

@@ -4,6 +4,7 @@ import static dev.ociregistry.servlet.testing.Responses.describe;
 import static dev.ociregistry.servlet.testing.Responses.errorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.testing.Feed;
 import dev.ociregistry.servlet.testing.RegistryTestBase;
 import dev.ociregistry.servlet.testing.SlowUpload;
@@ -336,5 +337,21 @@ class UploadLimitsTest extends RegistryTestBase {
     assertThat(range).startsWith("0-");
     long last = Long.parseLong(range.substring(2));
     return last == 0 ? 0 : last + 1;
+  }
+
+  @Test
+  void openingMoreUploadsThanTheRepositoryMayHoldIsRefusedWith429UntilOneCloses() throws Exception {
+    start(RegistryOptions.defaults().withMaxOpenUploads(10, 2), ServletOptions.defaults());
+    String first = pusher.startUpload("capped/repo");
+    pusher.startUpload("capped/repo");
+
+    TestHttp.Response refused = http.post("/v2/capped/repo/blobs/uploads/", new byte[0]);
+
+    assertThat(refused.status()).as(describe(refused)).isEqualTo(429);
+    assertThat(errorCode(refused)).isEqualTo("TOOMANYREQUESTS");
+    assertThat(refused.header("Retry-After")).isPresent();
+    assertThat(http.post("/v2/capped/other/blobs/uploads/", new byte[0]).status()).isEqualTo(202);
+    assertThat(http.delete(first).status()).isEqualTo(204);
+    assertThat(http.post("/v2/capped/repo/blobs/uploads/", new byte[0]).status()).isEqualTo(202);
   }
 }

@@ -13,6 +13,7 @@ import dev.ociregistry.core.layout.StoredBlob;
 import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -243,29 +245,73 @@ public final class ManifestStore {
   }
 
   /**
-   * The manifests of the repository whose {@code subject} is {@code subject}, as descriptors with
-   * their artifact type and annotations, ordered by digest.
+   * How much of a referrers page its descriptors may take, their annotations counted at their
+   * length: a subject with many referrers carrying large annotations is listed over several pages
+   * rather than in one answer that could exhaust the heap.
+   */
+  public static final long MAX_REFERRERS_PAGE_BYTES = 1024 * 1024;
+
+  /** What a descriptor costs a page besides its annotations. */
+  private static final int DESCRIPTOR_BYTES = 256;
+
+  /**
+   * Every manifest of the repository whose {@code subject} is {@code subject}, ordered by digest:
+   * all pages of {@link #referrers(RepositoryName, Digest, Optional, Optional, int)} at once.
+   */
+  public List<Descriptor> referrers(
+      RepositoryName repository, Digest subject, Optional<String> artifactType) throws IOException {
+    List<Descriptor> all = new ArrayList<>();
+    Optional<Digest> after = Optional.empty();
+    Page<Descriptor> page;
+    do {
+      page = referrers(repository, subject, artifactType, after, Integer.MAX_VALUE);
+      all.addAll(page.items());
+      if (!page.items().isEmpty()) {
+        after = Optional.of(page.items().get(page.items().size() - 1).digest());
+      }
+    } while (page.more() && !page.items().isEmpty());
+    return all;
+  }
+
+  /**
+   * One page of the manifests of the repository whose {@code subject} is {@code subject}, as
+   * descriptors with their artifact type and annotations, ordered by digest: those after {@code
+   * after}, at most {@code limit} of them and {@link #MAX_REFERRERS_PAGE_BYTES} (at least one).
    *
    * @param artifactType when present, only referrers of that artifact type
    * @see <a
    *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers">
    *     distribution-spec: listing referrers</a>
    */
-  public List<Descriptor> referrers(
-      RepositoryName repository, Digest subject, Optional<String> artifactType) throws IOException {
+  public Page<Descriptor> referrers(
+      RepositoryName repository,
+      Digest subject,
+      Optional<String> artifactType,
+      Optional<Digest> after,
+      int limit)
+      throws IOException {
     List<Digest> referrers = new ArrayList<>();
     try (Stream<String> names = storage.list(LayoutKeys.referrers(repository, subject))) {
       names.forEach(
           name -> {
             String text = name.replaceFirst("-", ":");
             if (Digest.isValid(text)) {
-              referrers.add(Digest.parse(text));
+              Digest digest = Digest.parse(text);
+              if (after.isEmpty() || digest.compareTo(after.get()) > 0) {
+                referrers.add(digest);
+              }
             }
           });
     }
     referrers.sort(null);
     List<Descriptor> descriptors = new ArrayList<>();
-    for (Digest referrer : referrers) {
+    long bytes = 0;
+    for (int i = 0; i < referrers.size(); i++) {
+      if (descriptors.size() >= limit
+          || (!descriptors.isEmpty() && bytes >= MAX_REFERRERS_PAGE_BYTES)) {
+        return new Page<>(descriptors, true);
+      }
+      Digest referrer = referrers.get(i);
       Optional<StoredManifest> manifest = get(repository, Reference.of(referrer));
       if (manifest.isEmpty()) {
         continue;
@@ -276,11 +322,16 @@ public final class ManifestStore {
       if (artifactType.isPresent() && !artifactType.equals(type)) {
         continue;
       }
-      descriptors.add(
+      Descriptor descriptor =
           new Descriptor(
-              document.mediaType(), referrer, manifest.get().size(), type, document.annotations()));
+              document.mediaType(), referrer, manifest.get().size(), type, document.annotations());
+      descriptors.add(descriptor);
+      bytes += DESCRIPTOR_BYTES;
+      for (Map.Entry<String, String> annotation : descriptor.annotations().entrySet()) {
+        bytes += annotation.getKey().length() + annotation.getValue().length();
+      }
     }
-    return descriptors;
+    return new Page<>(descriptors, false);
   }
 
   private Optional<Digest> resolve(RepositoryName repository, Reference reference)

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -45,19 +46,56 @@ public final class UploadManager {
   private static final Pattern ID = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
   private static final int MAX_STATE_BYTES = 4096;
 
+  /**
+   * How long a request waits for an upload another request is writing to; then it is refused, as it
+   * would otherwise hold its upload slot for as long as the other request's client takes.
+   */
+  static final Duration BUSY_WAIT = Duration.ofMillis(200);
+
   private final StorageDriver storage;
   private final BlobStore blobs;
   private final Duration timeout;
   private final Map<String, UploadSession> sessions = new ConcurrentHashMap<>();
+  private final OpenUploads open;
 
-  public UploadManager(StorageDriver storage, BlobStore blobs, Duration timeout) {
+  /**
+   * @param maxOpen how many uploads may be open at once in total
+   * @param maxOpenPerRepository how many may be open at once in one repository
+   */
+  public UploadManager(
+      StorageDriver storage,
+      BlobStore blobs,
+      Duration timeout,
+      int maxOpen,
+      int maxOpenPerRepository) {
     this.storage = storage;
     this.blobs = blobs;
     this.timeout = timeout;
+    this.open = new OpenUploads(maxOpen, maxOpenPerRepository);
   }
 
-  /** Opens an upload session in {@code repository}. */
+  /**
+   * Opens an upload session in {@code repository}.
+   *
+   * @throws RegistryException {@link ErrorCode#TOOMANYREQUESTS} when the registry or the repository
+   *     has as many uploads open as it allows
+   */
   public UploadStatus start(RepositoryName repository) throws IOException {
+    open.open(repository);
+    try {
+      return create(repository);
+    } catch (IOException | RuntimeException e) {
+      open.closed(repository);
+      throw e;
+    }
+  }
+
+  /** How many uploads are open. */
+  public int openCount() {
+    return open.total();
+  }
+
+  private UploadStatus create(RepositoryName repository) throws IOException {
     String id = UUID.randomUUID().toString();
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("repository", repository.value());
@@ -104,7 +142,7 @@ public final class UploadManager {
       RepositoryName repository, String id, long start, long length, InputStream chunk)
       throws IOException {
     UploadSession session = session(repository, id);
-    session.lock.lock();
+    lockOrRefuse(session);
     try {
       ensureOpen(session);
       appendLocked(session, start, length, chunk);
@@ -130,7 +168,7 @@ public final class UploadManager {
       InputStream finalChunk)
       throws IOException {
     UploadSession session = session(repository, id);
-    session.lock.lock();
+    lockOrRefuse(session);
     try {
       ensureOpen(session);
       if (finalChunk != null) {
@@ -162,7 +200,7 @@ public final class UploadManager {
    */
   public void cancel(RepositoryName repository, String id) throws IOException {
     UploadSession session = session(repository, id);
-    session.lock.lock();
+    lockOrRefuse(session);
     try {
       ensureOpen(session);
       discard(session);
@@ -206,12 +244,17 @@ public final class UploadManager {
     return expired;
   }
 
-  /** Removes what a crash can leave: upload directories without a state file. */
+  /**
+   * Removes what a crash can leave (upload directories without a state file) and counts the uploads
+   * that go on.
+   */
   public void recover() throws IOException {
     for (String id : ids()) {
       if (!ID.matcher(id).matches() || storage.stat(LayoutKeys.uploadState(id)).isEmpty()) {
         storage.deleteTree(LayoutKeys.upload(id));
+        continue;
       }
+      ownerOnDisk(id).ifPresent(open::found);
     }
   }
 
@@ -238,8 +281,14 @@ public final class UploadManager {
       try {
         copied = HashingCopy.copy(chunk, out, session.hash(), limit);
       } catch (HashingCopy.Interrupted e) {
-        // The stream or the storage stopped mid-chunk: keep what was written, to resume there.
-        session.restore(e.digest(), current + e.written());
+        if (e.storageFailed()) {
+          // A disk that is full or failing: the chunk was never acknowledged, and its space is
+          // given back at once; the client resumes from the last offset it was told.
+          dropChunk(session, out, before, current, e);
+        } else {
+          // The client stopped mid-chunk: keep what arrived, to resume there.
+          session.restore(e.digest(), current + e.written());
+        }
         throw e;
       } catch (RuntimeException | Error e) {
         dropChunk(session, out, before, current, e);
@@ -337,6 +386,27 @@ public final class UploadManager {
     // Files go first: while they exist, the closed session stays mapped and answers "unknown".
     storage.deleteTree(LayoutKeys.upload(session.id));
     sessions.remove(session.id, session);
+    open.closed(session.repository);
+  }
+
+  /**
+   * Takes the session's lock, waiting at most {@link #BUSY_WAIT} for a request writing to it.
+   *
+   * @throws RegistryException {@link ErrorCode#TOOMANYREQUESTS} when another request holds it
+   */
+  private static void lockOrRefuse(UploadSession session) {
+    boolean locked;
+    try {
+      locked = session.lock.tryLock(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
+    if (!locked) {
+      throw new RegistryException(
+          ErrorCode.TOOMANYREQUESTS,
+          "another request is writing to upload " + session.id + "; retry when it is done");
+    }
   }
 
   private UploadSession session(RepositoryName repository, String id) throws IOException {

@@ -22,6 +22,7 @@ import dev.ociregistry.testkit.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -419,16 +423,148 @@ class UploadManagerTest {
           .isInstanceOfSatisfying(
               HashingCopy.Interrupted.class,
               e -> {
-                assertThat(e.written()).isEqualTo(b);
-                assertThat(e.getCause().getSuppressed()).hasSize(1);
+                assertThat(e.storageFailed()).isTrue();
+                assertThat(e.getCause().getSuppressed()).isNotEmpty();
               });
       assertThat(Files.size(data)).isEqualTo(b + b / 2);
       storage.heal();
 
-      // The accepted bytes are the truth; the half-written buffer goes on the next use.
-      assertThat(uploads.status(REPO, id).offset()).isEqualTo(b);
+      // What was acknowledged (nothing) is the truth; the failed chunk goes on the next use.
+      assertThat(uploads.status(REPO, id).offset()).isZero();
+      assertThat(Files.size(data)).isZero();
+      assertCompletesWithTheRest(uploads, id, content, 0);
+    }
+  }
+
+  @Test
+  void aChunkTheDiskHasNoRoomForIsDroppedWholeAndItsSpaceGivenBack() throws IOException {
+    int b = HashingCopy.BUFFER_SIZE;
+    byte[] content = Artifacts.content(4 * b, 21);
+    AppendFaults storage =
+        new AppendFaults(
+            new FileSystemStorage(root),
+            file ->
+                new ForwardingAppendable(file) {
+                  @Override
+                  public int write(ByteBuffer source) throws IOException {
+                    if (size() >= 2L * b) {
+                      throw new IOException("No space left on device");
+                    }
+                    return super.write(source);
+                  }
+                });
+    try (OciRegistry registry = OciRegistry.open(storage, RegistryOptions.defaults())) {
+      UploadManager uploads = registry.uploads();
+      String id = uploads.start(REPO).id();
+      uploads.append(REPO, id, 0, b, slice(content, 0, b));
+      Path data = root.resolve(LayoutKeys.uploadData(id));
+
+      assertThatThrownBy(() -> uploads.append(REPO, id, b, 3L * b, slice(content, b, 4 * b)))
+          .isInstanceOf(HashingCopy.Interrupted.class)
+          .hasMessageContaining("No space left on device");
+
       assertThat(Files.size(data)).isEqualTo(b);
+      assertThat(uploads.status(REPO, id).offset()).isEqualTo(b);
+      storage.heal();
       assertCompletesWithTheRest(uploads, id, content, b);
+    }
+  }
+
+  @Test
+  void openUploadsAreCappedInTotalAndPerRepositoryAndCountedAgainAfterARestart()
+      throws IOException {
+    RegistryOptions options = RegistryOptions.defaults().withMaxOpenUploads(3, 2);
+    String first;
+    try (OciRegistry registry = OciRegistry.open(root, options)) {
+      UploadManager uploads = registry.uploads();
+      first = uploads.start(REPO).id();
+      uploads.start(REPO);
+
+      assertRegistryError(() -> uploads.start(REPO), ErrorCode.TOOMANYREQUESTS);
+      uploads.start(OTHER);
+      assertRegistryError(() -> uploads.start(OTHER), ErrorCode.TOOMANYREQUESTS);
+      assertThat(uploads.openCount()).isEqualTo(3);
+    }
+    try (OciRegistry registry = OciRegistry.open(root, options)) {
+      UploadManager uploads = registry.uploads();
+      assertThat(uploads.openCount()).isEqualTo(3);
+      assertRegistryError(() -> uploads.start(OTHER), ErrorCode.TOOMANYREQUESTS);
+
+      uploads.cancel(REPO, first);
+
+      assertThat(uploads.openCount()).isEqualTo(2);
+      assertThat(uploads.start(OTHER).offset()).isZero();
+    }
+  }
+
+  @Test
+  void completedAndExpiredUploadsNoLongerCountAsOpen() throws IOException {
+    RegistryOptions options =
+        RegistryOptions.defaults()
+            .withMaxOpenUploads(1, 1)
+            .withUploadTimeout(Duration.ofSeconds(1));
+    try (OciRegistry registry = OciRegistry.open(root, options)) {
+      UploadManager uploads = registry.uploads();
+      byte[] content = Artifacts.content(100, 22);
+      String id = uploads.start(REPO).id();
+      uploads.complete(REPO, id, Digest.sha256(content), 0, 100, slice(content, 0, 100));
+      String stale = uploads.start(REPO).id();
+      ageUpload(stale, Duration.ofHours(1));
+
+      assertThat(uploads.expireStale()).isEqualTo(1);
+      assertThat(uploads.openCount()).isZero();
+      assertThat(uploads.start(REPO).offset()).isZero();
+    }
+  }
+
+  @Test
+  void aSecondRequestToAnUploadBeingWrittenIsRefusedRatherThanKeptWaiting() throws Exception {
+    try (OciRegistry registry = open()) {
+      UploadManager uploads = registry.uploads();
+      String id = uploads.start(REPO).id();
+      CountDownLatch reading = new CountDownLatch(1);
+      CountDownLatch clientDone = new CountDownLatch(1);
+      InputStream slowBody =
+          new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+              reading.countDown();
+              if (sent == 10) {
+                await(clientDone);
+                return -1;
+              }
+              sent++;
+              return 'x';
+            }
+          };
+      CompletableFuture<UploadStatus> first =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return uploads.append(REPO, id, 0, -1, slowBody);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+
+      assertRegistryError(
+          () -> uploads.append(REPO, id, -1, 1, slice(new byte[1], 0, 1)),
+          ErrorCode.TOOMANYREQUESTS);
+      assertRegistryError(() -> uploads.cancel(REPO, id), ErrorCode.TOOMANYREQUESTS);
+      clientDone.countDown();
+      assertThat(first.get(30, TimeUnit.SECONDS).offset()).isEqualTo(10);
+    }
+  }
+
+  private static void await(CountDownLatch latch) throws IOException {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException();
     }
   }
 

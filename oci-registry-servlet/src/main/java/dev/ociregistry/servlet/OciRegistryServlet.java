@@ -92,6 +92,12 @@ public class OciRegistryServlet extends HttpServlet {
     response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
     Optional<Route.Match> match = Route.match(request.getPathInfo());
     try {
+      if (request.getRequestURI().indexOf(';') >= 0) {
+        // The container drops ";..." path parameters from the path it decodes, which would serve
+        // "a;b=c" as repository "a"; no name, tag or digest may hold one.
+        throw new RegistryException(
+            ErrorCode.NAME_INVALID, "a registry path holds no ';' (path parameters)");
+      }
       dispatch(request, response, match.orElseThrow(ENDPOINT_UNKNOWN));
     } catch (RegistryException e) {
       fail(request, response, e);

@@ -101,6 +101,22 @@ class ErrorMappingTest extends RegistryTestBase {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/v2/app;x=y/web/tags/list",
+        "/v2/app/web;x/manifests/v1",
+        "/v2/app/web/manifests/v1;x",
+        "/v2/app/web/blobs/uploads/;x"
+      })
+  void pathParametersNeverNameAnotherRepository(String path) throws Exception {
+    RawHttp.Response response =
+        RawHttp.exchange(server.base(), "GET " + path + " HTTP/1.1\r\n", new byte[0], false);
+
+    assertThat(response.status()).as(response.toString()).isEqualTo(400);
+    assertThat(response.text()).contains("NAME_INVALID");
+  }
+
   @Test
   void errorBodyIsOneEntryWithCodeAndMessage() throws Exception {
     String unknown = Digests.sha256("unknown".getBytes());

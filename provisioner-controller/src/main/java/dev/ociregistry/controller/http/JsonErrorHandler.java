@@ -47,7 +47,16 @@ public final class JsonErrorHandler extends ErrorHandler {
       String message,
       Throwable cause,
       Callback callback) {
-    byte[] body = body(path(request), code, reason(code, message));
+    int status = code;
+    String text = message;
+    if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+      // A request line naming no HTTP version Jetty speaks is the client's error, not a failure of
+      // the server that should count against its error rate.
+      status = HttpStatus.BAD_REQUEST_400;
+      response.setStatus(status);
+      text = "the request names an HTTP version this server does not speak";
+    }
+    byte[] body = body(path(request), status, reason(status, text));
     response.getHeaders().put(JSON);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);

@@ -52,17 +52,31 @@ public final class RawHttp {
    */
   public static Response exchange(URI base, String requestHead, byte[] body, boolean halfClose)
       throws IOException {
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.write(
+        (requestHead + "Host: " + hostPort(base) + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    request.write(body);
+    return send(base, request.toByteArray(), halfClose);
+  }
+
+  /**
+   * Sends {@code request} exactly as given (a request line, headers and body, or any bytes at all)
+   * in one write, shuts the sending side when {@code halfClose} says so, and reads the response as
+   * {@link #exchange(URI, String, byte[], boolean)} does. A server that closes before it has read
+   * everything still has its answer read.
+   */
+  public static Response send(URI base, byte[] request, boolean halfClose) throws IOException {
     try (Socket socket = open(base)) {
       OutputStream out = socket.getOutputStream();
-      ByteArrayOutputStream request = new ByteArrayOutputStream();
-      request.write(
-          (requestHead + "Host: " + hostPort(base) + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      request.write(body);
-      out.write(request.toByteArray());
-      out.flush();
-      if (halfClose) {
-        socket.shutdownOutput();
+      try {
+        out.write(request);
+        out.flush();
+        if (halfClose) {
+          socket.shutdownOutput();
+        }
+      } catch (IOException e) {
+        // the server closed early: read what it said
       }
       ByteArrayOutputStream received = new ByteArrayOutputStream();
       InputStream in = socket.getInputStream();
@@ -73,7 +87,13 @@ public final class RawHttp {
           received.write(buffer, 0, read);
         }
       } catch (SocketTimeoutException e) {
-        throw new AssertionError("no end of response for " + abbreviate(requestHead, 160), e);
+        throw new AssertionError(
+            "no end of response for "
+                + abbreviate(
+                    new String(
+                        request, 0, Math.min(160, request.length), StandardCharsets.ISO_8859_1),
+                    160),
+            e);
       } catch (IOException e) {
         // reset after a response: keep what arrived
       }

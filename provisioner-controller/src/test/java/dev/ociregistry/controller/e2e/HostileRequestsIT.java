@@ -11,11 +11,7 @@ import dev.ociregistry.testkit.ProcessStatus;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.RawHttp;
 import dev.ociregistry.testkit.TestHttp;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +62,7 @@ class HostileRequestsIT {
       List<String> failures = new ArrayList<>();
       long started = System.nanoTime();
       for (Probe probe : corpus) {
-        RawHttp.Response response = send(base, probe.bytes());
+        RawHttp.Response response = RawHttp.send(base, probe.bytes(), true);
         statuses.merge(response.status(), 1, Integer::sum);
         String problem = problemWith(probe, response);
         if (problem != null) {
@@ -157,44 +153,6 @@ class HostileRequestsIT {
             probe.bytes(), 0, Math.min(600, probe.bytes().length), StandardCharsets.ISO_8859_1);
     String[] parts = text.split(" ", 3);
     return parts.length > 1 ? parts[1] : "";
-  }
-
-  /**
-   * Sends {@code request} as it is and reads the answer until the server closes: the request ends
-   * with {@code Connection: close} where it has headers at all. A server that neither answers nor
-   * closes within 15 seconds fails the probe.
-   */
-  private static RawHttp.Response send(URI base, byte[] request) throws IOException {
-    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-      socket.setSoTimeout(15_000);
-      try {
-        socket.getOutputStream().write(request);
-        socket.getOutputStream().flush();
-        socket.shutdownOutput();
-      } catch (IOException e) {
-        // the server closed early; read what it said
-      }
-      ByteArrayOutputStream received = new ByteArrayOutputStream();
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[65536];
-      try {
-        int read;
-        while ((read = in.read(buffer)) >= 0) {
-          received.write(buffer, 0, read);
-        }
-      } catch (SocketTimeoutException e) {
-        throw new AssertionError("no answer within 15 s to " + abbreviate(request), e);
-      } catch (IOException e) {
-        // reset after the answer: keep what arrived
-      }
-      return RawHttp.parse(received.toByteArray());
-    }
-  }
-
-  private static String abbreviate(byte[] request) {
-    String text =
-        new String(request, 0, Math.min(200, request.length), StandardCharsets.ISO_8859_1);
-    return text.replace("\r\n", " | ");
   }
 
   private static Set<Path> filesOutside(Path data) throws IOException {

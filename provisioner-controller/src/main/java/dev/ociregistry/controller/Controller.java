@@ -7,6 +7,7 @@ import dev.ociregistry.controller.admin.HealthServlet;
 import dev.ociregistry.controller.admin.MetricsServlet;
 import dev.ociregistry.controller.admin.NotFoundServlet;
 import dev.ociregistry.controller.admin.RegistryMetrics;
+import dev.ociregistry.controller.admin.StorageMetrics;
 import dev.ociregistry.controller.api.ProvisioningApi;
 import dev.ociregistry.controller.audit.AuditFilter;
 import dev.ociregistry.controller.audit.AuditLog;
@@ -125,6 +126,7 @@ public final class Controller implements AutoCloseable {
           LOG.warn("registry storage: {}", problem);
         }
         dataDirectories.add(config.registryStorage());
+        new StorageMetrics(registry.get(), config.registryStorage()).bindTo(meters);
       }
       Optional<JobTokens> jobTokens =
           users.isPresent()

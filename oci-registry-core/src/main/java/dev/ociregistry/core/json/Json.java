@@ -264,7 +264,12 @@ public final class Json {
         return new BigDecimal(number);
       }
     }
-    return new BigDecimal(number);
+    try {
+      return new BigDecimal(number);
+    } catch (NumberFormatException e) {
+      // An exponent beyond what a BigDecimal holds (about a billion).
+      throw error("number out of range");
+    }
   }
 
   private Object readLiteral(String literal, Object value) {

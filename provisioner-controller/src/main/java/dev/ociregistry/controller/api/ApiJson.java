@@ -98,6 +98,9 @@ final class ApiJson {
       throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw ApiException.badRequest(null, "the body is not valid JSON");
+    } catch (NumberFormatException e) {
+      // Jackson reports a number no BigDecimal can hold (an exponent past a billion) unchecked.
+      throw ApiException.badRequest(null, "the body holds a number out of range");
     }
     if (node == null || !node.isObject()) {
       throw ApiException.badRequest(null, "the body must be a JSON object");

@@ -373,6 +373,7 @@ class HostileRequestsIT {
                 + "\"}",
             "{\"a\":1,\"a\":2}",
             "{\"schemaVersion\":1e999999999}",
+            "{\"schemaVersion\":2,\"x\":1e99999999999999999}",
             "\uFEFF{}",
             "{\"schemaVersion\":2}" + "x",
             "{\"layers\":[" + "{},".repeat(10_000) + "{}]}",

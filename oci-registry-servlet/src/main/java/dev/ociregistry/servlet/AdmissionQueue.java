@@ -67,9 +67,29 @@ final class AdmissionQueue {
     }
   }
 
+  /**
+   * Takes {@code share} only if it is free now and nobody waits ahead, without waiting: for code
+   * that must not block, such as a container's I/O callback.
+   *
+   * @return whether it was taken; if so, the caller must {@link #release(int)} it
+   */
+  boolean tryAdmit(int share) {
+    try {
+      return permits.tryAcquire(Math.min(share, capacity), 0, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Gives back a share {@link #admit(int)} took. */
   void release(int share) {
     permits.release(Math.min(share, capacity));
+  }
+
+  /** How many requests wait for their share now. */
+  int waiting() {
+    return waiting.get();
   }
 
   /** How much is taken now. */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads small request bodies (manifests, API documents) whole before the request is handled,
@@ -23,9 +24,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client that stalls costs no request thread, only its connection, until the deadline or the
  * container's minimum data rate ends it.
  *
- * <p>The bytes held in memory are bounded in total: each body reserves {@link #COST_FACTOR} times
- * its size (the bytes, and what parsing them builds) from one budget before its first byte is read;
- * a request that finds the budget spent waits briefly in line, then is refused. In a container
+ * <p>The bytes held in memory are bounded in total: each body holds {@link #COST_FACTOR} times the
+ * buffer it is read into (the bytes, and what parsing them builds) from one budget. The buffer
+ * starts small and doubles as the body arrives, so a client that declares a large body and stalls
+ * holds next to nothing; a request that finds the budget spent at its start waits briefly in line,
+ * then is refused, and one whose body outgrows what is left is refused at once. In a container
  * whose servlet is not asynchronous, the body is read on the request thread, still within the
  * budget and the deadline.
  *
@@ -41,6 +44,13 @@ public final class BodyReadAhead {
 
   /** How long a request waits for budget before it is refused. */
   static final Duration MAX_WAIT = Duration.ofSeconds(1);
+
+  /**
+   * The buffer a body starts with, whatever length it declares: a body's share of the budget grows
+   * with what it has sent, so a client that declares a large body and sends nothing holds next to
+   * nothing.
+   */
+  static final int FIRST_BUFFER = 16 * 1024;
 
   private static final String OUTCOME = BodyReadAhead.class.getName() + ".outcome";
 
@@ -103,31 +113,28 @@ public final class BodyReadAhead {
     if (declared == 0 || (declared < 0 && request.getHeader("Transfer-Encoding") == null)) {
       return Optional.of(new byte[0]);
     }
-    int reserved = (int) Math.min((long) max * COST_FACTOR, budget.capacity());
-    if (declared > 0) {
-      reserved = (int) Math.min(declared * COST_FACTOR, budget.capacity());
-    }
-    if (!budget.admit(reserved)) {
-      throw new BodyException(
-          Failure.BUSY, "too many request bodies are being read at once; retry in a moment");
-    }
     if (!request.isAsyncSupported()) {
+      int reserved = cost(declared >= 0 ? declared : max);
+      admitOrRefuse(reserved);
       try {
         return Optional.of(readBlocking(request, declared, max));
       } finally {
         budget.release(reserved);
       }
     }
-    Read read = new Read(request, declared, max);
+    // What the body may grow to; one byte past a declared length shows that it lied.
+    int capacity = (int) (declared >= 0 ? declared + 1 : max + 1L);
+    int first = Math.min(capacity, FIRST_BUFFER);
+    admitOrRefuse(cost(first));
+    Read read = new Read(request, first, capacity, max, budget);
     request.setAttribute(OUTCOME, read);
     AsyncContext async = request.startAsync();
     async.setTimeout(timeout.toMillis());
-    int share = reserved;
     async.addListener(
         new AsyncListener() {
           @Override
           public void onComplete(AsyncEvent event) {
-            budget.release(share);
+            read.releaseBudget();
           }
 
           @Override
@@ -201,6 +208,21 @@ public final class BodyReadAhead {
     };
   }
 
+  private static int cost(long bytes) {
+    return (int) Math.min((long) Integer.MAX_VALUE, bytes * COST_FACTOR);
+  }
+
+  private void admitOrRefuse(int share) throws BodyException {
+    if (!budget.admit(share)) {
+      throw busy();
+    }
+  }
+
+  private static BodyException busy() {
+    return new BodyException(
+        Failure.BUSY, "too many request bodies are being read at once; retry in a moment");
+  }
+
   private byte[] readBlocking(HttpServletRequest request, long declared, int max)
       throws IOException {
     try (InputStream in = DeadlineInputStream.of(request, timeout)) {
@@ -227,21 +249,46 @@ public final class BodyReadAhead {
     return broke;
   }
 
-  /** One body being read: its bytes so far, then its result or its failure. */
+  /**
+   * One body being read: its bytes so far and the share of the budget they hold, then its result or
+   * its failure.
+   */
   private static final class Read {
     private final ServletInputStream in;
+    private final int capacity;
     private final int max;
+    private final AdmissionQueue budget;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicInteger reserved = new AtomicInteger();
     private byte[] bytes;
     private int size;
     private volatile byte[] result;
     private volatile BodyException failure;
 
-    Read(HttpServletRequest request, long declared, int max) throws IOException {
+    Read(HttpServletRequest request, int first, int capacity, int max, AdmissionQueue budget)
+        throws IOException {
       this.in = request.getInputStream();
+      this.capacity = capacity;
       this.max = max;
-      // A declared length is known to be within the limit; one more byte shows a lie.
-      this.bytes = new byte[declared >= 0 ? (int) declared + 1 : Math.min(max + 1, 16 * 1024)];
+      this.budget = budget;
+      this.bytes = new byte[first];
+      this.reserved.set(cost(first));
+    }
+
+    /** Doubles the buffer if the budget has room for it now; never waits. */
+    private boolean grow() {
+      int length = (int) Math.min((long) bytes.length * 2, capacity);
+      int extra = cost(length) - cost(bytes.length);
+      if (!budget.tryAdmit(extra)) {
+        return false;
+      }
+      reserved.addAndGet(extra);
+      bytes = Arrays.copyOf(bytes, length);
+      return true;
+    }
+
+    void releaseBudget() {
+      budget.release(reserved.getAndSet(0));
     }
 
     ReadListener listener(AsyncContext async) {
@@ -249,8 +296,9 @@ public final class BodyReadAhead {
         @Override
         public void onDataAvailable() throws IOException {
           while (!finished.get() && in.isReady()) {
-            if (size == bytes.length) {
-              bytes = Arrays.copyOf(bytes, (int) Math.min((long) bytes.length * 2, max + 1L));
+            if (size == bytes.length && !grow()) {
+              finish(async, busy());
+              return;
             }
             int read = in.read(bytes, size, bytes.length - size);
             if (read < 0) {

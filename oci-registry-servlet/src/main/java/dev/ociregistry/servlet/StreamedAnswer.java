@@ -132,6 +132,10 @@ final class StreamedAnswer {
       end(failure);
     }
 
+    /**
+     * Past the deadline: no more is sent, and the exchange ends; a write the client does not read
+     * stays pending until the container's idle timeout closes the connection.
+     */
     @Override
     public void onTimeout(AsyncEvent event) {
       LOG.debug("download ended after its time limit with {} bytes unsent", remaining);
@@ -164,14 +168,6 @@ final class StreamedAnswer {
         LOG.warn("a download failed reading storage with {} bytes unsent", remaining, failure);
       } else if (failure != null) {
         LOG.debug("a download ended early: {}", failure.toString());
-      }
-      if (failure != null) {
-        try {
-          // An answer whose length is declared and not reached: the container aborts it.
-          async.getResponse().getOutputStream().close();
-        } catch (IOException | RuntimeException e) {
-          LOG.debug("closing a download cut short: {}", e.toString());
-        }
       }
       async.complete();
     }

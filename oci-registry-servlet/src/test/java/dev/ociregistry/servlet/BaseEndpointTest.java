@@ -239,4 +239,26 @@ class BaseEndpointTest extends RegistryTestBase {
       }
     }
   }
+
+  @Test
+  void theOneArgumentServletServesWithDefaultsAndNoAuthentication() throws Exception {
+    try (dev.ociregistry.core.OciRegistry registry =
+            dev.ociregistry.core.OciRegistry.open(
+                root.resolve("plain"), dev.ociregistry.core.RegistryOptions.defaults());
+        dev.ociregistry.testkit.JettyFixture jetty =
+            dev.ociregistry.testkit.JettyFixture.start(
+                context ->
+                    context.addServlet(
+                        new org.eclipse.jetty.ee10.servlet.ServletHolder(
+                            new OciRegistryServlet(registry)),
+                        "/v2/*"))) {
+      TestHttp plain = jetty.http();
+      Manifest image =
+          new dev.ociregistry.testkit.Pusher(plain)
+              .image("plain/app", "v1", Artifacts.image("plain"));
+
+      assertThat(plain.get("/v2/").status()).isEqualTo(200);
+      assertThat(plain.get("/v2/plain/app/manifests/v1").body()).isEqualTo(image.content());
+    }
+  }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.servlet.testing.RegistryServer;
 import dev.ociregistry.testkit.Artifacts;
-import dev.ociregistry.testkit.Await;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.RawHttp;
 import dev.ociregistry.testkit.TestHttp;
@@ -18,9 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,47 +95,52 @@ class SlowClientsTest {
   }
 
   @Test
-  void tooManyManifestBodiesAtOnceWaitThenGet429NeverAFailure() throws Exception {
-    int manifestSize = 512 * 1024;
-    // Room for two such bodies at a time.
-    long budget = 2L * BodyReadAhead.COST_FACTOR * manifestSize;
+  void aBodyThatOutgrowsWhatIsLeftOfTheBudgetGets429WhileOthersGoOn() throws Exception {
+    // Room for one body of a megabyte (counted four times over), and a little more.
+    long budget = BodyReadAhead.COST_FACTOR * 1_500_000L;
     server = asynchronousServer(ServletOptions.defaults().withBodyMemoryBytes(budget));
     Artifacts.Manifest small = Artifacts.image("small");
     new Pusher(server.http()).image("budget/seed", "v1", small);
-    for (int i = 0; i < 2; i++) {
-      stalled.add(stalledManifestPush(server, "budget/stalled" + i, manifestSize));
-    }
-    Await.until(
-        "the stalled pushes hold the whole budget",
-        () -> put(server, "/v2/budget/seed/manifests/probe", small.content()) == 429);
-    ExecutorService pushers = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<TestHttp.Response>> answers = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        String tag = "v" + i;
-        answers.add(
-            pushers.submit(
-                () ->
-                    server
-                        .http()
-                        .put("/v2/budget/seed/manifests/" + tag, OCI_MANIFEST, small.content())));
+    Socket first = halfSentManifestPush(server, "budget/first");
+    Socket second = halfSentManifestPush(server, "budget/second");
+    stalled.add(first);
+    stalled.add(second);
+
+    // Whichever grows second finds no room: it is refused at once; the other goes on waiting.
+    List<String> answers = new ArrayList<>();
+    for (Socket socket : List.of(first, second)) {
+      socket.setSoTimeout(3000);
+      try {
+        answers.add(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+      } catch (java.net.SocketTimeoutException e) {
+        answers.add("waiting");
       }
-      for (Future<TestHttp.Response> answer : answers) {
-        TestHttp.Response response = answer.get();
-        assertThat(response.status()).as(response.toString()).isEqualTo(429);
-        assertThat(response.errorCode()).isEqualTo("TOOMANYREQUESTS");
-        assertThat(response.header("Retry-After")).isPresent();
-      }
-    } finally {
-      pushers.shutdownNow();
     }
-    for (Socket socket : stalled) {
-      socket.close();
+
+    assertThat(answers).containsExactlyInAnyOrder("HTTP/1.1 429", "waiting");
+    assertThat(put(server, "/v2/budget/seed/manifests/v2", small.content())).isEqualTo(201);
+  }
+
+  @Test
+  void manyStalledBodiesHoldAlmostNoneOfTheBudget() throws Exception {
+    // Each stalled push holds its first buffer only, whatever length it declares.
+    long budget = BodyReadAhead.COST_FACTOR * 1024L * 1024;
+    server = asynchronousServer(ServletOptions.defaults().withBodyMemoryBytes(budget));
+    for (int i = 0; i < 8; i++) {
+      stalled.add(stalledManifestPush(server, "budget/stalled" + i, 4 * 1024 * 1024));
     }
-    stalled.clear();
-    Await.until(
-        "the budget the stalled pushes held is free again",
-        () -> put(server, "/v2/budget/seed/manifests/v9", small.content()) == 201);
+
+    Artifacts.Manifest image = Artifacts.image("while stalled");
+    new Pusher(server.http()).image("budget/fresh", "v1", image);
+  }
+
+  /** A manifest push that declares a megabyte, sends 600 KB of it, then nothing. */
+  private static Socket halfSentManifestPush(RegistryServer server, String repository)
+      throws IOException {
+    Socket socket = stalledManifestPush(server, repository, 1_000_000);
+    socket.getOutputStream().write(new byte[600_000]);
+    socket.getOutputStream().flush();
+    return socket;
   }
 
   private static int put(RegistryServer server, String path, byte[] manifest) {
@@ -178,6 +179,61 @@ class SlowClientsTest {
     }
     assertThat(server.http().get("/v2/blocking/repo/manifests/v1").body())
         .isEqualTo(image.content());
+  }
+
+  @Test
+  void aDownloadThatOutlivesItsDeadlineIsCutShort() throws Exception {
+    // The connection closes within the container's idle timeout after the deadline.
+    server =
+        RegistryServer.start(
+            root,
+            ServletOptions.defaults().withDownloadTimeout(Duration.ofMillis(500)),
+            new RegistryServer.Container(true, THREADS, Duration.ofSeconds(1)));
+    Artifacts.Blob large =
+        Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(48 * 1024 * 1024, 8));
+    new Pusher(server.http()).blob("slow/deadline", large);
+
+    try (Socket socket = new Socket(server.base().getHost(), server.base().getPort())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /v2/slow/deadline/blobs/" + large.digest() + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      // The client reads nothing until past the deadline, then everything it can: what the
+      // socket buffers held, then the end.
+      Thread.sleep(1500);
+      byte[] received = socket.getInputStream().readAllBytes();
+
+      assertThat(received.length).isLessThan(large.content().length);
+    }
+  }
+
+  @Test
+  void aManifestBodyThatOutlivesItsDeadlineIsRefused() throws Exception {
+    server =
+        asynchronousServer(ServletOptions.defaults().withUploadTimeout(Duration.ofMillis(500)));
+    try (Socket socket = stalledManifestPush(server, "slow/late")) {
+      RawHttp.Response answer = RawHttp.parse(socket.getInputStream().readAllBytes());
+
+      assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+      assertThat(answer.text()).contains("MANIFEST_INVALID");
+    }
+  }
+
+  @Test
+  void aContainerWithoutAsynchronousServletsStillSendsBlobsWholeAndInRanges() throws Exception {
+    server =
+        RegistryServer.start(
+            root, ServletOptions.defaults(), new RegistryServer.Container(false, 200));
+    Artifacts.Blob blob = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(300_000, 9));
+    new Pusher(server.http()).blob("blocking/pull", blob);
+    String path = "/v2/blocking/pull/blobs/" + blob.digest();
+
+    assertThat(server.http().get(path).body()).isEqualTo(blob.content());
+    TestHttp.Response range =
+        server.http().send(server.http().request(path).header("Range", "bytes=10-19").GET());
+    assertThat(range.status()).isEqualTo(206);
+    assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(blob.content(), 10, 20));
   }
 
   private RegistryServer asynchronousServer(ServletOptions options) throws Exception {

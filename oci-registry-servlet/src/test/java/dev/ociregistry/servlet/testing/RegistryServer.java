@@ -11,6 +11,7 @@ import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -81,7 +82,11 @@ public final class RegistryServer implements AutoCloseable {
    * How the servlet container is set up: whether the servlet is mounted asynchronous (as it should
    * be) and how many request threads the container has.
    */
-  public record Container(boolean asynchronous, int maxThreads) {}
+  public record Container(boolean asynchronous, int maxThreads, Duration idleTimeout) {
+    public Container(boolean asynchronous, int maxThreads) {
+      this(asynchronous, maxThreads, Duration.ofSeconds(30));
+    }
+  }
 
   /** A registry with default options in a container set up as {@code container} says. */
   public static RegistryServer start(Path root, ServletOptions options, Container container)

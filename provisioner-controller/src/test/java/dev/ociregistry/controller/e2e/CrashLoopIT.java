@@ -110,6 +110,7 @@ class CrashLoopIT {
           String name = "r" + round + "c" + client;
           clients.submit(() -> work(http, name, seed, shared, running, operations));
         }
+        // The pause is the behaviour under test: the server dies at a random moment of the work.
         Thread.sleep(300 + random.nextInt(2500));
         controller.kill();
         running.set(false);

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileRequestsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CANARY = "canary-outside-the-root-7f3a";
+  private static final long MAX_RESIDENT_KIB = 512 * 1024;
 
   @TempDir Path workDir;
 
@@ -83,9 +84,12 @@ class HostileRequestsIT {
           .doesNotContain("OutOfMemoryError")
           .doesNotContain(" ERROR ")
           .doesNotContain("storage failed");
+      ProcessStatus footprint = ProcessStatus.of(controller.pid());
+      // Bounded: the 256 MiB heap and what the JVM needs beside it, whatever the corpus asked for.
+      assertThat(footprint.peakResidentKiB()).isLessThan(MAX_RESIDENT_KIB);
       System.out.printf(
           "hostile corpus: %d requests in %.1f s, statuses %s, 0 failures; server %s%n",
-          corpus.size(), seconds, statuses, ProcessStatus.of(controller.pid()));
+          corpus.size(), seconds, statuses, footprint);
     }
   }
 

@@ -76,6 +76,8 @@ class SlowClientsIT {
       }
       double openSeconds = (System.nanoTime() - opening) / 1e9;
       ProcessStatus whileStalled = ProcessStatus.of(controller.pid());
+      // Bounded: the 256 MiB heap and what the JVM needs beside it, with every client connected.
+      assertThat(whileStalled.peakResidentKiB()).isLessThan(512 * 1024);
 
       long slowest = 0;
       for (int i = 0; i < 20; i++) {

@@ -154,7 +154,12 @@ public final class BodyReadAhead {
           @Override
           public void onStartAsync(AsyncEvent event) {}
         });
-    request.getInputStream().setReadListener(read.listener(async));
+    try {
+      request.getInputStream().setReadListener(read.listener(async));
+    } catch (IllegalStateException e) {
+      // Something read the body before, which an asynchronous read cannot follow.
+      read.finish(async, broke(e));
+    }
     return Optional.empty();
   }
 

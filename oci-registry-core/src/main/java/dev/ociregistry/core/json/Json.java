@@ -32,6 +32,14 @@ public final class Json {
   /** The deepest nesting of arrays and objects accepted. */
   public static final int MAX_DEPTH = 64;
 
+  /**
+   * The most digits a number may have before its exponent, and in its exponent: what the writer
+   * produces from any number the reader accepted stays within both, so what is written reads back.
+   */
+  static final int MAX_NUMBER_DIGITS = 100;
+
+  static final int MAX_EXPONENT_DIGITS = 10;
+
   private final String text;
   private int pos;
 
@@ -244,6 +252,8 @@ public final class Json {
       requireDigit();
       skipDigits();
     }
+    int mantissaDigits = digits(text, start, pos);
+    int exponentDigits = 0;
     if (peek() == 'e' || peek() == 'E') {
       integral = false;
       pos++;
@@ -251,12 +261,14 @@ public final class Json {
         pos++;
       }
       requireDigit();
+      int exponentStart = pos;
       skipDigits();
+      exponentDigits = pos - exponentStart;
     }
-    String number = text.substring(start, pos);
-    if (number.length() > 100) {
+    if (mantissaDigits > MAX_NUMBER_DIGITS || exponentDigits > MAX_EXPONENT_DIGITS) {
       throw error("number too long");
     }
+    String number = text.substring(start, pos);
     if (integral) {
       try {
         return Long.parseLong(number);
@@ -270,6 +282,16 @@ public final class Json {
       // An exponent beyond what a BigDecimal holds (about a billion).
       throw error("number out of range");
     }
+  }
+
+  private static int digits(String text, int from, int to) {
+    int digits = 0;
+    for (int i = from; i < to; i++) {
+      if (isDigit(text.charAt(i))) {
+        digits++;
+      }
+    }
+    return digits;
   }
 
   private Object readLiteral(String literal, Object value) {
@@ -341,7 +363,13 @@ public final class Json {
     } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer) {
       out.append(value);
     } else if (value instanceof BigDecimal d) {
-      out.append(d.toString());
+      String text = d.toString();
+      // toString writes 1E-7 as 0.0000001: past the reader's digits, write digits and exponent.
+      int exponent = text.indexOf('E');
+      out.append(
+          digits(text, 0, exponent < 0 ? text.length() : exponent) <= MAX_NUMBER_DIGITS
+              ? text
+              : d.unscaledValue() + "E" + (-(long) d.scale()));
     } else if (value instanceof Map<?, ?> map) {
       out.append('{');
       boolean first = true;

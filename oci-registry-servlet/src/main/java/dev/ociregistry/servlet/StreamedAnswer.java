@@ -112,14 +112,14 @@ final class StreamedAnswer {
     public void onWritePossible() throws IOException {
       while (!ended.get() && out.isReady()) {
         if (remaining == 0) {
-          end(null);
+          end(null, false);
           return;
         }
         int read;
         try {
           read = fill(channel, buffer, remaining);
         } catch (IOException e) {
-          end(e);
+          end(e, true);
           return;
         }
         remaining -= read;
@@ -127,9 +127,10 @@ final class StreamedAnswer {
       }
     }
 
+    /** Writing failed: the client went away or stopped reading. */
     @Override
     public void onError(Throwable failure) {
-      end(failure);
+      end(failure, false);
     }
 
     /**
@@ -139,12 +140,12 @@ final class StreamedAnswer {
     @Override
     public void onTimeout(AsyncEvent event) {
       LOG.debug("download ended after its time limit with {} bytes unsent", remaining);
-      end(new ClientIOException("download exceeded its time limit", null));
+      end(new ClientIOException("download exceeded its time limit", null), false);
     }
 
     @Override
     public void onError(AsyncEvent event) {
-      end(event.getThrowable());
+      end(event.getThrowable(), false);
     }
 
     @Override
@@ -156,18 +157,19 @@ final class StreamedAnswer {
     public void onStartAsync(AsyncEvent event) {}
 
     /**
-     * Ends the download once: completes it, or, after a failure, closes the connection so that the
-     * client sees a body cut short rather than a complete-looking one.
+     * Ends the download once and completes it. An answer cut short of its declared length cannot go
+     * on, so the container then closes the connection: the client sees a body cut short, never a
+     * complete-looking one. Only a failure to read the blob is the storage's, and warned about.
      */
-    private void end(Throwable failure) {
+    private void end(Throwable failure, boolean storageFailed) {
       if (!ended.compareAndSet(false, true)) {
         return;
       }
       closeChannel();
-      if (failure != null && !ClientIOException.isClientSide(failure)) {
+      if (failure != null && storageFailed) {
         LOG.warn("a download failed reading storage with {} bytes unsent", remaining, failure);
       } else if (failure != null) {
-        LOG.debug("a download ended early: {}", failure.toString());
+        LOG.debug("a download ended early: {}", String.valueOf(failure));
       }
       async.complete();
     }

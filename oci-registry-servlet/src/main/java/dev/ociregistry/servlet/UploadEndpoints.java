@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -25,7 +26,7 @@ import java.util.Optional;
  *     distribution-spec: pushing blobs</a>
  */
 final class UploadEndpoints {
-  private static final String RETRY_AFTER_SECONDS = "5";
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
   private final OciRegistry registry;
   private final ServletOptions options;
@@ -61,7 +62,6 @@ final class UploadEndpoints {
       Digest expected = Digest.parse(digest.get());
       StoredBlob blob =
           withUploadSlot(
-              response,
               () ->
                   registry
                       .blobs()
@@ -79,7 +79,6 @@ final class UploadEndpoints {
     Chunk chunk = chunk(request);
     UploadStatus status =
         withUploadSlot(
-            response,
             () ->
                 registry.uploads().append(name, id, chunk.start(), chunk.length(), body(request)));
     accepted(request, response, status, HttpServletResponse.SC_ACCEPTED);
@@ -101,7 +100,6 @@ final class UploadEndpoints {
       Chunk chunk = chunk(request);
       blob =
           withUploadSlot(
-              response,
               () ->
                   registry
                       .uploads()
@@ -230,17 +228,15 @@ final class UploadEndpoints {
     T run() throws IOException;
   }
 
-  private <T> T withUploadSlot(HttpServletResponse response, Transfer<T> transfer)
-      throws IOException {
+  private <T> T withUploadSlot(Transfer<T> transfer) throws IOException {
     if (!uploadSlots.admit(1)) {
-      response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-      throw new RegistryException(
-          ErrorCode.TOOMANYREQUESTS,
+      throw new RetryLaterException(
           "more than "
               + options.maxConcurrentUploads()
               + " uploads at once for longer than "
               + options.uploadQueueTimeout().toSeconds()
-              + " s; retry later");
+              + " s; retry later",
+          RETRY_AFTER);
     }
     try {
       return transfer.run();

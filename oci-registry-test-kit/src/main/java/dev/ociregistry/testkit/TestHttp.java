@@ -226,6 +226,19 @@ public final class TestHttp {
     return send(request);
   }
 
+  /**
+   * Closes the upload at {@code location} (end-6) with {@code digest} and its last chunk: {@code
+   * content} from {@code from} to its end, sent with {@code Content-Range}.
+   */
+  public Response closeUpload(String location, String digest, byte[] content, int from)
+      throws IOException {
+    return send(
+        request(location + (location.contains("?") ? "&" : "?") + "digest=" + digest)
+            .header("Content-Type", "application/octet-stream")
+            .header("Content-Range", from + "-" + (content.length - 1))
+            .PUT(BodyPublishers.ofByteArray(content, from, content.length - from)));
+  }
+
   /** A PATCH whose body streams with chunked transfer encoding (no Content-Length). */
   public Response patchStreamed(String path, Supplier<InputStream> body) throws IOException {
     return send(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Digests;
 import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -146,6 +147,7 @@ class CrashLoopIT {
       AtomicBoolean running,
       AtomicLong operations) {
     Random random = new Random(seed);
+    Pusher pusher = new Pusher(http);
     String repository = "crash/" + name.substring(0, name.indexOf('c'));
     int step = 0;
     while (running.get()) {
@@ -176,13 +178,13 @@ class CrashLoopIT {
                     .layer(shared.get(random.nextInt(shared.size())))
                     .layer(own)
                     .build();
-            pushMonolithic(http, repository, config);
-            pushMonolithic(http, repository, shared.get(random.nextInt(shared.size())));
+            pusher.blob(repository, config);
+            pusher.blob(repository, shared.get(random.nextInt(shared.size())));
             for (Artifacts.Blob blob : image.blobs()) {
               if (blob == own) {
                 pushChunked(http, repository, own);
               } else {
-                pushMonolithic(http, repository, blob);
+                pusher.blob(repository, blob);
               }
             }
             TagState before =
@@ -207,12 +209,6 @@ class CrashLoopIT {
     return http.delete(path).status();
   }
 
-  private static void pushMonolithic(TestHttp http, String repository, Artifacts.Blob blob)
-      throws IOException {
-    http.post("/v2/" + repository + "/blobs/uploads/?digest=" + blob.digest(), blob.content())
-        .expect(201);
-  }
-
   /** Pushes in two chunks, remembering the upload while it is open so that it can resume. */
   private void pushChunked(TestHttp http, String repository, Artifacts.Blob blob)
       throws IOException {
@@ -229,15 +225,7 @@ class CrashLoopIT {
     String next = first.header("Location").orElseThrow();
     openUploads.remove(location);
     openUploads.put(next, new OpenUpload(repository, next, blob.content(), half, true));
-    TestHttp.Response done =
-        http.send(
-            http.request(next + (next.contains("?") ? "&" : "?") + "digest=" + blob.digest())
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Range", half + "-" + (blob.content().length - 1))
-                .PUT(
-                    java.net.http.HttpRequest.BodyPublishers.ofByteArray(
-                        blob.content(), half, blob.content().length - half)));
-    done.expect(201);
+    http.closeUpload(next, blob.digest(), blob.content(), half).expect(201);
     openUploads.remove(next);
   }
 
@@ -254,10 +242,8 @@ class CrashLoopIT {
         // (and may not be linked yet, as the link comes after the publish), or the client pushes
         // it again. Either way nothing acknowledged is lost and the content is whole.
         if (http.head("/v2/" + upload.repository() + "/blobs/" + digest).status() != 200) {
-          http.post(
-                  "/v2/" + upload.repository() + "/blobs/uploads/?digest=" + digest,
-                  upload.content())
-              .expect(201);
+          new Pusher(http)
+              .blob(upload.repository(), Artifacts.blob(Artifacts.OCI_LAYER, upload.content()));
         }
         openUploads.remove(upload.location());
         closedUnheard++;
@@ -269,14 +255,7 @@ class CrashLoopIT {
       long offset = range.equals("0-0") ? 0 : Long.parseLong(range.split("-")[1]) + 1;
       assertThat(offset).isGreaterThanOrEqualTo(upload.acknowledged());
       String location = status.header("Location").orElseThrow();
-      TestHttp.Response done =
-          http.send(
-              http.request(location + (location.contains("?") ? "&" : "?") + "digest=" + digest)
-                  .header("Content-Type", "application/octet-stream")
-                  .header("Content-Range", offset + "-" + (upload.content().length - 1))
-                  .PUT(
-                      java.net.http.HttpRequest.BodyPublishers.ofByteArray(
-                          upload.content(), (int) offset, upload.content().length - (int) offset)));
+      TestHttp.Response done = http.closeUpload(location, digest, upload.content(), (int) offset);
       assertThat(done.status()).as(done.toString()).isEqualTo(201);
       openUploads.remove(upload.location());
       resumedUploads++;

@@ -129,15 +129,8 @@ class DiskFullIT {
       System.arraycopy(first, 0, whole, 0, first.length);
       System.arraycopy(rest, 0, whole, first.length, rest.length);
       TestHttp.Response done =
-          http.send(
-              http.request(
-                      next
-                          + (next.contains("?") ? "&" : "?")
-                          + "digest="
-                          + dev.ociregistry.testkit.Digests.sha256(whole))
-                  .header("Content-Type", "application/octet-stream")
-                  .header("Content-Range", first.length + "-" + (whole.length - 1))
-                  .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(rest)));
+          http.closeUpload(
+              next, dev.ociregistry.testkit.Digests.sha256(whole), whole, first.length);
       assertThat(done.status()).as(done.toString()).isEqualTo(201);
       try (Stream<Path> temporaries = Files.list(storage.resolve("tmp"))) {
         assertThat(temporaries.filter(file -> !file.getFileName().toString().startsWith(".readyz")))

@@ -651,4 +651,32 @@ class JsonTest {
     }
     return result;
   }
+
+  @Test
+  void numbersAreLimitedByTheirDigitsAndTheirExponentsDigits() {
+    String hundred = "1" + "0".repeat(99);
+
+    assertThat(Json.parse("1" + "0".repeat(98) + ".5e-3")).isInstanceOf(BigDecimal.class);
+    assertThat(Json.parse("-" + hundred)).isEqualTo(new BigDecimal("-" + hundred));
+    assertThat(Json.parse("1e1234567890")).isInstanceOf(BigDecimal.class);
+    assertThatThrownBy(() -> Json.parse(hundred + "1"))
+        .isInstanceOf(JsonException.class)
+        .hasMessageContaining("number too long");
+    assertThatThrownBy(() -> Json.parse("1.5e12345678901"))
+        .isInstanceOf(JsonException.class)
+        .hasMessageContaining("number too long");
+  }
+
+  @Test
+  void aDecimalWhosePlainFormWouldBeTooLongIsWrittenWithItsExponent() {
+    // 99 digits and a scale of 104: written plainly, 0.00000999... needs 104 digits, past what the
+    // reader takes.
+    BigDecimal value = new BigDecimal("0.00000" + "9".repeat(99));
+
+    String written = Json.write(value);
+
+    assertThat(Json.parse(written)).isEqualTo(value);
+    assertThat(Json.write(new BigDecimal("1.5E-7"))).isEqualTo("1.5E-7");
+    assertThat(Json.write(new BigDecimal("0.25"))).isEqualTo("0.25");
+  }
 }

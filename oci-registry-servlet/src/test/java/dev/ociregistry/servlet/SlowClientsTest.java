@@ -96,8 +96,9 @@ class SlowClientsTest {
 
   @Test
   void aBodyThatOutgrowsWhatIsLeftOfTheBudgetGets429WhileOthersGoOn() throws Exception {
-    // Room for one body of a megabyte (counted four times over), and a little more.
-    long budget = BodyReadAhead.COST_FACTOR * 1_500_000L;
+    // Room for one body grown to its megabyte beside the other at its 512 KiB buffer (counted four
+    // times over), not for both grown: exactly one of them finds no room.
+    long budget = BodyReadAhead.COST_FACTOR * 1_750_000L;
     server = asynchronousServer(ServletOptions.defaults().withBodyMemoryBytes(budget));
     Artifacts.Manifest small = Artifacts.image("small");
     new Pusher(server.http()).image("budget/seed", "v1", small);

@@ -8,6 +8,7 @@ import dev.ociregistry.core.layout.DanglingLinks;
 import dev.ociregistry.core.layout.LayoutIndex;
 import dev.ociregistry.core.layout.LayoutRecovery;
 import dev.ociregistry.core.layout.RecentReferences;
+import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.manifest.LinkedManifests;
@@ -60,6 +61,7 @@ public final class OciRegistry implements Closeable {
   private final Retention retention;
   private final Closeable rootLock;
   private final List<String> recoveryProblems;
+  private final StorageStatistics statistics;
 
   private OciRegistry(StorageDriver storage, RegistryOptions options, Closeable rootLock)
       throws IOException {
@@ -68,11 +70,15 @@ public final class OciRegistry implements Closeable {
     StripedLocks digestLocks = new StripedLocks(LOCK_STRIPES);
     RecentReferences recentReferences = new RecentReferences();
     LayoutIndex index = new LayoutIndex(storage);
+    this.catalog = new Catalog(storage);
+    this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
+    DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks);
+    this.recoveryProblems =
+        new LayoutRecovery(storage, catalog, tags, index, danglingLinks).recover();
+    this.statistics = StorageStatistics.count(storage, catalog);
     LinkedManifests linked = new LinkedManifests(storage, options.maxManifestBytes());
     this.pins = new Pins(storage, linked, digestLocks, recentReferences);
-    this.blobs = new BlobStore(storage, digestLocks, recentReferences, pins);
-    this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
-    this.catalog = new Catalog(storage);
+    this.blobs = new BlobStore(storage, digestLocks, recentReferences, pins, statistics);
     this.manifests =
         new ManifestStore(
             storage,
@@ -82,7 +88,8 @@ public final class OciRegistry implements Closeable {
             digestLocks,
             recentReferences,
             options.maxManifestBytes(),
-            pins);
+            pins,
+            statistics);
     this.uploads =
         new UploadManager(
             storage,
@@ -90,13 +97,18 @@ public final class OciRegistry implements Closeable {
             options.uploadTimeout(),
             options.maxOpenUploads(),
             options.maxOpenUploadsPerRepository());
-    DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks);
     this.garbageCollector =
         new GarbageCollector(
-            storage, catalog, manifests, tags, pins, digestLocks, recentReferences, danglingLinks);
+            storage,
+            catalog,
+            manifests,
+            tags,
+            pins,
+            digestLocks,
+            recentReferences,
+            danglingLinks,
+            statistics);
     this.retention = new Retention(storage, catalog, tags, manifests, pins, Clock.systemUTC());
-    this.recoveryProblems =
-        new LayoutRecovery(storage, catalog, tags, index, danglingLinks).recover();
     uploads.recover();
   }
 
@@ -178,6 +190,11 @@ public final class OciRegistry implements Closeable {
 
   public GarbageCollector garbageCollector() {
     return garbageCollector;
+  }
+
+  /** What the store holds, kept current: read it as often as needed, it never scans storage. */
+  public StorageStatistics statistics() {
+    return statistics;
   }
 
   /** Retention: removes the tags a policy does not keep. */

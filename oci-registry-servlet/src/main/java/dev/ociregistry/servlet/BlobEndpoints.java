@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Blob GET, HEAD (end-2) and DELETE (end-10). GET streams through one small buffer without a thread
@@ -22,6 +24,8 @@ import java.time.Duration;
  *     distribution-spec: pulling blobs</a>
  */
 final class BlobEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(BlobEndpoints.class);
+
   private final OciRegistry registry;
   private final Duration downloadTimeout;
 
@@ -64,6 +68,7 @@ final class BlobEndpoints {
         response.setStatus(HttpServletResponse.SC_OK);
       }
       response.setContentLengthLong(length);
+      LOG.debug("blob pull {} {}: {} of {} bytes from {}", name, digest, length, size, first);
       StreamedAnswer.send(request, response, channel, first, length, downloadTimeout);
     } catch (IOException | RuntimeException e) {
       channel.close();

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Manifest GET and HEAD (end-3), PUT (end-7) and DELETE (end-9), by tag or by digest. Bodies are
@@ -23,6 +25,8 @@ import java.util.Optional;
  *     distribution-spec: pushing manifests</a>
  */
 final class ManifestEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestEndpoints.class);
+
   private final OciRegistry registry;
   private final RegistryListener listener;
   private final BodyReadAhead bodies;
@@ -58,6 +62,11 @@ final class ManifestEndpoints {
         registry.manifests().get(name, reference).orElseThrow(() -> unknown(name, reference));
     manifestHeaders(response, manifest);
     response.setStatus(HttpServletResponse.SC_OK);
+    LOG.debug(
+        "manifest pull {} {} ({} bytes)",
+        named(name, reference),
+        manifest.digest(),
+        manifest.size());
     Responses.send(response, manifest.content());
   }
 
@@ -80,6 +89,8 @@ final class ManifestEndpoints {
     PushedManifest pushed =
         registry.manifests().put(name, reference, body, request.getContentType(), mayMoveTag);
     listener.manifestPushed(name, pushed.digest());
+    LOG.debug(
+        "manifest push {} {} ({} bytes)", named(name, reference), pushed.digest(), body.length);
     response.setHeader("Location", Locations.manifest(request, name, pushed.digest().toString()));
     response.setHeader("Docker-Content-Digest", pushed.digest().toString());
     pushed.subject().ifPresent(subject -> response.setHeader("OCI-Subject", subject.toString()));
@@ -94,7 +105,18 @@ final class ManifestEndpoints {
     } else {
       registry.manifests().deleteTag(name, reference.tag().orElseThrow());
     }
+    LOG.debug(
+        "{} delete {}",
+        reference.digest().isPresent() ? "manifest" : "tag",
+        named(name, reference));
     Responses.empty(response, HttpServletResponse.SC_ACCEPTED);
+  }
+
+  /** {@code name:tag} or {@code name@digest}, as clients write references. */
+  private static String named(RepositoryName name, Reference reference) {
+    return reference.tag().isPresent()
+        ? name + ":" + reference.tag().get()
+        : name + "@" + reference.digest().orElseThrow();
   }
 
   private static void manifestHeaders(HttpServletResponse response, StoredManifest manifest) {

@@ -20,6 +20,12 @@ public interface RegistryListener {
   /** A manifest was deleted from a repository. */
   default void manifestDeleted(RepositoryName repository, Digest digest) {}
 
+  /**
+   * An upload to {@code repository} was refused (429) because the upload cap stayed full for longer
+   * than the queue timeout.
+   */
+  default void uploadRefused(RepositoryName repository) {}
+
   /** A listener that ignores everything. */
   static RegistryListener none() {
     return new RegistryListener() {};

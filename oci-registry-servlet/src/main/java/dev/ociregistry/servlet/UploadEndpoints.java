@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Blob uploads: POST opens a session (end-4a), stores a whole blob with {@code ?digest=} (end-4b)
@@ -26,6 +28,8 @@ import java.util.Optional;
  *     distribution-spec: pushing blobs</a>
  */
 final class UploadEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(UploadEndpoints.class);
+
   private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
   private final OciRegistry registry;
@@ -62,6 +66,7 @@ final class UploadEndpoints {
       Digest expected = Digest.parse(digest.get());
       StoredBlob blob =
           withUploadSlot(
+              name,
               () ->
                   registry
                       .blobs()
@@ -79,6 +84,7 @@ final class UploadEndpoints {
     Chunk chunk = chunk(request);
     UploadStatus status =
         withUploadSlot(
+            name,
             () ->
                 registry.uploads().append(name, id, chunk.start(), chunk.length(), body(request)));
     accepted(request, response, status, HttpServletResponse.SC_ACCEPTED);
@@ -100,6 +106,7 @@ final class UploadEndpoints {
       Chunk chunk = chunk(request);
       blob =
           withUploadSlot(
+              name,
               () ->
                   registry
                       .uploads()
@@ -174,6 +181,7 @@ final class UploadEndpoints {
       RepositoryName name,
       StoredBlob blob) {
     listener.blobPushed(name, blob.digest(), blob.size());
+    LOG.debug("blob {} ({} bytes) stored in {}", blob.digest(), blob.size(), name);
     response.setHeader("Location", Locations.blob(request, name, blob.digest()));
     response.setHeader("Docker-Content-Digest", blob.digest().toString());
     Responses.empty(response, HttpServletResponse.SC_CREATED);
@@ -228,8 +236,9 @@ final class UploadEndpoints {
     T run() throws IOException;
   }
 
-  private <T> T withUploadSlot(Transfer<T> transfer) throws IOException {
+  private <T> T withUploadSlot(RepositoryName name, Transfer<T> transfer) throws IOException {
     if (!uploadSlots.admit(1)) {
+      listener.uploadRefused(name);
       throw new RetryLaterException(
           "more than "
               + options.maxConcurrentUploads()

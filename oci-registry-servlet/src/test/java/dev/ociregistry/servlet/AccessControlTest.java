@@ -2,6 +2,7 @@ package dev.ociregistry.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.servlet.auth.AuthenticationEvents;
 import dev.ociregistry.servlet.auth.BasicAuthenticator;
 import dev.ociregistry.servlet.auth.HtpasswdFile;
 import dev.ociregistry.servlet.auth.PolicyAuthorizer;
@@ -21,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,8 @@ class AccessControlTest {
   private TestHttp anonymous;
   private TestHttp alice;
   private TestHttp admin;
+  private final AtomicInteger failures = new AtomicInteger();
+  private final AtomicInteger throttles = new AtomicInteger();
 
   @BeforeEach
   void start() throws Exception {
@@ -53,7 +57,20 @@ class AccessControlTest {
     Htpasswd.set(htpasswd, "admin", adminPassword);
     policy = Files.copy(EXAMPLE_POLICY, config.resolve("policy.json"));
     BasicAuthenticator authenticator =
-        new BasicAuthenticator(HtpasswdFile.load(htpasswd, false), "oci-registry");
+        new BasicAuthenticator(
+            HtpasswdFile.load(htpasswd, false),
+            "oci-registry",
+            new AuthenticationEvents() {
+              @Override
+              public void failed() {
+                failures.incrementAndGet();
+              }
+
+              @Override
+              public void throttled() {
+                throttles.incrementAndGet();
+              }
+            });
     server =
         RegistryServer.start(
             root.resolve("registry"), new PolicyAuthorizer(authenticator, PolicyFile.load(policy)));
@@ -217,6 +234,8 @@ class AccessControlTest {
         .as("the right password is not even checked while the name is throttled")
         .isEqualTo(429);
     assertThat(admin.get("/v2/").status()).as("another user from the same address").isEqualTo(429);
+    assertThat(failures.get()).as("failures told").isEqualTo(10);
+    assertThat(throttles.get()).as("throttled attempts told").isEqualTo(3);
   }
 
   @Test
@@ -228,6 +247,7 @@ class AccessControlTest {
       assertThat(refused.status()).as(header).isEqualTo(401);
       assertThat(refused.errorCode()).isEqualTo("UNAUTHORIZED");
     }
+    assertThat(failures.get()).as("each one told as a failure").isEqualTo(4);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static dev.ociregistry.servlet.testing.Responses.errorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.servlet.testing.Feed;
 import dev.ociregistry.servlet.testing.RegistryTestBase;
 import dev.ociregistry.servlet.testing.SlowUpload;
@@ -18,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +46,17 @@ class UploadLimitsTest extends RegistryTestBase {
   private static final int HOLDING_BYTES = SERVER_BUFFER + 64 * 1024;
 
   private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final List<String> refusedRepositories = new CopyOnWriteArrayList<>();
+
+  @Override
+  protected RegistryListener listener() {
+    return new RegistryListener() {
+      @Override
+      public void uploadRefused(RepositoryName repository) {
+        refusedRepositories.add(repository.value());
+      }
+    };
+  }
 
   /** Ends what a test left streaming; the registry stops after this. */
   @AfterEach
@@ -194,6 +208,7 @@ class UploadLimitsTest extends RegistryTestBase {
 
     assertThat(refused.status()).as(describe(refused)).isEqualTo(429);
     assertThat(refused.header("Retry-After")).isPresent();
+    assertThat(refusedRepositories).as("the listener was told").containsExactly("app/web");
     assertThat(System.nanoTime() - started)
         .as("it waited for the queue timeout first")
         .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300).toNanos());

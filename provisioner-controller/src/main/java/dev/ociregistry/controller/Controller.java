@@ -2,6 +2,8 @@ package dev.ociregistry.controller;
 
 import dev.ociregistry.controller.admin.AdminGcServlet;
 import dev.ociregistry.controller.admin.AdminRetentionServlet;
+import dev.ociregistry.controller.admin.AuthMetrics;
+import dev.ociregistry.controller.admin.ControllerMeters;
 import dev.ociregistry.controller.admin.GcService;
 import dev.ociregistry.controller.admin.HealthServlet;
 import dev.ociregistry.controller.admin.MetricsServlet;
@@ -16,6 +18,8 @@ import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.config.Durations;
 import dev.ociregistry.controller.config.RetentionFile;
 import dev.ociregistry.controller.credentials.JobTokens;
+import dev.ociregistry.controller.http.HttpMetrics;
+import dev.ociregistry.controller.http.LargeTransferLog;
 import dev.ociregistry.controller.http.ServerAssembly;
 import dev.ociregistry.controller.jobs.ControllerScheduler;
 import dev.ociregistry.controller.media.MediaServlets;
@@ -27,12 +31,8 @@ import dev.ociregistry.core.retention.RetentionPolicy;
 import dev.ociregistry.servlet.OciRegistryServlet;
 import dev.ociregistry.servlet.RegistryAuthorizer;
 import dev.ociregistry.servlet.ServletOptions;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
@@ -96,14 +96,8 @@ public final class Controller implements AutoCloseable {
       throws Exception {
     Files.createDirectories(config.dataDir());
     Files.createDirectories(config.mediaRoot());
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(meters);
-    new JvmGcMetrics().bindTo(meters);
-    new JvmThreadMetrics().bindTo(meters);
-    new ClassLoaderMetrics().bindTo(meters);
-    new ProcessorMetrics().bindTo(meters);
-
-    Optional<AccessControl> users = AccessControl.load(config.auth());
+    PrometheusMeterRegistry meters = ControllerMeters.create();
+    Optional<AccessControl> users = AccessControl.load(config.auth(), new AuthMetrics(meters));
     Optional<RetentionPolicy> retention =
         config.retentionFile().isPresent()
             ? Optional.of(RetentionFile.read(config.retentionFile().get()))
@@ -151,6 +145,8 @@ public final class Controller implements AutoCloseable {
         context.addFilter(auditFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
       }
       access.ifPresent(control -> protectRoutesBesideTheRegistry(context, control));
+      Optional<ServerAssembly.SideListener> metricsListener =
+          config.metricsAddress().map(address -> metricsOnly(address, meters, access));
       if (registry.isPresent()) {
         ServletOptions servletOptions =
             new ServletOptions(
@@ -190,7 +186,9 @@ public final class Controller implements AutoCloseable {
       context.addServlet(asynchronous(new ServletHolder("api", api.apiServlet())), "/api/v1/*");
       context.addServlet(new ServletHolder("tasks", api.taskServlet()), "/media/tasks/*");
       context.addServlet(MediaServlets.staticFiles(config.mediaRoot()), "/media/*");
-      context.addServlet(new ServletHolder("metrics", new MetricsServlet(meters)), "/metrics");
+      if (metricsListener.isEmpty()) {
+        context.addServlet(new ServletHolder("metrics", new MetricsServlet(meters)), "/metrics");
+      }
       HealthServlet health = new HealthServlet(dataDirectories, config.readyMinFreeBytes());
       context.addServlet(new ServletHolder("healthz", health), "/healthz");
       context.addServlet(new ServletHolder("readyz", health), "/readyz");
@@ -204,13 +202,16 @@ public final class Controller implements AutoCloseable {
                   ? (jetty, http) -> TlsConnectors.https(jetty, http, tls.get())
                   : ServerAssembly.plain(),
               context,
-              AccessLog.of(config.accessLog()));
+              AccessLog.of(config.accessLog()),
+              List.of(new HttpMetrics(meters), new LargeTransferLog()),
+              metricsListener);
+      new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(meters);
       ServerConnector connector = (ServerConnector) server.getConnectors()[0];
       server.start();
       LOG.info(
           "provisioner-controller listening on {}:{} ({}, registry {}, auth {}, storage {}, media {},"
               + " gc every {} with grace {}{}, {} uploads at once (waiting up to {}), upload timeout"
-              + " {}, download timeout {}{}{}, access log {})",
+              + " {}, download timeout {}{}{}, access log {}, metrics {}, log format {})",
           listen.getHostString(),
           connector.getLocalPort(),
           tls.isPresent() ? "https" : "http",
@@ -230,12 +231,38 @@ public final class Controller implements AutoCloseable {
           Durations.format(config.downloadTimeout()),
           config.retentionFile().map(file -> ", retention " + file).orElse(""),
           config.auditLog().map(file -> ", audit log " + file).orElse(""),
-          config.accessLog().map(Path::toString).orElse("stdout"));
+          config.accessLog().map(Path::toString).orElse("stdout"),
+          metricsListener.isEmpty()
+              ? "on this port"
+              : "on "
+                  + ((ServerConnector) server.getConnectors()[1]).getHost()
+                  + ":"
+                  + ((ServerConnector) server.getConnectors()[1]).getLocalPort(),
+          config.logFormat().name().toLowerCase(Locale.ROOT));
       return new Controller(server, registry, scheduler);
     } catch (Exception e) {
       closeQuietly(scheduler, registry);
       throw e;
     }
+  }
+
+  /**
+   * {@code /metrics} alone, for a listener of its own, behind the access filter when metrics need a
+   * login; any other path there is 404.
+   */
+  private static ServerAssembly.SideListener metricsOnly(
+      InetSocketAddress address, PrometheusMeterRegistry meters, Optional<AccessControl> access) {
+    ServletContextHandler metrics = new ServletContextHandler();
+    metrics.setContextPath("/");
+    metrics.addServlet(new ServletHolder("metrics", new MetricsServlet(meters)), "/metrics");
+    metrics.addServlet(new ServletHolder("not-found", new NotFoundServlet()), "/");
+    access.ifPresent(
+        control -> {
+          FilterHolder filter = new FilterHolder(control.filter());
+          filter.setName("access");
+          metrics.addFilter(filter, "/metrics", EnumSet.of(DispatcherType.REQUEST));
+        });
+    return new ServerAssembly.SideListener(address, metrics);
   }
 
   /** Every route beside {@code /v2} and the health checks goes through the access filter. */
@@ -261,6 +288,14 @@ public final class Controller implements AutoCloseable {
   /** The port the server listens on (useful with port 0). */
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /**
+   * The port {@code /metrics} is served on: its own with {@code METRICS_ADDR}, else {@link #port}.
+   */
+  public int metricsPort() {
+    return ((ServerConnector) server.getConnectors()[server.getConnectors().length - 1])
+        .getLocalPort();
   }
 
   /** Waits until the server stops. */

@@ -4,8 +4,10 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.ociregistry.controller.config.ConfigException;
 import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.config.Durations;
+import dev.ociregistry.controller.logging.LogSetup;
 import dev.ociregistry.controller.tls.TlsSettings;
 import java.lang.management.ManagementFactory;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +41,9 @@ public final class ControllerMain {
       System.exit(2);
       return;
     }
-    // slf4j-simple reads its level once, when the first logger is made.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-    System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.org.quartz", "warn");
+    // Read once, when the first logger is made.
+    System.setProperty(LogSetup.LEVEL, config.logLevel());
+    System.setProperty(LogSetup.FORMAT, config.logFormat().name().toLowerCase(Locale.ROOT));
     Logger log = LoggerFactory.getLogger(ControllerMain.class);
     if (config.registryEnabled() && config.hasShortGracePeriod()) {
       log.warn(

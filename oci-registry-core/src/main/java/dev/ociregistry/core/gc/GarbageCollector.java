@@ -8,6 +8,7 @@ import dev.ociregistry.core.layout.Catalog;
 import dev.ociregistry.core.layout.DanglingLinks;
 import dev.ociregistry.core.layout.LayoutKeys;
 import dev.ociregistry.core.layout.RecentReferences;
+import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.manifest.ManifestDocument;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -58,6 +60,11 @@ import java.util.stream.Stream;
  * docs/design/storage.md}.
  */
 public final class GarbageCollector {
+  /** How often a run under way tells its listeners how far it got. */
+  public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+  private static final System.Logger LOG = System.getLogger(GarbageCollector.class.getName());
+
   private final StorageDriver storage;
   private final Catalog catalog;
   private final ManifestStore manifests;
@@ -66,6 +73,8 @@ public final class GarbageCollector {
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
   private final DanglingLinks danglingLinks;
+  private final StorageStatistics statistics;
+  private final List<GcListener> listeners = new CopyOnWriteArrayList<>();
 
   private final Object runMonitor = new Object();
   private CompletableFuture<GcReport> running;
@@ -79,7 +88,9 @@ public final class GarbageCollector {
       Pins pins,
       StripedLocks digestLocks,
       RecentReferences recentReferences,
-      DanglingLinks danglingLinks) {
+      DanglingLinks danglingLinks,
+      StorageStatistics statistics) {
+    this.statistics = statistics;
     this.storage = storage;
     this.catalog = catalog;
     this.manifests = manifests;
@@ -109,12 +120,16 @@ public final class GarbageCollector {
       }
       other.handle((report, failure) -> null).join();
     }
+    Instant started = Instant.now();
     try {
-      GcReport report = run(options);
+      GcReport report = run(options, started);
       mine.complete(report);
+      listeners.forEach(listener -> listener.completed(report));
       return report;
     } catch (IOException | RuntimeException e) {
       mine.completeExceptionally(e);
+      Duration elapsed = Duration.between(started, Instant.now());
+      listeners.forEach(listener -> listener.failed(e, elapsed));
       throw e;
     } finally {
       synchronized (runMonitor) {
@@ -124,6 +139,11 @@ public final class GarbageCollector {
     }
   }
 
+  /** Tells {@code listener} about every run from now on. */
+  public void addListener(GcListener listener) {
+    listeners.add(listener);
+  }
+
   /** Whether a run is under way. */
   public boolean isRunning() {
     synchronized (runMonitor) {
@@ -131,8 +151,7 @@ public final class GarbageCollector {
     }
   }
 
-  private GcReport run(GcOptions options) throws IOException {
-    Instant started = Instant.now();
+  private GcReport run(GcOptions options, Instant started) throws IOException {
     Instant cutoff = started.minus(options.gracePeriod());
     // Before anything is listed: whatever a push, pin or mount commits from here on is noted.
     recentReferences.beginRun();
@@ -143,7 +162,10 @@ public final class GarbageCollector {
       KeptCounts kept = new KeptCounts();
       List<String> wouldDelete = new ArrayList<>();
       List<Pin> allPins = pins.list();
-      for (RepositoryName repository : catalog.list()) {
+      List<RepositoryName> repositories = catalog.list();
+      Progress progress = new Progress(started);
+      for (RepositoryName repository : repositories) {
+        progress.tick("mark", repositories.size());
         Set<Digest> pinned = new HashSet<>();
         for (Pin pin : allPins) {
           if (pin.repository().equals(repository)) {
@@ -184,8 +206,15 @@ public final class GarbageCollector {
         for (Digest root : roots) {
           mark.follow(root, reachable);
         }
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "gc mark {0}: {1} manifests, {2} roots; {3} digests reachable so far",
+            repository,
+            all.size(),
+            roots.size(),
+            reachable.size());
       }
-      Sweep sweep = sweep(reachable, cutoff, options.dryRun());
+      Sweep sweep = sweep(reachable, cutoff, options.dryRun(), new Progress(started));
       if (!options.dryRun()) {
         danglingLinks.remove();
       } else {
@@ -274,6 +303,7 @@ public final class GarbageCollector {
       }
       if (!dryRun) {
         manifests.delete(repository, manifest);
+        LOG.log(System.Logger.Level.DEBUG, "gc deleted manifest {0}@{1}", repository, manifest);
       }
       return Outcome.DELETED;
     } catch (RegistryException e) {
@@ -287,7 +317,8 @@ public final class GarbageCollector {
 
   private record Sweep(Set<Digest> deleted, long bytesFreed) {}
 
-  private Sweep sweep(Set<Digest> reachable, Instant cutoff, boolean dryRun) throws IOException {
+  private Sweep sweep(Set<Digest> reachable, Instant cutoff, boolean dryRun, Progress progress)
+      throws IOException {
     Set<Digest> deleted = new HashSet<>();
     long bytesFreed = 0;
     for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
@@ -295,7 +326,9 @@ public final class GarbageCollector {
       try (Stream<String> list = storage.list(LayoutKeys.blobDirectory(algorithm.id()))) {
         names = list.toList();
       }
+      progress.restart();
       for (String name : names) {
+        progress.tick("sweep", names.size());
         String text = algorithm.id() + ":" + name;
         if (!Digest.isValid(text)) {
           continue;
@@ -316,6 +349,14 @@ public final class GarbageCollector {
           if (dryRun || storage.delete(LayoutKeys.blob(digest))) {
             deleted.add(digest);
             bytesFreed += info.get().size();
+            if (!dryRun) {
+              statistics.blobRemoved(info.get().size());
+              LOG.log(
+                  System.Logger.Level.DEBUG,
+                  "gc deleted blob {0} ({1} bytes)",
+                  digest,
+                  info.get().size());
+            }
           }
         } finally {
           lock.unlock();
@@ -323,6 +364,35 @@ public final class GarbageCollector {
       }
     }
     return new Sweep(deleted, bytesFreed);
+  }
+
+  /** Counts a phase's steps and tells the listeners how far it got, at most once an interval. */
+  private final class Progress {
+    private final Instant started;
+    private long done;
+    private long nextReportNanos;
+
+    Progress(Instant started) {
+      this.started = started;
+      this.nextReportNanos = System.nanoTime() + PROGRESS_INTERVAL.toNanos();
+    }
+
+    /** Counts from zero again, for the next list of the phase. */
+    void restart() {
+      done = 0;
+    }
+
+    void tick(String phase, long total) {
+      done++;
+      long now = System.nanoTime();
+      if (now - nextReportNanos < 0) {
+        return;
+      }
+      nextReportNanos = now + PROGRESS_INTERVAL.toNanos();
+      Duration elapsed = Duration.between(started, Instant.now());
+      long reached = done;
+      listeners.forEach(listener -> listener.progress(phase, reached, total, elapsed));
+    }
   }
 
   /** Reachability within one repository, parsing each manifest once. */

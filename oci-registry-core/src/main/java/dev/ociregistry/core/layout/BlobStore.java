@@ -33,16 +33,19 @@ public final class BlobStore {
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
   private final DeletionGuard deletionGuard;
+  private final StorageStatistics statistics;
 
   public BlobStore(
       StorageDriver storage,
       StripedLocks digestLocks,
       RecentReferences recentReferences,
-      DeletionGuard deletionGuard) {
+      DeletionGuard deletionGuard,
+      StorageStatistics statistics) {
     this.storage = storage;
     this.digestLocks = digestLocks;
     this.recentReferences = recentReferences;
     this.deletionGuard = deletionGuard;
+    this.statistics = statistics;
   }
 
   /** The blob as visible in {@code repository}, without refreshing its age (GET). */
@@ -144,6 +147,7 @@ public final class BlobStore {
         storage.delete(source);
       } else {
         storage.publish(source, key);
+        statistics.blobAdded(size);
         // A rename keeps the data file's time, which an idle upload left old: the blob's age is
         // its publish time, or the collector could take it the moment it is acknowledged.
         storage.touch(key);
@@ -216,6 +220,7 @@ public final class BlobStore {
     try {
       if (!storage.touch(key)) {
         storage.writeAtomically(key, content);
+        statistics.blobAdded(content.length);
       }
     } finally {
       lock.unlock();
@@ -226,6 +231,7 @@ public final class BlobStore {
     String link = LayoutKeys.blobLink(repository, digest);
     if (storage.stat(link).isEmpty()) {
       storage.writeAtomically(link, new byte[0]);
+      statistics.repositorySeen(repository);
     }
   }
 

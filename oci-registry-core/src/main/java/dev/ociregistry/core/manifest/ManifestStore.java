@@ -9,6 +9,7 @@ import dev.ociregistry.core.layout.DeletionGuard;
 import dev.ociregistry.core.layout.LayoutIndex;
 import dev.ociregistry.core.layout.LayoutKeys;
 import dev.ociregistry.core.layout.RecentReferences;
+import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.StoredBlob;
 import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
@@ -56,6 +57,7 @@ public final class ManifestStore {
   private final RecentReferences recentReferences;
   private final int maxManifestBytes;
   private final DeletionGuard deletionGuard;
+  private final StorageStatistics statistics;
 
   public ManifestStore(
       StorageDriver storage,
@@ -65,7 +67,8 @@ public final class ManifestStore {
       StripedLocks digestLocks,
       RecentReferences recentReferences,
       int maxManifestBytes,
-      DeletionGuard deletionGuard) {
+      DeletionGuard deletionGuard,
+      StorageStatistics statistics) {
     this.storage = storage;
     this.blobs = blobs;
     this.tags = tags;
@@ -74,6 +77,7 @@ public final class ManifestStore {
     this.recentReferences = recentReferences;
     this.maxManifestBytes = maxManifestBytes;
     this.deletionGuard = deletionGuard;
+    this.statistics = statistics;
   }
 
   /** The largest manifest body accepted. */
@@ -128,9 +132,12 @@ public final class ManifestStore {
         claimChildManifest(repository, child);
       }
       blobs.storeContent(digest, body);
-      storage.writeAtomically(
-          LayoutKeys.manifestLink(repository, digest),
-          document.mediaType().getBytes(StandardCharsets.UTF_8));
+      String link = LayoutKeys.manifestLink(repository, digest);
+      boolean newLink = storage.stat(link).isEmpty();
+      storage.writeAtomically(link, document.mediaType().getBytes(StandardCharsets.UTF_8));
+      if (newLink) {
+        statistics.manifestLinked(repository);
+      }
       if (document.subject().isPresent()) {
         storage.writeAtomically(
             LayoutKeys.referrerLink(repository, document.subject().get().digest(), digest),
@@ -207,6 +214,7 @@ public final class ManifestStore {
       if (!storage.delete(LayoutKeys.manifestLink(repository, digest))) {
         throw unknown(repository, Reference.of(digest));
       }
+      statistics.manifestUnlinked();
     } finally {
       lock.unlock();
     }

@@ -90,6 +90,15 @@ public final class UploadManager {
     }
   }
 
+  /** The bytes the open uploads hold, as of their last finished appends. */
+  public long openBytes() {
+    long bytes = 0;
+    for (UploadSession session : sessions.values()) {
+      bytes += session.size();
+    }
+    return bytes;
+  }
+
   /** How many uploads are open. */
   public int openCount() {
     return open.total();
@@ -254,7 +263,15 @@ public final class UploadManager {
         storage.deleteTree(LayoutKeys.upload(id));
         continue;
       }
-      ownerOnDisk(id).ifPresent(open::found);
+      Optional<RepositoryName> owner = ownerOnDisk(id);
+      Optional<ObjectInfo> data = storage.stat(LayoutKeys.uploadData(id));
+      if (owner.isPresent() && data.isPresent()) {
+        open.found(owner.get());
+        // Hashed again on its next request; until then its size is the data file's.
+        UploadSession session = new UploadSession(id, owner.get());
+        session.setSize(data.get().size());
+        sessions.putIfAbsent(id, session);
+      }
     }
   }
 

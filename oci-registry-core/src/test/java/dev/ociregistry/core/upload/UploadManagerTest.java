@@ -631,6 +631,31 @@ class UploadManagerTest {
   }
 
   @Test
+  void theBytesOpenUploadsHoldAreCountedAndCountedAgainAfterARestart() throws IOException {
+    byte[] content = Artifacts.content(5000, 23);
+    String held;
+    try (OciRegistry registry = open()) {
+      UploadManager uploads = registry.uploads();
+      assertThat(uploads.openBytes()).isZero();
+      held = uploads.start(REPO).id();
+      uploads.append(REPO, held, 0, 3000, slice(content, 0, 3000));
+      String other = uploads.start(OTHER).id();
+      uploads.append(OTHER, other, 0, 1000, slice(content, 0, 1000));
+      assertThat(uploads.openBytes()).isEqualTo(4000);
+
+      uploads.complete(
+          OTHER, other, Digest.sha256(Arrays.copyOfRange(content, 0, 1000)), -1, -1, null);
+      assertThat(uploads.openBytes()).isEqualTo(3000);
+    }
+    try (OciRegistry registry = open()) {
+      UploadManager uploads = registry.uploads();
+      assertThat(uploads.openBytes()).as("from the data file, before it is hashed").isEqualTo(3000);
+      uploads.append(REPO, held, 3000, 2000, slice(content, 3000, 5000));
+      assertThat(uploads.openBytes()).isEqualTo(5000);
+    }
+  }
+
+  @Test
   void uploadResumesAfterRestart() throws IOException {
     byte[] content = Artifacts.content(900_000, 17);
     Digest digest = Digest.sha256(content);

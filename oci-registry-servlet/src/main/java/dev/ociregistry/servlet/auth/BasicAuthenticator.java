@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP Basic authentication against a {@link UserStore}.
@@ -26,6 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7617">RFC 7617: the Basic scheme</a>
  */
 public final class BasicAuthenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(BasicAuthenticator.class);
   private static final Duration CACHE_TIME = Duration.ofMinutes(1);
   private static final int MAX_CACHED = 10_000;
   private static final int FAILURES_ALLOWED = 10;
@@ -48,16 +51,23 @@ public final class BasicAuthenticator {
   private final FailureThrottle addresses;
   private final FailureThrottle names;
   private final SecretKeySpec cacheKey;
+  private final AuthenticationEvents events;
   private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
   private record Verified(String user, long generation, long expiresNanos) {}
 
   public BasicAuthenticator(UserStore users, String realm) {
+    this(users, realm, AuthenticationEvents.none());
+  }
+
+  /** As above, telling {@code events} about every refusal. */
+  public BasicAuthenticator(UserStore users, String realm, AuthenticationEvents events) {
     this(
         users,
         realm,
         new FailureThrottle(FAILURES_ALLOWED, FAILURE_REFILL),
-        new FailureThrottle(NAME_FAILURES_ALLOWED, NAME_FAILURE_REFILL));
+        new FailureThrottle(NAME_FAILURES_ALLOWED, NAME_FAILURE_REFILL),
+        events);
   }
 
   /**
@@ -66,6 +76,15 @@ public final class BasicAuthenticator {
    */
   public BasicAuthenticator(
       UserStore users, String realm, FailureThrottle addresses, FailureThrottle names) {
+    this(users, realm, addresses, names, AuthenticationEvents.none());
+  }
+
+  private BasicAuthenticator(
+      UserStore users,
+      String realm,
+      FailureThrottle addresses,
+      FailureThrottle names,
+      AuthenticationEvents events) {
     if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
       throw new IllegalArgumentException("a realm holds no quote or backslash");
     }
@@ -73,6 +92,7 @@ public final class BasicAuthenticator {
     this.realm = realm;
     this.addresses = addresses;
     this.names = names;
+    this.events = events;
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
@@ -101,7 +121,14 @@ public final class BasicAuthenticator {
   }
 
   private Principal check(HttpServletRequest request) {
-    Optional<BasicCredentials> credentials = BasicCredentials.of(request);
+    Optional<BasicCredentials> credentials;
+    try {
+      credentials = BasicCredentials.of(request);
+    } catch (RegistryException e) {
+      LOG.debug("auth: malformed credentials from {}: {}", request.getRemoteAddr(), e.getMessage());
+      events.failed();
+      throw e;
+    }
     if (credentials.isEmpty()) {
       return Principal.ANONYMOUS;
     }
@@ -128,6 +155,8 @@ public final class BasicAuthenticator {
     String name = "user " + user;
     Optional<Duration> wait = longest(addresses.waitFor(address), names.waitFor(name));
     if (wait.isPresent()) {
+      LOG.debug("auth: {} from {} throttled", user, request.getRemoteAddr());
+      events.throttled();
       throw new RetryLaterException(
           "too many failed logins from this client or for this user; retry later", wait.get());
     }
@@ -136,12 +165,16 @@ public final class BasicAuthenticator {
       verified.remove(key);
       addresses.recordFailure(address);
       names.recordFailure(name);
+      LOG.debug(
+          "auth: {} from {} refused: wrong user name or password", user, request.getRemoteAddr());
+      events.failed();
       throw BasicCredentials.unauthorized("the user name or password is wrong");
     }
     if (verified.size() >= MAX_CACHED) {
       verified.clear();
     }
     verified.put(key, new Verified(user, generation, now + CACHE_TIME.toNanos()));
+    LOG.debug("auth: {} from {} accepted", user, request.getRemoteAddr());
     return new Principal(user);
   }
 

@@ -8,7 +8,6 @@ import dev.ociregistry.core.retention.RetentionPolicy;
 import dev.ociregistry.core.retention.RetentionReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs garbage collection with the controller's settings, for the schedule and for {@code POST
- * /admin/gc} alike, and records each run in the metrics. Two runs never overlap: a request while
- * one with the same options runs joins it (see {@link
- * dev.ociregistry.core.gc.GarbageCollector#collect}).
+ * Runs garbage collection and retention with the controller's settings, for the schedule and for
+ * {@code POST /admin/gc} and {@code /admin/retention} alike. Two collections never overlap: a
+ * request while one with the same options runs joins it (see {@link
+ * dev.ociregistry.core.gc.GarbageCollector#collect}). Each run is logged, audited and metered once,
+ * by the listeners the core tells ({@link GcRunLog}, {@link GcMetrics}).
  */
 public final class GcService {
   private static final Logger LOG = LoggerFactory.getLogger(GcService.class);
@@ -29,31 +29,15 @@ public final class GcService {
   private final OciRegistry registry;
   private final Duration gracePeriod;
   private final boolean deleteUntagged;
-  private final Counter blobsDeleted;
-  private final Counter manifestsDeleted;
-  private final Counter bytesFreed;
-  private final Timer duration;
-  private GcReport lastCounted;
   private final AuditLog audit;
   private final Optional<RetentionPolicy> retention;
   private final Counter tagsRemoved;
 
-  public GcService(
-      OciRegistry registry, Duration gracePeriod, boolean deleteUntagged, MeterRegistry meters) {
-    this(registry, gracePeriod, deleteUntagged, meters, AuditLog.off());
-  }
-
-  /** As above, recording each run that deletes in {@code audit}. */
-  public GcService(
-      OciRegistry registry,
-      Duration gracePeriod,
-      boolean deleteUntagged,
-      MeterRegistry meters,
-      AuditLog audit) {
-    this(registry, gracePeriod, deleteUntagged, meters, audit, Optional.empty());
-  }
-
-  /** As above, applying {@code retention} before each scheduled collection. */
+  /**
+   * Collects with {@code gracePeriod}, deleting untagged manifests when {@code deleteUntagged}, and
+   * applies {@code retention} before each scheduled collection; runs that delete are recorded in
+   * {@code audit}.
+   */
   public GcService(
       OciRegistry registry,
       Duration gracePeriod,
@@ -61,44 +45,23 @@ public final class GcService {
       MeterRegistry meters,
       AuditLog audit,
       Optional<RetentionPolicy> retention) {
-    this.retention = retention;
-    this.tagsRemoved =
-        Counter.builder("registry_retention_tags_removed")
-            .description("Tags removed by retention rules")
-            .register(meters);
-    this.audit = audit;
     this.registry = registry;
     this.gracePeriod = gracePeriod;
     this.deleteUntagged = deleteUntagged;
-    this.blobsDeleted =
-        Counter.builder("registry_gc_blobs_deleted")
-            .description("Blobs deleted by garbage collection")
+    this.audit = audit;
+    this.retention = retention;
+    this.tagsRemoved =
+        Counter.builder("registry.retention.tags.removed")
+            .description("Tags removed by retention rules")
             .register(meters);
-    this.manifestsDeleted =
-        Counter.builder("registry_gc_manifests_deleted")
-            .description("Untagged manifests deleted by garbage collection")
-            .register(meters);
-    this.bytesFreed =
-        Counter.builder("registry_gc_bytes_freed")
-            .description("Bytes freed by garbage collection")
-            .baseUnit("bytes")
-            .register(meters);
-    this.duration =
-        Timer.builder("registry_gc_duration")
-            .description("Garbage collection run duration")
-            .register(meters);
+    registry.garbageCollector().addListener(new GcMetrics(meters));
+    registry.garbageCollector().addListener(new GcRunLog(audit));
   }
 
-  /**
-   * Whether this caller is the first to see {@code report}: callers that joined a run under way get
-   * the very same report object, and the run is counted once.
-   */
-  private synchronized boolean firstToSee(GcReport report) {
-    if (report == lastCounted) {
-      return false;
-    }
-    lastCounted = report;
-    return true;
+  /** As above, with no audit log and no retention rules. */
+  public GcService(
+      OciRegistry registry, Duration gracePeriod, boolean deleteUntagged, MeterRegistry meters) {
+    this(registry, gracePeriod, deleteUntagged, meters, AuditLog.off(), Optional.empty());
   }
 
   /** The retention rules, when a file gives them. */
@@ -136,30 +99,6 @@ public final class GcService {
 
   /** Runs (or joins) a collection; a dry run reports what would go and deletes nothing. */
   public GcReport run(boolean dryRun) throws IOException {
-    GcReport report =
-        registry.garbageCollector().collect(new GcOptions(gracePeriod, deleteUntagged, dryRun));
-    if (!dryRun && firstToSee(report)) {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("blobs_deleted", report.blobsDeleted());
-      fields.put("manifests_deleted", report.manifestsDeleted());
-      fields.put("bytes_freed", report.bytesFreed());
-      fields.put("duration_ms", report.duration().toMillis());
-      audit.record("gc", fields);
-      blobsDeleted.increment(report.blobsDeleted());
-      manifestsDeleted.increment(report.manifestsDeleted());
-      bytesFreed.increment(report.bytesFreed());
-      duration.record(report.duration());
-    }
-    LOG.info(
-        "registry gc{}: {} blobs and {} manifests deleted, {} bytes freed in {} ms",
-        dryRun ? " (dry run)" : "",
-        report.blobsDeleted(),
-        report.manifestsDeleted(),
-        report.bytesFreed(),
-        report.duration().toMillis());
-    for (String refusal : report.refusals()) {
-      LOG.info("registry gc kept {}", refusal);
-    }
-    return report;
+    return registry.garbageCollector().collect(new GcOptions(gracePeriod, deleteUntagged, dryRun));
   }
 }

@@ -3,57 +3,39 @@ package dev.ociregistry.controller.admin;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.servlet.RegistryListener;
-import dev.ociregistry.servlet.RequestEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
-/** Turns what the {@code /v2} servlet reports into Micrometer meters. */
+/**
+ * Turns what the {@code /v2} servlet reports into Micrometer meters: blobs and manifests stored and
+ * deleted, and uploads refused because the upload cap stayed full. Requests themselves are metered
+ * for every route alike, by {@link dev.ociregistry.controller.http.HttpMetrics}.
+ */
 public final class RegistryMetrics implements RegistryListener {
-  /** Method tags are bounded: any other token a client sends is counted as {@code other}. */
-  private static final java.util.Set<String> METHODS =
-      java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-
-  private final Meter.MeterProvider<Timer> requests;
   private final DistributionSummary pushedBlobBytes;
   private final Counter manifestsPushed;
   private final Counter manifestsDeleted;
+  private final Counter uploadsRefused;
 
   public RegistryMetrics(MeterRegistry meters) {
-    this.requests =
-        Timer.builder("registry_http_requests")
-            .description("Requests to /v2 by method, route and status")
-            .withRegistry(meters);
     this.pushedBlobBytes =
-        DistributionSummary.builder("registry_blob_push_size")
+        DistributionSummary.builder("registry.blob.push.size")
             .description("Sizes of blobs stored by uploads and mounts")
             .baseUnit("bytes")
             .register(meters);
     this.manifestsPushed =
-        Counter.builder("registry_manifest_pushes")
+        Counter.builder("registry.manifest.pushes")
             .description("Manifests pushed")
             .register(meters);
     this.manifestsDeleted =
-        Counter.builder("registry_manifest_deletes")
+        Counter.builder("registry.manifest.deletes")
             .description("Manifests deleted")
             .register(meters);
-  }
-
-  @Override
-  public void requestCompleted(RequestEvent event) {
-    requests
-        .withTags(
-            "method",
-            METHODS.contains(event.method()) ? event.method() : "other",
-            "route",
-            event.route() == null ? "none" : event.route().name().toLowerCase(Locale.ROOT),
-            "status",
-            Integer.toString(event.status()))
-        .record(event.durationNanos(), TimeUnit.NANOSECONDS);
+    this.uploadsRefused =
+        Counter.builder("registry.uploads.refused")
+            .description("Uploads refused (429) after waiting their turn under the upload cap")
+            .register(meters);
   }
 
   @Override
@@ -69,5 +51,10 @@ public final class RegistryMetrics implements RegistryListener {
   @Override
   public void manifestDeleted(RepositoryName repository, Digest digest) {
     manifestsDeleted.increment();
+  }
+
+  @Override
+  public void uploadRefused(RepositoryName repository) {
+    uploadsRefused.increment();
   }
 }

@@ -7,6 +7,7 @@ import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.servlet.RegistryAuthorizer;
 import dev.ociregistry.servlet.auth.AccessPolicy;
+import dev.ociregistry.servlet.auth.AuthenticationEvents;
 import dev.ociregistry.servlet.auth.BasicAuthenticator;
 import dev.ociregistry.servlet.auth.HtpasswdFile;
 import dev.ociregistry.servlet.auth.PolicyAuthorizer;
@@ -57,10 +58,12 @@ public final class AccessControl {
 
   /**
    * Reads the users and the policy the configuration names; empty when authentication is off.
+   * Refused logins are told to {@code events}.
    *
    * @throws ConfigException when a file is unreadable or invalid, naming the file and line
    */
-  public static Optional<AccessControl> load(ControllerConfig.Auth auth) throws ConfigException {
+  public static Optional<AccessControl> load(
+      ControllerConfig.Auth auth, AuthenticationEvents events) throws ConfigException {
     if (auth.mode() == ControllerConfig.AuthMode.NONE) {
       return Optional.empty();
     }
@@ -85,7 +88,7 @@ public final class AccessControl {
     }
     return Optional.of(
         new AccessControl(
-            new BasicAuthenticator(users, REALM),
+            new BasicAuthenticator(users, REALM, events),
             policy,
             auth.metricsNeedAuth(),
             Optional.empty()));

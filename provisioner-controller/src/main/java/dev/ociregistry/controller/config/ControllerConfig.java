@@ -48,7 +48,10 @@ import java.util.regex.Pattern;
  *   <tr><td>REGISTRY_UPLOAD_TIMEOUT</td><td>1h</td><td>a duration</td></tr>
  *   <tr><td>REGISTRY_DOWNLOAD_TIMEOUT</td><td>30m</td><td>a duration</td></tr>
  *   <tr><td>READY_MIN_FREE_SPACE</td><td>1GiB</td><td>bytes, or with KiB, MiB, GiB, TiB</td></tr>
+ *   <tr><td>METRICS_ADDR</td><td>(the main port)</td><td>host:port for {@code /metrics} alone,
+ *       on a port of its own (plain HTTP)</td></tr>
  *   <tr><td>LOG_LEVEL</td><td>info</td><td>trace, debug, info, warn, error</td></tr>
+ *   <tr><td>LOG_FORMAT</td><td>text</td><td>text, json (one JSON object per line)</td></tr>
  * </table>
  */
 public record ControllerConfig(
@@ -70,7 +73,17 @@ public record ControllerConfig(
     Duration uploadTimeout,
     Duration downloadTimeout,
     long readyMinFreeBytes,
-    String logLevel) {
+    Optional<InetSocketAddress> metricsAddress,
+    String logLevel,
+    LogFormat logFormat) {
+
+  /** How log lines are written. */
+  public enum LogFormat {
+    /** Time, thread, level, logger and message on one line. */
+    TEXT,
+    /** One JSON object per line. */
+    JSON
+  }
 
   /** How requests authenticate. */
   public enum AuthMode {
@@ -204,6 +217,10 @@ public record ControllerConfig(
               }
               return level;
             });
+    Optional<InetSocketAddress> metricsAddress =
+        reader.optional(
+            "METRICS_ADDR", "host:port, :port or [ipv6]:port", ControllerConfig::listen);
+    LogFormat logFormat = reader.choice("LOG_FORMAT", "text", "text or json", LogFormat.class);
     reader.throwIfAny();
     return new ControllerConfig(
         listen,
@@ -224,16 +241,14 @@ public record ControllerConfig(
         uploadTimeout,
         downloadTimeout,
         minFree,
-        logLevel);
+        metricsAddress,
+        logLevel,
+        logFormat);
   }
 
   private static Auth auth(Reader reader) {
     AuthMode mode =
-        reader.read(
-            "REGISTRY_AUTH_MODE",
-            "none",
-            "none, basic or htpasswd",
-            value -> AuthMode.valueOf(value.trim().toUpperCase(Locale.ROOT)));
+        reader.choice("REGISTRY_AUTH_MODE", "none", "none, basic or htpasswd", AuthMode.class);
     Boolean allowWeak =
         reader.read(
             "REGISTRY_HTPASSWD_ALLOW_WEAK", "false", "true or false", ControllerConfig::bool);
@@ -371,9 +386,26 @@ public record ControllerConfig(
       }
     }
 
+    /** One of {@code type}'s constants, named in any case. */
+    <E extends Enum<E>> E choice(String name, String fallback, String accepts, Class<E> type) {
+      return read(
+          name,
+          fallback,
+          accepts,
+          value -> Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT)));
+    }
+
     /** The variable's value, when it is set and not blank. */
     Optional<String> optional(String name) {
       return Optional.ofNullable(env.get(name)).filter(value -> !value.isBlank());
+    }
+
+    /** The variable's parsed value, when it is set and not blank. */
+    <T> Optional<T> optional(String name, String accepts, Function<String, T> parser) {
+      Optional<String> value = optional(name);
+      return value.isEmpty()
+          ? Optional.empty()
+          : Optional.ofNullable(read(name, value.get(), accepts, parser));
     }
 
     void problem(String message) {

@@ -2,12 +2,17 @@ package dev.ociregistry.controller.http;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -42,6 +47,9 @@ public final class ServerAssembly {
     ServerConnector create(Server server, HttpConfiguration http) throws Exception;
   }
 
+  private static final String MAIN = "main";
+  private static final String SIDE = "side";
+
   private ServerAssembly() {}
 
   /** Plain HTTP. */
@@ -49,15 +57,21 @@ public final class ServerAssembly {
     return (server, http) -> new ServerConnector(server, new HttpConnectionFactory(http));
   }
 
+  /** A second, plain HTTP listener that serves a context of its own (the metrics port). */
+  public record SideListener(InetSocketAddress address, ServletContextHandler context) {}
+
   /**
    * A server that listens on {@code listen} through the connector {@code connectors} makes, and
-   * serves {@code context}, stopping gracefully within {@link #STOP_TIMEOUT}.
+   * serves {@code context}, stopping gracefully within {@link #STOP_TIMEOUT}. Every request, on
+   * either listener, is told to {@code observers} when it completes.
    */
   public static Server assemble(
       InetSocketAddress listen,
       Connectors connectors,
       ServletContextHandler context,
-      RequestLog requestLog)
+      RequestLog requestLog,
+      List<Consumer<FinishedRequests.Finished>> observers,
+      Optional<SideListener> side)
       throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("http");
@@ -72,9 +86,23 @@ public final class ServerAssembly {
     server.addConnector(connector);
     context.setErrorHandler(new JsonErrorHandler());
     server.setErrorHandler(new JsonErrorHandler());
+    Handler contexts = context;
+    if (side.isPresent()) {
+      ServerConnector sideConnector = new ServerConnector(server, new HttpConnectionFactory(http));
+      sideConnector.setHost(side.get().address().getHostString());
+      sideConnector.setPort(side.get().address().getPort());
+      sideConnector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+      sideConnector.setName(SIDE);
+      connector.setName(MAIN);
+      server.addConnector(sideConnector);
+      context.setVirtualHosts(List.of("@" + MAIN));
+      side.get().context().setVirtualHosts(List.of("@" + SIDE));
+      side.get().context().setErrorHandler(new JsonErrorHandler());
+      contexts = new ContextHandlerCollection(context, side.get().context());
+    }
     GracefulHandler graceful = new GracefulHandler();
-    graceful.setHandler(new MinimumDataRateHandler(context, MIN_DATA_RATE, MIN_DATA_RATE));
-    server.setHandler(graceful);
+    graceful.setHandler(new MinimumDataRateHandler(contexts, MIN_DATA_RATE, MIN_DATA_RATE));
+    server.setHandler(new FinishedRequests(graceful, observers));
     server.setRequestLog(requestLog);
     server.setStopTimeout(STOP_TIMEOUT.toMillis());
     return server;

@@ -35,6 +35,8 @@ class ControllerConfigTest {
     assertThat(config.downloadTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.readyMinFreeBytes()).isEqualTo(1L << 30);
     assertThat(config.logLevel()).isEqualTo("info");
+    assertThat(config.logFormat()).isEqualTo(ControllerConfig.LogFormat.TEXT);
+    assertThat(config.metricsAddress()).isEmpty();
     assertThat(config.publicHosts()).isEmpty();
     assertThat(config.hasShortGracePeriod()).isFalse();
   }
@@ -59,7 +61,9 @@ class ControllerConfigTest {
                 Map.entry("REGISTRY_UPLOAD_TIMEOUT", "7d"),
                 Map.entry("REGISTRY_DOWNLOAD_TIMEOUT", "90s"),
                 Map.entry("READY_MIN_FREE_SPACE", "512MiB"),
-                Map.entry("LOG_LEVEL", "DEBUG")));
+                Map.entry("LOG_LEVEL", "DEBUG"),
+                Map.entry("LOG_FORMAT", "JSON"),
+                Map.entry("METRICS_ADDR", "127.0.0.1:5001")));
 
     assertThat(config.listenAddress().getHostString()).isEqualTo("127.0.0.1");
     assertThat(config.listenAddress().getPort()).isEqualTo(9090);
@@ -78,6 +82,9 @@ class ControllerConfigTest {
     assertThat(config.downloadTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.readyMinFreeBytes()).isEqualTo(512L << 20);
     assertThat(config.logLevel()).isEqualTo("debug");
+    assertThat(config.logFormat()).isEqualTo(ControllerConfig.LogFormat.JSON);
+    assertThat(config.metricsAddress())
+        .hasValueSatisfying(address -> assertThat(address.getPort()).isEqualTo(5001));
   }
 
   @Test
@@ -134,8 +141,18 @@ class ControllerConfigTest {
     assertThatThrownBy(
             () ->
                 ControllerConfig.fromEnvironment(
-                    Map.of("LOG_LEVEL", "loud", "REGISTRY_GC_INTERVAL", "often")))
+                    Map.of(
+                        "LOG_LEVEL",
+                        "loud",
+                        "REGISTRY_GC_INTERVAL",
+                        "often",
+                        "LOG_FORMAT",
+                        "xml",
+                        "METRICS_ADDR",
+                        "5001")))
         .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LOG_FORMAT=xml is not valid; it accepts text or json")
+        .hasMessageContaining("METRICS_ADDR=5001 is not valid")
         .hasMessageContaining("LOG_LEVEL=loud")
         .hasMessageContaining("REGISTRY_GC_INTERVAL=often");
   }

@@ -177,8 +177,7 @@ class RoutesIT {
       assertThat(http.post("/admin/gc?dryRun=maybe", new byte[0]).status()).isEqualTo(400);
       assertThat(http.get("/metrics").text())
           .contains("registry_gc_blobs_deleted_total 1.0")
-          .contains(
-              "registry_http_requests_seconds_count{method=\"POST\",route=\"uploads\",status=\"201\"}");
+          .contains("http_requests_total{method=\"POST\",route=\"uploads\",status=\"201\"}");
       assertThat(controller.log()).contains("REGISTRY_GC_GRACE_PERIOD=0s is very short");
     }
   }

@@ -1,42 +1,25 @@
 package dev.ociregistry.controller.tls;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
-import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /**
- * What is logged while it is open: slf4j-simple writes to whatever {@code System.err} is at the
- * time, so this puts a copy of it in the middle and keeps what passes.
+ * What is logged while it is open: an appender on the root logger keeps every event, as {@code
+ * LEVEL logger - message} lines.
  */
 final class LogCapture implements AutoCloseable {
-  private final PrintStream original;
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private final Logger root =
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+  private final ListAppender<ILoggingEvent> events = new ListAppender<>();
 
   private LogCapture() {
-    original = System.err;
-    OutputStream tee =
-        new OutputStream() {
-          @Override
-          public void write(int b) {
-            synchronized (captured) {
-              captured.write(b);
-            }
-            original.write(b);
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) {
-            synchronized (captured) {
-              captured.write(b, off, len);
-            }
-            original.write(b, off, len);
-          }
-        };
-    System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
+    events.setContext(root.getLoggerContext());
+    events.start();
+    root.addAppender(events);
   }
 
   static LogCapture start() {
@@ -45,24 +28,31 @@ final class LogCapture implements AutoCloseable {
 
   /** The lines logged so far that contain {@code text}. */
   List<String> lines(String text) {
-    String all;
-    synchronized (captured) {
-      all = captured.toString(StandardCharsets.UTF_8);
-    }
-    return Arrays.stream(all.split("\\R"))
-        .filter(l -> l.contains(text))
-        .collect(Collectors.toList());
+    return all().stream().filter(line -> line.contains(text)).toList();
   }
 
   /** Everything logged so far. */
   String text() {
-    synchronized (captured) {
-      return captured.toString(StandardCharsets.UTF_8);
+    return String.join("\n", all());
+  }
+
+  private List<String> all() {
+    synchronized (events) {
+      return events.list.stream()
+          .map(
+              event ->
+                  event.getLevel()
+                      + " "
+                      + event.getLoggerName()
+                      + " - "
+                      + event.getFormattedMessage())
+          .toList();
     }
   }
 
   @Override
   public void close() {
-    System.setErr(original);
+    root.detachAppender(events);
+    events.stop();
   }
 }

@@ -1,0 +1,201 @@
+package dev.ociregistry.core.layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ociregistry.core.OciRegistry;
+import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.gc.GcListener;
+import dev.ociregistry.core.gc.GcOptions;
+import dev.ociregistry.core.gc.GcReport;
+import dev.ociregistry.core.model.MediaTypes;
+import dev.ociregistry.core.model.Reference;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.core.storage.StorageDriver;
+import dev.ociregistry.core.testing.TestContent;
+import dev.ociregistry.core.upload.UploadStatus;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The totals the registry keeps current agree, after any mix of pushes, uploads, mounts, deletes
+ * and collections, with a count of what is on disk, and so with what a restart counts; and the
+ * collector tells its listeners about each run once.
+ */
+class StorageStatisticsTest {
+  private static final RepositoryName ONE = RepositoryName.parse("os/ubuntu");
+  private static final RepositoryName TWO = RepositoryName.parse("os/debian");
+  private static final GcOptions NOW = new GcOptions(Duration.ZERO, true, false);
+
+  @TempDir Path root;
+
+  private static StorageStatistics.Totals counted(Path root) throws IOException {
+    FileSystemStorage storage = new FileSystemStorage(root);
+    return StorageStatistics.count(storage, new Catalog(storage)).totals();
+  }
+
+  private static void pushImage(OciRegistry registry, RepositoryName repository, Manifest image)
+      throws IOException {
+    TestContent.pushBlobs(registry, repository, image);
+    registry
+        .manifests()
+        .put(repository, Reference.parse("v1"), image.content(), MediaTypes.OCI_MANIFEST);
+  }
+
+  @Test
+  void eachChangeMovesTheTotalsByWhatItStoredOrFreed() throws IOException {
+    try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
+      assertThat(registry.statistics().totals())
+          .isEqualTo(new StorageStatistics.Totals(0, 0, 0, 0));
+      Manifest image = Artifacts.image("counted");
+      long bytes = image.size() + image.blobs().stream().mapToLong(Blob::size).sum();
+
+      pushImage(registry, ONE, image);
+      assertThat(registry.statistics().totals())
+          .isEqualTo(new StorageStatistics.Totals(3, bytes, 1, 1));
+
+      pushImage(registry, ONE, image);
+      pushImage(registry, TWO, image);
+      assertThat(registry.statistics().totals())
+          .as("stored once, linked once per repository")
+          .isEqualTo(new StorageStatistics.Totals(3, bytes, 2, 2));
+
+      registry.manifests().delete(ONE, Digest.parse(image.digest()));
+      registry.manifests().delete(TWO, Digest.parse(image.digest()));
+      assertThat(registry.statistics().totals())
+          .isEqualTo(new StorageStatistics.Totals(3, bytes, 0, 2));
+
+      GcReport report = registry.garbageCollector().collect(NOW);
+      assertThat(report.blobsDeleted()).isEqualTo(3);
+      assertThat(registry.statistics().totals())
+          .isEqualTo(new StorageStatistics.Totals(0, 0, 0, 2));
+    }
+  }
+
+  @Test
+  void anyMixOfChangesAgreesWithACountOfTheStoreAndWithARestart() throws IOException {
+    Random random = new Random(7);
+    List<RepositoryName> repositories =
+        List.of(ONE, TWO, RepositoryName.parse("win/wim"), RepositoryName.parse("a/b/c"));
+    List<Manifest> images = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      images.add(Artifacts.image("image " + i));
+    }
+    StorageStatistics.Totals kept;
+    try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
+      for (int step = 0; step < 300; step++) {
+        RepositoryName repository = repositories.get(random.nextInt(repositories.size()));
+        Manifest image = images.get(random.nextInt(images.size()));
+        switch (random.nextInt(6)) {
+          case 0 -> pushImage(registry, repository, image);
+          case 1 -> TestContent.pushBlob(registry, repository, Artifacts.content(100, step));
+          case 2 -> {
+            UploadStatus upload = registry.uploads().start(repository);
+            byte[] content = Artifacts.content(200 + step, step);
+            registry
+                .uploads()
+                .complete(
+                    repository,
+                    upload.id(),
+                    Digest.sha256(content),
+                    0,
+                    content.length,
+                    new ByteArrayInputStream(content));
+          }
+          case 3 -> {
+            Digest digest = Digest.parse(image.blobs().get(1).digest());
+            registry.blobs().mount(repository, digest, java.util.Optional.empty());
+          }
+          case 4 -> {
+            if (registry
+                .manifests()
+                .document(repository, Digest.parse(image.digest()))
+                .isPresent()) {
+              registry.manifests().delete(repository, Digest.parse(image.digest()));
+            }
+          }
+          default -> registry.garbageCollector().collect(NOW);
+        }
+        if (step % 50 == 0) {
+          assertThat(registry.statistics().totals()).as("step " + step).isEqualTo(counted(root));
+        }
+      }
+      kept = registry.statistics().totals();
+      assertThat(kept).isEqualTo(counted(root));
+      assertThat(kept.blobs()).isPositive();
+    }
+    try (OciRegistry reopened = OciRegistry.open(root, RegistryOptions.defaults())) {
+      assertThat(reopened.statistics().totals()).isEqualTo(kept);
+    }
+  }
+
+  @Test
+  void theCollectorTellsItsListenersOfEachRunOnceAndOfAFailure() throws Exception {
+    AtomicBoolean listingFails = new AtomicBoolean();
+    StorageDriver storage = failingLists(new FileSystemStorage(root), listingFails);
+    List<GcReport> completed = new ArrayList<>();
+    List<Exception> failed = new ArrayList<>();
+    try (OciRegistry registry = OciRegistry.open(storage, RegistryOptions.defaults())) {
+      registry
+          .garbageCollector()
+          .addListener(
+              new GcListener() {
+                @Override
+                public void completed(GcReport report) {
+                  completed.add(report);
+                }
+
+                @Override
+                public void failed(Exception failure, Duration elapsed) {
+                  assertThat(elapsed.isNegative()).isFalse();
+                  failed.add(failure);
+                }
+              });
+      pushImage(registry, ONE, Artifacts.image("listened"));
+      GcReport dryRun =
+          registry.garbageCollector().collect(new GcOptions(Duration.ZERO, true, true));
+      GcReport real = registry.garbageCollector().collect(NOW);
+      assertThat(completed).containsExactly(dryRun, real);
+      assertThat(completed.get(0).dryRun()).isTrue();
+
+      listingFails.set(true);
+      assertThatThrownBy(() -> registry.garbageCollector().collect(NOW))
+          .isInstanceOf(IOException.class);
+      assertThat(failed).hasSize(1);
+      assertThat(completed).hasSize(2);
+    }
+  }
+
+  /** {@code storage}, whose listings fail while {@code fail} is set. */
+  private static StorageDriver failingLists(StorageDriver storage, AtomicBoolean fail) {
+    return (StorageDriver)
+        Proxy.newProxyInstance(
+            StorageDriver.class.getClassLoader(),
+            new Class<?>[] {StorageDriver.class},
+            (proxy, method, arguments) -> {
+              if (fail.get() && method.getName().equals("list")) {
+                throw new IOException("listing failed");
+              }
+              try {
+                return method.invoke(storage, arguments);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+}

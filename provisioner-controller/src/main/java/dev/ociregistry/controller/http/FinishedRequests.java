@@ -4,17 +4,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * Tells observers about every request once it has completed, whichever route answered it and
- * including the errors Jetty answers itself (a body too slow, a timeout): what was asked, what was
- * answered, how many body bytes went each way and how long it took.
+ * including the errors Jetty answers itself (a malformed request refused before any route saw it, a
+ * body too slow): what was asked, what was answered, how many body bytes went each way and how long
+ * it took. Jetty calls it as it calls the access log, once per request.
  */
-public final class FinishedRequests extends Handler.Wrapper {
+public final class FinishedRequests implements RequestLog {
   /** Method labels are bounded: any other token a client sends is {@code other}. */
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -29,7 +31,8 @@ public final class FinishedRequests extends Handler.Wrapper {
    * @param status the status answered
    * @param bytesReceived request body bytes read
    * @param bytesSent response body bytes written
-   * @param failed whether the exchange ended in a failure (the client went away, say)
+   * @param cutShort whether a body moved fewer bytes than its {@code Content-Length} said (the
+   *     client went away, or the answer came before the body was read)
    */
   public record Finished(
       String method,
@@ -40,24 +43,24 @@ public final class FinishedRequests extends Handler.Wrapper {
       long bytesReceived,
       long bytesSent,
       long durationNanos,
-      boolean failed) {}
+      boolean cutShort) {}
 
   private final List<Consumer<Finished>> observers;
 
-  public FinishedRequests(Handler handler, List<Consumer<Finished>> observers) {
-    super(handler);
+  public FinishedRequests(List<Consumer<Finished>> observers) {
     this.observers = List.copyOf(observers);
   }
 
   @Override
-  public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    Request.addCompletionListener(request, failure -> finished(request, response, failure));
-    return super.handle(request, response, callback);
-  }
-
-  private void finished(Request request, Response response, Throwable failure) {
+  public void log(Request request, Response response) {
     String method = request.getMethod().toUpperCase(Locale.ROOT);
     String path = Request.getPathInContext(request);
+    long received = Request.getContentBytesRead(request);
+    long sent = Response.getContentBytesWritten(response);
+    long declaredReceived = declaredLength(request.getHeaders());
+    long declaredSent = declaredLength(response.getHeaders());
+    boolean cutShort =
+        received < declaredReceived || (!method.equals("HEAD") && sent < declaredSent);
     Finished finished =
         new Finished(
             METHODS.contains(method) ? method : "other",
@@ -65,12 +68,21 @@ public final class FinishedRequests extends Handler.Wrapper {
             path,
             request.getHttpURI().getQuery(),
             response.getStatus(),
-            Request.getContentBytesRead(request),
-            Response.getContentBytesWritten(response),
+            received,
+            sent,
             System.nanoTime() - request.getBeginNanoTime(),
-            failure != null);
+            cutShort);
     for (Consumer<Finished> observer : observers) {
       observer.accept(finished);
+    }
+  }
+
+  /** The {@code Content-Length} the fields declare, or -1 when they declare none that parses. */
+  private static long declaredLength(HttpFields fields) {
+    try {
+      return fields.getLongField(HttpHeader.CONTENT_LENGTH);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 }

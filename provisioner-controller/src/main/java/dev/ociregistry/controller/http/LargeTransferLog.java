@@ -41,7 +41,7 @@ public final class LargeTransferLog implements Consumer<FinishedRequests.Finishe
         String.format(Locale.ROOT, "%.1f", seconds),
         String.format(Locale.ROOT, "%.0f", bytes / seconds / (1 << 20)),
         request.status(),
-        request.failed() ? ", cut short" : "");
+        request.cutShort() ? ", cut short" : "");
   }
 
   private static Optional<String> digestParameter(String query) {

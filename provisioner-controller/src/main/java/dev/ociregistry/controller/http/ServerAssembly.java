@@ -63,7 +63,8 @@ public final class ServerAssembly {
   /**
    * A server that listens on {@code listen} through the connector {@code connectors} makes, and
    * serves {@code context}, stopping gracefully within {@link #STOP_TIMEOUT}. Every request, on
-   * either listener, is told to {@code observers} when it completes.
+   * either listener and malformed ones too, goes to {@code requestLog} and is told to {@code
+   * observers} when it completes.
    */
   public static Server assemble(
       InetSocketAddress listen,
@@ -102,8 +103,11 @@ public final class ServerAssembly {
     }
     GracefulHandler graceful = new GracefulHandler();
     graceful.setHandler(new MinimumDataRateHandler(contexts, MIN_DATA_RATE, MIN_DATA_RATE));
-    server.setHandler(new FinishedRequests(graceful, observers));
-    server.setRequestLog(requestLog);
+    server.setHandler(graceful);
+    // The collection is no life cycle of its own: the access log (and its file writer) is started
+    // and stopped as a bean of the server.
+    server.addBean(requestLog);
+    server.setRequestLog(new RequestLog.Collection(requestLog, new FinishedRequests(observers)));
     server.setStopTimeout(STOP_TIMEOUT.toMillis());
     return server;
   }

@@ -7,8 +7,10 @@ import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.RawHttp;
 import dev.ociregistry.testkit.TestHttp;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -75,38 +77,42 @@ class MetricsIT {
       assertThat(pushed.value("storage_bytes")).isEqualTo(sizeOf(image));
       assertThat(pushed.value("manifest_count")).isEqualTo(1);
       assertThat(pushed.value("repository_count")).isEqualTo(1);
-      assertThat(pushed.value("registry_pushed_bytes_total")).isEqualTo(sizeOf(image));
-      assertThat(pushed.value("registry_pulled_bytes_total")).isEqualTo(layer.size());
+      Scrape.until(http, "registry_pushed_bytes_total", sizeOf(image));
+      Scrape.until(http, "registry_pulled_bytes_total", layer.size());
       assertThat(pushed.value("registry_manifest_pushes_total")).isEqualTo(1);
-      assertThat(
-              pushed.value(
-                  "http_requests_total{method=\"PUT\",route=\"manifests\",status=\"201\"}"))
-          .isEqualTo(1);
-      assertThat(
-              pushed.value("http_requests_total{method=\"POST\",route=\"uploads\",status=\"201\"}"))
-          .isEqualTo(2);
-      assertThat(
-              pushed.value(
-                  "http_response_size_bytes_sum{method=\"GET\",route=\"blobs\",status=\"200\"}"))
-          .isEqualTo(layer.size());
-      assertThat(
-              pushed.value(
-                  "http_request_duration_seconds_count{method=\"GET\",route=\"blobs\",status=\"200\"}"))
-          .isEqualTo(1);
-      assertThat(
-              pushed.value(
-                  "http_request_duration_seconds_bucket{method=\"GET\",route=\"blobs\",status=\"200\",le=\"+Inf\"}"))
-          .isEqualTo(1);
+      Scrape.until(
+          http, "http_requests_total{method=\"PUT\",route=\"manifests\",status=\"201\"}", 1);
+      Scrape.until(
+          http, "http_requests_total{method=\"POST\",route=\"uploads\",status=\"201\"}", 2);
+      Scrape.until(
+          http,
+          "http_response_size_bytes_sum{method=\"GET\",route=\"blobs\",status=\"200\"}",
+          layer.size());
+      Scrape.until(
+          http,
+          "http_request_duration_seconds_count{method=\"GET\",route=\"blobs\",status=\"200\"}",
+          1);
+      Scrape.until(
+          http,
+          "http_request_duration_seconds_bucket{method=\"GET\",route=\"blobs\",status=\"200\",le=\"+Inf\"}",
+          1);
 
       push.image("apps/two", "v1", image);
       http.get("/readyz").expect(503);
+      RawHttp.Response malformed =
+          RawHttp.send(
+              controller.base(),
+              "GET /v2/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.ISO_8859_1),
+              false);
+      assertThat(malformed.status()).isEqualTo(400);
       Scrape twice = Scrape.of(http);
       assertThat(twice.value("registry_blob_count")).as("stored once").isEqualTo(3);
       assertThat(twice.value("storage_bytes")).isEqualTo(sizeOf(image));
       assertThat(twice.value("manifest_count")).as("once per repository").isEqualTo(2);
       assertThat(twice.value("repository_count")).isEqualTo(2);
-      assertThat(twice.value("http_requests_total{method=\"GET\",route=\"health\",status=\"503\"}"))
-          .isEqualTo(1);
+      Scrape.until(http, "http_requests_total{method=\"GET\",route=\"health\",status=\"503\"}", 1);
+      Scrape.until(http, "http_requests_total{method=\"other\",route=\"other\",status=\"400\"}", 1);
 
       http.delete("/v2/apps/one/manifests/" + image.digest()).expect(202);
       http.delete("/v2/apps/two/manifests/" + image.digest()).expect(202);
@@ -126,10 +132,7 @@ class MetricsIT {
       assertThat(collected.value("registry_gc_duration_seconds_count")).isEqualTo(1);
       assertThat(collected.value("registry_gc_last_success_timestamp_seconds"))
           .isGreaterThan(System.currentTimeMillis() / 1000.0 - 60);
-      assertThat(
-              collected.value(
-                  "http_requests_total{method=\"POST\",route=\"admin\",status=\"200\"}"))
-          .isEqualTo(1);
+      Scrape.until(http, "http_requests_total{method=\"POST\",route=\"admin\",status=\"200\"}", 1);
       collected.passesPromtool(workDir);
 
       http.post("/admin/gc?dryRun=true", new byte[0]).expect(200);
@@ -183,12 +186,9 @@ class MetricsIT {
       main.get("/v2/").expect(200);
       assertThat(main.get("/metrics").status()).isEqualTo(404);
       assertThat(metrics.get("/v2/").status()).as("only /metrics there").isEqualTo(404);
-      Scrape scrape = Scrape.of(metrics);
-      assertThat(scrape.value("http_requests_total{method=\"GET\",route=\"base\",status=\"200\"}"))
-          .isEqualTo(1);
-      assertThat(
-              scrape.value("http_requests_total{method=\"GET\",route=\"metrics\",status=\"404\"}"))
-          .isEqualTo(1);
+      Scrape.until(metrics, "http_requests_total{method=\"GET\",route=\"base\",status=\"200\"}", 1);
+      Scrape.until(
+          metrics, "http_requests_total{method=\"GET\",route=\"metrics\",status=\"404\"}", 1);
     }
   }
 }

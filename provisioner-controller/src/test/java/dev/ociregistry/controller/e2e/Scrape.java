@@ -2,6 +2,7 @@ package dev.ociregistry.controller.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.testkit.Await;
 import dev.ociregistry.testkit.Commands;
 import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One read of {@code /metrics}: every sample by its series ({@code name} or {@code name{labels}},
@@ -29,6 +31,25 @@ record Scrape(String text, Map<String, Double> samples) {
       samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
     }
     return new Scrape(text, samples);
+  }
+
+  /**
+   * A scrape in which {@code series} has reached {@code expected}: request figures are counted when
+   * Jetty logs the exchange, just after the client has its answer, so a scrape right after a
+   * request may come a moment early.
+   */
+  static Scrape until(TestHttp http, String series, double expected) {
+    return Await.value(
+        series + " to reach " + expected,
+        Duration.ofSeconds(10),
+        () -> {
+          try {
+            Scrape scrape = Scrape.of(http);
+            return scrape.valueOrZero(series) == expected ? Optional.of(scrape) : Optional.empty();
+          } catch (IOException e) {
+            return Optional.empty();
+          }
+        });
   }
 
   /** The sample of {@code series}; fails the test when it is not exposed. */

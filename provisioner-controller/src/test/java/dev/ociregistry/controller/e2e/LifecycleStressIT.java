@@ -1,0 +1,317 @@
+package dev.ociregistry.controller.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Await;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestHttp.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The content lifecycle under load, against the jar as users run it: pushers share layers and check
+ * each blob with a HEAD before they push a manifest that needs it, tags move and are deleted,
+ * images pushed by digest are deleted by digest, retention keeps the newest three tags of each
+ * repository, and retention and GC run every second with a grace period of five. No push is refused
+ * for a blob it was told exists, no pull of an image that was tagged when its manifest was read
+ * fails, the pinned digest of a job always pulls, and once the load stops every collectable blob
+ * goes: what stays is exactly what the tags and the pin reach.
+ *
+ * <p>CI runs it for 20 s; {@code -Dlifecycle.stressSeconds=1800} runs the long profile.
+ */
+class LifecycleStressIT {
+  private static final Duration RUN_TIME =
+      Duration.ofSeconds(Long.getLong("lifecycle.stressSeconds", 20));
+  private static final int WORKERS = 4;
+  private static final List<String> REPOSITORIES = List.of("stress/alpha", "stress/beta");
+
+  /** Where images are pushed by digest, never tagged, and deleted by digest. */
+  private static final String SCRATCH = "stress/scratch";
+
+  private static final int TAGS = 6;
+  private static final List<Blob> SHARED_LAYERS = sharedLayers();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path workDir;
+
+  private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+  private final AtomicLong pushes = new AtomicLong();
+  private final AtomicLong headsThatSkippedAnUpload = new AtomicLong();
+  private final AtomicLong pulls = new AtomicLong();
+  private final AtomicLong pinnedPulls = new AtomicLong();
+  private final AtomicLong deletes = new AtomicLong();
+
+  private static List<Blob> sharedLayers() {
+    List<Blob> layers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      layers.add(Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(20_000, 100 + i)));
+    }
+    return layers;
+  }
+
+  @Test
+  void noAcknowledgedContentIsLostAndEverythingCollectableGoes() throws Exception {
+    Path rules =
+        Files.writeString(
+            workDir.resolve("retention.json"),
+            "{\"rules\":[{\"repositories\":\"stress/**\",\"keepNewest\":3}]}");
+    try (JarProcess controller =
+        ControllerJar.startedOnAFreePort(
+            workDir,
+            Map.of(
+                "DATA_DIR",
+                workDir.resolve("data").toString(),
+                "REGISTRY_GC_INTERVAL",
+                "1s",
+                "REGISTRY_GC_GRACE_PERIOD",
+                "5s",
+                "REGISTRY_RETENTION_FILE",
+                rules.toString()))) {
+      TestHttp http = new TestHttp(controller.base(), Duration.ofSeconds(60));
+      Manifest pinned = pinAnImageAndDropItsTag(http);
+
+      ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+      long end = System.nanoTime() + RUN_TIME.toNanos();
+      List<Future<?>> running = new ArrayList<>();
+      for (int i = 0; i < WORKERS; i++) {
+        int worker = i;
+        running.add(workers.submit(() -> work(http, worker, pinned, end)));
+      }
+      for (Future<?> one : running) {
+        one.get(RUN_TIME.toSeconds() + 120, TimeUnit.SECONDS);
+      }
+      workers.shutdown();
+
+      assertThat(failures).as("losses").isEmpty();
+      assertThat(pushes.get()).isGreaterThan(WORKERS);
+      assertThat(pulls.get()).isGreaterThan(WORKERS);
+
+      // Once nothing changes, each collectable manifest and blob goes within a few runs.
+      Await.until(
+          "a dry run to find nothing left to collect",
+          Duration.ofSeconds(60),
+          () -> nothingLeftToCollect(http));
+      Set<String> reachable = reachable(http, pinned);
+      Scrape scrape = Scrape.of(http);
+      assertThat((long) scrape.value("registry_blob_count"))
+          .as("blobs stored: exactly what the tags and the pin reach")
+          .isEqualTo(reachable.size());
+      double runs = scrape.value("registry_gc_runs_total{outcome=\"success\"}");
+      assertThat(runs).isGreaterThanOrEqualTo(RUN_TIME.toSeconds() / 2.0);
+      System.out.printf(
+          "lifecycle stress: %d s, %d workers: %d pushes (%d uploads skipped after a HEAD),"
+              + " %d pulls of tagged images, %d pulls of the pinned digest, %d deletes;"
+              + " %.0f GC runs freeing %.0f blobs and %.0f manifests, %.0f tags removed by"
+              + " retention; %d blobs left, all reachable; 0 losses%n",
+          RUN_TIME.toSeconds(),
+          WORKERS,
+          pushes.get(),
+          headsThatSkippedAnUpload.get(),
+          pulls.get(),
+          pinnedPulls.get(),
+          deletes.get(),
+          runs,
+          scrape.value("registry_gc_blobs_deleted_total"),
+          scrape.value("registry_gc_manifests_deleted_total"),
+          scrape.value("registry_retention_tags_removed_total"),
+          reachable.size());
+    }
+  }
+
+  private Manifest pinAnImageAndDropItsTag(TestHttp http) throws IOException {
+    Manifest image =
+        new Pusher(http)
+            .image(
+                "stress/pinned",
+                "base",
+                Artifacts.image()
+                    .config(Artifacts.config("pinned"))
+                    .layer(SHARED_LAYERS.get(0))
+                    .layer(Artifacts.layer("pinned only"))
+                    .build());
+    http.postJson(
+            "/api/v1/recipes",
+            "{\"name\":\"pinned\",\"task_target\":\"install-linux.target\","
+                + "\"target_disk\":\"/dev/sda\",\"oci_url\":\"stress/pinned:base\","
+                + "\"partitions\":[{\"mount\":\"/\",\"size\":\"0\",\"fstype\":\"ext4\"}],"
+                + "\"cloud_init\":{\"hostname\":\"m1\"}}")
+        .expect(201);
+    JsonNode job =
+        http.postJson("/api/v1/jobs", "{\"recipe\":\"pinned\",\"server\":\"m1\"}")
+            .expect(201)
+            .json();
+    assertThat(job.at("/artifact/digest").asText()).isEqualTo(image.digest());
+    http.delete("/v2/stress/pinned/manifests/base").expect(202);
+    return image;
+  }
+
+  private void work(TestHttp http, int worker, Manifest pinned, long end) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    List<String> mine = new ArrayList<>();
+    long step = 0;
+    try {
+      while (System.nanoTime() - end < 0) {
+        step++;
+        String repository = REPOSITORIES.get(random.nextInt(REPOSITORIES.size()));
+        String tag = "t" + random.nextInt(TAGS);
+        int dice = random.nextInt(100);
+        if (dice < 35) {
+          push(http, repository, tag, image(worker, step));
+        } else if (dice < 45) {
+          Manifest image = image(worker, step);
+          if (push(http, SCRATCH, image.digest(), image)) {
+            mine.add(image.digest());
+          }
+        } else if (dice < 85) {
+          pullTagged(http, repository, tag);
+        } else if (dice < 92) {
+          pull(http, "stress/pinned", pinned.digest(), "the pinned digest");
+          pinnedPulls.incrementAndGet();
+        } else if (dice < 96 || mine.isEmpty()) {
+          expectOneOf(http.delete("/v2/" + repository + "/manifests/" + tag), 202, 404);
+          deletes.incrementAndGet();
+        } else {
+          String digest = mine.remove(random.nextInt(mine.size()));
+          expectOneOf(http.delete("/v2/" + SCRATCH + "/manifests/" + digest), 202, 404);
+          deletes.incrementAndGet();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      failures.add("worker " + worker + ": " + e);
+    }
+  }
+
+  private static Manifest image(int worker, long step) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return Artifacts.image()
+        .config(Artifacts.config(worker + "/" + step))
+        .layer(SHARED_LAYERS.get(random.nextInt(SHARED_LAYERS.size())))
+        .layer(SHARED_LAYERS.get(random.nextInt(SHARED_LAYERS.size())))
+        .layer(Artifacts.layer("unique " + worker + "/" + step))
+        .build();
+  }
+
+  /** Pushes as clients do: HEAD each blob, upload only what is missing, then the manifest. */
+  private boolean push(TestHttp http, String repository, String reference, Manifest image)
+      throws IOException {
+    for (Blob blob : image.blobs()) {
+      if (http.head("/v2/" + repository + "/blobs/" + blob.digest()).status() == 200) {
+        headsThatSkippedAnUpload.incrementAndGet();
+        continue;
+      }
+      http.post("/v2/" + repository + "/blobs/uploads/?digest=" + blob.digest(), blob.content())
+          .expect(201);
+    }
+    Response pushed =
+        http.put(
+            "/v2/" + repository + "/manifests/" + reference, image.mediaType(), image.content());
+    if (pushed.status() != 201) {
+      failures.add("push of " + repository + " " + reference + " refused: " + pushed);
+      return false;
+    }
+    pushes.incrementAndGet();
+    return true;
+  }
+
+  private void pullTagged(TestHttp http, String repository, String tag) throws IOException {
+    Response manifest = http.get("/v2/" + repository + "/manifests/" + tag);
+    if (manifest.status() == 404) {
+      return;
+    }
+    if (manifest.status() != 200) {
+      failures.add("manifest " + repository + ":" + tag + ": " + manifest);
+      return;
+    }
+    pullBlobs(http, repository, manifest.json(), repository + ":" + tag);
+    pulls.incrementAndGet();
+  }
+
+  private void pull(TestHttp http, String repository, String digest, String what)
+      throws IOException {
+    Response manifest = http.get("/v2/" + repository + "/manifests/" + digest);
+    if (manifest.status() != 200) {
+      failures.add(what + ": " + manifest);
+      return;
+    }
+    pullBlobs(http, repository, manifest.json(), what);
+  }
+
+  private void pullBlobs(TestHttp http, String repository, JsonNode manifest, String what)
+      throws IOException {
+    List<JsonNode> blobs = new ArrayList<>();
+    blobs.add(manifest.get("config"));
+    manifest.get("layers").forEach(blobs::add);
+    for (JsonNode blob : blobs) {
+      String digest = blob.get("digest").asText();
+      Response content = http.get("/v2/" + repository + "/blobs/" + digest);
+      if (content.status() != 200 || !Digests.sha256(content.body()).equals(digest)) {
+        failures.add("blob " + digest + " of " + what + ", read while it was tagged: " + content);
+      }
+    }
+  }
+
+  private void expectOneOf(Response response, int... statuses) {
+    for (int status : statuses) {
+      if (response.status() == status) {
+        return;
+      }
+    }
+    failures.add("unexpected " + response);
+  }
+
+  private static boolean nothingLeftToCollect(TestHttp http) {
+    try {
+      JsonNode report = http.post("/admin/gc?dryRun=true", new byte[0]).expect(200).json();
+      return report.get("blobs_deleted").asLong() == 0
+          && report.get("manifests_deleted").asLong() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Every digest the tags of the stress repositories and the pinned image reach. */
+  private static Set<String> reachable(TestHttp http, Manifest pinned) throws IOException {
+    Set<String> digests = new HashSet<>();
+    addManifest(http, "stress/pinned", pinned.digest(), digests);
+    for (String repository : REPOSITORIES) {
+      for (JsonNode tag :
+          http.get("/v2/" + repository + "/tags/list").expect(200).json().get("tags")) {
+        addManifest(http, repository, tag.asText(), digests);
+      }
+    }
+    return digests;
+  }
+
+  private static void addManifest(
+      TestHttp http, String repository, String reference, Set<String> digests) throws IOException {
+    Response manifest = http.get("/v2/" + repository + "/manifests/" + reference).expect(200);
+    digests.add(manifest.header("Docker-Content-Digest").orElseThrow());
+    JsonNode document = JSON.readTree(manifest.body());
+    digests.add(document.get("config").get("digest").asText());
+    document.get("layers").forEach(layer -> digests.add(layer.get("digest").asText()));
+  }
+}

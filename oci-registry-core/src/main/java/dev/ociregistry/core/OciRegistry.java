@@ -2,6 +2,7 @@ package dev.ociregistry.core;
 
 import dev.ociregistry.core.gc.GarbageCollector;
 import dev.ociregistry.core.gc.Pins;
+import dev.ociregistry.core.integrity.Scrubber;
 import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.Catalog;
 import dev.ociregistry.core.layout.DanglingLinks;
@@ -62,6 +63,7 @@ public final class OciRegistry implements Closeable {
   private final Closeable rootLock;
   private final List<String> recoveryProblems;
   private final StorageStatistics statistics;
+  private final Scrubber scrubber;
 
   private OciRegistry(StorageDriver storage, RegistryOptions options, Closeable rootLock)
       throws IOException {
@@ -108,6 +110,7 @@ public final class OciRegistry implements Closeable {
             recentReferences,
             danglingLinks,
             statistics);
+    this.scrubber = new Scrubber(storage, digestLocks, statistics);
     this.retention = new Retention(storage, catalog, tags, manifests, pins, Clock.systemUTC());
     uploads.recover();
   }
@@ -195,6 +198,11 @@ public final class OciRegistry implements Closeable {
   /** What the store holds, kept current: read it as often as needed, it never scans storage. */
   public StorageStatistics statistics() {
     return statistics;
+  }
+
+  /** The integrity scrub: re-hashes stored blobs and quarantines damaged ones. */
+  public Scrubber scrubber() {
+    return scrubber;
   }
 
   /** Retention: removes the tags a policy does not keep. */

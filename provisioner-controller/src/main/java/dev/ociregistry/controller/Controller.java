@@ -2,6 +2,7 @@ package dev.ociregistry.controller;
 
 import dev.ociregistry.controller.admin.AdminGcServlet;
 import dev.ociregistry.controller.admin.AdminRetentionServlet;
+import dev.ociregistry.controller.admin.AdminScrubServlet;
 import dev.ociregistry.controller.admin.AuthMetrics;
 import dev.ociregistry.controller.admin.ControllerMeters;
 import dev.ociregistry.controller.admin.GcService;
@@ -9,6 +10,7 @@ import dev.ociregistry.controller.admin.HealthServlet;
 import dev.ociregistry.controller.admin.MetricsServlet;
 import dev.ociregistry.controller.admin.NotFoundServlet;
 import dev.ociregistry.controller.admin.RegistryMetrics;
+import dev.ociregistry.controller.admin.ScrubService;
 import dev.ociregistry.controller.admin.StorageMetrics;
 import dev.ociregistry.controller.api.ProvisioningApi;
 import dev.ociregistry.controller.audit.AuditFilter;
@@ -76,12 +78,17 @@ public final class Controller implements AutoCloseable {
   private final Server server;
   private final Optional<OciRegistry> registry;
   private final Optional<ControllerScheduler> scheduler;
+  private final Optional<ScrubService> scrub;
 
   private Controller(
-      Server server, Optional<OciRegistry> registry, Optional<ControllerScheduler> scheduler) {
+      Server server,
+      Optional<OciRegistry> registry,
+      Optional<ControllerScheduler> scheduler,
+      Optional<ScrubService> scrub) {
     this.server = server;
     this.registry = registry;
     this.scheduler = scheduler;
+    this.scrub = scrub;
   }
 
   /** Opens storage, schedules jobs and starts serving. */
@@ -109,6 +116,7 @@ public final class Controller implements AutoCloseable {
     List<Path> dataDirectories = new ArrayList<>(List.of(config.dataDir()));
     Optional<OciRegistry> registry = Optional.empty();
     Optional<ControllerScheduler> scheduler = Optional.empty();
+    Optional<ScrubService> scrub = Optional.empty();
     try {
       if (config.registryEnabled()) {
         registry =
@@ -178,10 +186,20 @@ public final class Controller implements AutoCloseable {
         context.addServlet(
             new ServletHolder("admin-retention", new AdminRetentionServlet(gc)),
             "/admin/retention");
+        scrub =
+            Optional.of(
+                new ScrubService(registry.get(), config.scrubBytesPerSecond(), meters, audit));
+        context.addServlet(
+            new ServletHolder("admin-scrub", new AdminScrubServlet(scrub.get())), "/admin/scrub");
         scheduler =
             Optional.of(
                 ControllerScheduler.start(
-                    gc, config.gcInterval(), registry.get().uploads(), config.uploadTimeout()));
+                    gc,
+                    config.gcInterval(),
+                    registry.get().uploads(),
+                    config.uploadTimeout(),
+                    scrub.get(),
+                    config.scrubInterval()));
       }
       context.addServlet(asynchronous(new ServletHolder("api", api.apiServlet())), "/api/v1/*");
       context.addServlet(new ServletHolder("tasks", api.taskServlet()), "/media/tasks/*");
@@ -211,7 +229,7 @@ public final class Controller implements AutoCloseable {
       LOG.info(
           "provisioner-controller listening on {}:{} ({}, registry {}, auth {}, storage {}, media {},"
               + " gc every {} with grace {}{}, {} uploads at once (waiting up to {}), upload timeout"
-              + " {}, download timeout {}{}{}, access log {}, metrics {}, log format {})",
+              + " {}, download timeout {}, scrub {}{}{}, access log {}, metrics {}, log format {})",
           listen.getHostString(),
           connector.getLocalPort(),
           tls.isPresent() ? "https" : "http",
@@ -229,6 +247,13 @@ public final class Controller implements AutoCloseable {
           Durations.format(config.uploadQueueTimeout()),
           Durations.format(config.uploadTimeout()),
           Durations.format(config.downloadTimeout()),
+          config
+                  .scrubInterval()
+                  .map(every -> "every " + Durations.format(every))
+                  .orElse("on demand")
+              + " at up to "
+              + config.scrubBytesPerSecond()
+              + " bytes/s",
           config.retentionFile().map(file -> ", retention " + file).orElse(""),
           config.auditLog().map(file -> ", audit log " + file).orElse(""),
           config.accessLog().map(Path::toString).orElse("stdout"),
@@ -239,9 +264,9 @@ public final class Controller implements AutoCloseable {
                   + ":"
                   + ((ServerConnector) server.getConnectors()[1]).getLocalPort(),
           config.logFormat().name().toLowerCase(Locale.ROOT));
-      return new Controller(server, registry, scheduler);
+      return new Controller(server, registry, scheduler, scrub);
     } catch (Exception e) {
-      closeQuietly(scheduler, registry);
+      closeQuietly(scheduler, scrub, registry);
       throw e;
     }
   }
@@ -315,13 +340,15 @@ public final class Controller implements AutoCloseable {
     } catch (Exception e) {
       throw new IOException("the server did not stop cleanly", e);
     } finally {
-      closeQuietly(scheduler, registry);
+      closeQuietly(scheduler, scrub, registry);
       LOG.info("stopped");
     }
   }
 
   private static void closeQuietly(
-      Optional<ControllerScheduler> scheduler, Optional<OciRegistry> registry) {
+      Optional<ControllerScheduler> scheduler,
+      Optional<ScrubService> scrub,
+      Optional<OciRegistry> registry) {
     try {
       if (scheduler.isPresent()) {
         scheduler.get().close();
@@ -329,6 +356,7 @@ public final class Controller implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("scheduler did not stop cleanly: {}", e.toString());
     }
+    scrub.ifPresent(ScrubService::close);
     try {
       if (registry.isPresent()) {
         registry.get().close();

@@ -18,6 +18,7 @@ import dev.ociregistry.core.model.Tag;
  * repositories/&lt;name&gt;/_referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;-&lt;hex&gt; subject to referrer link (empty)
  * uploads/&lt;id&gt;/data, uploads/&lt;id&gt;/state                uploads in progress
  * pins/&lt;id&gt;                                           digests the host keeps alive
+ * quarantine/&lt;alg&gt;/&lt;hex&gt;                             blobs whose content did not match their name
  * </pre>
  */
 public final class LayoutKeys {
@@ -27,6 +28,7 @@ public final class LayoutKeys {
   public static final String REPOSITORIES = "repositories";
   public static final String UPLOADS = "uploads";
   public static final String PINS = "pins";
+  public static final String QUARANTINE = "quarantine";
 
   static final String REFS = "_refs";
   static final String MANIFESTS = "_manifests";
@@ -95,6 +97,11 @@ public final class LayoutKeys {
 
   public static String uploadState(String id) {
     return upload(id) + "/state";
+  }
+
+  /** Where a blob whose content does not match its digest is moved, out of every reader's way. */
+  public static String quarantined(Digest digest) {
+    return QUARANTINE + "/" + digest.algorithm().id() + "/" + digest.hex();
   }
 
   public static String pin(String id) {

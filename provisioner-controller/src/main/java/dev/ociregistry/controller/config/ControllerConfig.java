@@ -48,6 +48,10 @@ import java.util.regex.Pattern;
  *   <tr><td>REGISTRY_UPLOAD_TIMEOUT</td><td>1h</td><td>a duration</td></tr>
  *   <tr><td>REGISTRY_DOWNLOAD_TIMEOUT</td><td>30m</td><td>a duration</td></tr>
  *   <tr><td>READY_MIN_FREE_SPACE</td><td>1GiB</td><td>bytes, or with KiB, MiB, GiB, TiB</td></tr>
+ *   <tr><td>REGISTRY_SCRUB_INTERVAL</td><td>(off)</td><td>a duration: how often every blob is
+ *       re-hashed and damaged ones quarantined</td></tr>
+ *   <tr><td>REGISTRY_SCRUB_RATE</td><td>64MiB</td><td>bytes a second a scrub reads at most, or
+ *       with KiB, MiB, GiB, TiB</td></tr>
  *   <tr><td>METRICS_ADDR</td><td>(the main port)</td><td>host:port for {@code /metrics} alone,
  *       on a port of its own (plain HTTP)</td></tr>
  *   <tr><td>LOG_LEVEL</td><td>info</td><td>trace, debug, info, warn, error</td></tr>
@@ -73,6 +77,8 @@ public record ControllerConfig(
     Duration uploadTimeout,
     Duration downloadTimeout,
     long readyMinFreeBytes,
+    Optional<Duration> scrubInterval,
+    long scrubBytesPerSecond,
     Optional<InetSocketAddress> metricsAddress,
     String logLevel,
     LogFormat logFormat) {
@@ -205,6 +211,20 @@ public record ControllerConfig(
             "1GiB",
             "a size such as 512MiB or 1GiB",
             ControllerConfig::size);
+    Optional<Duration> scrubInterval =
+        reader.optional("REGISTRY_SCRUB_INTERVAL", A_DURATION, ControllerConfig::positive);
+    Long scrubRate =
+        reader.read(
+            "REGISTRY_SCRUB_RATE",
+            "64MiB",
+            "bytes a second, above 0, such as 16MiB or 1GiB",
+            value -> {
+              long bytes = size(value);
+              if (bytes <= 0) {
+                throw new IllegalArgumentException(value);
+              }
+              return bytes;
+            });
     String logLevel =
         reader.read(
             "LOG_LEVEL",
@@ -241,6 +261,8 @@ public record ControllerConfig(
         uploadTimeout,
         downloadTimeout,
         minFree,
+        scrubInterval,
+        scrubRate,
         metricsAddress,
         logLevel,
         logFormat);

@@ -1,9 +1,11 @@
 package dev.ociregistry.controller.jobs;
 
 import dev.ociregistry.controller.admin.GcService;
+import dev.ociregistry.controller.admin.ScrubService;
 import dev.ociregistry.core.upload.UploadManager;
 import java.time.Duration;
 import java.util.Date;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.quartz.JobBuilder;
@@ -17,11 +19,13 @@ import org.quartz.impl.StdSchedulerFactory;
 
 /**
  * The controller's scheduled work, on an in-memory Quartz scheduler: garbage collection every
- * {@code REGISTRY_GC_INTERVAL} and expiry of stale uploads. Neither job runs twice at once.
+ * {@code REGISTRY_GC_INTERVAL}, expiry of stale uploads, and with {@code REGISTRY_SCRUB_INTERVAL}
+ * the start of a scrub. No job runs twice at once.
  */
 public final class ControllerScheduler implements AutoCloseable {
   static final String GC_SERVICE = "gcService";
   static final String UPLOADS = "uploads";
+  static final String SCRUB_SERVICE = "scrubService";
 
   /** How often stale uploads are looked for, at most. */
   private static final Duration MAX_EXPIRY_INTERVAL = Duration.ofMinutes(5);
@@ -34,7 +38,12 @@ public final class ControllerScheduler implements AutoCloseable {
 
   /** Schedules the jobs and starts the scheduler. */
   public static ControllerScheduler start(
-      GcService gc, Duration gcInterval, UploadManager uploads, Duration uploadTimeout)
+      GcService gc,
+      Duration gcInterval,
+      UploadManager uploads,
+      Duration uploadTimeout,
+      ScrubService scrub,
+      Optional<Duration> scrubInterval)
       throws SchedulerException {
     Properties properties = new Properties();
     // Quartz keeps schedulers by name per JVM; a name of its own keeps two controllers apart.
@@ -52,6 +61,10 @@ public final class ControllerScheduler implements AutoCloseable {
             ? maxOf(uploadTimeout.dividedBy(4), Duration.ofSeconds(1))
             : MAX_EXPIRY_INTERVAL;
     schedule(scheduler, UploadExpiryJob.class, "upload-expiry", expiryInterval);
+    scheduler.getContext().put(SCRUB_SERVICE, scrub);
+    if (scrubInterval.isPresent()) {
+      schedule(scheduler, ScrubJob.class, "registry-scrub", scrubInterval.get());
+    }
     scheduler.start();
     return new ControllerScheduler(scheduler);
   }

@@ -37,6 +37,8 @@ class ControllerConfigTest {
     assertThat(config.logLevel()).isEqualTo("info");
     assertThat(config.logFormat()).isEqualTo(ControllerConfig.LogFormat.TEXT);
     assertThat(config.metricsAddress()).isEmpty();
+    assertThat(config.scrubInterval()).as("off").isEmpty();
+    assertThat(config.scrubBytesPerSecond()).isEqualTo(64L << 20);
     assertThat(config.publicHosts()).isEmpty();
     assertThat(config.hasShortGracePeriod()).isFalse();
   }
@@ -63,7 +65,9 @@ class ControllerConfigTest {
                 Map.entry("READY_MIN_FREE_SPACE", "512MiB"),
                 Map.entry("LOG_LEVEL", "DEBUG"),
                 Map.entry("LOG_FORMAT", "JSON"),
-                Map.entry("METRICS_ADDR", "127.0.0.1:5001")));
+                Map.entry("METRICS_ADDR", "127.0.0.1:5001"),
+                Map.entry("REGISTRY_SCRUB_INTERVAL", "7d"),
+                Map.entry("REGISTRY_SCRUB_RATE", "16MiB")));
 
     assertThat(config.listenAddress().getHostString()).isEqualTo("127.0.0.1");
     assertThat(config.listenAddress().getPort()).isEqualTo(9090);
@@ -85,6 +89,8 @@ class ControllerConfigTest {
     assertThat(config.logFormat()).isEqualTo(ControllerConfig.LogFormat.JSON);
     assertThat(config.metricsAddress())
         .hasValueSatisfying(address -> assertThat(address.getPort()).isEqualTo(5001));
+    assertThat(config.scrubInterval()).contains(Duration.ofDays(7));
+    assertThat(config.scrubBytesPerSecond()).isEqualTo(16L << 20);
   }
 
   @Test
@@ -149,10 +155,16 @@ class ControllerConfigTest {
                         "LOG_FORMAT",
                         "xml",
                         "METRICS_ADDR",
-                        "5001")))
+                        "5001",
+                        "REGISTRY_SCRUB_RATE",
+                        "0",
+                        "REGISTRY_SCRUB_INTERVAL",
+                        "0s")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("LOG_FORMAT=xml is not valid; it accepts text or json")
         .hasMessageContaining("METRICS_ADDR=5001 is not valid")
+        .hasMessageContaining("REGISTRY_SCRUB_RATE=0 is not valid")
+        .hasMessageContaining("REGISTRY_SCRUB_INTERVAL=0s is not valid")
         .hasMessageContaining("LOG_LEVEL=loud")
         .hasMessageContaining("REGISTRY_GC_INTERVAL=often");
   }

@@ -1,0 +1,172 @@
+package dev.ociregistry.core.integrity;
+
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.layout.StorageStatistics;
+import dev.ociregistry.core.layout.StripedLocks;
+import dev.ociregistry.core.storage.ObjectInfo;
+import dev.ociregistry.core.storage.StorageDriver;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Re-hashes every stored blob at a bounded rate and moves each one whose content no longer matches
+ * its name (a bit flip, a disk fault, a hand edit) to {@code quarantine/}: out of every reader's
+ * way, so a pull answers 404 rather than wrong bytes, and kept for the operator to look at. A push
+ * of the right content stores it again.
+ *
+ * <p>Reading needs no lock, as blob content never changes in place; the move holds the digest's
+ * lock, like every delete, and happens only if the blob, hashed again under the lock, still does
+ * not match. One scrub runs at a time.
+ */
+public final class Scrubber {
+  private static final System.Logger LOG = System.getLogger(Scrubber.class.getName());
+  private static final int BUFFER = 256 * 1024;
+
+  private final StorageDriver storage;
+  private final StripedLocks digestLocks;
+  private final StorageStatistics statistics;
+  private final AtomicBoolean running = new AtomicBoolean();
+
+  public Scrubber(StorageDriver storage, StripedLocks digestLocks, StorageStatistics statistics) {
+    this.storage = storage;
+    this.digestLocks = digestLocks;
+    this.statistics = statistics;
+  }
+
+  /**
+   * Scrubs every blob, reading at most {@code bytesPerSecond} on average.
+   *
+   * @return the report, or empty when another scrub is under way
+   * @throws InterruptedIOException when the thread is interrupted: the scrub stops at the next blob
+   */
+  public Optional<ScrubReport> scrub(long bytesPerSecond) throws IOException {
+    if (bytesPerSecond <= 0) {
+      throw new IllegalArgumentException("the scrub rate must be positive: " + bytesPerSecond);
+    }
+    if (!running.compareAndSet(false, true)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(run(new Pace(bytesPerSecond)));
+    } finally {
+      running.set(false);
+    }
+  }
+
+  /** Whether a scrub is under way. */
+  public boolean isRunning() {
+    return running.get();
+  }
+
+  private ScrubReport run(Pace pace) throws IOException {
+    Instant started = Instant.now();
+    long blobs = 0;
+    List<String> quarantined = new ArrayList<>();
+    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+      List<String> names;
+      try (Stream<String> list = storage.list(LayoutKeys.blobDirectory(algorithm.id()))) {
+        names = list.toList();
+      }
+      for (String name : names) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedIOException("the scrub was stopped after " + blobs + " blobs");
+        }
+        String text = algorithm.id() + ":" + name;
+        if (!Digest.isValid(text)) {
+          continue;
+        }
+        Digest digest = Digest.parse(text);
+        blobs++;
+        if (isDamaged(digest, pace) && quarantine(digest).isPresent()) {
+          quarantined.add(digest.toString());
+        }
+      }
+    }
+    return new ScrubReport(
+        blobs, pace.bytes, quarantined, Duration.between(started, Instant.now()));
+  }
+
+  /** The digest of what blob {@code digest} holds now, or empty when it is gone. */
+  private Optional<Digest> hash(Digest digest, Pace pace) throws IOException {
+    MessageDigest hash = digest.algorithm().newMessageDigest();
+    ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+    try (SeekableByteChannel channel = storage.openRead(LayoutKeys.blob(digest))) {
+      int read;
+      while ((read = channel.read(buffer.clear())) >= 0) {
+        hash.update(buffer.array(), 0, read);
+        pace.took(read);
+      }
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    return Optional.of(Digest.of(digest.algorithm(), hash));
+  }
+
+  private boolean isDamaged(Digest digest, Pace pace) throws IOException {
+    return hash(digest, pace).map(actual -> !actual.equals(digest)).orElse(false);
+  }
+
+  /**
+   * Moves blob {@code digest} to quarantine if, hashed again under its lock, it still does not
+   * match: it may have been collected and pushed again, verified, since it was read.
+   */
+  private Optional<Long> quarantine(Digest digest) throws IOException {
+    ReentrantLock lock = digestLocks.lockFor(digest);
+    lock.lock();
+    try {
+      Optional<ObjectInfo> stored = storage.stat(LayoutKeys.blob(digest));
+      if (stored.isEmpty() || !isDamaged(digest, new Pace(Long.MAX_VALUE))) {
+        return Optional.empty();
+      }
+      storage.publish(LayoutKeys.blob(digest), LayoutKeys.quarantined(digest));
+      statistics.blobRemoved(stored.get().size());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "blob {0} ({1} bytes) does not match its digest: moved to {2}",
+          digest,
+          stored.get().size(),
+          LayoutKeys.quarantined(digest));
+      return Optional.of(stored.get().size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Keeps the average read rate at or below its bound by pausing when ahead. */
+  private static final class Pace {
+    private final long bytesPerSecond;
+    private final long startNanos = System.nanoTime();
+    private long bytes;
+
+    Pace(long bytesPerSecond) {
+      this.bytesPerSecond = bytesPerSecond;
+    }
+
+    void took(int read) {
+      bytes += read;
+      if (bytesPerSecond == Long.MAX_VALUE) {
+        return;
+      }
+      long dueNanos = (long) (bytes * 1e9 / bytesPerSecond);
+      long aheadNanos = dueNanos - (System.nanoTime() - startNanos);
+      if (aheadNanos > 0) {
+        LockSupport.parkNanos(aheadNanos);
+      }
+    }
+  }
+}

@@ -74,10 +74,11 @@ public final class OciRegistry implements Closeable {
     LayoutIndex index = new LayoutIndex(storage);
     this.catalog = new Catalog(storage);
     this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
-    DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks);
+    this.statistics = StorageStatistics.empty();
+    DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks, statistics);
     this.recoveryProblems =
         new LayoutRecovery(storage, catalog, tags, index, danglingLinks).recover();
-    this.statistics = StorageStatistics.count(storage, catalog);
+    statistics.recount(storage, catalog);
     LinkedManifests linked = new LinkedManifests(storage, options.maxManifestBytes());
     this.pins = new Pins(storage, linked, digestLocks, recentReferences);
     this.blobs = new BlobStore(storage, digestLocks, recentReferences, pins, statistics);

@@ -3,6 +3,7 @@ package dev.ociregistry.controller;
 import dev.ociregistry.controller.admin.AdminGcServlet;
 import dev.ociregistry.controller.admin.AdminRetentionServlet;
 import dev.ociregistry.controller.admin.AdminScrubServlet;
+import dev.ociregistry.controller.admin.AdminStorageServlet;
 import dev.ociregistry.controller.admin.AuthMetrics;
 import dev.ociregistry.controller.admin.ControllerMeters;
 import dev.ociregistry.controller.admin.GcService;
@@ -186,6 +187,9 @@ public final class Controller implements AutoCloseable {
         context.addServlet(
             new ServletHolder("admin-retention", new AdminRetentionServlet(gc)),
             "/admin/retention");
+        context.addServlet(
+            new ServletHolder("admin-storage", new AdminStorageServlet(registry.get(), gc)),
+            "/admin/storage");
         scrub =
             Optional.of(
                 new ScrubService(registry.get(), config.scrubBytesPerSecond(), meters, audit));

@@ -350,7 +350,7 @@ public final class GarbageCollector {
             deleted.add(digest);
             bytesFreed += info.get().size();
             if (!dryRun) {
-              statistics.blobRemoved(info.get().size());
+              statistics.blobRemoved(digest);
               LOG.log(
                   System.Logger.Level.DEBUG,
                   "gc deleted blob {0} ({1} bytes)",

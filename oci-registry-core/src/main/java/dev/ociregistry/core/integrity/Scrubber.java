@@ -134,7 +134,7 @@ public final class Scrubber {
         return Optional.empty();
       }
       storage.publish(LayoutKeys.blob(digest), LayoutKeys.quarantined(digest));
-      statistics.blobRemoved(stored.get().size());
+      statistics.blobRemoved(digest);
       LOG.log(
           System.Logger.Level.WARNING,
           "blob {0} ({1} bytes) does not match its digest: moved to {2}",

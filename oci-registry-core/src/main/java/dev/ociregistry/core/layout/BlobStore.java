@@ -147,7 +147,7 @@ public final class BlobStore {
         storage.delete(source);
       } else {
         storage.publish(source, key);
-        statistics.blobAdded(size);
+        statistics.blobAdded(digest, size);
         // A rename keeps the data file's time, which an idle upload left old: the blob's age is
         // its publish time, or the collector could take it the moment it is acknowledged.
         storage.touch(key);
@@ -204,6 +204,7 @@ public final class BlobStore {
       if (!storage.delete(LayoutKeys.blobLink(repository, digest))) {
         throw unknown(repository, digest);
       }
+      statistics.unlinked(repository, digest, false);
     } finally {
       lock.unlock();
     }
@@ -220,7 +221,7 @@ public final class BlobStore {
     try {
       if (!storage.touch(key)) {
         storage.writeAtomically(key, content);
-        statistics.blobAdded(content.length);
+        statistics.blobAdded(digest, content.length);
       }
     } finally {
       lock.unlock();
@@ -231,7 +232,7 @@ public final class BlobStore {
     String link = LayoutKeys.blobLink(repository, digest);
     if (storage.stat(link).isEmpty()) {
       storage.writeAtomically(link, new byte[0]);
-      statistics.repositorySeen(repository);
+      statistics.linked(repository, digest, false);
     }
   }
 

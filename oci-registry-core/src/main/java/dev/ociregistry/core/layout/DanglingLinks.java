@@ -20,11 +20,17 @@ public final class DanglingLinks {
   private final StorageDriver storage;
   private final Catalog catalog;
   private final StripedLocks digestLocks;
+  private final StorageStatistics statistics;
 
-  public DanglingLinks(StorageDriver storage, Catalog catalog, StripedLocks digestLocks) {
+  public DanglingLinks(
+      StorageDriver storage,
+      Catalog catalog,
+      StripedLocks digestLocks,
+      StorageStatistics statistics) {
     this.storage = storage;
     this.catalog = catalog;
     this.digestLocks = digestLocks;
+    this.statistics = statistics;
   }
 
   /**
@@ -59,8 +65,12 @@ public final class DanglingLinks {
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();
     try {
-      return storage.stat(LayoutKeys.blob(digest)).isEmpty()
-          && storage.delete(LayoutKeys.blobLink(repository, digest));
+      if (storage.stat(LayoutKeys.blob(digest)).isEmpty()
+          && storage.delete(LayoutKeys.blobLink(repository, digest))) {
+        statistics.unlinked(repository, digest, false);
+        return true;
+      }
+      return false;
     } finally {
       lock.unlock();
     }

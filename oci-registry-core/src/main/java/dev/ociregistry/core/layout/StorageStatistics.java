@@ -6,90 +6,232 @@ import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.ObjectInfo;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * What the store holds, in totals kept current as content changes: counted once when the registry
- * opens, then moved by every publish, link and delete, so that reading them never scans storage.
+ * What the store holds and who holds it, kept current as content changes: counted once when the
+ * registry opens, then moved by every publish, link and delete, so that reading it never scans
+ * storage.
  *
- * <p>Blobs count every file under {@code blobs/} (manifests are blobs too); manifests count
- * manifest links, once per repository that holds the manifest; repositories count what the catalog
- * lists. Blob changes are reported under the digest's lock, so a publish and a collector's delete
- * of the same digest are counted in the order they happened.
+ * <p>For each stored blob (manifests are blobs too) it keeps the size and the repositories that
+ * link it, so that it can say, per repository, how many bytes it references and how many only it
+ * references (what deleting it would free), and how many bytes no repository links at all.
+ * Manifests count manifest links, once per repository that holds the manifest; repositories count
+ * what the catalog lists. Blob changes are reported under the digest's lock, so a publish and a
+ * delete of the same digest are counted in the order they happened. About 100 bytes a blob.
  */
 public final class StorageStatistics {
-  private final AtomicLong blobs = new AtomicLong();
-  private final AtomicLong blobBytes = new AtomicLong();
-  private final AtomicLong manifests = new AtomicLong();
-  private final Set<RepositoryName> repositories = ConcurrentHashMap.newKeySet();
+  private static final RepositoryName[] NOBODY = new RepositoryName[0];
 
   /** The totals of a store at one instant. */
   public record Totals(long blobs, long blobBytes, long manifests, long repositories) {}
 
-  StorageStatistics() {}
+  /**
+   * Where the bytes are, for one repository.
+   *
+   * @param referencedBytes the blobs and manifests it links, each once
+   * @param exclusiveBytes those no other repository links: what deleting it would free
+   */
+  public record RepositoryUsage(
+      RepositoryName repository, long blobs, long referencedBytes, long exclusiveBytes) {}
 
-  /** Counts what {@code storage} holds now; the registry is not serving yet. */
-  public static StorageStatistics count(StorageDriver storage, Catalog catalog) throws IOException {
-    StorageStatistics statistics = new StorageStatistics();
+  /**
+   * Where the bytes are, for the whole store.
+   *
+   * @param unlinkedBlobs blobs no repository links (uploaded and never linked, or left when every
+   *     link went): the collector frees them once they are older than its grace period
+   * @param repositories every repository, in name order
+   */
+  public record Usage(
+      Totals totals, long unlinkedBlobs, long unlinkedBytes, List<RepositoryUsage> repositories) {}
+
+  /** One digest: its size when stored (-1 when only links name it), and who links it. */
+  private static final class Entry {
+    long size = -1;
+    RepositoryName[] linkedBy = NOBODY;
+  }
+
+  private final Map<DigestKey, Entry> entries = new HashMap<>();
+  private final Set<RepositoryName> repositories = new HashSet<>();
+  private long blobs;
+  private long blobBytes;
+  private long manifests;
+
+  private StorageStatistics() {}
+
+  /** Nothing counted yet: for what the registry builds before it {@link #recount}s. */
+  public static StorageStatistics empty() {
+    return new StorageStatistics();
+  }
+
+  /**
+   * Counts what {@code storage} holds now, replacing every figure; the registry does it once, when
+   * it opens, before it serves.
+   */
+  public void recount(StorageDriver storage, Catalog catalog) throws IOException {
+    StorageStatistics counted = new StorageStatistics();
     for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-      List<String> names;
-      try (Stream<String> list = storage.list(LayoutKeys.blobDirectory(algorithm.id()))) {
-        names = list.toList();
-      }
-      for (String name : names) {
-        String text = algorithm.id() + ":" + name;
-        if (Digest.isValid(text)) {
-          Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(Digest.parse(text)));
-          info.ifPresent(found -> statistics.blobAdded(found.size()));
+      for (Digest digest : digests(storage, LayoutKeys.blobDirectory(algorithm.id()), algorithm)) {
+        Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
+        if (info.isPresent()) {
+          counted.blobAdded(digest, info.get().size());
         }
       }
     }
     for (RepositoryName repository : catalog.list()) {
-      statistics.repositorySeen(repository);
+      counted.repositorySeen(repository);
       for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-        try (Stream<String> links =
-            storage.list(LayoutKeys.manifestLinks(repository, algorithm.id()))) {
-          statistics.manifests.addAndGet(
-              links.filter(name -> Digest.isValid(algorithm.id() + ":" + name)).count());
+        String blobLinks = LayoutKeys.blobLinks(repository, algorithm.id());
+        for (Digest digest : digests(storage, blobLinks, algorithm)) {
+          counted.linked(repository, digest, false);
+        }
+        String manifestLinks = LayoutKeys.manifestLinks(repository, algorithm.id());
+        for (Digest digest : digests(storage, manifestLinks, algorithm)) {
+          counted.linked(repository, digest, true);
         }
       }
     }
-    return statistics;
+    synchronized (this) {
+      entries.clear();
+      entries.putAll(counted.entries);
+      repositories.clear();
+      repositories.addAll(counted.repositories);
+      blobs = counted.blobs;
+      blobBytes = counted.blobBytes;
+      manifests = counted.manifests;
+    }
   }
 
-  public Totals totals() {
-    return new Totals(blobs.get(), blobBytes.get(), manifests.get(), repositories.size());
+  private static List<Digest> digests(
+      StorageDriver storage, String prefix, DigestAlgorithm algorithm) throws IOException {
+    try (Stream<String> names = storage.list(prefix)) {
+      return names
+          .map(name -> algorithm.id() + ":" + name)
+          .filter(Digest::isValid)
+          .map(Digest::parse)
+          .toList();
+    }
   }
 
-  void blobAdded(long size) {
-    blobs.incrementAndGet();
-    blobBytes.addAndGet(size);
+  public synchronized Totals totals() {
+    return new Totals(blobs, blobBytes, manifests, repositories.size());
   }
 
-  /** A blob file of {@code size} bytes was deleted (by the collector). */
-  public void blobRemoved(long size) {
-    blobs.decrementAndGet();
-    blobBytes.addAndGet(-size);
+  /** Where the bytes are now, per repository; in memory, a pass over every stored digest. */
+  public synchronized Usage usage() {
+    Map<RepositoryName, long[]> byRepository = new TreeMap<>();
+    repositories.forEach(repository -> byRepository.put(repository, new long[3]));
+    long unlinkedBlobs = 0;
+    long unlinkedBytes = 0;
+    for (Entry entry : entries.values()) {
+      if (entry.size < 0) {
+        continue;
+      }
+      Set<RepositoryName> holders = new LinkedHashSet<>(Arrays.asList(entry.linkedBy));
+      if (holders.isEmpty()) {
+        unlinkedBlobs++;
+        unlinkedBytes += entry.size;
+      }
+      for (RepositoryName holder : holders) {
+        long[] figures = byRepository.computeIfAbsent(holder, name -> new long[3]);
+        figures[0]++;
+        figures[1] += entry.size;
+        if (holders.size() == 1) {
+          figures[2] += entry.size;
+        }
+      }
+    }
+    List<RepositoryUsage> usage = new ArrayList<>();
+    byRepository.forEach(
+        (name, figures) ->
+            usage.add(new RepositoryUsage(name, figures[0], figures[1], figures[2])));
+    return new Usage(totals(), unlinkedBlobs, unlinkedBytes, usage);
   }
 
-  /** A manifest was linked into {@code repository}, which had no link to it. */
-  public void manifestLinked(RepositoryName repository) {
-    repositorySeen(repository);
-    manifests.incrementAndGet();
+  synchronized void blobAdded(Digest digest, long size) {
+    Entry entry = entries.computeIfAbsent(DigestKey.of(digest), key -> new Entry());
+    if (entry.size < 0) {
+      blobs++;
+      blobBytes += size;
+    }
+    entry.size = size;
   }
 
-  /** A manifest link was deleted. */
-  public void manifestUnlinked() {
-    manifests.decrementAndGet();
+  /** Blob {@code digest} is no longer stored (collected, or quarantined by the scrub). */
+  public synchronized void blobRemoved(Digest digest) {
+    DigestKey key = DigestKey.of(digest);
+    Entry entry = entries.get(key);
+    if (entry == null || entry.size < 0) {
+      return;
+    }
+    blobs--;
+    blobBytes -= entry.size;
+    entry.size = -1;
+    if (entry.linkedBy.length == 0) {
+      entries.remove(key);
+    }
+  }
+
+  /**
+   * {@code repository} has a new link to {@code digest}: a blob link, or with {@code manifest} a
+   * manifest link.
+   */
+  public synchronized void linked(RepositoryName repository, Digest digest, boolean manifest) {
+    repositories.add(repository);
+    Entry entry = entries.computeIfAbsent(DigestKey.of(digest), key -> new Entry());
+    RepositoryName[] more = Arrays.copyOf(entry.linkedBy, entry.linkedBy.length + 1);
+    more[more.length - 1] = repository;
+    entry.linkedBy = more;
+    if (manifest) {
+      manifests++;
+    }
+  }
+
+  /** A link that {@link #linked} counted was deleted. */
+  public synchronized void unlinked(RepositoryName repository, Digest digest, boolean manifest) {
+    DigestKey key = DigestKey.of(digest);
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      return;
+    }
+    List<RepositoryName> holders = new ArrayList<>(Arrays.asList(entry.linkedBy));
+    if (!holders.remove(repository)) {
+      return;
+    }
+    entry.linkedBy = holders.toArray(NOBODY);
+    if (manifest) {
+      manifests--;
+    }
+    if (entry.size < 0 && entry.linkedBy.length == 0) {
+      entries.remove(key);
+    }
   }
 
   /** Something was written into {@code repository}, which is in the catalog from now on. */
-  void repositorySeen(RepositoryName repository) {
+  synchronized void repositorySeen(RepositoryName repository) {
     repositories.add(repository);
+  }
+
+  /** A digest in 40 bytes rather than as text: the index holds one per stored blob. */
+  private record DigestKey(int algorithm, long a, long b, long c, long d) {
+    static DigestKey of(Digest digest) {
+      String hex = digest.hex();
+      return new DigestKey(
+          digest.algorithm().ordinal(),
+          Long.parseUnsignedLong(hex, 0, 16, 16),
+          Long.parseUnsignedLong(hex, 16, 32, 16),
+          Long.parseUnsignedLong(hex, 32, 48, 16),
+          Long.parseUnsignedLong(hex, 48, 64, 16));
+    }
   }
 }

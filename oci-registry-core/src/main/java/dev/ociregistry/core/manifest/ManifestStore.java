@@ -136,7 +136,7 @@ public final class ManifestStore {
       boolean newLink = storage.stat(link).isEmpty();
       storage.writeAtomically(link, document.mediaType().getBytes(StandardCharsets.UTF_8));
       if (newLink) {
-        statistics.manifestLinked(repository);
+        statistics.linked(repository, digest, true);
       }
       if (document.subject().isPresent()) {
         storage.writeAtomically(
@@ -214,7 +214,7 @@ public final class ManifestStore {
       if (!storage.delete(LayoutKeys.manifestLink(repository, digest))) {
         throw unknown(repository, Reference.of(digest));
       }
-      statistics.manifestUnlinked();
+      statistics.unlinked(repository, digest, true);
     } finally {
       lock.unlock();
     }

@@ -44,9 +44,11 @@ class StorageStatisticsTest {
 
   @TempDir Path root;
 
-  private static StorageStatistics.Totals counted(Path root) throws IOException {
+  private static StorageStatistics.Usage counted(Path root) throws IOException {
     FileSystemStorage storage = new FileSystemStorage(root);
-    return StorageStatistics.count(storage, new Catalog(storage)).totals();
+    StorageStatistics statistics = StorageStatistics.empty();
+    statistics.recount(storage, new Catalog(storage));
+    return statistics.usage();
   }
 
   private static void pushImage(OciRegistry registry, RepositoryName repository, Manifest image)
@@ -69,19 +71,28 @@ class StorageStatisticsTest {
       assertThat(registry.statistics().totals())
           .isEqualTo(new StorageStatistics.Totals(3, bytes, 1, 1));
 
+      Blob onlyInTwo = Artifacts.layer("only in two");
+      TestContent.pushBlob(registry, TWO, onlyInTwo);
       pushImage(registry, ONE, image);
       pushImage(registry, TWO, image);
       assertThat(registry.statistics().totals())
           .as("stored once, linked once per repository")
-          .isEqualTo(new StorageStatistics.Totals(3, bytes, 2, 2));
+          .isEqualTo(new StorageStatistics.Totals(4, bytes + onlyInTwo.size(), 2, 2));
+      assertThat(registry.statistics().usage().repositories())
+          .containsExactly(
+              new StorageStatistics.RepositoryUsage(
+                  TWO, 4, bytes + onlyInTwo.size(), onlyInTwo.size()),
+              new StorageStatistics.RepositoryUsage(ONE, 3, bytes, 0));
+      registry.blobs().delete(TWO, Digest.parse(onlyInTwo.digest()));
+      assertThat(registry.statistics().usage().unlinkedBytes()).isEqualTo(onlyInTwo.size());
 
       registry.manifests().delete(ONE, Digest.parse(image.digest()));
       registry.manifests().delete(TWO, Digest.parse(image.digest()));
       assertThat(registry.statistics().totals())
-          .isEqualTo(new StorageStatistics.Totals(3, bytes, 0, 2));
+          .isEqualTo(new StorageStatistics.Totals(4, bytes + onlyInTwo.size(), 0, 2));
 
       GcReport report = registry.garbageCollector().collect(NOW);
-      assertThat(report.blobsDeleted()).isEqualTo(3);
+      assertThat(report.blobsDeleted()).isEqualTo(4);
       assertThat(registry.statistics().totals())
           .isEqualTo(new StorageStatistics.Totals(0, 0, 0, 2));
     }
@@ -96,7 +107,7 @@ class StorageStatisticsTest {
     for (int i = 0; i < 6; i++) {
       images.add(Artifacts.image("image " + i));
     }
-    StorageStatistics.Totals kept;
+    StorageStatistics.Usage kept;
     try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
       for (int step = 0; step < 300; step++) {
         RepositoryName repository = repositories.get(random.nextInt(repositories.size()));
@@ -132,15 +143,16 @@ class StorageStatisticsTest {
           default -> registry.garbageCollector().collect(NOW);
         }
         if (step % 50 == 0) {
-          assertThat(registry.statistics().totals()).as("step " + step).isEqualTo(counted(root));
+          assertThat(registry.statistics().usage()).as("step " + step).isEqualTo(counted(root));
         }
       }
-      kept = registry.statistics().totals();
+      kept = registry.statistics().usage();
       assertThat(kept).isEqualTo(counted(root));
-      assertThat(kept.blobs()).isPositive();
+      assertThat(kept.totals().blobs()).isPositive();
+      assertThat(kept.repositories()).hasSize(repositories.size());
     }
     try (OciRegistry reopened = OciRegistry.open(root, RegistryOptions.defaults())) {
-      assertThat(reopened.statistics().totals()).isEqualTo(kept);
+      assertThat(reopened.statistics().usage()).isEqualTo(kept);
     }
   }
 

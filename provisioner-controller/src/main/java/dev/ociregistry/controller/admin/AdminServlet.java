@@ -31,9 +31,18 @@ abstract class AdminServlet extends HttpServlet {
    */
   static Optional<Boolean> dryRun(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    return flag(request, response, "dryRun");
+  }
+
+  /**
+   * The boolean parameter {@code name} (false when absent); empty, after answering 400, when it is
+   * neither true nor false.
+   */
+  static Optional<Boolean> flag(
+      HttpServletRequest request, HttpServletResponse response, String name) throws IOException {
     Optional<String> value;
     try {
-      value = QueryParameters.of(request).get("dryRun", ErrorCode.QUERY_INVALID);
+      value = QueryParameters.of(request).get(name, ErrorCode.QUERY_INVALID);
     } catch (RegistryException e) {
       value = Optional.of("");
     }
@@ -45,8 +54,8 @@ abstract class AdminServlet extends HttpServlet {
         request,
         response,
         HttpServletResponse.SC_BAD_REQUEST,
-        "dryRun",
-        "dryRun accepts true or false");
+        name,
+        name + " accepts true or false");
     return Optional.empty();
   }
 

@@ -68,7 +68,9 @@ final class BlobEndpoints {
         response.setStatus(HttpServletResponse.SC_OK);
       }
       response.setContentLengthLong(length);
-      LOG.debug("blob pull {} {}: {} of {} bytes from {}", name, digest, length, size, first);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("blob pull {} {}: {} of {} bytes from {}", name, digest, length, size, first);
+      }
       StreamedAnswer.send(request, response, channel, first, length, downloadTimeout);
     } catch (IOException | RuntimeException e) {
       channel.close();

@@ -62,11 +62,13 @@ final class ManifestEndpoints {
         registry.manifests().get(name, reference).orElseThrow(() -> unknown(name, reference));
     manifestHeaders(response, manifest);
     response.setStatus(HttpServletResponse.SC_OK);
-    LOG.debug(
-        "manifest pull {} {} ({} bytes)",
-        named(name, reference),
-        manifest.digest(),
-        manifest.size());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "manifest pull {} {} ({} bytes)",
+          named(name, reference),
+          manifest.digest(),
+          manifest.size());
+    }
     Responses.send(response, manifest.content());
   }
 
@@ -89,8 +91,10 @@ final class ManifestEndpoints {
     PushedManifest pushed =
         registry.manifests().put(name, reference, body, request.getContentType(), mayMoveTag);
     listener.manifestPushed(name, pushed.digest());
-    LOG.debug(
-        "manifest push {} {} ({} bytes)", named(name, reference), pushed.digest(), body.length);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "manifest push {} {} ({} bytes)", named(name, reference), pushed.digest(), body.length);
+    }
     response.setHeader("Location", Locations.manifest(request, name, pushed.digest().toString()));
     response.setHeader("Docker-Content-Digest", pushed.digest().toString());
     pushed.subject().ifPresent(subject -> response.setHeader("OCI-Subject", subject.toString()));
@@ -105,10 +109,12 @@ final class ManifestEndpoints {
     } else {
       registry.manifests().deleteTag(name, reference.tag().orElseThrow());
     }
-    LOG.debug(
-        "{} delete {}",
-        reference.digest().isPresent() ? "manifest" : "tag",
-        named(name, reference));
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{} delete {}",
+          reference.digest().isPresent() ? "manifest" : "tag",
+          named(name, reference));
+    }
     Responses.empty(response, HttpServletResponse.SC_ACCEPTED);
   }
 

@@ -52,7 +52,8 @@ public final class Scrubber {
    * Scrubs every blob, reading at most {@code bytesPerSecond} on average.
    *
    * @return the report, or empty when another scrub is under way
-   * @throws InterruptedIOException when the thread is interrupted: the scrub stops at the next blob
+   * @throws InterruptedIOException or {@link java.nio.channels.ClosedByInterruptException} when the
+   *     thread is interrupted: the scrub stops where it is
    */
   public Optional<ScrubReport> scrub(long bytesPerSecond) throws IOException {
     if (bytesPerSecond <= 0) {
@@ -157,7 +158,16 @@ public final class Scrubber {
       this.bytesPerSecond = bytesPerSecond;
     }
 
-    void took(int read) {
+    /**
+     * Counts {@code read} bytes, pausing while ahead of the rate.
+     *
+     * @throws InterruptedIOException when the thread is interrupted: a large blob does not hold up
+     *     a stop
+     */
+    void took(int read) throws InterruptedIOException {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("the scrub was stopped");
+      }
       bytes += read;
       if (bytesPerSecond == Long.MAX_VALUE) {
         return;

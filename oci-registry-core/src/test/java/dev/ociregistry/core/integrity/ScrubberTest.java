@@ -96,6 +96,36 @@ class ScrubberTest {
   }
 
   @Test
+  void anInterruptedScrubStopsInTheMiddleOfABlob() throws Exception {
+    try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
+      TestContent.pushBlob(registry, REPO, Artifacts.content(4 << 20, 20));
+      java.util.concurrent.atomic.AtomicReference<Throwable> ended =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread scrub =
+          new Thread(
+              () -> {
+                try {
+                  registry.scrubber().scrub(256 * 1024);
+                } catch (IOException e) {
+                  ended.set(e);
+                }
+              });
+      scrub.start();
+      Await.until("the scrub to start", () -> registry.scrubber().isRunning());
+
+      scrub.interrupt();
+      scrub.join(TimeUnit.SECONDS.toMillis(10));
+
+      assertThat(scrub.isAlive()).as("4 MiB at 256 KiB/s would take 16 s").isFalse();
+      assertThat(ended.get())
+          .isInstanceOfAny(
+              java.io.InterruptedIOException.class,
+              java.nio.channels.ClosedByInterruptException.class);
+      assertThat(registry.scrubber().isRunning()).isFalse();
+    }
+  }
+
+  @Test
   void theScrubKeepsToItsRateAndRunsOneAtATime() throws Exception {
     try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
       for (int i = 0; i < 4; i++) {

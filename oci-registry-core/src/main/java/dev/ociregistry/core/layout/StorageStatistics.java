@@ -7,7 +7,6 @@ import dev.ociregistry.core.storage.ObjectInfo;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -55,10 +54,45 @@ public final class StorageStatistics {
   public record Usage(
       Totals totals, long unlinkedBlobs, long unlinkedBytes, List<RepositoryUsage> repositories) {}
 
-  /** One digest: its size when stored (-1 when only links name it), and who links it. */
+  /**
+   * One digest: its size when stored (-1 when only links name it), and who links it, kept as
+   * nobody, one name, or an array of names, as most blobs are linked by one repository.
+   */
   private static final class Entry {
     long size = -1;
-    RepositoryName[] linkedBy = NOBODY;
+    private Object holders;
+
+    List<RepositoryName> holders() {
+      if (holders == null) {
+        return List.of();
+      }
+      return holders instanceof RepositoryName one
+          ? List.of(one)
+          : List.of((RepositoryName[]) holders);
+    }
+
+    boolean isLinked() {
+      return holders != null;
+    }
+
+    void add(RepositoryName repository) {
+      List<RepositoryName> more = new ArrayList<>(holders());
+      more.add(repository);
+      set(more);
+    }
+
+    boolean remove(RepositoryName repository) {
+      List<RepositoryName> fewer = new ArrayList<>(holders());
+      if (!fewer.remove(repository)) {
+        return false;
+      }
+      set(fewer);
+      return true;
+    }
+
+    private void set(List<RepositoryName> names) {
+      holders = names.isEmpty() ? null : names.size() == 1 ? names.get(0) : names.toArray(NOBODY);
+    }
   }
 
   private final Map<DigestKey, Entry> entries = new HashMap<>();
@@ -137,7 +171,7 @@ public final class StorageStatistics {
       if (entry.size < 0) {
         continue;
       }
-      Set<RepositoryName> holders = new LinkedHashSet<>(Arrays.asList(entry.linkedBy));
+      Set<RepositoryName> holders = new LinkedHashSet<>(entry.holders());
       if (holders.isEmpty()) {
         unlinkedBlobs++;
         unlinkedBytes += entry.size;
@@ -177,7 +211,7 @@ public final class StorageStatistics {
     blobs--;
     blobBytes -= entry.size;
     entry.size = -1;
-    if (entry.linkedBy.length == 0) {
+    if (!entry.isLinked()) {
       entries.remove(key);
     }
   }
@@ -188,10 +222,7 @@ public final class StorageStatistics {
    */
   public synchronized void linked(RepositoryName repository, Digest digest, boolean manifest) {
     repositories.add(repository);
-    Entry entry = entries.computeIfAbsent(DigestKey.of(digest), key -> new Entry());
-    RepositoryName[] more = Arrays.copyOf(entry.linkedBy, entry.linkedBy.length + 1);
-    more[more.length - 1] = repository;
-    entry.linkedBy = more;
+    entries.computeIfAbsent(DigestKey.of(digest), key -> new Entry()).add(repository);
     if (manifest) {
       manifests++;
     }
@@ -204,15 +235,13 @@ public final class StorageStatistics {
     if (entry == null) {
       return;
     }
-    List<RepositoryName> holders = new ArrayList<>(Arrays.asList(entry.linkedBy));
-    if (!holders.remove(repository)) {
+    if (!entry.remove(repository)) {
       return;
     }
-    entry.linkedBy = holders.toArray(NOBODY);
     if (manifest) {
       manifests--;
     }
-    if (entry.size < 0 && entry.linkedBy.length == 0) {
+    if (entry.size < 0 && !entry.isLinked()) {
       entries.remove(key);
     }
   }
@@ -222,16 +251,17 @@ public final class StorageStatistics {
     repositories.add(repository);
   }
 
-  /** A digest in 40 bytes rather than as text: the index holds one per stored blob. */
-  private record DigestKey(int algorithm, long a, long b, long c, long d) {
+  /**
+   * A digest by its algorithm and first 128 bits, in 32 bytes rather than as text: the index holds
+   * one per stored blob, and two digests of one algorithm that share 128 bits do not happen.
+   */
+  private record DigestKey(int algorithm, long high, long low) {
     static DigestKey of(Digest digest) {
       String hex = digest.hex();
       return new DigestKey(
           digest.algorithm().ordinal(),
           Long.parseUnsignedLong(hex, 0, 16, 16),
-          Long.parseUnsignedLong(hex, 16, 32, 16),
-          Long.parseUnsignedLong(hex, 32, 48, 16),
-          Long.parseUnsignedLong(hex, 48, 64, 16));
+          Long.parseUnsignedLong(hex, 16, 32, 16));
     }
   }
 }

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -27,6 +29,14 @@ public final class HttpMetrics implements Consumer<FinishedRequests.Finished> {
   private final Meter.MeterProvider<DistributionSummary> responseSizes;
   private final Counter pushed;
   private final Counter pulled;
+
+  /** The labels of one series; few, as every label is bounded. */
+  private record Labels(String method, String route, int status) {}
+
+  /** The meters of one series, found once rather than on every request. */
+  private record Series(Counter requests, Timer durations, DistributionSummary responseSizes) {}
+
+  private final Map<Labels, Series> bySeries = new ConcurrentHashMap<>();
 
   public HttpMetrics(MeterRegistry meters) {
     this.requests =
@@ -64,13 +74,27 @@ public final class HttpMetrics implements Consumer<FinishedRequests.Finished> {
             .register(meters);
   }
 
+  private Series series(Labels labels) {
+    String[] tags = {
+      "method",
+      labels.method(),
+      "route",
+      labels.route(),
+      "status",
+      Integer.toString(labels.status())
+    };
+    return new Series(
+        requests.withTags(tags), durations.withTags(tags), responseSizes.withTags(tags));
+  }
+
   @Override
   public void accept(FinishedRequests.Finished request) {
-    String status = Integer.toString(request.status());
-    String[] labels = {"method", request.method(), "route", request.route(), "status", status};
-    requests.withTags(labels).increment();
-    durations.withTags(labels).record(request.durationNanos(), TimeUnit.NANOSECONDS);
-    responseSizes.withTags(labels).record(request.bytesSent());
+    Series series =
+        bySeries.computeIfAbsent(
+            new Labels(request.method(), request.route(), request.status()), this::series);
+    series.requests().increment();
+    series.durations().record(request.durationNanos(), TimeUnit.NANOSECONDS);
+    series.responseSizes().record(request.bytesSent());
     if (PUSH_ROUTES.contains(request.route())) {
       pushed.increment(request.bytesReceived());
     }

@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  * nothing here fails on a timing. System properties: {@code bench.size} (MiB of the large
  * transfers, default 1024), {@code bench.machines} (clients pulling one large blob at once,
  * default 200), {@code bench.seconds} (length of each small-request run, default 10), {@code
- * bench.blobs} (blobs in the start-up store, default 100000), {@code bench.dir}. Small requests
+ * bench.blobs} (blobs in the start-up store, default 100000), {@code bench.dir}, {@code
+ * bench.jvm} (more JVM options for the controller, such as {@code -Xmx64m}). Small requests
  * are measured with ApacheBench ({@code ab}, Debian's apache2-utils).
  */
 public final class Benchmark {
@@ -449,13 +450,17 @@ public final class Benchmark {
     }
 
     static Server start(Path jar, Path data, Map<String, String> env) throws Exception {
-      ProcessBuilder builder =
-          new ProcessBuilder(
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-XX:+ExitOnOutOfMemoryError",
-                  "-jar",
-                  jar.toString())
-              .redirectErrorStream(true);
+                  "-XX:+ExitOnOutOfMemoryError"));
+      String jvm = System.getProperty("bench.jvm", "").trim();
+      if (!jvm.isEmpty()) {
+        command.addAll(List.of(jvm.split("\\s+")));
+      }
+      command.addAll(List.of("-jar", jar.toString()));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().put("DATA_DIR", data.toString());
       builder.environment().put("LISTEN_ADDR", "127.0.0.1:0");
       builder.environment().putAll(env);

@@ -11,6 +11,8 @@ import dev.ociregistry.core.testing.PausingStorage;
 import dev.ociregistry.core.testing.TestContent;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Await;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,8 +66,8 @@ class GcProgressTest {
               () -> {
                 try {
                   return registry.garbageCollector().collect(options);
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
                 }
               });
       held.awaitReached();

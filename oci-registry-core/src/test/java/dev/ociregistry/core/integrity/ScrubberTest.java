@@ -18,12 +18,16 @@ import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.Await;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,8 +103,7 @@ class ScrubberTest {
   void anInterruptedScrubStopsInTheMiddleOfABlob() throws Exception {
     try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
       TestContent.pushBlob(registry, REPO, Artifacts.content(4 << 20, 20));
-      java.util.concurrent.atomic.AtomicReference<Throwable> ended =
-          new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicReference<Throwable> ended = new AtomicReference<>();
       Thread scrub =
           new Thread(
               () -> {
@@ -118,9 +121,7 @@ class ScrubberTest {
 
       assertThat(scrub.isAlive()).as("4 MiB at 256 KiB/s would take 16 s").isFalse();
       assertThat(ended.get())
-          .isInstanceOfAny(
-              java.io.InterruptedIOException.class,
-              java.nio.channels.ClosedByInterruptException.class);
+          .isInstanceOfAny(InterruptedIOException.class, ClosedByInterruptException.class);
       assertThat(registry.scrubber().isRunning()).isFalse();
     }
   }
@@ -139,7 +140,7 @@ class ScrubberTest {
                 try {
                   return registry.scrubber().scrub(rate);
                 } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                  throw new UncheckedIOException(e);
                 }
               });
       Await.until("the scrub to start", () -> registry.scrubber().isRunning());

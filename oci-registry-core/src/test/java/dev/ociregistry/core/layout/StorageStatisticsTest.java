@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -130,7 +131,7 @@ class StorageStatisticsTest {
           }
           case 3 -> {
             Digest digest = Digest.parse(image.blobs().get(1).digest());
-            registry.blobs().mount(repository, digest, java.util.Optional.empty());
+            registry.blobs().mount(repository, digest, Optional.empty());
           }
           case 4 -> {
             if (registry

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class AlertRulesTest {
   }
 
   private Commands.Result promtool(String... arguments) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("promtool"));
+    List<String> command = new ArrayList<>(List.of("promtool"));
     command.addAll(List.of(arguments));
     return Commands.run(command, workDir, env -> {}, Duration.ofSeconds(60));
   }

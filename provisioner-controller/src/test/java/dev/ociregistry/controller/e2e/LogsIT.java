@@ -13,6 +13,7 @@ import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestSecrets;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,8 +101,7 @@ class LogsIT {
       Blob large = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content((65 << 20) + 1, 11));
       new Pusher(http).blob("big/wim", large);
       try (var pull = http.stream(http.request("/v2/big/wim/blobs/" + large.digest())).body()) {
-        assertThat(pull.transferTo(java.io.OutputStream.nullOutputStream()))
-            .isEqualTo(large.size());
+        assertThat(pull.transferTo(OutputStream.nullOutputStream())).isEqualTo(large.size());
       }
       Await.until(
           "the pull's line", () -> controller.log().contains("sent " + large.size() + " bytes in"));

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +44,10 @@ class ScrubIT {
           try {
             JsonNode status = http.get("/admin/scrub").expect(200).json();
             return status.get("state").asText().equals("idle") && status.has("last")
-                ? java.util.Optional.of(status)
-                : java.util.Optional.empty();
+                ? Optional.of(status)
+                : Optional.empty();
           } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
           }
         });
   }

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,8 +118,19 @@ class LifecycleStressIT {
           () -> nothingLeftToCollect(http));
       Set<String> reachable = reachable(http, pinned);
       Scrape scrape = Scrape.of(http);
+      long onDisk;
+      try (Stream<Path> files = Files.list(workDir.resolve("data/registry/blobs/sha256"))) {
+        onDisk = files.count();
+      }
       assertThat((long) scrape.value("registry_blob_count"))
-          .as("blobs stored: exactly what the tags and the pin reach")
+          .as("the kept count agrees with the disk")
+          .isEqualTo(onDisk);
+      assertThat(onDisk)
+          .as(
+              "blobs stored: exactly what the tags and the pin reach; a dry run says "
+                  + http.post("/admin/gc?dryRun=true", new byte[0]).text()
+                  + "; storage: "
+                  + http.get("/admin/storage").text())
           .isEqualTo(reachable.size());
       double runs = scrape.value("registry_gc_runs_total{outcome=\"success\"}");
       assertThat(runs).isGreaterThanOrEqualTo(RUN_TIME.toSeconds() / 2.0);

@@ -200,14 +200,21 @@ public final class ManifestStore {
     lock.lock();
     try {
       Optional<ManifestDocument> document = document(repository, digest);
-      if (document.isEmpty()) {
+      // A link whose content is gone (the scrub quarantined it) is deleted all the same, or
+      // nothing could ever remove it; its referrer link, if any, cannot be found without the
+      // content and is left.
+      boolean contentGone =
+          document.isEmpty()
+              && linkInfo(repository, digest).isPresent()
+              && storage.stat(LayoutKeys.blob(digest)).isEmpty();
+      if (document.isEmpty() && !contentGone) {
         throw unknown(repository, Reference.of(digest));
       }
       deletionGuard.check(repository, digest, "manifest");
       for (Tag tag : tags.tagsOf(repository, digest)) {
         tags.deleteIfPointsAt(repository, tag, digest);
       }
-      if (document.get().subject().isPresent()) {
+      if (document.isPresent() && document.get().subject().isPresent()) {
         storage.delete(
             LayoutKeys.referrerLink(repository, document.get().subject().get().digest(), digest));
       }

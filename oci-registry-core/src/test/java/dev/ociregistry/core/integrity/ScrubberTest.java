@@ -83,6 +83,20 @@ class ScrubberTest {
   }
 
   @Test
+  void filesThatAreNotNamedByADigestAreLeftAlone() throws IOException {
+    try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
+      TestContent.pushBlob(registry, REPO, Artifacts.layer("named right"));
+      Path stray = Files.writeString(root.resolve("blobs/sha256/not-a-digest"), "stray");
+
+      ScrubReport report = registry.scrubber().scrub(FAST).orElseThrow();
+
+      assertThat(report.blobsChecked()).isEqualTo(1);
+      assertThat(report.quarantined()).isEmpty();
+      assertThat(stray).exists();
+    }
+  }
+
+  @Test
   void aDamagedManifestIsQuarantinedAndItsReferenceNoLongerResolves() throws IOException {
     try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
       Manifest image = Artifacts.image("scrubbed");
@@ -96,6 +110,13 @@ class ScrubberTest {
           .containsExactly(image.digest());
       assertThat(registry.manifests().get(REPO, Reference.parse("1.0"))).isEmpty();
       assertThat(registry.manifests().get(REPO, Reference.parse(image.digest()))).isEmpty();
+
+      registry.manifests().delete(REPO, Digest.parse(image.digest()));
+      assertThat(registry.manifests().list(REPO))
+          .as("a link whose content went can still be deleted, with its tags")
+          .isEmpty();
+      assertThat(registry.tags().list(REPO)).isEmpty();
+      assertThat(registry.statistics().totals().manifests()).isZero();
     }
   }
 

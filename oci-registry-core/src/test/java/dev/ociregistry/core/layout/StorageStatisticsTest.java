@@ -100,6 +100,37 @@ class StorageStatisticsTest {
   }
 
   @Test
+  void linksAreCountedPerHolderAndChangesToUnknownDigestsChangeNothing() {
+    StorageStatistics statistics = StorageStatistics.empty();
+    Digest digest = Digest.sha256(Artifacts.utf8("shared by three"));
+    Digest unknown = Digest.sha256(Artifacts.utf8("never seen"));
+    RepositoryName three = RepositoryName.parse("os/fedora");
+    statistics.blobAdded(digest, 15);
+    statistics.linked(ONE, digest, false);
+    statistics.linked(TWO, digest, false);
+    statistics.linked(three, digest, true);
+
+    statistics.unlinked(TWO, digest, false);
+    statistics.unlinked(TWO, digest, false);
+    statistics.unlinked(ONE, unknown, false);
+    statistics.blobRemoved(unknown);
+
+    assertThat(statistics.totals()).isEqualTo(new StorageStatistics.Totals(1, 15, 1, 3));
+    assertThat(statistics.usage().repositories())
+        .containsExactly(
+            new StorageStatistics.RepositoryUsage(TWO, 0, 0, 0),
+            new StorageStatistics.RepositoryUsage(three, 1, 15, 0),
+            new StorageStatistics.RepositoryUsage(ONE, 1, 15, 0));
+
+    statistics.unlinked(three, digest, true);
+    statistics.blobRemoved(digest);
+    statistics.blobRemoved(digest);
+    statistics.unlinked(ONE, digest, false);
+    assertThat(statistics.totals()).isEqualTo(new StorageStatistics.Totals(0, 0, 0, 3));
+    assertThat(statistics.usage().unlinkedBlobs()).isZero();
+  }
+
+  @Test
   void anyMixOfChangesAgreesWithACountOfTheStoreAndWithARestart() throws IOException {
     Random random = new Random(7);
     List<RepositoryName> repositories =

@@ -68,9 +68,7 @@ final class BlobEndpoints {
         response.setStatus(HttpServletResponse.SC_OK);
       }
       response.setContentLengthLong(length);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("blob pull {} {}: {} of {} bytes from {}", name, digest, length, size, first);
-      }
+      LOG.debug("blob pull {} {}: {} of {} bytes from {}", name, digest, length, size, first);
       StreamedAnswer.send(request, response, channel, first, length, downloadTimeout);
     } catch (IOException | RuntimeException e) {
       channel.close();

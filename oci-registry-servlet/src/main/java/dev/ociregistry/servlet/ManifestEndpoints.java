@@ -62,13 +62,11 @@ final class ManifestEndpoints {
         registry.manifests().get(name, reference).orElseThrow(() -> unknown(name, reference));
     manifestHeaders(response, manifest);
     response.setStatus(HttpServletResponse.SC_OK);
-    if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "manifest pull {} {} ({} bytes)",
-          named(name, reference),
-          manifest.digest(),
-          manifest.size());
-    }
+    LOG.debug(
+        "manifest pull {} {} ({} bytes)",
+        named(name, reference),
+        manifest.digest(),
+        manifest.size());
     Responses.send(response, manifest.content());
   }
 
@@ -91,10 +89,8 @@ final class ManifestEndpoints {
     PushedManifest pushed =
         registry.manifests().put(name, reference, body, request.getContentType(), mayMoveTag);
     listener.manifestPushed(name, pushed.digest());
-    if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "manifest push {} {} ({} bytes)", named(name, reference), pushed.digest(), body.length);
-    }
+    LOG.debug(
+        "manifest push {} {} ({} bytes)", named(name, reference), pushed.digest(), body.length);
     response.setHeader("Location", Locations.manifest(request, name, pushed.digest().toString()));
     response.setHeader("Docker-Content-Digest", pushed.digest().toString());
     pushed.subject().ifPresent(subject -> response.setHeader("OCI-Subject", subject.toString()));
@@ -109,12 +105,10 @@ final class ManifestEndpoints {
     } else {
       registry.manifests().deleteTag(name, reference.tag().orElseThrow());
     }
-    if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "{} delete {}",
-          reference.digest().isPresent() ? "manifest" : "tag",
-          named(name, reference));
-    }
+    LOG.debug(
+        "{} delete {}",
+        reference.digest().isPresent() ? "manifest" : "tag",
+        named(name, reference));
     Responses.empty(response, HttpServletResponse.SC_ACCEPTED);
   }
 

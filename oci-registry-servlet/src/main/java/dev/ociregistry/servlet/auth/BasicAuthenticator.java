@@ -74,11 +74,6 @@ public final class BasicAuthenticator {
    * @param addresses throttles failures per client address
    * @param names throttles failures per user name
    */
-  public BasicAuthenticator(
-      UserStore users, String realm, FailureThrottle addresses, FailureThrottle names) {
-    this(users, realm, addresses, names, AuthenticationEvents.none());
-  }
-
   private BasicAuthenticator(
       UserStore users,
       String realm,

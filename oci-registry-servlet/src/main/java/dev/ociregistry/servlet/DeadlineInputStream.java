@@ -22,7 +22,12 @@ final class DeadlineInputStream extends FilterInputStream {
 
   /** The body of {@code request}, to be read within {@code timeout} from now. */
   static DeadlineInputStream of(HttpServletRequest request, Duration timeout) throws IOException {
-    return new DeadlineInputStream(request.getInputStream(), System.nanoTime() + timeout.toNanos());
+    return of(request.getInputStream(), timeout);
+  }
+
+  /** {@code in}, to be read within {@code timeout} from now. */
+  static DeadlineInputStream of(InputStream in, Duration timeout) {
+    return new DeadlineInputStream(in, System.nanoTime() + timeout.toNanos());
   }
 
   @Override

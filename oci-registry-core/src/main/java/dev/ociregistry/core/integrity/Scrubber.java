@@ -93,7 +93,7 @@ public final class Scrubber {
         }
         Digest digest = Digest.parse(text);
         blobs++;
-        if (isDamaged(digest, pace) && quarantine(digest).isPresent()) {
+        if (isDamaged(digest, pace) && quarantine(digest)) {
           quarantined.add(digest.toString());
         }
       }
@@ -126,13 +126,13 @@ public final class Scrubber {
    * Moves blob {@code digest} to quarantine if, hashed again under its lock, it still does not
    * match: it may have been collected and pushed again, verified, since it was read.
    */
-  private Optional<Long> quarantine(Digest digest) throws IOException {
+  private boolean quarantine(Digest digest) throws IOException {
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();
     try {
       Optional<ObjectInfo> stored = storage.stat(LayoutKeys.blob(digest));
       if (stored.isEmpty() || !isDamaged(digest, new Pace(Long.MAX_VALUE))) {
-        return Optional.empty();
+        return false;
       }
       storage.publish(LayoutKeys.blob(digest), LayoutKeys.quarantined(digest));
       statistics.blobRemoved(digest);
@@ -142,7 +142,7 @@ public final class Scrubber {
           digest,
           stored.get().size(),
           LayoutKeys.quarantined(digest));
-      return Optional.of(stored.get().size());
+      return true;
     } finally {
       lock.unlock();
     }

@@ -41,7 +41,7 @@ public final class ScrubService implements AutoCloseable {
   private final Counter runs;
   private final Counter bytesChecked;
   private final Counter quarantined;
-  private volatile Status status =
+  private volatile Status lastRun =
       new Status(false, Optional.empty(), Optional.empty(), Optional.empty());
 
   public ScrubService(
@@ -74,13 +74,13 @@ public final class ScrubService implements AutoCloseable {
     if (!running.compareAndSet(false, true)) {
       return false;
     }
-    status = new Status(true, status.last(), status.lastFinished(), status.lastFailure());
     runner.execute(this::run);
     return true;
   }
 
   public Status status() {
-    return status;
+    Status last = lastRun;
+    return new Status(running.get(), last.last(), last.lastFinished(), last.lastFailure());
   }
 
   private void run() {
@@ -93,10 +93,10 @@ public final class ScrubService implements AutoCloseable {
       failure = Optional.of(e.toString());
       LOG.warn("registry scrub stopped: {}", e.toString());
     } finally {
-      status =
+      lastRun =
           new Status(
               false,
-              report.isPresent() ? report : status.last(),
+              report.isPresent() ? report : lastRun.last(),
               Optional.of(Instant.now()),
               failure);
       running.set(false);

@@ -79,12 +79,17 @@ public final class Benchmark {
         Files.createTempDirectory(
             Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
             "oci-benchmark");
+    int status = 0;
     try {
       new Benchmark(Path.of(args[0]), work).run();
+    } catch (Exception e) {
+      e.printStackTrace();
+      status = 1;
     } finally {
       deleteTree(work);
     }
-    System.exit(0);
+    // The HTTP client's threads would keep the JVM alive.
+    System.exit(status);
   }
 
   private void run() throws Exception {
@@ -283,7 +288,9 @@ public final class Benchmark {
       try {
         slowest = Math.max(slowest, one.get());
       } catch (Exception e) {
-        failed++;
+        if (failed++ == 0) {
+          System.err.println("a machine's pull failed: " + e.getCause());
+        }
       }
     }
     figure(
@@ -479,6 +486,9 @@ public final class Benchmark {
                 try {
                   String line;
                   while ((line = out.readLine()) != null) {
+                    if (line.contains(" WARN ") || line.contains(" ERROR ")) {
+                      System.err.println("controller: " + line);
+                    }
                     Matcher matcher = LISTENING.matcher(line);
                     if (matcher.find()) {
                       port.complete(Integer.parseInt(matcher.group(1)));

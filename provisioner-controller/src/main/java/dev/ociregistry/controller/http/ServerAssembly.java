@@ -14,7 +14,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -102,7 +101,7 @@ public final class ServerAssembly {
       contexts = new ContextHandlerCollection(context, side.get().context());
     }
     GracefulHandler graceful = new GracefulHandler();
-    graceful.setHandler(new MinimumDataRateHandler(contexts, MIN_DATA_RATE, MIN_DATA_RATE));
+    graceful.setHandler(new MinimumDataRate(contexts, MIN_DATA_RATE));
     server.setHandler(graceful);
     // The collection is no life cycle of its own: the access log (and its file writer) is started
     // and stopped as a bean of the server.

@@ -98,6 +98,11 @@ public final class Benchmark {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.arch"),
         System.getProperty("java.version"));
+    if ("startup".equals(System.getProperty("bench.only"))) {
+      startUpAndGc();
+      figures.forEach(System.out::println);
+      return;
+    }
     double sha = sha256Speed();
     double durable = durableWriteSpeed();
     double bound = Math.min(sha, durable);
@@ -376,9 +381,13 @@ public final class Benchmark {
   // ---------------------------------------------------------------- start-up and GC
 
   private void startUpAndGc() throws Exception {
-    Path data = work.resolve("large-store");
+    Path data =
+        Path.of(System.getProperty("bench.store", work.resolve("large-store").toString()));
     int tags = Math.max(1, STORE_BLOBS / 10);
-    long made = Store.write(data.resolve("registry"), tags);
+    long made =
+        Files.isDirectory(data.resolve("registry"))
+            ? STORE_BLOBS
+            : Store.write(data.resolve("registry"), tags);
     long started = System.nanoTime();
     try (Server server = Server.start(jar, data, Map.of("REGISTRY_GC_GRACE_PERIOD", "24h"))) {
       server.awaitV2();

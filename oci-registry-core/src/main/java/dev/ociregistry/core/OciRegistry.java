@@ -50,6 +50,7 @@ public final class OciRegistry implements Closeable {
   private static final int LOCK_STRIPES = 1024;
   private static final String ROOT_LOCK = ".lock";
   private static final Set<Path> OPEN_ROOTS = ConcurrentHashMap.newKeySet();
+  private static final System.Logger LOG = System.getLogger(OciRegistry.class.getName());
 
   private final RegistryOptions options;
   private final BlobStore blobs;
@@ -64,6 +65,7 @@ public final class OciRegistry implements Closeable {
   private final List<String> recoveryProblems;
   private final StorageStatistics statistics;
   private final Scrubber scrubber;
+  private final Thread count;
 
   private OciRegistry(StorageDriver storage, RegistryOptions options, Closeable rootLock)
       throws IOException {
@@ -74,11 +76,11 @@ public final class OciRegistry implements Closeable {
     LayoutIndex index = new LayoutIndex(storage);
     this.catalog = new Catalog(storage);
     this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
-    this.statistics = StorageStatistics.empty();
+    this.statistics = StorageStatistics.toBeCounted();
     DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks, statistics);
     this.recoveryProblems =
         new LayoutRecovery(storage, catalog, tags, index, danglingLinks).recover();
-    statistics.recount(storage, catalog);
+    this.count = startCount(storage, catalog, statistics);
     LinkedManifests linked = new LinkedManifests(storage, options.maxManifestBytes());
     this.pins = new Pins(storage, linked, digestLocks, recentReferences);
     this.blobs = new BlobStore(storage, digestLocks, recentReferences, pins, statistics);
@@ -114,6 +116,32 @@ public final class OciRegistry implements Closeable {
     this.scrubber = new Scrubber(storage, digestLocks, statistics);
     this.retention = new Retention(storage, catalog, tags, manifests, pins, Clock.systemUTC());
     uploads.recover();
+  }
+
+  /**
+   * Counts the store for its statistics off the open's path: it reads every blob's size and every
+   * link, which at 100k blobs takes longer than the rest of opening; requests are served meanwhile
+   * and readers of the figures wait for it.
+   */
+  private static Thread startCount(
+      StorageDriver storage, Catalog catalog, StorageStatistics statistics) {
+    Thread count =
+        new Thread(
+            () -> {
+              try {
+                statistics.recount(storage, catalog);
+              } catch (IOException | RuntimeException e) {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "counting the store for its statistics failed; its figures leave out what"
+                        + " the count did not reach",
+                    e);
+              }
+            },
+            "registry-storage-count");
+    count.setDaemon(true);
+    count.start();
+    return count;
   }
 
   /**
@@ -222,6 +250,11 @@ public final class OciRegistry implements Closeable {
   /** Releases the root; in-flight uploads stay on disk and resume on the next open. */
   @Override
   public void close() throws IOException {
+    try {
+      count.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     rootLock.close();
   }
 }

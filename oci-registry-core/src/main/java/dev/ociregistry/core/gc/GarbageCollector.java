@@ -214,9 +214,12 @@ public final class GarbageCollector {
             roots.size(),
             reachable.size());
       }
+      if (!options.dryRun()) {
+        danglingLinks.sweepStarting();
+      }
       Sweep sweep = sweep(reachable, cutoff, options.dryRun(), new Progress(started));
       if (!options.dryRun()) {
-        danglingLinks.remove();
+        danglingLinks.sweepFinished();
       } else {
         sweep.deleted.stream().map(Digest::toString).sorted().forEach(wouldDelete::add);
       }

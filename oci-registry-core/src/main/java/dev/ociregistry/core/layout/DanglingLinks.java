@@ -5,6 +5,7 @@ import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +15,10 @@ import java.util.stream.Stream;
 /**
  * Removes repository links to blobs that are no longer stored. A crash between the collector's
  * sweep and its link clean-up leaves such links; left alone, a later push of the same content
- * elsewhere would make it visible again in a repository that no longer had it.
+ * elsewhere would make it visible again in a repository that no longer had it. The collector marks
+ * the root ({@link LayoutKeys#SWEEP_MARKER}) before it deletes a blob and clears the mark once the
+ * links are gone, so that opening the root pays for the pass over every link only after such a
+ * crash. Links a quarantine leaves (its blob moved aside) go with the next collection.
  */
 public final class DanglingLinks {
   private final StorageDriver storage;
@@ -33,11 +37,35 @@ public final class DanglingLinks {
     this.statistics = statistics;
   }
 
+  private static final byte[] SWEEP_MARKER_CONTENT =
+      "a collection is deleting blobs; the links to them go after it\n"
+          .getBytes(StandardCharsets.UTF_8);
+
+  /** Marks the root: blobs are about to be deleted, their links after them. */
+  public void sweepStarting() throws IOException {
+    storage.writeAtomically(LayoutKeys.SWEEP_MARKER, SWEEP_MARKER_CONTENT);
+  }
+
+  /** Removes the links the sweep left dangling, then the mark; returns how many links went. */
+  public long sweepFinished() throws IOException {
+    long removed = remove();
+    storage.delete(LayoutKeys.SWEEP_MARKER);
+    return removed;
+  }
+
+  /**
+   * At open: finishes the work of a sweep a crash interrupted, if the mark says there was one;
+   * returns how many links went.
+   */
+  public long finishAnInterruptedSweep() throws IOException {
+    return storage.stat(LayoutKeys.SWEEP_MARKER).isPresent() ? sweepFinished() : 0;
+  }
+
   /**
    * Removes every blob link, in every repository, whose blob is gone; returns how many. Each one is
    * re-checked under its digest's lock, so a blob published meanwhile keeps its link.
    */
-  public long remove() throws IOException {
+  long remove() throws IOException {
     long removed = 0;
     for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
       Set<String> stored;

@@ -19,6 +19,7 @@ import dev.ociregistry.core.model.Tag;
  * uploads/&lt;id&gt;/data, uploads/&lt;id&gt;/state                uploads in progress
  * pins/&lt;id&gt;                                           digests the host keeps alive
  * quarantine/&lt;alg&gt;/&lt;hex&gt;                             blobs whose content did not match their name
+ * sweep-in-progress                                    a collection is deleting blobs, then their links
  * </pre>
  */
 public final class LayoutKeys {
@@ -29,6 +30,9 @@ public final class LayoutKeys {
   public static final String UPLOADS = "uploads";
   public static final String PINS = "pins";
   public static final String QUARANTINE = "quarantine";
+
+  /** Present while a collection deletes blobs and then their links; see {@link DanglingLinks}. */
+  public static final String SWEEP_MARKER = "sweep-in-progress";
 
   static final String REFS = "_refs";
   static final String MANIFESTS = "_manifests";

@@ -19,10 +19,10 @@ import java.util.Optional;
 
 /**
  * Brings a storage root to a consistent state at start: the {@code oci-layout} marker is present,
- * temporaries a crash left are gone, links to blobs that are gone are removed, and {@code
- * index.json} matches the {@code _refs}. Uploads in progress are kept. A damaged ref (unreadable,
- * oversized, or naming a manifest that is not linked) is reported and left out of the index; it
- * never stops the open.
+ * temporaries a crash left are gone, links to blobs an interrupted sweep deleted are removed, and
+ * {@code index.json} matches the {@code _refs}. Uploads in progress are kept. A damaged ref
+ * (unreadable, oversized, or naming a manifest that is not linked) is reported and left out of the
+ * index; it never stops the open.
  */
 public final class LayoutRecovery {
   private static final byte[] OCI_LAYOUT_CONTENT =
@@ -58,7 +58,7 @@ public final class LayoutRecovery {
       storage.writeAtomically(LayoutKeys.OCI_LAYOUT, OCI_LAYOUT_CONTENT);
     }
     List<String> problems = new ArrayList<>();
-    long removed = danglingLinks.remove();
+    long removed = danglingLinks.finishAnInterruptedSweep();
     if (removed > 0) {
       problems.add("removed " + removed + " links to blobs that are no longer stored");
     }

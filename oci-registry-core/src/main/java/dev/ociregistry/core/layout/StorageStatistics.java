@@ -57,14 +57,58 @@ public final class StorageStatistics {
       Totals totals, long unlinkedBlobs, long unlinkedBytes, List<RepositoryUsage> repositories) {}
 
   /**
-   * One digest: its size when stored (-1 when only links name it), and who links it, kept as
-   * nobody, one name, or an array of names, as most blobs are linked by one repository.
+   * One digest: its size when stored (-1 when only links name it), and who links it as a blob and
+   * as a manifest, each kept as nobody, one name, or an array of names, as most blobs are linked by
+   * one repository.
    */
   private static final class Entry {
     long size = -1;
-    private Object holders;
+    private Object blobHolders;
+    private Object manifestHolders;
 
     List<RepositoryName> holders() {
+      List<RepositoryName> all = new ArrayList<>(names(blobHolders));
+      all.addAll(names(manifestHolders));
+      return all;
+    }
+
+    boolean isLinked() {
+      return blobHolders != null || manifestHolders != null;
+    }
+
+    /** Adds the link unless it is there already; whether it was added. */
+    boolean add(RepositoryName repository, boolean manifest) {
+      List<RepositoryName> names = names(manifest ? manifestHolders : blobHolders);
+      if (names.contains(repository)) {
+        return false;
+      }
+      List<RepositoryName> more = new ArrayList<>(names);
+      more.add(repository);
+      set(manifest, more);
+      return true;
+    }
+
+    /** Removes the link if it is there; whether it was. */
+    boolean remove(RepositoryName repository, boolean manifest) {
+      List<RepositoryName> fewer = new ArrayList<>(names(manifest ? manifestHolders : blobHolders));
+      if (!fewer.remove(repository)) {
+        return false;
+      }
+      set(manifest, fewer);
+      return true;
+    }
+
+    private void set(boolean manifest, List<RepositoryName> names) {
+      Object kept =
+          names.isEmpty() ? null : names.size() == 1 ? names.get(0) : names.toArray(NOBODY);
+      if (manifest) {
+        manifestHolders = kept;
+      } else {
+        blobHolders = kept;
+      }
+    }
+
+    private static List<RepositoryName> names(Object holders) {
       if (holders == null) {
         return List.of();
       }
@@ -72,29 +116,11 @@ public final class StorageStatistics {
           ? List.of(one)
           : List.of((RepositoryName[]) holders);
     }
+  }
 
-    boolean isLinked() {
-      return holders != null;
-    }
-
-    void add(RepositoryName repository) {
-      List<RepositoryName> more = new ArrayList<>(holders());
-      more.add(repository);
-      set(more);
-    }
-
-    boolean remove(RepositoryName repository) {
-      List<RepositoryName> fewer = new ArrayList<>(holders());
-      if (!fewer.remove(repository)) {
-        return false;
-      }
-      set(fewer);
-      return true;
-    }
-
-    private void set(List<RepositoryName> names) {
-      holders = names.isEmpty() ? null : names.size() == 1 ? names.get(0) : names.toArray(NOBODY);
-    }
+  /** One change to the store, as reported; applying it twice leaves what applying it once does. */
+  private interface Change {
+    void applyTo(StorageStatistics statistics);
   }
 
   private final Map<DigestKey, Entry> entries = new HashMap<>();
@@ -103,48 +129,101 @@ public final class StorageStatistics {
   private long blobBytes;
   private long manifests;
 
+  /** The changes reported while a count runs, to apply on top of what it found; else null. */
+  private List<Change> duringCount;
+
+  private boolean counted;
+
   private StorageStatistics() {}
 
-  /** Nothing counted yet: for what the registry builds before it {@link #recount}s. */
+  /** An empty store's figures, moved by what is reported from now on. */
   public static StorageStatistics empty() {
+    StorageStatistics statistics = new StorageStatistics();
+    statistics.counted = true;
+    return statistics;
+  }
+
+  /**
+   * Figures nobody may read before the first {@link #recount} ends: what the registry builds before
+   * it counts in the background.
+   */
+  public static StorageStatistics toBeCounted() {
     return new StorageStatistics();
   }
 
   /**
-   * Counts what {@code storage} holds now, replacing every figure; the registry does it once, when
-   * it opens, before it serves.
+   * Counts what {@code storage} holds, replacing every figure, while the store changes: the
+   * registry does it once, when it opens, in the background. Changes reported meanwhile are kept
+   * and applied on top of what the count found; as each one sets a state (stored with a size, gone,
+   * linked, unlinked) rather than adding to one, the last change of each blob and link wins,
+   * whether the count saw it before or after. Readers wait until the count is done.
    */
   public void recount(StorageDriver storage, Catalog catalog) throws IOException {
-    StorageStatistics counted = new StorageStatistics();
-    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-      for (Digest digest : digests(storage, LayoutKeys.blobDirectory(algorithm.id()), algorithm)) {
-        Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
-        if (info.isPresent()) {
-          counted.blobAdded(digest, info.get().size());
-        }
-      }
-    }
-    for (RepositoryName repository : catalog.list()) {
-      counted.repositorySeen(repository);
-      for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-        String blobLinks = LayoutKeys.blobLinks(repository, algorithm.id());
-        for (Digest digest : digests(storage, blobLinks, algorithm)) {
-          counted.linked(repository, digest, false);
-        }
-        String manifestLinks = LayoutKeys.manifestLinks(repository, algorithm.id());
-        for (Digest digest : digests(storage, manifestLinks, algorithm)) {
-          counted.linked(repository, digest, true);
-        }
-      }
-    }
     synchronized (this) {
-      entries.clear();
-      entries.putAll(counted.entries);
-      repositories.clear();
-      repositories.addAll(counted.repositories);
-      blobs = counted.blobs;
-      blobBytes = counted.blobBytes;
-      manifests = counted.manifests;
+      duringCount = new ArrayList<>();
+    }
+    StorageStatistics found = new StorageStatistics();
+    try {
+      for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+        String blobDirectory = LayoutKeys.blobDirectory(algorithm.id());
+        for (Digest digest : digests(storage, blobDirectory, algorithm)) {
+          Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
+          if (info.isPresent()) {
+            found.blobAdded(digest, info.get().size());
+          }
+        }
+      }
+      for (RepositoryName repository : catalog.list()) {
+        found.repositorySeen(repository);
+        for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+          String blobLinks = LayoutKeys.blobLinks(repository, algorithm.id());
+          for (Digest digest : digests(storage, blobLinks, algorithm)) {
+            found.linked(repository, digest, false);
+          }
+          String manifestLinks = LayoutKeys.manifestLinks(repository, algorithm.id());
+          for (Digest digest : digests(storage, manifestLinks, algorithm)) {
+            found.linked(repository, digest, true);
+          }
+        }
+      }
+    } finally {
+      synchronized (this) {
+        duringCount.forEach(change -> change.applyTo(found));
+        duringCount = null;
+        entries.clear();
+        entries.putAll(found.entries);
+        repositories.clear();
+        repositories.addAll(found.repositories);
+        blobs = found.blobs;
+        blobBytes = found.blobBytes;
+        manifests = found.manifests;
+        counted = true;
+        notifyAll();
+      }
+    }
+  }
+
+  /** Applies {@code change}, and keeps it for the count in progress if there is one. */
+  private synchronized void report(Change change) {
+    change.applyTo(this);
+    if (duringCount != null) {
+      duringCount.add(change);
+    }
+  }
+
+  /** Waits for the first count; interrupted, answers what is known so far. */
+  private void awaitCount() {
+    boolean interrupted = false;
+    while (!counted) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+        break;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -160,11 +239,13 @@ public final class StorageStatistics {
   }
 
   public synchronized Totals totals() {
+    awaitCount();
     return new Totals(blobs, blobBytes, manifests, repositories.size());
   }
 
   /** Where the bytes are now, per repository; in memory, a pass over every stored digest. */
   public synchronized Usage usage() {
+    awaitCount();
     Map<RepositoryName, long[]> byRepository = new TreeMap<>();
     repositories.forEach(repository -> byRepository.put(repository, new long[3]));
     long unlinkedBlobs = 0;
@@ -194,18 +275,45 @@ public final class StorageStatistics {
     return new Usage(totals(), unlinkedBlobs, unlinkedBytes, usage);
   }
 
-  synchronized void blobAdded(Digest digest, long size) {
-    Entry entry = entries.computeIfAbsent(DigestKey.of(digest), key -> new Entry());
-    if (entry.size < 0) {
-      blobs++;
-      blobBytes += size;
-    }
-    entry.size = size;
+  void blobAdded(Digest digest, long size) {
+    report(statistics -> statistics.store(DigestKey.of(digest), size));
   }
 
   /** Blob {@code digest} is no longer stored (collected, or quarantined by the scrub). */
-  public synchronized void blobRemoved(Digest digest) {
-    DigestKey key = DigestKey.of(digest);
+  public void blobRemoved(Digest digest) {
+    report(statistics -> statistics.forget(DigestKey.of(digest)));
+  }
+
+  /**
+   * {@code repository} has a new link to {@code digest}: a blob link, or with {@code manifest} a
+   * manifest link.
+   */
+  public void linked(RepositoryName repository, Digest digest, boolean manifest) {
+    report(statistics -> statistics.link(repository, DigestKey.of(digest), manifest));
+  }
+
+  /** A link that {@link #linked} counted was deleted. */
+  public void unlinked(RepositoryName repository, Digest digest, boolean manifest) {
+    report(statistics -> statistics.unlink(repository, DigestKey.of(digest), manifest));
+  }
+
+  /** Something was written into {@code repository}, which is in the catalog from now on. */
+  void repositorySeen(RepositoryName repository) {
+    report(statistics -> statistics.repositories.add(repository));
+  }
+
+  private void store(DigestKey key, long size) {
+    Entry entry = entries.computeIfAbsent(key, any -> new Entry());
+    if (entry.size < 0) {
+      blobs++;
+    } else {
+      blobBytes -= entry.size;
+    }
+    blobBytes += size;
+    entry.size = size;
+  }
+
+  private void forget(DigestKey key) {
     Entry entry = entries.get(key);
     if (entry == null || entry.size < 0) {
       return;
@@ -218,26 +326,16 @@ public final class StorageStatistics {
     }
   }
 
-  /**
-   * {@code repository} has a new link to {@code digest}: a blob link, or with {@code manifest} a
-   * manifest link.
-   */
-  public synchronized void linked(RepositoryName repository, Digest digest, boolean manifest) {
+  private void link(RepositoryName repository, DigestKey key, boolean manifest) {
     repositories.add(repository);
-    entries.computeIfAbsent(DigestKey.of(digest), key -> new Entry()).add(repository);
-    if (manifest) {
+    if (entries.computeIfAbsent(key, any -> new Entry()).add(repository, manifest) && manifest) {
       manifests++;
     }
   }
 
-  /** A link that {@link #linked} counted was deleted. */
-  public synchronized void unlinked(RepositoryName repository, Digest digest, boolean manifest) {
-    DigestKey key = DigestKey.of(digest);
+  private void unlink(RepositoryName repository, DigestKey key, boolean manifest) {
     Entry entry = entries.get(key);
-    if (entry == null) {
-      return;
-    }
-    if (!entry.remove(repository)) {
+    if (entry == null || !entry.remove(repository, manifest)) {
       return;
     }
     if (manifest) {
@@ -246,11 +344,6 @@ public final class StorageStatistics {
     if (entry.size < 0 && !entry.isLinked()) {
       entries.remove(key);
     }
-  }
-
-  /** Something was written into {@code repository}, which is in the catalog from now on. */
-  synchronized void repositorySeen(RepositoryName repository) {
-    repositories.add(repository);
   }
 
   /**

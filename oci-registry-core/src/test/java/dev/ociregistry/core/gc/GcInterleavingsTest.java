@@ -295,17 +295,40 @@ class GcInterleavingsTest {
     TestContent.pushBlob(registry, REPO, kept);
     TestContent.pushBlob(registry, REPO, swept);
     registry.close();
-    // What a crash between the sweep and the link clean-up leaves: the blob is gone, its link not.
+    // What a crash between the sweep and the link clean-up leaves: the blob is gone, its link
+    // not, and the sweep's mark.
     Files.delete(root.resolve(LayoutKeys.blob(Digest.parse(swept.digest()))));
+    Files.writeString(root.resolve(LayoutKeys.SWEEP_MARKER), "");
 
     registry = OciRegistry.open(new FileSystemStorage(root), RegistryOptions.defaults());
 
     assertThat(root.resolve(blobLink(swept))).doesNotExist();
     assertThat(root.resolve(blobLink(kept))).exists();
+    assertThat(root.resolve(LayoutKeys.SWEEP_MARKER)).doesNotExist();
     assertThat(registry.recoveryProblems())
         .containsExactly("removed 1 links to blobs that are no longer stored");
     TestContent.pushBlob(registry, RepositoryName.parse("elsewhere/repo"), swept);
     assertThat(registry.blobs().stat(REPO, Digest.parse(swept.digest()))).isEmpty();
+  }
+
+  @Test
+  void withoutASweepsMarkOpenSkipsThePassOverLinksAndTheNextCollectionRemovesThem()
+      throws Exception {
+    Blob gone = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(10, 3));
+    TestContent.pushBlob(registry, REPO, gone);
+    registry.close();
+    Files.delete(root.resolve(LayoutKeys.blob(Digest.parse(gone.digest()))));
+
+    registry = OciRegistry.open(new FileSystemStorage(root), RegistryOptions.defaults());
+
+    assertThat(registry.recoveryProblems()).isEmpty();
+    assertThat(root.resolve(blobLink(gone))).exists();
+    assertThat(registry.blobs().stat(REPO, Digest.parse(gone.digest()))).isEmpty();
+    registry.garbageCollector().collect(new GcOptions(Duration.ZERO, false, true));
+    assertThat(root.resolve(blobLink(gone))).exists();
+    registry.garbageCollector().collect(GcOptions.withGracePeriod(Duration.ZERO));
+    assertThat(root.resolve(blobLink(gone))).doesNotExist();
+    assertThat(root.resolve(LayoutKeys.SWEEP_MARKER)).doesNotExist();
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.storage.StorageDriver;
+import dev.ociregistry.core.testing.PausingStorage;
 import dev.ociregistry.core.testing.TestContent;
 import dev.ociregistry.core.upload.UploadStatus;
 import dev.ociregistry.testkit.Artifacts;
@@ -96,6 +97,36 @@ class StorageStatisticsTest {
       assertThat(report.blobsDeleted()).isEqualTo(4);
       assertThat(registry.statistics().totals())
           .isEqualTo(new StorageStatistics.Totals(0, 0, 0, 2));
+    }
+  }
+
+  @Test
+  void changesWhileTheBackgroundCountRunsAreNeitherLostNorCountedTwice() throws Exception {
+    Blob counted = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(100, 1));
+    Blob shared = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(200, 2));
+    Blob fresh = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(300, 3));
+    try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
+      TestContent.pushBlob(registry, ONE, counted);
+      TestContent.pushBlob(registry, TWO, shared);
+    }
+    PausingStorage storage = new PausingStorage(new FileSystemStorage(root));
+    PausingStorage.Pause countAtFirstBlob =
+        storage.pauseAt(
+            PausingStorage.Op.STAT,
+            PausingStorage.When.BEFORE,
+            LayoutKeys.blob(Digest.parse(counted.digest())));
+    try (OciRegistry registry = OciRegistry.open(storage, RegistryOptions.defaults())) {
+      countAtFirstBlob.awaitReached();
+      // The count has listed the blobs but read no link yet: a new blob it did not list, whose
+      // link it will see; a new link to a blob it listed; a link gone before it looks.
+      TestContent.pushBlob(registry, ONE, fresh);
+      TestContent.pushBlob(registry, ONE, shared);
+      registry.blobs().delete(TWO, Digest.parse(shared.digest()));
+      countAtFirstBlob.release();
+
+      assertThat(registry.statistics().usage()).isEqualTo(counted(root));
+      assertThat(registry.statistics().totals())
+          .isEqualTo(new StorageStatistics.Totals(3, 600, 0, 2));
     }
   }
 

@@ -471,17 +471,12 @@ public final class Benchmark {
     }
 
     static Server start(Path jar, Path data, Map<String, String> env) throws Exception {
-      List<String> command =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-XX:+ExitOnOutOfMemoryError"));
-      String jvm = System.getProperty("bench.jvm", "").trim();
-      if (!jvm.isEmpty()) {
-        command.addAll(List.of(jvm.split("\\s+")));
-      }
-      command.addAll(List.of("-jar", jar.toString()));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      // As the README runs it: the launcher, with its JVM settings and class archive.
+      ProcessBuilder builder =
+          new ProcessBuilder(System.getProperty("bench.launcher", "scripts/controller"))
+              .redirectErrorStream(true);
+      builder.environment().put("CONTROLLER_JAR", jar.toAbsolutePath().toString());
+      builder.environment().put("JAVA_OPTS", System.getProperty("bench.jvm", "").trim());
       builder.environment().put("DATA_DIR", data.toString());
       builder.environment().put("LISTEN_ADDR", "127.0.0.1:0");
       builder.environment().putAll(env);

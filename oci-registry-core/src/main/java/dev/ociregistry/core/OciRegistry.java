@@ -28,6 +28,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * An OCI registry on a storage root that is at the same time a valid OCI Image Layout.
@@ -65,7 +67,8 @@ public final class OciRegistry implements Closeable {
   private final List<String> recoveryProblems;
   private final StorageStatistics statistics;
   private final Scrubber scrubber;
-  private final Thread count;
+  private final Thread background;
+  private final CountDownLatch indexRebuilt = new CountDownLatch(1);
 
   private OciRegistry(StorageDriver storage, RegistryOptions options, Closeable rootLock)
       throws IOException {
@@ -78,9 +81,9 @@ public final class OciRegistry implements Closeable {
     this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
     this.statistics = StorageStatistics.toBeCounted();
     DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks, statistics);
-    this.recoveryProblems =
-        new LayoutRecovery(storage, catalog, tags, index, danglingLinks).recover();
-    this.count = startCount(storage, catalog, statistics);
+    LayoutRecovery recovery = new LayoutRecovery(storage, catalog, tags, index, danglingLinks);
+    this.recoveryProblems = new CopyOnWriteArrayList<>(recovery.recover());
+    this.background = startBackgroundOpen(recovery, storage, catalog);
     LinkedManifests linked = new LinkedManifests(storage, options.maxManifestBytes());
     this.pins = new Pins(storage, linked, digestLocks, recentReferences);
     this.blobs = new BlobStore(storage, digestLocks, recentReferences, pins, statistics);
@@ -119,15 +122,23 @@ public final class OciRegistry implements Closeable {
   }
 
   /**
-   * Counts the store for its statistics off the open's path: it reads every blob's size and every
-   * link, which at 100k blobs takes longer than the rest of opening; requests are served meanwhile
-   * and readers of the figures wait for it.
+   * What opening does off the path to serving, as it reads the whole store (at 100k blobs and 10k
+   * tags, longer than the rest of opening): the index rebuild from every tag, which tag changes
+   * wait for, then the count of every blob and link for the statistics, which their readers wait
+   * for. Requests are served meanwhile.
    */
-  private static Thread startCount(
-      StorageDriver storage, Catalog catalog, StorageStatistics statistics) {
-    Thread count =
+  private Thread startBackgroundOpen(
+      LayoutRecovery recovery, StorageDriver storage, Catalog catalog) {
+    Thread thread =
         new Thread(
             () -> {
+              try {
+                recoveryProblems.addAll(recovery.rebuildIndex());
+              } catch (IOException | RuntimeException e) {
+                recoveryProblems.add("rebuilding index.json from the tags failed: " + e);
+              } finally {
+                indexRebuilt.countDown();
+              }
               try {
                 statistics.recount(storage, catalog);
               } catch (IOException | RuntimeException e) {
@@ -138,10 +149,10 @@ public final class OciRegistry implements Closeable {
                     e);
               }
             },
-            "registry-storage-count");
-    count.setDaemon(true);
-    count.start();
-    return count;
+            "registry-open");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /**
@@ -242,16 +253,23 @@ public final class OciRegistry implements Closeable {
   /**
    * What opening found damaged in the root and left out or removed (an unreadable tag, links to
    * blobs that are gone), one line each; empty for a sound root. The host application logs them.
+   * Waits until the index is rebuilt, which opening leaves to the background: a host that must not
+   * wait reads it on a thread of its own.
    */
   public List<String> recoveryProblems() {
-    return recoveryProblems;
+    try {
+      indexRebuilt.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return List.copyOf(recoveryProblems);
   }
 
   /** Releases the root; in-flight uploads stay on disk and resume on the next open. */
   @Override
   public void close() throws IOException {
     try {
-      count.join();
+      background.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -77,6 +77,15 @@ public final class JarProcess implements AutoCloseable {
     command.addAll(List.of(jvmArgs));
     command.add("-jar");
     command.add(jar.toString());
+    return startCommand(command, workDir, env);
+  }
+
+  /**
+   * Starts {@code command} (a launcher script that runs a jar, say) in {@code workDir} with only
+   * {@code env} (plus PATH) as its environment.
+   */
+  public static JarProcess startCommand(List<String> command, Path workDir, Map<String, String> env)
+      throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().clear();

@@ -125,9 +125,17 @@ public final class Controller implements AutoCloseable {
                 OciRegistry.open(
                     config.registryStorage(),
                     RegistryOptions.defaults().withUploadTimeout(config.uploadTimeout())));
-        for (String problem : registry.get().recoveryProblems()) {
-          LOG.warn("registry storage: {}", problem);
-        }
+        OciRegistry openedRegistry = registry.get();
+        // The registry finishes its open in the background; its problems are logged when known.
+        Thread problems =
+            new Thread(
+                () ->
+                    openedRegistry
+                        .recoveryProblems()
+                        .forEach(problem -> LOG.warn("registry storage: {}", problem)),
+                "registry-open-problems");
+        problems.setDaemon(true);
+        problems.start();
         dataDirectories.add(config.registryStorage());
         new StorageMetrics(registry.get(), config.registryStorage()).bindTo(meters);
       }

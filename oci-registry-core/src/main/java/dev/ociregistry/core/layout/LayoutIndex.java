@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,34 +36,54 @@ public final class LayoutIndex {
   private final ConcurrentSkipListMap<String, Entry> entries = new ConcurrentSkipListMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicLong changes = new AtomicLong();
+  private final CountDownLatch loaded = new CountDownLatch(1);
   private long written = -1;
 
   public LayoutIndex(StorageDriver storage) {
     this.storage = storage;
   }
 
-  /** Replaces the whole view (at start-up) and rewrites the file when it differs. */
+  /**
+   * Replaces the whole view (at start-up, in the background) and rewrites the file when it differs.
+   * Tag changes wait until it has run, then apply on top of it in order: a tag read for the view
+   * before it changed ends with its change, one read after it with the same state.
+   */
   public void load(Map<String, Entry> all) throws IOException {
-    entries.clear();
-    entries.putAll(all);
-    byte[] wanted = render();
-    Optional<byte[]> current = storage.readSmall(LayoutKeys.INDEX, Integer.MAX_VALUE - 16);
-    if (current.isEmpty() || !java.util.Arrays.equals(current.get(), wanted)) {
-      storage.writeAtomically(LayoutKeys.INDEX, wanted);
+    try {
+      entries.clear();
+      entries.putAll(all);
+      byte[] wanted = render();
+      Optional<byte[]> current = storage.readSmall(LayoutKeys.INDEX, Integer.MAX_VALUE - 16);
+      if (current.isEmpty() || !java.util.Arrays.equals(current.get(), wanted)) {
+        storage.writeAtomically(LayoutKeys.INDEX, wanted);
+      }
+      written = changes.get();
+    } finally {
+      loaded.countDown();
     }
-    written = changes.get();
   }
 
   /** Records that {@code refName} now points at {@code entry}. */
   public void put(String refName, Entry entry) throws IOException {
+    awaitLoaded();
     entries.put(refName, entry);
     flush();
   }
 
   /** Records that {@code refName} is gone. */
   public void remove(String refName) throws IOException {
+    awaitLoaded();
     if (entries.remove(refName) != null) {
       flush();
+    }
+  }
+
+  private void awaitLoaded() throws IOException {
+    try {
+      loaded.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for the index to load");
     }
   }
 

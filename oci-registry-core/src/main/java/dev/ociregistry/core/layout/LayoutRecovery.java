@@ -62,6 +62,17 @@ public final class LayoutRecovery {
     if (removed > 0) {
       problems.add("removed " + removed + " links to blobs that are no longer stored");
     }
+    return problems;
+  }
+
+  /**
+   * Rebuilds {@code index.json} from the {@code _refs}; the registry does it after {@link
+   * #recover}, in the background, as it reads every tag.
+   *
+   * @return the tags found damaged and left out, one line each
+   */
+  public List<String> rebuildIndex() throws IOException {
+    List<String> problems = new ArrayList<>();
     index.load(tagsFromRefs(problems));
     return problems;
   }

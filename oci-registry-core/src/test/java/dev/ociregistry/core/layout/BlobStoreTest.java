@@ -43,6 +43,8 @@ class BlobStoreTest {
   @BeforeEach
   void open() throws IOException {
     registry = OciRegistry.open(root, RegistryOptions.defaults());
+    // The index that opening writes in the background would show in the temporaries' folder.
+    registry.recoveryProblems();
     blobs = registry.blobs();
   }
 

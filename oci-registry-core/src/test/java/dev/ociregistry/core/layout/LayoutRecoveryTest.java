@@ -12,12 +12,15 @@ import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.core.testing.PausingStorage;
 import dev.ociregistry.core.testing.TestContent;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -62,6 +66,7 @@ class LayoutRecoveryTest {
     Path nested = root.resolve("not/yet/there");
 
     try (OciRegistry registry = OciRegistry.open(nested, RegistryOptions.defaults())) {
+      registry.recoveryProblems();
       assertThat(nested.resolve("oci-layout")).hasBinaryContent(LAYOUT_MARKER);
       assertThat(nested.resolve("index.json")).isRegularFile();
     }
@@ -217,8 +222,47 @@ class LayoutRecoveryTest {
     assertThat(probeLockFromAnotherProcess()).isEqualTo("free");
   }
 
+  @Test
+  void tagChangesWhileTheIndexIsRebuiltInTheBackgroundAllEndInIt() throws Exception {
+    pushImageTaggedV1();
+    Manifest next =
+        Artifacts.image()
+            .config(Artifacts.blob(MediaTypes.OCI_CONFIG, Artifacts.utf8("{\"next\":1}")))
+            .build();
+    PausingStorage storage = new PausingStorage(new FileSystemStorage(root));
+    PausingStorage.Pause rebuildAtV1 =
+        storage.pauseAt(
+            PausingStorage.Op.READ_SMALL,
+            PausingStorage.When.BEFORE,
+            LayoutKeys.tag(APP, Tag.parse("v1")));
+    try (OciRegistry registry = OciRegistry.open(storage, RegistryOptions.defaults())) {
+      rebuildAtV1.awaitReached();
+      TestContent.pushBlobs(registry, APP, next);
+      CompletableFuture<Void> tagging =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  putManifest(registry, APP, "v1", next.content());
+                  putManifest(registry, APP, "v2", next.content());
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      rebuildAtV1.release();
+      tagging.get(30, TimeUnit.SECONDS);
+
+      assertThat(registry.recoveryProblems()).isEmpty();
+      assertDescriptor(indexEntries().get("os-images/app:v1"), next.content());
+      assertDescriptor(indexEntries().get("os-images/app:v2"), next.content());
+      assertThat(indexEntries()).hasSize(2);
+    }
+  }
+
+  /** Opens the root and waits for the index that opening rebuilds in the background. */
   private OciRegistry open() throws IOException {
-    return OciRegistry.open(root, RegistryOptions.defaults());
+    OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults());
+    registry.recoveryProblems();
+    return registry;
   }
 
   /** Pushes an image of an empty config to {@link #APP} as {@code v1}; returns its body. */

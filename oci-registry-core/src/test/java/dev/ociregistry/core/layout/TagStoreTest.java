@@ -282,8 +282,11 @@ class TagStoreTest {
 
   // ---------------------------------------------------------------- helpers
 
+  /** Opens the root and waits for the index that opening rebuilds in the background. */
   private OciRegistry open() throws IOException {
-    return OciRegistry.open(root, RegistryOptions.defaults());
+    OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults());
+    registry.recoveryProblems();
+    return registry;
   }
 
   /**

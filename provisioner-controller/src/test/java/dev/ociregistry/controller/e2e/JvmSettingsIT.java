@@ -3,17 +3,28 @@ package dev.ociregistry.controller.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.TestHttp;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The controller says so at start when the JVM would not exit on running out of memory, which the
- * README's run command asks of it, and is quiet when it would.
+ * The JVM settings: the controller says so at start when the JVM would not exit on running out of
+ * memory; the README's launcher ({@code scripts/controller}) runs it with its settings, quietly,
+ * archives its classes when it first stops and maps that archive on every later start, and archives
+ * them again once the jar is rebuilt.
  */
 class JvmSettingsIT {
   private static final String WARNING = "without -XX:+ExitOnOutOfMemoryError";
+  private static final Path LAUNCHER =
+      Path.of(System.getProperty("user.dir")).resolveSibling("scripts").resolve("controller");
 
   @TempDir Path workDir;
 
@@ -30,11 +41,41 @@ class JvmSettingsIT {
   }
 
   @Test
-  void theReadmesRunCommandRaisesNoWarning() throws Exception {
+  void theLauncherRunsTheJarQuietlyAndItsSecondStartMapsTheClassArchiveOfTheFirst()
+      throws Exception {
+    Path jar = workDir.resolve("provisioner-controller.jar");
+    Files.copy(JarProcess.jarFromProperty("controller.jar"), jar);
+    Path archive = workDir.resolve("provisioner-controller.jsa");
+
+    String first = runAndStop(jar, Map.of());
+    assertThat(first).doesNotContain(WARNING).doesNotContainIgnoringCase("warning");
+    assertThat(archive).isNotEmptyFile();
+    FileTime archived = Files.getLastModifiedTime(archive);
+
+    // -Xshare:on makes the JVM refuse to start unless it maps the archive.
+    String second = runAndStop(jar, Map.of("JAVA_OPTS", "-Xshare:on"));
+    assertThat(second).doesNotContainIgnoringCase("warning");
+    assertThat(Files.getLastModifiedTime(archive)).isEqualTo(archived);
+
+    Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+    runAndStop(jar, Map.of());
+    assertThat(Files.getLastModifiedTime(archive)).isNotEqualTo(archived);
+    runAndStop(jar, Map.of("JAVA_OPTS", "-Xshare:on"));
+  }
+
+  /** Runs the launcher until it serves {@code /v2/}, stops it as a supervisor does; its output. */
+  private String runAndStop(Path jar, Map<String, String> more) throws Exception {
+    Map<String, String> env = new HashMap<>(more);
+    env.put("CONTROLLER_JAR", jar.toString());
+    env.put("DATA_DIR", workDir.resolve("data").toString());
     try (JarProcess controller =
-        ControllerJar.startedOnAFreePort(
-            workDir, Map.of("DATA_DIR", workDir.resolve("data").toString()))) {
-      assertThat(controller.log()).doesNotContain(WARNING);
+        JarProcess.startCommand(
+            List.of(LAUNCHER.toString()), workDir, ControllerJar.onAFreePort(env))) {
+      controller.awaitListening();
+      assertThat(new TestHttp(controller.base()).get("/v2/").status()).isEqualTo(200);
+      controller.terminate();
+      assertThat(controller.awaitExit(Duration.ofSeconds(60))).isZero();
+      return controller.log();
     }
   }
 }

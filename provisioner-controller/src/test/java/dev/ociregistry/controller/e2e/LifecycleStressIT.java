@@ -331,19 +331,26 @@ class LifecycleStressIT {
   /** Every digest the tags of the stress repositories and the pinned image reach. */
   private static Set<String> reachable(TestHttp http, Manifest pinned) throws IOException {
     Set<String> digests = new HashSet<>();
-    addManifest(http, "stress/pinned", pinned.digest(), digests);
+    addManifest(http.get("/v2/stress/pinned/manifests/" + pinned.digest()).expect(200), digests);
     for (String repository : REPOSITORIES) {
-      for (JsonNode tag :
-          http.get("/v2/" + repository + "/tags/list").expect(200).json().get("tags")) {
-        addManifest(http, repository, tag.asText(), digests);
+      for (JsonNode tag : tags(http, repository)) {
+        Response manifest = http.get("/v2/" + repository + "/manifests/" + tag.asText());
+        // Retention, on its schedule, may remove a tag between the listing and this read; a tag
+        // still listed must resolve.
+        if (manifest.status() != 404
+            || tags(http, repository).toString().contains(tag.toString())) {
+          addManifest(manifest.expect(200), digests);
+        }
       }
     }
     return digests;
   }
 
-  private static void addManifest(
-      TestHttp http, String repository, String reference, Set<String> digests) throws IOException {
-    Response manifest = http.get("/v2/" + repository + "/manifests/" + reference).expect(200);
+  private static JsonNode tags(TestHttp http, String repository) throws IOException {
+    return http.get("/v2/" + repository + "/tags/list").expect(200).json().get("tags");
+  }
+
+  private static void addManifest(Response manifest, Set<String> digests) throws IOException {
     digests.add(manifest.header("Docker-Content-Digest").orElseThrow());
     JsonNode document = JSON.readTree(manifest.body());
     digests.add(document.get("config").get("digest").asText());

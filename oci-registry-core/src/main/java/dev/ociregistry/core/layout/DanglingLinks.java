@@ -21,6 +21,10 @@ import java.util.stream.Stream;
  * crash. Links a quarantine leaves (its blob moved aside) go with the next collection.
  */
 public final class DanglingLinks {
+  private static final byte[] SWEEP_MARKER_CONTENT =
+      "a collection is deleting blobs; the links to them go after it\n"
+          .getBytes(StandardCharsets.UTF_8);
+
   private final StorageDriver storage;
   private final Catalog catalog;
   private final StripedLocks digestLocks;
@@ -36,10 +40,6 @@ public final class DanglingLinks {
     this.digestLocks = digestLocks;
     this.statistics = statistics;
   }
-
-  private static final byte[] SWEEP_MARKER_CONTENT =
-      "a collection is deleting blobs; the links to them go after it\n"
-          .getBytes(StandardCharsets.UTF_8);
 
   /** Marks the root: blobs are about to be deleted, their links after them. */
   public void sweepStarting() throws IOException {

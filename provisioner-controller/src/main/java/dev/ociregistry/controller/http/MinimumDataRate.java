@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.Callback;
  * ended by the idle timeout; this ends one that trickles, which the idle timeout never does.
  *
  * <p>It replaces Jetty's {@code MinimumDataRateHandler}, which measured every request against the
- * bytes the whole server had moved and overflowed once that passed 8 GiB: from then on every
+ * bytes the whole server had moved and overflowed once that passed 8.6 GiB: from then on every
  * request failed and the server answered nothing.
  */
 final class MinimumDataRate extends Handler.Wrapper {

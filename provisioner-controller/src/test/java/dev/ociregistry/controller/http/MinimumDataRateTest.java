@@ -36,7 +36,7 @@ class MinimumDataRateTest {
     assertThat(meter.moved(0, START + 65 * SECOND)).isNotNull();
   }
 
-  /** The replaced Jetty handler overflowed past 8 GiB; 10 TiB at speed passes. */
+  /** The replaced Jetty handler overflowed past 8.6 GiB; 10 TiB at speed passes. */
   @Test
   void hugeTransfersNeverOverflowIntoAFailure() {
     MinimumDataRate.Meter meter = new MinimumDataRate.Meter(1024, "answer");

@@ -48,9 +48,10 @@ public final class LayoutRecovery {
   }
 
   /**
-   * Recovers the root; safe to run on a fresh, an intact or a crashed root.
+   * Recovers the root, all but the index ({@link #rebuildIndex}); safe to run on a fresh, an intact
+   * or a crashed root.
    *
-   * @return what was found damaged and left out or removed, one line each
+   * @return what was found damaged and removed, one line each
    */
   public List<String> recover() throws IOException {
     storage.removeTemporaries();

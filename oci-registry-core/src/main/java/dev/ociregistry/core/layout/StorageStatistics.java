@@ -156,7 +156,8 @@ public final class StorageStatistics {
    * registry does it once, when it opens, in the background. Changes reported meanwhile are kept
    * and applied on top of what the count found; as each one sets a state (stored with a size, gone,
    * linked, unlinked) rather than adding to one, the last change of each blob and link wins,
-   * whether the count saw it before or after. Readers wait until the count is done.
+   * whether the count saw it before or after. Readers wait until the first count is done; during a
+   * later one they read the figures from before it.
    */
   public void recount(StorageDriver storage, Catalog catalog) throws IOException {
     synchronized (this) {
@@ -169,20 +170,20 @@ public final class StorageStatistics {
         for (Digest digest : digests(storage, blobDirectory, algorithm)) {
           Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
           if (info.isPresent()) {
-            found.blobAdded(digest, info.get().size());
+            found.store(DigestKey.of(digest), info.get().size());
           }
         }
       }
       for (RepositoryName repository : catalog.list()) {
-        found.repositorySeen(repository);
+        found.repositories.add(repository);
         for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
           String blobLinks = LayoutKeys.blobLinks(repository, algorithm.id());
           for (Digest digest : digests(storage, blobLinks, algorithm)) {
-            found.linked(repository, digest, false);
+            found.link(repository, DigestKey.of(digest), false);
           }
           String manifestLinks = LayoutKeys.manifestLinks(repository, algorithm.id());
           for (Digest digest : digests(storage, manifestLinks, algorithm)) {
-            found.linked(repository, digest, true);
+            found.link(repository, DigestKey.of(digest), true);
           }
         }
       }
@@ -203,27 +204,27 @@ public final class StorageStatistics {
     }
   }
 
-  /** Applies {@code change}, and keeps it for the count in progress if there is one. */
+  /**
+   * Applies {@code change}; while a count runs, keeps it for the count's end instead, as what it
+   * found replaces these figures then.
+   */
   private synchronized void report(Change change) {
-    change.applyTo(this);
     if (duringCount != null) {
       duringCount.add(change);
+    } else {
+      change.applyTo(this);
     }
   }
 
   /** Waits for the first count; interrupted, answers what is known so far. */
   private void awaitCount() {
-    boolean interrupted = false;
     while (!counted) {
       try {
         wait();
       } catch (InterruptedException e) {
-        interrupted = true;
-        break;
+        Thread.currentThread().interrupt();
+        return;
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -295,11 +296,6 @@ public final class StorageStatistics {
   /** A link that {@link #linked} counted was deleted. */
   public void unlinked(RepositoryName repository, Digest digest, boolean manifest) {
     report(statistics -> statistics.unlink(repository, DigestKey.of(digest), manifest));
-  }
-
-  /** Something was written into {@code repository}, which is in the catalog from now on. */
-  void repositorySeen(RepositoryName repository) {
-    report(statistics -> statistics.repositories.add(repository));
   }
 
   private void store(DigestKey key, long size) {

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Blob GET, HEAD (end-2) and DELETE (end-10). GET streams through one small buffer without a thread
+ * Blob GET, HEAD (end-2) and DELETE (end-10). GET streams through one buffer without a thread
  * waiting on a slow client ({@link StreamedAnswer}) and honours a single {@code Range}; HEAD
  * answers the same headers as GET and refreshes the blob's age for the garbage collector.
  *
@@ -27,11 +27,11 @@ final class BlobEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(BlobEndpoints.class);
 
   private final OciRegistry registry;
-  private final Duration downloadTimeout;
+  private final StreamedAnswer answers;
 
   BlobEndpoints(OciRegistry registry, Duration downloadTimeout) {
     this.registry = registry;
-    this.downloadTimeout = downloadTimeout;
+    this.answers = new StreamedAnswer(new DownloadBuffers(), downloadTimeout);
   }
 
   void head(HttpServletResponse response, RepositoryName name, Digest digest) throws IOException {
@@ -69,7 +69,7 @@ final class BlobEndpoints {
       }
       response.setContentLengthLong(length);
       LOG.debug("blob pull {} {}: {} of {} bytes from {}", name, digest, length, size, first);
-      StreamedAnswer.send(request, response, channel, first, length, downloadTimeout);
+      answers.send(request, response, channel, first, length);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

@@ -18,119 +18,130 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a range of a blob's file as the response body without a thread waiting on a client that
  * reads slowly: the container calls back when the connection can take more (asynchronous I/O), and
- * each call sends what fits, through one small buffer. A download is ended (the connection closed)
- * once it has taken longer than its deadline. In a container whose servlet is not asynchronous, the
- * range is written on the request thread, against the same deadline.
+ * each call sends what fits, through one buffer from {@link DownloadBuffers}. A download is ended
+ * (the connection closed) once it has taken longer than its deadline. In a container whose servlet
+ * is not asynchronous, the range is written on the request thread, against the same deadline.
  */
 final class StreamedAnswer {
   private static final Logger LOG = LoggerFactory.getLogger(StreamedAnswer.class);
 
-  /**
-   * What one download holds while it streams. Provisioning pulls one layer to a whole rack at once
-   * and every download waiting on a full socket keeps its buffer, so it is kept small: 200 of them
-   * cost 12.5 MiB of a 64 MiB heap (256 KiB buffers ran such a heap out of memory).
-   */
-  static final int BUFFER_SIZE = 64 * 1024;
+  private final DownloadBuffers buffers;
+  private final Duration timeout;
 
-  private StreamedAnswer() {}
+  StreamedAnswer(DownloadBuffers buffers, Duration timeout) {
+    this.buffers = buffers;
+    this.timeout = timeout;
+  }
 
   /**
    * Sends {@code length} bytes of {@code channel} from {@code first}, then closes the channel,
    * whether or not the client read it all.
    */
-  static void send(
+  void send(
       HttpServletRequest request,
       HttpServletResponse response,
       SeekableByteChannel channel,
       long first,
-      long length,
-      Duration timeout)
+      long length)
       throws IOException {
     channel.position(first);
+    ServletOutputStream out = response.getOutputStream();
     if (!request.isAsyncSupported() || length == 0) {
       try (channel) {
-        sendBlocking(channel, length, response.getOutputStream(), timeout);
+        sendBlocking(channel, length, out);
       }
       return;
     }
     AsyncContext async = request.startAsync();
     async.setTimeout(timeout.toMillis());
-    ServletOutputStream out = response.getOutputStream();
-    Transfer transfer = new Transfer(channel, length, out, async);
+    Transfer transfer = new Transfer(channel, length, out, async, buffers.take(length, out));
     async.addListener(transfer);
     out.setWriteListener(transfer);
   }
 
-  private static void sendBlocking(
-      SeekableByteChannel channel, long length, ServletOutputStream out, Duration timeout)
+  private void sendBlocking(SeekableByteChannel channel, long length, ServletOutputStream out)
       throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-    long remaining = length;
-    while (remaining > 0) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new ClientIOException("download exceeded its time limit of " + timeout, null);
+    ByteBuffer buffer = buffers.take(length, out);
+    boolean whole = false;
+    try {
+      long remaining = length;
+      while (remaining > 0) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new ClientIOException("download exceeded its time limit of " + timeout, null);
+        }
+        remaining -= fill(channel, buffer, remaining);
+        try {
+          DownloadBuffers.write(out, buffer);
+        } catch (IOException e) {
+          throw new ClientIOException("the client stopped reading: " + e.getMessage(), e);
+        }
       }
-      int read = fill(channel, buffer, remaining);
-      try {
-        out.write(buffer.array(), 0, read);
-      } catch (IOException e) {
-        throw new ClientIOException("the client stopped reading: " + e.getMessage(), e);
-      }
-      remaining -= read;
+      whole = true;
+    } finally {
+      buffers.giveBack(buffer, whole);
     }
   }
 
+  /** Reads the next part of the range into {@code buffer}, ready to be written. */
   private static int fill(SeekableByteChannel channel, ByteBuffer buffer, long remaining)
       throws IOException {
     buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
-    int read = channel.read(buffer);
-    if (read < 0) {
-      throw new IOException("blob ended " + remaining + " bytes early");
+    int read = 0;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer);
+      if (n < 0) {
+        throw new IOException("blob ended " + (remaining - read) + " bytes early");
+      }
+      read += n;
     }
+    buffer.flip();
     return read;
   }
 
   /** One download in flight, called back as the connection takes more. */
-  private static final class Transfer implements WriteListener, AsyncListener {
+  private final class Transfer implements WriteListener, AsyncListener {
     private final SeekableByteChannel channel;
     private final ServletOutputStream out;
     private final AsyncContext async;
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+    private final ByteBuffer buffer;
     private final AtomicBoolean ended = new AtomicBoolean();
     private long remaining;
 
     Transfer(
-        SeekableByteChannel channel, long length, ServletOutputStream out, AsyncContext async) {
+        SeekableByteChannel channel,
+        long length,
+        ServletOutputStream out,
+        AsyncContext async,
+        ByteBuffer buffer) {
       this.channel = channel;
       this.remaining = length;
       this.out = out;
       this.async = async;
+      this.buffer = buffer;
     }
 
     @Override
     public void onWritePossible() throws IOException {
       while (!ended.get() && out.isReady()) {
         if (remaining == 0) {
-          end(null, false);
+          end(null, false, true);
           return;
         }
-        int read;
         try {
-          read = fill(channel, buffer, remaining);
+          remaining -= fill(channel, buffer, remaining);
         } catch (IOException e) {
-          end(e, true);
+          end(e, true, true);
           return;
         }
-        remaining -= read;
-        out.write(buffer.array(), 0, read);
+        DownloadBuffers.write(out, buffer);
       }
     }
 
     /** Writing failed: the client went away or stopped reading. */
     @Override
     public void onError(Throwable failure) {
-      end(failure, false);
+      end(failure, false, false);
     }
 
     /**
@@ -140,16 +151,20 @@ final class StreamedAnswer {
     @Override
     public void onTimeout(AsyncEvent event) {
       LOG.debug("download ended after its time limit with {} bytes unsent", remaining);
-      end(new ClientIOException("download exceeded its time limit", null), false);
+      end(new ClientIOException("download exceeded its time limit", null), false, false);
     }
 
     @Override
     public void onError(AsyncEvent event) {
-      end(event.getThrowable(), false);
+      end(event.getThrowable(), false, false);
     }
 
+    /** The exchange ended, by {@link #end} or by the container on its own (when it stops). */
     @Override
     public void onComplete(AsyncEvent event) {
+      if (ended.compareAndSet(false, true)) {
+        buffers.giveBack(buffer, false);
+      }
       closeChannel();
     }
 
@@ -160,12 +175,15 @@ final class StreamedAnswer {
      * Ends the download once and completes it. An answer cut short of its declared length cannot go
      * on, so the container then closes the connection: the client sees a body cut short, never a
      * complete-looking one. Only a failure to read the blob is the storage's, and warned about.
+     * {@code writeIdle} says the container holds none of the buffer: it is ended from the write
+     * callback, after the container said it could take more.
      */
-    private void end(Throwable failure, boolean storageFailed) {
+    private void end(Throwable failure, boolean storageFailed, boolean writeIdle) {
       if (!ended.compareAndSet(false, true)) {
         return;
       }
       closeChannel();
+      buffers.giveBack(buffer, writeIdle);
       if (failure != null && storageFailed) {
         LOG.warn("a download failed reading storage with {} bytes unsent", remaining, failure);
       } else if (failure != null) {

@@ -77,10 +77,8 @@ public final class Benchmark {
       System.err.println("usage: java scripts/Benchmark.java <controller jar>");
       System.exit(2);
     }
-    Path work =
-        Files.createTempDirectory(
-            Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
-            "oci-benchmark");
+    Path parent = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
+    Path work = Files.createTempDirectory(Files.createDirectories(parent), "oci-benchmark");
     int status = 0;
     try {
       new Benchmark(Path.of(args[0]), work).run();

@@ -1,9 +1,9 @@
 package dev.ociregistry.servlet;
 
-import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.OciRegistry;
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Page;

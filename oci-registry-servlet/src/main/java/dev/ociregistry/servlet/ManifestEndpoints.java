@@ -1,8 +1,8 @@
 package dev.ociregistry.servlet;
 
-import dev.ociregistry.core.ErrorCode;
 import dev.ociregistry.core.OciRegistry;
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.manifest.PushedManifest;
 import dev.ociregistry.core.manifest.StoredManifest;
 import dev.ociregistry.core.model.Reference;

@@ -1,8 +1,8 @@
 package dev.ociregistry.core.layout;
 
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.AppendableObject;
 import dev.ociregistry.core.storage.ObjectInfo;

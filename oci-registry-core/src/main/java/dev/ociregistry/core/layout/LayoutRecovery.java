@@ -1,7 +1,7 @@
 package dev.ociregistry.core.layout;
 
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.model.RepositoryName;

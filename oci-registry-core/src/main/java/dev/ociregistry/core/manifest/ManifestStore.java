@@ -1,9 +1,9 @@
 package dev.ociregistry.core.manifest;
 
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.DeletionGuard;
 import dev.ociregistry.core.layout.LayoutIndex;

@@ -1,7 +1,7 @@
 package dev.ociregistry.core.model;
 
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import java.util.regex.Pattern;
 
 /**

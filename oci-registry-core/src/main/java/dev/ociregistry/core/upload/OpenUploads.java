@@ -1,7 +1,7 @@
 package dev.ociregistry.core.upload;
 
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.model.RepositoryName;
 import java.util.HashMap;
 import java.util.Map;

@@ -3,8 +3,8 @@ package dev.ociregistry.core.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;

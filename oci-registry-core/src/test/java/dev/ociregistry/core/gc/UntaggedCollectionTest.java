@@ -146,8 +146,8 @@ class UntaggedCollectionTest {
                         second.mediaType(),
                         false))
         .isInstanceOfSatisfying(
-            dev.ociregistry.core.RegistryException.class,
-            e -> assertThat(e.code()).isEqualTo(dev.ociregistry.core.ErrorCode.DENIED));
+            dev.ociregistry.core.error.RegistryException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.ociregistry.core.error.ErrorCode.DENIED));
     assertThat(registry.tags().resolve(REPO, Tag.parse("1"))).contains(digest(first));
     registry
         .manifests()

@@ -5,9 +5,9 @@ import static dev.ociregistry.testkit.Artifacts.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.MediaTypes;

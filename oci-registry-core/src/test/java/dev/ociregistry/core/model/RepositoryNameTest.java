@@ -3,8 +3,8 @@ package dev.ociregistry.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.ociregistry.servlet.auth;
 
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.servlet.RetryLaterException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.ociregistry.servlet.auth;
 
 import static dev.ociregistry.servlet.auth.BasicCredentials.unauthorized;
 
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.servlet.RegistryAction;
 import dev.ociregistry.servlet.RegistryAuthorizer;

@@ -1,8 +1,8 @@
 package dev.ociregistry.controller.admin;
 
 import dev.ociregistry.controller.api.JsonResponses;
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.servlet.QueryParameters;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;

@@ -1,8 +1,8 @@
 package dev.ociregistry.controller.api;
 
 import dev.ociregistry.core.OciRegistry;
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.manifest.StoredManifest;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;

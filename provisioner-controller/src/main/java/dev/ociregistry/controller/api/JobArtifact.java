@@ -2,8 +2,8 @@ package dev.ociregistry.controller.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.error.RegistryException;
 import java.util.Optional;
 
 /**

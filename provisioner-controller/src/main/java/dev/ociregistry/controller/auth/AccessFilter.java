@@ -1,8 +1,8 @@
 package dev.ociregistry.controller.auth;
 
 import dev.ociregistry.controller.api.JsonResponses;
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.servlet.RetryLaterException;
 import dev.ociregistry.servlet.auth.AccessPolicy;
 import dev.ociregistry.servlet.auth.BasicAuthenticator;

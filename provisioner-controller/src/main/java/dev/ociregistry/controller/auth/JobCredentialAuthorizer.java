@@ -1,9 +1,9 @@
 package dev.ociregistry.controller.auth;
 
 import dev.ociregistry.controller.credentials.ActiveJobs.PinnedArtifact;
-import dev.ociregistry.core.ErrorCode;
-import dev.ociregistry.core.RegistryException;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.servlet.RegistryAction;
 import dev.ociregistry.servlet.RegistryAuthorizer;

@@ -1,4 +1,4 @@
-package dev.ociregistry.core;
+package dev.ociregistry.core.error;
 
 /**
  * The error codes of the OCI distribution-spec, each with the HTTP status a registry answers with.

@@ -1,4 +1,4 @@
-package dev.ociregistry.core;
+package dev.ociregistry.core.error;
 
 /**
  * A failure a client caused or can act on, carrying the distribution-spec {@link ErrorCode} the

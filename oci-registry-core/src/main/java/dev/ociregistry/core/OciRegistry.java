@@ -69,6 +69,9 @@ public final class OciRegistry implements Closeable {
   private final Scrubber scrubber;
   private final Thread background;
   private final CountDownLatch indexRebuilt = new CountDownLatch(1);
+  private final Object maintenanceLock = new Object();
+  private Maintenance maintenance;
+  private boolean closed;
 
   private OciRegistry(StorageDriver storage, RegistryOptions options, Closeable rootLock)
       throws IOException {
@@ -265,9 +268,38 @@ public final class OciRegistry implements Closeable {
     return List.copyOf(recoveryProblems);
   }
 
-  /** Releases the root; in-flight uploads stay on disk and resume on the next open. */
+  /**
+   * Starts the housekeeping a long-running registry needs (retention, garbage collection, expiry of
+   * idle uploads) on a thread of its own, until {@link #close()}: the one line an embedding
+   * application writes, {@code registry.startMaintenance(MaintenanceOptions.defaults())}.
+   *
+   * @throws IllegalStateException when maintenance already runs, or the registry is closed
+   */
+  public Maintenance startMaintenance(MaintenanceOptions options) {
+    synchronized (maintenanceLock) {
+      if (closed || maintenance != null) {
+        throw new IllegalStateException(
+            "maintenance already runs for this registry, or the registry is closed");
+      }
+      maintenance = new Maintenance(this, options);
+      return maintenance;
+    }
+  }
+
+  /**
+   * Releases the root, after stopping maintenance (waiting for a run in progress); in-flight
+   * uploads stay on disk and resume on the next open.
+   */
   @Override
   public void close() throws IOException {
+    Maintenance running;
+    synchronized (maintenanceLock) {
+      closed = true;
+      running = maintenance;
+    }
+    if (running != null) {
+      running.close();
+    }
     try {
       background.join();
     } catch (InterruptedException e) {

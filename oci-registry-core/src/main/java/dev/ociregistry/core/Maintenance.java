@@ -1,0 +1,124 @@
+package dev.ociregistry.core;
+
+import dev.ociregistry.core.gc.GcReport;
+import dev.ociregistry.core.retention.RetentionPolicy;
+import dev.ociregistry.core.retention.RetentionReport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The housekeeping a registry needs while it runs, on a thread of its own: retention then garbage
+ * collection every {@link MaintenanceOptions#collectionInterval()}, and cancelling uploads idle
+ * past the upload timeout every {@link MaintenanceOptions#uploadExpiryInterval()}. Started by
+ * {@link OciRegistry#startMaintenance}, stopped by {@link #close()} or when the registry closes.
+ *
+ * <p>A run that fails is logged and the next one runs as planned. Each run is logged at {@code
+ * INFO} through {@link System.Logger}; {@link dev.ociregistry.core.gc.GarbageCollector#addListener}
+ * gives the collection reports to a host that wants them as events.
+ */
+public final class Maintenance implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
+
+  private final OciRegistry registry;
+  private final MaintenanceOptions options;
+  private final ScheduledExecutorService scheduler;
+
+  Maintenance(OciRegistry registry, MaintenanceOptions options) {
+    this.registry = registry;
+    this.options = options;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "registry-maintenance");
+              thread.setDaemon(true);
+              return thread;
+            });
+    schedule(this::collect, options.collectionInterval());
+    schedule(this::expireUploads, options.uploadExpiryInterval());
+  }
+
+  public MaintenanceOptions options() {
+    return options;
+  }
+
+  /** Whether it still runs: false once closed. */
+  public boolean isRunning() {
+    return !scheduler.isShutdown();
+  }
+
+  private void schedule(MaintenanceRun run, Duration interval) {
+    long millis = interval.toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            run.run();
+          } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "registry maintenance failed; it runs again as planned", e);
+          }
+        },
+        millis,
+        millis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void collect() throws IOException {
+    if (options.retention().isPresent()) {
+      RetentionPolicy policy = options.retention().get();
+      RetentionReport retained = registry.retention().apply(policy, false);
+      if (!retained.removed().isEmpty()) {
+        LOG.log(
+            Level.INFO,
+            "retention removed {0} tags: {1}",
+            retained.removed().size(),
+            retained.removed());
+      }
+    }
+    GcReport report = registry.garbageCollector().collect(options.collection());
+    LOG.log(
+        Level.INFO,
+        "garbage collection deleted {0} blobs and {1} manifests, freed {2} bytes in {3} ms",
+        report.blobsDeleted(),
+        report.manifestsDeleted(),
+        report.bytesFreed(),
+        report.duration().toMillis());
+  }
+
+  private void expireUploads() throws IOException {
+    int expired = registry.uploads().expireStale();
+    if (expired > 0) {
+      LOG.log(Level.INFO, "expired {0} idle uploads", expired);
+    }
+  }
+
+  /**
+   * Stops scheduling runs and waits for one in progress to end (a collection is never cut off
+   * halfway, and the registry's storage must not be released under it).
+   */
+  @Override
+  public void close() {
+    scheduler.shutdown();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (scheduler.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+        LOG.log(Level.INFO, "waiting for a maintenance run to end before stopping");
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @FunctionalInterface
+  private interface MaintenanceRun {
+    void run() throws IOException;
+  }
+}

@@ -1,8 +1,11 @@
 package dev.ociregistry.core;
 
+import dev.ociregistry.core.gc.GarbageCollector;
 import dev.ociregistry.core.gc.GcReport;
+import dev.ociregistry.core.retention.Retention;
 import dev.ociregistry.core.retention.RetentionPolicy;
 import dev.ociregistry.core.retention.RetentionReport;
+import dev.ociregistry.core.upload.UploadManager;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -23,12 +26,20 @@ import java.util.concurrent.TimeUnit;
 public final class Maintenance implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
 
-  private final OciRegistry registry;
+  private final Retention retention;
+  private final GarbageCollector collector;
+  private final UploadManager uploads;
   private final MaintenanceOptions options;
   private final ScheduledExecutorService scheduler;
 
-  Maintenance(OciRegistry registry, MaintenanceOptions options) {
-    this.registry = registry;
+  Maintenance(
+      Retention retention,
+      GarbageCollector collector,
+      UploadManager uploads,
+      MaintenanceOptions options) {
+    this.retention = retention;
+    this.collector = collector;
+    this.uploads = uploads;
     this.options = options;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -68,7 +79,7 @@ public final class Maintenance implements AutoCloseable {
   private void collect() throws IOException {
     if (options.retention().isPresent()) {
       RetentionPolicy policy = options.retention().get();
-      RetentionReport retained = registry.retention().apply(policy, false);
+      RetentionReport retained = retention.apply(policy, false);
       if (!retained.removed().isEmpty()) {
         LOG.log(
             Level.INFO,
@@ -77,7 +88,7 @@ public final class Maintenance implements AutoCloseable {
             retained.removed());
       }
     }
-    GcReport report = registry.garbageCollector().collect(options.collection());
+    GcReport report = collector.collect(options.collection());
     LOG.log(
         Level.INFO,
         "garbage collection deleted {0} blobs and {1} manifests, freed {2} bytes in {3} ms",
@@ -88,7 +99,7 @@ public final class Maintenance implements AutoCloseable {
   }
 
   private void expireUploads() throws IOException {
-    int expired = registry.uploads().expireStale();
+    int expired = uploads.expireStale();
     if (expired > 0) {
       LOG.log(Level.INFO, "expired {0} idle uploads", expired);
     }

@@ -3,16 +3,16 @@ package dev.ociregistry.core;
 import dev.ociregistry.core.gc.GarbageCollector;
 import dev.ociregistry.core.gc.Pins;
 import dev.ociregistry.core.integrity.Scrubber;
+import dev.ociregistry.core.internal.LayoutIndex;
+import dev.ociregistry.core.internal.LinkedManifests;
+import dev.ociregistry.core.internal.RecentReferences;
+import dev.ociregistry.core.internal.StripedLocks;
+import dev.ociregistry.core.internal.recovery.DanglingLinks;
+import dev.ociregistry.core.internal.recovery.LayoutRecovery;
 import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.Catalog;
-import dev.ociregistry.core.layout.DanglingLinks;
-import dev.ociregistry.core.layout.LayoutIndex;
-import dev.ociregistry.core.layout.LayoutRecovery;
-import dev.ociregistry.core.layout.RecentReferences;
 import dev.ociregistry.core.layout.StorageStatistics;
-import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
-import dev.ociregistry.core.manifest.LinkedManifests;
 import dev.ociregistry.core.manifest.ManifestStore;
 import dev.ociregistry.core.retention.Retention;
 import dev.ociregistry.core.storage.FileSystemStorage;
@@ -281,7 +281,7 @@ public final class OciRegistry implements Closeable {
         throw new IllegalStateException(
             "maintenance already runs for this registry, or the registry is closed");
       }
-      maintenance = new Maintenance(this, options);
+      maintenance = new Maintenance(retention, garbageCollector, uploads, options);
       return maintenance;
     }
   }

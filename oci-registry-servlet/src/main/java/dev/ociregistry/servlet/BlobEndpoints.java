@@ -6,6 +6,7 @@ import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.layout.StoredBlob;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.servlet.internal.ByteRange;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

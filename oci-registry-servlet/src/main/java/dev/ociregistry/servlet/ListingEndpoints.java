@@ -9,6 +9,7 @@ import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.servlet.internal.QueryParameters;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

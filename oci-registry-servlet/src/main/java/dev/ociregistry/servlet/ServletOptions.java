@@ -1,5 +1,6 @@
 package dev.ociregistry.servlet;
 
+import dev.ociregistry.servlet.internal.BodyReadAhead;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package dev.ociregistry.servlet;
 
+import dev.ociregistry.servlet.internal.ClientIOException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

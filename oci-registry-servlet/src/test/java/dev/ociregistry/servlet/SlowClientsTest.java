@@ -3,6 +3,7 @@ package dev.ociregistry.servlet;
 import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ociregistry.servlet.internal.BodyReadAhead;
 import dev.ociregistry.servlet.testing.RegistryServer;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Pusher;

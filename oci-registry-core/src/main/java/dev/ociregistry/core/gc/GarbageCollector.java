@@ -4,16 +4,16 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.internal.RecentReferences;
+import dev.ociregistry.core.internal.StripedLocks;
+import dev.ociregistry.core.internal.recovery.DanglingLinks;
 import dev.ociregistry.core.layout.Catalog;
-import dev.ociregistry.core.layout.DanglingLinks;
-import dev.ociregistry.core.layout.LayoutKeys;
-import dev.ociregistry.core.layout.RecentReferences;
 import dev.ociregistry.core.layout.StorageStatistics;
-import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
-import dev.ociregistry.core.manifest.ManifestDocument;
 import dev.ociregistry.core.manifest.ManifestStore;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.ManifestDocument;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
 import dev.ociregistry.core.storage.ObjectInfo;
@@ -80,6 +80,8 @@ public final class GarbageCollector {
   private CompletableFuture<GcReport> running;
   private GcOptions runningOptions;
 
+  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  @SuppressWarnings("exports")
   public GarbageCollector(
       StorageDriver storage,
       Catalog catalog,

@@ -3,16 +3,16 @@ package dev.ociregistry.core.gc;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.internal.DeletionGuard;
+import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.internal.LinkedManifests;
+import dev.ociregistry.core.internal.RecentReferences;
+import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.json.JsonObject;
-import dev.ociregistry.core.layout.DeletionGuard;
-import dev.ociregistry.core.layout.LayoutKeys;
-import dev.ociregistry.core.layout.RecentReferences;
-import dev.ociregistry.core.layout.StripedLocks;
-import dev.ociregistry.core.manifest.LinkedManifests;
-import dev.ociregistry.core.manifest.ManifestDocument;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.ManifestDocument;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  * retention treat every pinned digest as a root. Pins are stored under {@code pins/<id>} and
  * survive restarts.
  */
+// Internal types in some signatures: wired by the registry, not called by applications.
+@SuppressWarnings("exports")
 public final class Pins implements DeletionGuard {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final int MAX_PIN_BYTES = 4096;
@@ -42,6 +44,7 @@ public final class Pins implements DeletionGuard {
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
 
+  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
   public Pins(
       StorageDriver storage,
       LinkedManifests manifests,

@@ -2,9 +2,9 @@ package dev.ociregistry.core.integrity;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
-import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.layout.StorageStatistics;
-import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.storage.ObjectInfo;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
@@ -42,6 +42,8 @@ public final class Scrubber {
   private final StorageStatistics statistics;
   private final AtomicBoolean running = new AtomicBoolean();
 
+  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  @SuppressWarnings("exports")
   public Scrubber(StorageDriver storage, StripedLocks digestLocks, StorageStatistics statistics) {
     this.storage = storage;
     this.digestLocks = digestLocks;

@@ -1,4 +1,4 @@
-package dev.ociregistry.core.layout;
+package dev.ociregistry.core.internal;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;

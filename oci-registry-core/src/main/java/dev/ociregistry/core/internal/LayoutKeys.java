@@ -1,4 +1,4 @@
-package dev.ociregistry.core.layout;
+package dev.ociregistry.core.internal;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.RepositoryName;
@@ -31,12 +31,12 @@ public final class LayoutKeys {
   public static final String PINS = "pins";
   public static final String QUARANTINE = "quarantine";
 
-  /** Present while a collection deletes blobs and then their links; see {@link DanglingLinks}. */
+  /** Present while a collection deletes blobs and then their links; see {@code DanglingLinks}. */
   public static final String SWEEP_MARKER = "sweep-in-progress";
 
-  static final String REFS = "_refs";
-  static final String MANIFESTS = "_manifests";
-  static final String BLOB_LINKS = "_blobs";
+  public static final String REFS = "_refs";
+  public static final String MANIFESTS = "_manifests";
+  public static final String BLOB_LINKS = "_blobs";
   static final String REFERRERS = "_referrers";
 
   private LayoutKeys() {}

@@ -1,8 +1,9 @@
-package dev.ociregistry.core.manifest;
+package dev.ociregistry.core.internal;
 
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.model.ManifestDocument;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.StoredManifest;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

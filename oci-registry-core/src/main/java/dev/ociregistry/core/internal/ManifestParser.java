@@ -1,4 +1,4 @@
-package dev.ociregistry.core.manifest;
+package dev.ociregistry.core.internal;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
@@ -7,6 +7,7 @@ import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.json.JsonObject;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.ManifestDocument;
 import dev.ociregistry.core.model.MediaTypes;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.ociregistry.core.layout;
+package dev.ociregistry.core.internal;
 
 import java.util.Collection;
 import java.util.TreeSet;

@@ -3,6 +3,11 @@ package dev.ociregistry.core.layout;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.internal.DeletionGuard;
+import dev.ociregistry.core.internal.HashingCopy;
+import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.internal.RecentReferences;
+import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.AppendableObject;
 import dev.ociregistry.core.storage.ObjectInfo;
@@ -35,6 +40,8 @@ public final class BlobStore {
   private final DeletionGuard deletionGuard;
   private final StorageStatistics statistics;
 
+  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  @SuppressWarnings("exports")
   public BlobStore(
       StorageDriver storage,
       StripedLocks digestLocks,

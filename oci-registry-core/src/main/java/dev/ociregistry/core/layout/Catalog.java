@@ -1,5 +1,6 @@
 package dev.ociregistry.core.layout;
 
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.StorageDriver;

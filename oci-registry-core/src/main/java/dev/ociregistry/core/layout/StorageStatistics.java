@@ -2,6 +2,7 @@ package dev.ociregistry.core.layout;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.ObjectInfo;
 import dev.ociregistry.core.storage.StorageDriver;

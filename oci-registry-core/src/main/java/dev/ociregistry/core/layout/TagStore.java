@@ -3,6 +3,9 @@ package dev.ociregistry.core.layout;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.internal.LayoutIndex;
+import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
@@ -25,6 +28,8 @@ import java.util.stream.Stream;
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-tags">
  *     distribution-spec: listing tags</a>
  */
+// Internal types in some signatures: wired by the registry, not called by applications.
+@SuppressWarnings("exports")
 public final class TagStore {
   private static final int MAX_REF_BYTES = 512;
 
@@ -32,6 +37,7 @@ public final class TagStore {
   private final StripedLocks tagLocks;
   private final LayoutIndex index;
 
+  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
   public TagStore(StorageDriver storage, StripedLocks tagLocks, LayoutIndex index) {
     this.storage = storage;
     this.tagLocks = tagLocks;

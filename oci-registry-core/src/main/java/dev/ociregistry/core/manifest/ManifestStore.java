@@ -4,19 +4,23 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.internal.DeletionGuard;
+import dev.ociregistry.core.internal.LayoutIndex;
+import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.internal.LinkedManifests;
+import dev.ociregistry.core.internal.ManifestParser;
+import dev.ociregistry.core.internal.RecentReferences;
+import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.layout.BlobStore;
-import dev.ociregistry.core.layout.DeletionGuard;
-import dev.ociregistry.core.layout.LayoutIndex;
-import dev.ociregistry.core.layout.LayoutKeys;
-import dev.ociregistry.core.layout.RecentReferences;
 import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.StoredBlob;
-import dev.ociregistry.core.layout.StripedLocks;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.ManifestDocument;
 import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.StoredManifest;
 import dev.ociregistry.core.model.Tag;
 import dev.ociregistry.core.storage.ObjectInfo;
 import dev.ociregistry.core.storage.StorageDriver;
@@ -59,6 +63,8 @@ public final class ManifestStore {
   private final DeletionGuard deletionGuard;
   private final StorageStatistics statistics;
 
+  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  @SuppressWarnings("exports")
   public ManifestStore(
       StorageDriver storage,
       BlobStore blobs,

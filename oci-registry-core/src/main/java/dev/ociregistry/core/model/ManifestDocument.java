@@ -1,7 +1,5 @@
-package dev.ociregistry.core.manifest;
+package dev.ociregistry.core.model;
 
-import dev.ociregistry.core.model.Descriptor;
-import dev.ociregistry.core.model.MediaTypes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

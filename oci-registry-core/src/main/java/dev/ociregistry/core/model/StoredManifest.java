@@ -1,4 +1,4 @@
-package dev.ociregistry.core.manifest;
+package dev.ociregistry.core.model;
 
 import dev.ociregistry.core.digest.Digest;
 

@@ -4,7 +4,7 @@ import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
-import dev.ociregistry.core.layout.HashingCopy;
+import dev.ociregistry.core.internal.HashingCopy;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.upload.UploadStatus;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
-import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.testing.PausingStorage;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;

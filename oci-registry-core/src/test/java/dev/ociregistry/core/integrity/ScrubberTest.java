@@ -8,7 +8,7 @@ import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;

@@ -1,4 +1,4 @@
-package dev.ociregistry.core.layout;
+package dev.ociregistry.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

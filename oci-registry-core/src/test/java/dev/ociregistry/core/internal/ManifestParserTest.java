@@ -1,4 +1,4 @@
-package dev.ociregistry.core.manifest;
+package dev.ociregistry.core.internal;
 
 import static dev.ociregistry.testkit.Artifacts.descriptor;
 import static dev.ociregistry.testkit.Artifacts.utf8;
@@ -10,6 +10,7 @@ import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.ManifestDocument;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;

@@ -8,6 +8,7 @@ import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.testing.TestContent;
 import dev.ociregistry.testkit.Artifacts;

@@ -9,6 +9,7 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.gc.GcListener;
 import dev.ociregistry.core.gc.GcOptions;
 import dev.ociregistry.core.gc.GcReport;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;

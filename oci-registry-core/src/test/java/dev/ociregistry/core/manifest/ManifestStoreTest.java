@@ -19,6 +19,7 @@ import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.StoredManifest;
 import dev.ociregistry.core.model.Tag;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;

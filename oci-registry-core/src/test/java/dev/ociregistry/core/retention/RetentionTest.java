@@ -6,7 +6,7 @@ import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.gc.GcOptions;
-import dev.ociregistry.core.layout.LayoutKeys;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryGlob;
 import dev.ociregistry.core.model.RepositoryName;

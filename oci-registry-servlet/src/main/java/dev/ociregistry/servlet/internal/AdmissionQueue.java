@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet;
+package dev.ociregistry.servlet.internal;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * holding its thread, so no more than a bounded number wait at once: more would let one client
  * occupy every request thread and stop the server answering anyone. Those beyond get no at once.
  */
-final class AdmissionQueue {
+public final class AdmissionQueue {
   private final Semaphore permits;
   private final int capacity;
   private final int maxWaiting;
   private final Duration maxWait;
   private final AtomicInteger waiting = new AtomicInteger();
 
-  AdmissionQueue(int capacity, int maxWaiting, Duration maxWait) {
+  public AdmissionQueue(int capacity, int maxWaiting, Duration maxWait) {
     // Fair: requests beyond the capacity get their share in the order they asked.
     this.permits = new Semaphore(capacity, true);
     this.capacity = capacity;
@@ -27,7 +27,7 @@ final class AdmissionQueue {
   }
 
   /** All of the resource. */
-  int capacity() {
+  public int capacity() {
     return capacity;
   }
 
@@ -42,7 +42,7 @@ final class AdmissionQueue {
    *
    * @return whether it was taken; if so, the caller must {@link #release(int)} it
    */
-  boolean admit(int share) {
+  public boolean admit(int share) {
     int wanted = Math.min(share, capacity);
     try {
       // A zero timeout keeps the order: it never takes a share ahead of requests already waiting.
@@ -73,7 +73,7 @@ final class AdmissionQueue {
    *
    * @return whether it was taken; if so, the caller must {@link #release(int)} it
    */
-  boolean tryAdmit(int share) {
+  public boolean tryAdmit(int share) {
     try {
       return permits.tryAcquire(Math.min(share, capacity), 0, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -83,17 +83,17 @@ final class AdmissionQueue {
   }
 
   /** Gives back a share {@link #admit(int)} took. */
-  void release(int share) {
+  public void release(int share) {
     permits.release(Math.min(share, capacity));
   }
 
   /** How many requests wait for their share now. */
-  int waiting() {
+  public int waiting() {
     return waiting.get();
   }
 
   /** How much is taken now. */
-  int inUse() {
+  public int inUse() {
     return capacity - permits.availablePermits();
   }
 }

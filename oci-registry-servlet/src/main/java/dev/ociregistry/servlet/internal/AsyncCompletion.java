@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet;
+package dev.ociregistry.servlet.internal;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;

@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet;
+package dev.ociregistry.servlet.internal;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -40,10 +40,10 @@ public final class BodyReadAhead {
   public static final int COST_FACTOR = 4;
 
   /** How many requests may wait for budget at once, each holding its thread. */
-  static final int MAX_WAITING = 16;
+  public static final int MAX_WAITING = 16;
 
   /** How long a request waits for budget before it is refused. */
-  static final Duration MAX_WAIT = Duration.ofSeconds(1);
+  public static final Duration MAX_WAIT = Duration.ofSeconds(1);
 
   /**
    * The buffer a body starts with, whatever length it declares: a body's share of the budget grows

@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet;
+package dev.ociregistry.servlet.internal;
 
 import java.util.Optional;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet;
+package dev.ociregistry.servlet.internal;
 
 import java.io.IOException;
 
@@ -7,15 +7,15 @@ import java.io.IOException;
  * response could not be delivered. Anything else that fails with an {@link IOException} is the
  * server's storage, which the servlet reports and logs differently.
  */
-final class ClientIOException extends IOException {
+public final class ClientIOException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  ClientIOException(String message, Throwable cause) {
+  public ClientIOException(String message, Throwable cause) {
     super(message, cause);
   }
 
   /** Whether {@code failure}, or anything that caused it, happened on the client's side. */
-  static boolean isClientSide(Throwable failure) {
+  public static boolean isClientSide(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof ClientIOException) {
         return true;

@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet;
+package dev.ociregistry.servlet.internal;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.FilterInputStream;
@@ -11,7 +11,7 @@ import java.time.Duration;
  * request cannot hold a slot forever, and every failure is marked as the client's ({@link
  * ClientIOException}). What was read before stays stored; the client resumes the upload from there.
  */
-final class DeadlineInputStream extends FilterInputStream {
+public final class DeadlineInputStream extends FilterInputStream {
   private final long deadlineNanos;
   private long received;
 
@@ -21,12 +21,13 @@ final class DeadlineInputStream extends FilterInputStream {
   }
 
   /** The body of {@code request}, to be read within {@code timeout} from now. */
-  static DeadlineInputStream of(HttpServletRequest request, Duration timeout) throws IOException {
+  public static DeadlineInputStream of(HttpServletRequest request, Duration timeout)
+      throws IOException {
     return of(request.getInputStream(), timeout);
   }
 
   /** {@code in}, to be read within {@code timeout} from now. */
-  static DeadlineInputStream of(InputStream in, Duration timeout) {
+  public static DeadlineInputStream of(InputStream in, Duration timeout) {
     return new DeadlineInputStream(in, System.nanoTime() + timeout.toNanos());
   }
 

@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet;
+package dev.ociregistry.servlet.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

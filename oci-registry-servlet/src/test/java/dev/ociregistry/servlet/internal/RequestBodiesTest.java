@@ -1,4 +1,4 @@
-package dev.ociregistry.servlet;
+package dev.ociregistry.servlet.internal;
 
 import static dev.ociregistry.testkit.Artifacts.OCI_MANIFEST;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,7 +3,7 @@ package dev.ociregistry.controller.admin;
 import dev.ociregistry.controller.api.JsonResponses;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.servlet.QueryParameters;
+import dev.ociregistry.servlet.internal.QueryParameters;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

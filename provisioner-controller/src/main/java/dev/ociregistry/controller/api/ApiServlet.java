@@ -1,6 +1,6 @@
 package dev.ociregistry.controller.api;
 
-import dev.ociregistry.servlet.BodyReadAhead;
+import dev.ociregistry.servlet.internal.BodyReadAhead;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

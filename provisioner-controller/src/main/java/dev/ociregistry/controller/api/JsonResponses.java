@@ -2,7 +2,7 @@ package dev.ociregistry.controller.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ociregistry.servlet.RequestBodies;
+import dev.ociregistry.servlet.internal.RequestBodies;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package dev.ociregistry.controller.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ociregistry.core.manifest.StoredManifest;
 import dev.ociregistry.core.model.MediaTypes;
+import dev.ociregistry.core.model.StoredManifest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,11 @@
-package dev.ociregistry.core.layout;
+package dev.ociregistry.core.internal.recovery;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.internal.StripedLocks;
+import dev.ociregistry.core.layout.Catalog;
+import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;

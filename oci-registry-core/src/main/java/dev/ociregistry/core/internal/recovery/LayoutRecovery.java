@@ -1,9 +1,13 @@
-package dev.ociregistry.core.layout;
+package dev.ociregistry.core.internal.recovery;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.internal.LayoutIndex;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonException;
+import dev.ociregistry.core.layout.Catalog;
+import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
 import dev.ociregistry.core.storage.ObjectInfo;

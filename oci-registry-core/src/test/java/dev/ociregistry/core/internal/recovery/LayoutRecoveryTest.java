@@ -1,4 +1,4 @@
-package dev.ociregistry.core.layout;
+package dev.ociregistry.core.internal.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonObject;
+import dev.ociregistry.core.layout.StoredBlob;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;

@@ -14,6 +14,7 @@ import dev.ociregistry.controller.admin.RegistryMetrics;
 import dev.ociregistry.controller.admin.ScrubService;
 import dev.ociregistry.controller.admin.StorageMetrics;
 import dev.ociregistry.controller.api.ProvisioningApi;
+import dev.ociregistry.controller.api.RegistryAddresses;
 import dev.ociregistry.controller.audit.AuditFilter;
 import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.controller.auth.AccessControl;
@@ -147,7 +148,7 @@ public final class Controller implements AutoCloseable {
           new ProvisioningApi(
               registry,
               config.provisioningDir(),
-              config.publicHosts(),
+              RegistryAddresses.of(config.listenAddress().getHostString(), config.publicHosts()),
               jobTokens,
               (request, job) -> users.isPresent() && users.get().mayReadJobCredential(request, job),
               audit);

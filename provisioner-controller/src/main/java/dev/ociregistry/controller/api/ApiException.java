@@ -1,11 +1,16 @@
 package dev.ociregistry.controller.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * A request the API refuses, with the HTTP status and the offending field. The servlets turn it
- * into the JSON error body in one place; the message is meant for the client.
+ * A request the API refuses, with the HTTP status, the offending field and, for some, a detail of
+ * named values. {@link JsonResponses} turns it into the error body in one place; the message is
+ * meant for the client.
  */
 final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -13,12 +18,28 @@ final class ApiException extends RuntimeException {
   private final int status;
   private final transient Optional<String> field;
   private final transient Set<String> allow;
+  private final transient Map<String, String> detail;
 
   private ApiException(int status, Optional<String> field, String message, Set<String> allow) {
+    this(status, field, message, allow, Map.of());
+  }
+
+  private ApiException(
+      int status,
+      Optional<String> field,
+      String message,
+      Set<String> allow,
+      Map<String, String> detail) {
     super(message);
     this.status = status;
     this.field = field;
     this.allow = Set.copyOf(allow);
+    this.detail = Collections.unmodifiableMap(new LinkedHashMap<>(detail));
+  }
+
+  /** An error of any status, for refusals made outside the API (the access control, say). */
+  static ApiException of(int status, String field, String message) {
+    return new ApiException(status, Optional.ofNullable(field), message, Set.of());
   }
 
   /** 400: {@code field} (may be null when the body as a whole is wrong) is invalid. */
@@ -51,6 +72,16 @@ final class ApiException extends RuntimeException {
   /** 409: the request conflicts with the current state; {@code field} may be null. */
   static ApiException conflict(String field, String message) {
     return new ApiException(409, Optional.ofNullable(field), message, Set.of());
+  }
+
+  /**
+   * 422: the request is well formed, but what it names cannot be used: a local {@code oci_url}
+   * whose repository holds no such tag or manifest.
+   *
+   * @param detail named values a client can act on without reading the message, in order
+   */
+  static ApiException unprocessable(String field, String message, Map<String, String> detail) {
+    return new ApiException(422, Optional.ofNullable(field), message, Set.of(), detail);
   }
 
   static ApiException gone(String message) {
@@ -89,7 +120,12 @@ final class ApiException extends RuntimeException {
     return allow;
   }
 
-  static java.util.List<String> sorted(Set<String> methods) {
+  /** Named values of the error, in order; empty for most. */
+  Map<String, String> detail() {
+    return detail;
+  }
+
+  static List<String> sorted(Set<String> methods) {
     return methods.stream().sorted().toList();
   }
 }

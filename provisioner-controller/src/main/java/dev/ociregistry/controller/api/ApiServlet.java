@@ -12,17 +12,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provisioning API at {@code /api/v1/*}; {@link ProvisioningApi} documents its routes. Every
- * failure is mapped to a JSON error body here, in one place.
+ * The provisioning API at {@code /api/v1/*}; {@link ProvisioningApi} documents its routes and
+ * {@link OpenApiDocument} is their reference, served at {@code /api/v1/openapi.json}. Every failure
+ * is mapped to a JSON error body here, in one place, in the shape of its route ({@link
+ * JsonResponses}).
  */
 final class ApiServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
   private static final List<String> ARTIFACTS = List.of("oci", "artifacts");
+  private static final List<String> REFERENCE = List.of("openapi.json");
 
   private final transient RecipeEndpoints recipes;
   private final transient JobEndpoints jobs;
   private final transient ArtifactsEndpoint artifacts;
+  private final transient OpenApiDocument reference;
 
   /**
    * Bodies read ahead at once, in total: each counts {@link BodyReadAhead#COST_FACTOR} times its
@@ -35,10 +39,15 @@ final class ApiServlet extends HttpServlet {
 
   private final transient BodyReadAhead bodies = new BodyReadAhead(BODY_MEMORY_BYTES, BODY_TIMEOUT);
 
-  ApiServlet(RecipeEndpoints recipes, JobEndpoints jobs, ArtifactsEndpoint artifacts) {
+  ApiServlet(
+      RecipeEndpoints recipes,
+      JobEndpoints jobs,
+      ArtifactsEndpoint artifacts,
+      OpenApiDocument reference) {
     this.recipes = recipes;
     this.jobs = jobs;
     this.artifacts = artifacts;
+    this.reference = reference;
   }
 
   /**
@@ -48,7 +57,6 @@ final class ApiServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    List<String> path = Route.segments(request.getPathInfo());
     try {
       HttpServletRequest handled = request;
       if (request.getMethod().equals("POST") || request.getMethod().equals("PUT")) {
@@ -58,14 +66,9 @@ final class ApiServlet extends HttpServlet {
         }
         handled = BodyReadAhead.withBody(request, body.get());
       }
-      dispatch(handled, response, path);
+      dispatch(handled, response, Route.segments(request.getPathInfo()));
     } catch (IOException | RuntimeException e) {
-      JsonResponses.fail(
-          request,
-          response,
-          e,
-          path.equals(ARTIFACTS) ? JsonResponses::artifactsError : JsonResponses::error,
-          LOG);
+      JsonResponses.fail(request, response, e, LOG);
     }
   }
 
@@ -83,7 +86,10 @@ final class ApiServlet extends HttpServlet {
 
   private void dispatch(HttpServletRequest request, HttpServletResponse response, List<String> path)
       throws IOException {
-    if (path.size() == 1 && path.get(0).equals("recipes")) {
+    if (path.equals(REFERENCE)) {
+      Route.method(request, "GET");
+      JsonResponses.writeBytes(request, response, 200, reference.bytes());
+    } else if (path.size() == 1 && path.get(0).equals("recipes")) {
       switch (Route.method(request, "GET", "POST")) {
         case "GET" -> recipes.list(request, response);
         default -> recipes.create(request, response);

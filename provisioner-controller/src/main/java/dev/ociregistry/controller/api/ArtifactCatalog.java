@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The artifacts of a namespace, as seed 002's {@code POST /api/v1/oci/artifacts} lists them: one
- * entry per tag of every repository {@code <namespace>/...}.
+ * The artifacts of a namespace, as {@code POST /api/v1/oci/artifacts} lists them for the
+ * provisioning orchestrator's OCI client (its {@code list_oci_artifacts}): one entry per tag of
+ * every repository {@code <namespace>/...}.
  *
  * <ul>
  *   <li>{@code name}: the repository path after {@code <namespace>/} (a repository named exactly

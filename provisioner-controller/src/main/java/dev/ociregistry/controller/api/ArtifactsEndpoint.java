@@ -11,9 +11,9 @@ import java.util.Set;
 
 /**
  * {@code POST /api/v1/oci/artifacts} with {@code {"namespace": "..."}}: {@code {"success": true,
- * "data": [...]}} as seed 002 shapes it (see {@link ArtifactCatalog}). Errors answer {@code
- * {"success": false, "error": "..."}}: 400 for a bad body or namespace, 503 while the registry is
- * disabled.
+ * "data": [...]}}, the envelope the provisioning orchestrator's OCI client reads (see {@link
+ * ArtifactCatalog}). Errors answer {@code {"success": false, "error": "..."}} ({@link
+ * JsonResponses}): 400 for a bad body or namespace, 503 while the registry is disabled.
  */
 final class ArtifactsEndpoint {
   private final Optional<ArtifactCatalog> catalog;

@@ -53,7 +53,7 @@ record Job(
     json.put("message", message.orElse(null));
     json.put("created_at", createdAt.toString());
     json.put("updated_at", updatedAt.toString());
-    json.set("artifact", artifact.toJson());
+    json.set("artifact", artifact.toJson(state));
     return json;
   }
 

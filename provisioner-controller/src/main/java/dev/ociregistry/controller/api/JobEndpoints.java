@@ -49,7 +49,7 @@ final class JobEndpoints {
         recipes
             .get(recipeName)
             .orElseThrow(() -> ApiException.badRequest("recipe", "no recipe named " + recipeName));
-    Job job = jobs.create(recipe, server, JsonResponses.requestHost(request));
+    Job job = jobs.create(recipe, server, JsonResponses.reached(request));
     response.setHeader(
         "Location", request.getContextPath() + request.getServletPath() + "/jobs/" + job.id());
     JsonResponses.write(request, response, 201, job.toJson());

@@ -135,19 +135,35 @@ final class JobStore implements ActiveJobs {
 
   /**
    * Creates a queued job of {@code recipe} for {@code server}, pinning its artifact when the
-   * recipe's {@code oci_url} points here and the registry is enabled.
+   * recipe's {@code oci_url} points here and the registry is enabled; otherwise the job records why
+   * it pins nothing.
    *
-   * @param requestHost the {@code Host} of the request, which may make the {@code oci_url} local
-   * @throws ApiException 409 naming {@code recipe} when a local {@code oci_url} names no manifest
-   *     any more
+   * @param at where the request reached this server, which may make the {@code oci_url} local
+   * @throws ApiException 422 naming {@code recipe}, the repository and the tag when a local {@code
+   *     oci_url} names no manifest (any more)
    */
-  Job create(StoredRecipe recipe, String server, Optional<String> requestHost) throws IOException {
+  Job create(StoredRecipe recipe, String server, RegistryAddresses.Reached at) throws IOException {
     OciUrl url = recipe.recipe().ociUrl();
     UUID id = UUID.randomUUID();
-    Optional<Digest> digest = Optional.empty();
     Optional<OciRegistry> registry = resolver.registry();
-    boolean pointsHere = recipe.ociUrlPointsHere() || resolver.pointsHere(url, requestHost);
-    if (pointsHere && registry.isPresent()) {
+    RegistryAddresses.Locality locality =
+        recipe.ociUrlPointsHere() ? RegistryAddresses.Locality.HERE : resolver.locate(url, at);
+    JobArtifact artifact;
+    if (!locality.here()) {
+      artifact =
+          JobArtifact.unpinned(
+              url,
+              locality.reason().orElseThrow()
+                  + "; the job pins nothing, and the machine pulls "
+                  + url
+                  + " itself");
+    } else if (registry.isEmpty()) {
+      artifact =
+          JobArtifact.unpinned(
+              url,
+              "the oci_url points at this registry, but the embedded registry is disabled"
+                  + " (ENABLE_REGISTRY=false), so the job pins nothing");
+    } else {
       ArtifactResolver.Resolved resolved =
           resolver.find(url).orElseThrow(() -> vanished(recipe, url));
       try {
@@ -155,36 +171,38 @@ final class JobStore implements ActiveJobs {
       } catch (RegistryException e) {
         throw vanished(recipe, url);
       }
-      digest = Optional.of(resolved.digest());
+      artifact = JobArtifact.pinned(url, resolved.digest());
     }
     Instant now = now();
     Job job =
-        new Job(
-            id,
-            recipe.recipe(),
-            server,
-            JobState.QUEUED,
-            Optional.empty(),
-            now,
-            now,
-            new JobArtifact(url.host(), url.repository(), url.reference(), digest));
+        new Job(id, recipe.recipe(), server, JobState.QUEUED, Optional.empty(), now, now, artifact);
     try {
       files.write(DIRECTORY, id.toString(), job.toFile());
     } catch (IOException | RuntimeException e) {
-      if (digest.isPresent()) {
+      if (artifact.digest().isPresent()) {
         unpin(registry.get(), job);
       }
       throw e;
     }
     jobs.put(id, new Slot(job));
-    LOG.info(
-        "job {} created: recipe {} on server {}, artifact {}{}",
-        id,
-        recipe.name(),
-        server,
-        url,
-        digest.map(d -> " pinned at " + d).orElse(""));
-    if (issuesCredentials && digest.isPresent()) {
+    if (artifact.digest().isPresent()) {
+      LOG.info(
+          "job {} created: recipe {} on server {}, artifact {} pinned at {}",
+          id,
+          recipe.name(),
+          server,
+          url,
+          artifact.digest().get());
+    } else {
+      LOG.info(
+          "job {} created: recipe {} on server {}, artifact {} not pinned: {}",
+          id,
+          recipe.name(),
+          server,
+          url,
+          artifact.unpinned().orElseThrow());
+    }
+    if (issuesCredentials && artifact.digest().isPresent()) {
       audit.record("job-credential-issued", credentialFields(job));
     }
     return job;
@@ -292,13 +310,15 @@ final class JobStore implements ActiveJobs {
   }
 
   private static ApiException vanished(StoredRecipe recipe, OciUrl url) {
-    return ApiException.conflict(
+    return ArtifactResolver.missing(
         "recipe",
         "the oci_url "
             + url
             + " of recipe "
             + recipe.name()
-            + " no longer names a manifest in this registry");
+            + " points at this registry, but "
+            + ArtifactResolver.missingWhat(url),
+        url);
   }
 
   private Instant now() {

@@ -6,18 +6,33 @@ import dev.ociregistry.servlet.internal.RequestBodies;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * Writes JSON responses and the two error bodies: {@code {"error": {"field": ..., "message": ...}}}
- * for the API and {@code task.json}, and {@code {"success": false, "error": ...}} for the artifacts
- * listing, as seed 002 shapes it. A HEAD gets the headers of the GET and no body. The admin routes
- * answer through it too, so that every JSON answer of the controller is written one way.
+ * Writes JSON responses, and every error of the routes beside {@code /v2} in one of two shapes,
+ * chosen by the route alone:
+ *
+ * <ul>
+ *   <li>the API's: {@code {"error": {"field": <the input at fault, or null>, "message": "...",
+ *       "detail": {...}}}}, {@code detail} (named string values) only where an error has one;
+ *   <li>the artifacts listing's ({@code /api/v1/oci/artifacts}), whatever refused the request (the
+ *       listing, the API servlet or the access control): {@code {"success": false, "error":
+ *       "..."}}, as the OCI client that reads the listing takes every answer of it as {@code
+ *       success}, {@code data} and {@code error} (a string).
+ * </ul>
+ *
+ * A HEAD gets the headers of the GET and no body. The admin routes, the access control and the
+ * not-found fallback answer through it too, so that every JSON answer of the controller is written
+ * one way.
  */
 public final class JsonResponses {
   static final String JSON = "application/json";
+
+  /** The artifacts listing's path, whose errors take the listing's own shape. */
+  static final String ARTIFACTS_LISTING = "/api/v1/oci/artifacts";
 
   private JsonResponses() {}
 
@@ -25,7 +40,13 @@ public final class JsonResponses {
   public static void write(
       HttpServletRequest request, HttpServletResponse response, int status, JsonNode body)
       throws IOException {
-    byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(body);
+    writeBytes(request, response, status, ApiJson.MAPPER.writeValueAsBytes(body));
+  }
+
+  /** Answers JSON that is already bytes, with {@code status}, not to be cached. */
+  static void writeBytes(
+      HttpServletRequest request, HttpServletResponse response, int status, byte[] bytes)
+      throws IOException {
     response.setStatus(status);
     response.setContentType(JSON);
     response.setHeader("Cache-Control", "no-store");
@@ -40,19 +61,39 @@ public final class JsonResponses {
     response.setHeader("Cache-Control", "no-store");
   }
 
-  /** The API's error body. */
+  /**
+   * Answers a refused request: its status, {@code Allow} of a 405, {@code Retry-After} of a 429.
+   */
   static void error(HttpServletRequest request, HttpServletResponse response, ApiException e)
       throws IOException {
-    allow(response, e);
-    if (e.status() == 429) {
+    if (!e.allow().isEmpty()) {
+      response.setHeader("Allow", String.join(", ", ApiException.sorted(e.allow())));
+    }
+    if (e.status() == 429 && response.getHeader("Retry-After") == null) {
       response.setHeader("Retry-After", "1");
     }
-    error(request, response, e.status(), e.field().orElse(null), e.getMessage());
+    ObjectNode body;
+    if (isArtifactsListing(request)) {
+      body = listingError(e.getMessage());
+    } else {
+      ObjectNode error = ApiJson.object();
+      error.put("field", e.field().orElse(null));
+      error.put("message", e.getMessage());
+      if (!e.detail().isEmpty()) {
+        ObjectNode detail = error.putObject("detail");
+        e.detail().forEach(detail::put);
+      }
+      body = ApiJson.object();
+      body.set("error", error);
+    }
+    ObjectNode answer = body;
+    RequestBodies.answerWithoutBody(
+        request, response, () -> write(request, response, e.status(), answer));
   }
 
   /**
-   * The API's error body, {@code {"error": {"field": ..., "message": ...}}}, leaving what is left
-   * of the request body unread ({@link RequestBodies#answerWithoutBody}).
+   * Answers an error in the shape of the request's route (see above), leaving what is left of the
+   * request body unread ({@link RequestBodies#answerWithoutBody}).
    *
    * @param field the input at fault, or null
    */
@@ -63,13 +104,7 @@ public final class JsonResponses {
       String field,
       String message)
       throws IOException {
-    ObjectNode error = ApiJson.object();
-    error.put("field", field);
-    error.put("message", message);
-    ObjectNode body = ApiJson.object();
-    body.set("error", error);
-    RequestBodies.answerWithoutBody(
-        request, response, () -> write(request, response, status, body));
+    error(request, response, ApiException.of(status, field, message));
   }
 
   /**
@@ -89,21 +124,19 @@ public final class JsonResponses {
     return true;
   }
 
-  /** The artifacts listing's error body. */
-  static void artifactsError(
-      HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
-    ObjectNode body = ApiJson.object();
-    body.put("success", false);
-    body.put("error", e.getMessage());
-    allow(response, e);
-    RequestBodies.answerWithoutBody(
-        request, response, () -> write(request, response, e.status(), body));
+  /** Whether the request is for the artifacts listing, by the path the container routed it by. */
+  static boolean isArtifactsListing(HttpServletRequest request) {
+    String path =
+        Objects.toString(request.getServletPath(), "")
+            + Objects.toString(request.getPathInfo(), "");
+    return path.equals(ARTIFACTS_LISTING);
   }
 
-  /** How an error body is shaped: the API's own, or the artifacts listing's. */
-  interface ErrorWriter {
-    void write(HttpServletRequest request, HttpServletResponse response, ApiException e)
-        throws IOException;
+  private static ObjectNode listingError(String message) {
+    ObjectNode body = ApiJson.object();
+    body.put("success", false);
+    body.put("error", message);
+    return body;
   }
 
   /**
@@ -112,11 +145,7 @@ public final class JsonResponses {
    * away while it was sent).
    */
   static void fail(
-      HttpServletRequest request,
-      HttpServletResponse response,
-      Exception failure,
-      ErrorWriter writer,
-      Logger log)
+      HttpServletRequest request, HttpServletResponse response, Exception failure, Logger log)
       throws IOException {
     if (response.isCommitted()) {
       if (!(failure instanceof ApiException)) {
@@ -132,7 +161,12 @@ public final class JsonResponses {
       answer = ApiException.internal();
     }
     response.reset();
-    writer.write(request, response, answer);
+    error(request, response, answer);
+  }
+
+  /** Where the request reached this server: the {@code Host} it named and its local port. */
+  static RegistryAddresses.Reached reached(HttpServletRequest request) {
+    return new RegistryAddresses.Reached(requestHost(request), request.getLocalPort());
   }
 
   /** The {@code Host} the request was sent to, else the server name and port it arrived at. */
@@ -146,11 +180,5 @@ public final class JsonResponses {
       return Optional.empty();
     }
     return Optional.of(name + ":" + request.getServerPort());
-  }
-
-  private static void allow(HttpServletResponse response, ApiException e) {
-    if (!e.allow().isEmpty()) {
-      response.setHeader("Allow", String.join(", ", ApiException.sorted(e.allow())));
-    }
   }
 }

@@ -2,8 +2,6 @@ package dev.ociregistry.controller.api;
 
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -16,7 +14,7 @@ import java.util.regex.Pattern;
  * and {@code docker.io/library/alpine:3} one elsewhere. The repository must follow the
  * distribution-spec name grammar and the tag the tag grammar; a digest must follow the image-spec
  * digest grammar (whether this registry supports its algorithm is checked only when the URL points
- * here).
+ * here). Whether the host names this registry is {@link RegistryAddresses}'s question.
  *
  * @param host the {@code host[:port]} as written, when the URL has one
  * @param reference the tag or the digest, as written
@@ -97,23 +95,6 @@ record OciUrl(Optional<String> host, String repository, String reference, String
   /** Whether the reference is a digest rather than a tag. */
   boolean byDigest() {
     return reference.indexOf(':') >= 0;
-  }
-
-  /**
-   * Whether the URL points at this registry: it has no host, or its host equals {@code requestHost}
-   * or one of {@code publicHosts}, ignoring case.
-   *
-   * @param requestHost the {@code Host} the request was sent to, when known
-   */
-  boolean pointsHere(Optional<String> requestHost, List<String> publicHosts) {
-    if (host.isEmpty()) {
-      return true;
-    }
-    String mine = host.get().toLowerCase(Locale.ROOT);
-    if (requestHost.map(h -> h.toLowerCase(Locale.ROOT).equals(mine)).orElse(false)) {
-      return true;
-    }
-    return publicHosts.stream().anyMatch(h -> h.equalsIgnoreCase(mine));
   }
 
   @Override

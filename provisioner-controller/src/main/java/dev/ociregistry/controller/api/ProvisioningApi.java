@@ -11,29 +11,33 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The provisioning API of the controller: recipes, jobs, the {@code task.json} of each job, and the
- * artifacts listing. Mount {@link #apiServlet()} at {@code /api/v1/*} and {@link #taskServlet()} at
- * {@code /media/tasks/*}.
+ * The provisioning API of the controller: recipes, jobs, the {@code task.json} of each job, the
+ * artifacts listing, and the API's own reference. Mount {@link #apiServlet()} at {@code /api/v1/*}
+ * and {@link #taskServlet()} at {@code /media/tasks/*}.
+ *
+ * <p>The reference is an OpenAPI 3.1 document, {@code openapi.json} beside this class (served at
+ * {@code GET /api/v1/openapi.json}): every operation, its request and response schemas, and every
+ * status and error shape it answers. In short:
  *
  * <table>
  *   <caption>Routes</caption>
  *   <tr><th>method</th><th>path</th><th>success</th><th>errors</th></tr>
+ *   <tr><td>GET</td><td>/api/v1/openapi.json</td><td>200, the reference</td><td></td></tr>
  *   <tr><td>POST</td><td>/api/v1/recipes</td><td>201, Location, the recipe</td>
- *       <td>400 (field named), 409 name taken</td></tr>
+ *       <td>400 (field named), 409 name taken, 422 local oci_url names no manifest</td></tr>
  *   <tr><td>GET</td><td>/api/v1/recipes</td><td>200 {@code {"recipes": [...]}} by name</td>
  *       <td></td></tr>
  *   <tr><td>GET</td><td>/api/v1/recipes/{name}</td><td>200, the recipe</td><td>404</td></tr>
  *   <tr><td>PUT</td><td>/api/v1/recipes/{name}</td><td>200 replaced, 201 + Location created</td>
- *       <td>400 (also when the body's name differs from the URL's)</td></tr>
+ *       <td>400 (also when the body's name differs from the URL's), 422 as POST</td></tr>
  *   <tr><td>DELETE</td><td>/api/v1/recipes/{name}</td><td>204</td><td>404</td></tr>
  *   <tr><td>POST</td><td>/api/v1/jobs {@code {"recipe", "server"}}</td>
  *       <td>201, Location, the job</td>
- *       <td>400 (field named; {@code recipe} when there is no such recipe), 409 {@code recipe} when
- *       its local oci_url no longer names a manifest</td></tr>
+ *       <td>400 (field named; {@code recipe} when there is no such recipe), 422 {@code recipe}
+ *       when its local oci_url names no manifest, with the repository and tag</td></tr>
  *   <tr><td>GET</td><td>/api/v1/jobs[?state=&amp;recipe=&amp;server=]</td>
  *       <td>200 {@code {"jobs": [...]}}, oldest first</td><td>400 {@code state} unknown</td></tr>
  *   <tr><td>GET</td><td>/api/v1/jobs/{id}</td><td>200, the job</td><td>404</td></tr>
@@ -43,31 +47,37 @@ import java.util.Optional;
  *       <td>200 {@code {"success": true, "data": [...]}}</td>
  *       <td>400, 503 registry disabled, as {@code {"success": false, "error": "..."}}</td></tr>
  *   <tr><td>GET</td><td>/media/tasks/{id}/task.json</td><td>200, see {@link TaskDocument}</td>
- *       <td>404, 410 artifact gone, 503 registry disabled</td></tr>
+ *       <td>404, 410 artifact gone, 413 more than 1000 manifests, 503 registry disabled</td></tr>
  * </table>
  *
  * <p>Every GET answers HEAD too. Unknown paths answer 404, other methods 405 with {@code Allow},
- * bodies that are not one JSON object 400, bodies over 1 MiB 413. Errors are {@code {"error":
- * {"field": "<field or null>", "message": "..."}}}; client input never causes a 500. JSON field
- * names are snake_case; times are ISO-8601 UTC.
+ * bodies that are not one JSON object 400, bodies over 1 MiB 413, too many bodies in memory at once
+ * 429; a write the provisioning directory refuses answers 500. Errors are {@code {"error":
+ * {"field": "<field or null>", "message": "...", "detail": {...}}}} ({@code detail} only where an
+ * error has named values), but the artifacts listing's, which are {@code {"success": false,
+ * "error": "..."}} because the OCI client reading the listing expects that ({@link JsonResponses});
+ * client input never causes a 500. JSON field names are snake_case; times are ISO-8601 UTC.
  *
  * <p><b>Recipes</b> ({@link RecipeParser} has the field rules): {@code name}, {@code task_target},
  * {@code target_disk}, {@code oci_url}, {@code partitions}, and {@code cloud_init} or {@code
- * unattend_xml}. Unknown fields are rejected. An {@code oci_url} ({@link OciUrl}) points at this
- * registry when it has no host, or its host equals the request's {@code Host} or one of {@code
- * publicHosts}; with the registry enabled it must then name an existing manifest. That finding is
+ * unattend_xml}. Unknown fields are rejected. Whether an {@code oci_url} ({@link OciUrl}) points at
+ * this registry is {@link RegistryAddresses}'s finding: no host, the request's {@code Host}, a
+ * public host, or a name or address of this machine with the port the request arrived at. With the
+ * registry enabled a local {@code oci_url} must then name an existing manifest. That finding is
  * stored with the recipe, so jobs created later through another address still resolve it here. An
  * {@code oci_url} pointing elsewhere is stored as given.
  *
  * <p><b>Jobs</b> ({@link Job}): {@code id} (a UUID), {@code recipe}, {@code server}, {@code state},
  * {@code message}, {@code created_at}, {@code updated_at}, {@code artifact} ({@code registry_host},
- * {@code repository}, {@code reference}, {@code digest}). Creating a job copies the recipe (later
- * changes to the recipe, or its deletion, do not touch the job), resolves a local {@code oci_url}
- * to its manifest digest, and pins that digest in the registry as {@code job-<id>}, so garbage
- * collection and retention keep it even when the tag moves. The pin is removed when the job reaches
- * {@code succeeded} or {@code failed}. Legal moves are in {@link JobState}; any other answers 409,
- * repeating the current state included. A status update replaces the message. External artifacts,
- * and local ones while the registry is disabled, have a null {@code digest} and no pin.
+ * {@code repository}, {@code reference}, {@code digest}, {@code pinned}, {@code reason}). Creating
+ * a job copies the recipe (later changes to the recipe, or its deletion, do not touch the job),
+ * resolves a local {@code oci_url} to its manifest digest, and pins that digest in the registry as
+ * {@code job-<id>}, so garbage collection and retention keep it even when the tag moves. The pin is
+ * removed when the job reaches {@code succeeded} or {@code failed}. Legal moves are in {@link
+ * JobState}; any other answers 409, repeating the current state included. A status update replaces
+ * the message. A job never goes unpinned silently: external artifacts, and local ones while the
+ * registry is disabled, have a null {@code digest}, {@code pinned: false} and a {@code reason} that
+ * says why (for another registry, which addresses this one answers at).
  *
  * <p><b>Persistence</b>: {@code <provisioningDir>/recipes/<name>.json} and {@code
  * <provisioningDir>/jobs/<id>.json}, each written atomically (temp file, fsync, rename, directory
@@ -85,33 +95,26 @@ public final class ProvisioningApi {
    * reconciles the registry's job pins with the jobs.
    *
    * @param registry empty when the controller runs with ENABLE_REGISTRY=false
-   * @param publicHosts host or host:port names that mean "this registry" in an oci_url, beside the
-   *     Host header of the request
+   * @param addresses where this registry is reachable, which decides whether an oci_url points here
    * @throws IOException when the directory cannot be used or a file in it is not valid
    */
   public ProvisioningApi(
-      Optional<OciRegistry> registry, Path provisioningDir, List<String> publicHosts)
+      Optional<OciRegistry> registry, Path provisioningDir, RegistryAddresses addresses)
       throws IOException {
-    this(registry, provisioningDir, publicHosts, Optional.empty());
+    this(registry, provisioningDir, addresses, Optional.empty());
   }
 
   /**
-   * As {@link #ProvisioningApi(Optional, Path, List)}, and each {@code task.json} carries its job's
-   * pull credential from {@code credentials} (when authentication is on).
+   * As {@link #ProvisioningApi(Optional, Path, RegistryAddresses)}, and each {@code task.json}
+   * carries its job's pull credential from {@code credentials} (when authentication is on).
    */
   public ProvisioningApi(
       Optional<OciRegistry> registry,
       Path provisioningDir,
-      List<String> publicHosts,
+      RegistryAddresses addresses,
       Optional<JobTokens> credentials)
       throws IOException {
-    this(
-        registry,
-        provisioningDir,
-        publicHosts,
-        credentials,
-        (request, job) -> true,
-        AuditLog.off());
+    this(registry, provisioningDir, addresses, credentials, (request, job) -> true, AuditLog.off());
   }
 
   /**
@@ -121,7 +124,7 @@ public final class ProvisioningApi {
   public ProvisioningApi(
       Optional<OciRegistry> registry,
       Path provisioningDir,
-      List<String> publicHosts,
+      RegistryAddresses addresses,
       Optional<JobTokens> credentials,
       CredentialReaders readers,
       AuditLog audit)
@@ -129,7 +132,7 @@ public final class ProvisioningApi {
     Files.createDirectories(provisioningDir);
     JsonFiles files = new JsonFiles(new FileSystemStorage(provisioningDir));
     files.removeTemporaries();
-    ArtifactResolver resolver = new ArtifactResolver(registry, publicHosts);
+    ArtifactResolver resolver = new ArtifactResolver(registry, addresses);
     RecipeStore recipes = new RecipeStore(files);
     recipes.load();
     JobStore jobs =
@@ -139,7 +142,8 @@ public final class ProvisioningApi {
         new ApiServlet(
             new RecipeEndpoints(recipes, resolver),
             new JobEndpoints(jobs, recipes),
-            new ArtifactsEndpoint(registry.map(ArtifactCatalog::new)));
+            new ArtifactsEndpoint(registry.map(ArtifactCatalog::new)),
+            OpenApiDocument.load());
     this.taskServlet = new TaskServlet(jobs, new TaskDocument(registry), credentials, readers);
     this.activeJobs = jobs;
   }

@@ -68,7 +68,7 @@ final class RecipeEndpoints {
   /** Checks the {@code oci_url} of a recipe that points here names a manifest. */
   private StoredRecipe check(Recipe recipe, HttpServletRequest request) throws IOException {
     OciUrl url = recipe.ociUrl();
-    boolean pointsHere = resolver.pointsHere(url, JsonResponses.requestHost(request));
+    boolean pointsHere = resolver.locate(url, JsonResponses.reached(request)).here();
     if (pointsHere) {
       resolver.checkLocal(url);
     }

@@ -69,7 +69,7 @@ final class TaskDocument {
     task.put("state", job.state().wireName());
     task.put("recipe", job.recipe().name());
     job.recipe().putFields(task);
-    ObjectNode artifact = job.artifact().toJson();
+    ObjectNode artifact = job.artifact().toJson(job.state());
     task.set("artifact", artifact);
     if (job.artifact().digest().isEmpty()) {
       artifact.putNull("media_type");

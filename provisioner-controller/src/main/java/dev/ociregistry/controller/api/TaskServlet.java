@@ -69,7 +69,7 @@ final class TaskServlet extends HttpServlet {
           .ifPresent(tokens -> task.set("registry", registryLogin(request, job, tokens)));
       JsonResponses.write(request, response, 200, task);
     } catch (IOException | RuntimeException e) {
-      JsonResponses.fail(request, response, e, JsonResponses::error, LOG);
+      JsonResponses.fail(request, response, e, LOG);
     }
   }
 }

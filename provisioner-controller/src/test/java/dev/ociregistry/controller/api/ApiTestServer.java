@@ -10,12 +10,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The kit's {@link JettyFixture} holding {@code /api/v1/*}, {@code /media/tasks/*} and, with the
  * registry enabled, {@code /v2/*}, as the controller mounts them.
  */
 final class ApiTestServer implements AutoCloseable {
+  /** Where the kit's fixture listens. */
+  static final String LOOPBACK = "127.0.0.1";
+
   private final Optional<OciRegistry> registry;
   private final JettyFixture jetty;
 
@@ -31,7 +35,32 @@ final class ApiTestServer implements AutoCloseable {
     return start(root, true, List.of());
   }
 
+  /**
+   * A server listening on 127.0.0.1, as the kit's fixture does, with the registry or without, and
+   * {@code publicHosts} as REGISTRY_PUBLIC_HOSTS.
+   */
   static ApiTestServer start(Path root, boolean withRegistry, List<String> publicHosts)
+      throws Exception {
+    return start(root, withRegistry, publicHosts, LOOPBACK);
+  }
+
+  /**
+   * A server listening on {@code listenHost} (the kit's client still sends to 127.0.0.1, which a
+   * wildcard address takes too), told so as the controller tells it.
+   */
+  static ApiTestServer start(
+      Path root, boolean withRegistry, List<String> publicHosts, String listenHost)
+      throws Exception {
+    return start(root, withRegistry, publicHosts, listenHost, 0);
+  }
+
+  /** A server with the registry on 127.0.0.1 and {@code port}, as a restart on the same port. */
+  static ApiTestServer startOnPort(Path root, int port) throws Exception {
+    return start(root, true, List.of(), LOOPBACK, port);
+  }
+
+  private static ApiTestServer start(
+      Path root, boolean withRegistry, List<String> publicHosts, String listenHost, int port)
       throws Exception {
     Optional<OciRegistry> registry =
         withRegistry
@@ -39,7 +68,10 @@ final class ApiTestServer implements AutoCloseable {
             : Optional.empty();
     try {
       ProvisioningApi api =
-          new ProvisioningApi(registry, root.resolve("provisioning"), publicHosts);
+          new ProvisioningApi(
+              registry,
+              root.resolve("provisioning"),
+              RegistryAddresses.of(listenHost, publicHosts));
       JettyFixture jetty =
           JettyFixture.start(
               context -> {
@@ -47,6 +79,11 @@ final class ApiTestServer implements AutoCloseable {
                 context.addServlet(new ServletHolder(api.taskServlet()), "/media/tasks/*");
                 registry.ifPresent(
                     r -> context.addServlet(new ServletHolder(new OciRegistryServlet(r)), "/v2/*"));
+              },
+              server -> {
+                ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+                connector.setHost(listenHost);
+                connector.setPort(port);
               });
       return new ApiTestServer(registry, jetty);
     } catch (Exception e) {
@@ -59,6 +96,11 @@ final class ApiTestServer implements AutoCloseable {
 
   OciRegistry registry() {
     return registry.orElseThrow();
+  }
+
+  /** The port the server listens on. */
+  int port() {
+    return jetty.base().getPort();
   }
 
   /** {@code 127.0.0.1:<port>}, the Host header every request of the test client carries. */

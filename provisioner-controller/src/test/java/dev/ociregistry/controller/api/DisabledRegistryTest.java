@@ -44,6 +44,11 @@ class DisabledRegistryTest {
     assertThat(Api.errorField(badDigest)).isEqualTo("oci_url");
     assertThat(job.status()).isEqualTo(201);
     assertThat(job.json().get("artifact").get("digest").isNull()).isTrue();
+    assertThat(job.json().get("artifact").get("pinned").asBoolean()).isFalse();
+    assertThat(job.json().get("artifact").get("reason").asText())
+        .isEqualTo(
+            "the oci_url points at this registry, but the embedded registry is disabled"
+                + " (ENABLE_REGISTRY=false), so the job pins nothing");
     JsonNode task = http.get("/media/tasks/" + job.json().get("id").asText() + "/task.json").json();
     assertThat(task.get("artifact").get("blobs")).isEmpty();
   }
@@ -54,9 +59,8 @@ class DisabledRegistryTest {
 
     Response response = server.http().postJson("/api/v1/oci/artifacts", "{\"namespace\": \"kcl\"}");
 
-    assertThat(response.status()).isEqualTo(503);
-    assertThat(response.json().get("success").asBoolean()).isFalse();
-    assertThat(response.json().get("error").asText()).contains("ENABLE_REGISTRY");
+    Api.assertListingError(
+        response, 503, "the embedded registry is disabled (ENABLE_REGISTRY=false)");
   }
 
   @Test

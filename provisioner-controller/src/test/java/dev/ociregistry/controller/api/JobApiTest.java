@@ -81,7 +81,8 @@ class JobApiTest {
         .isEqualTo(
             Recipes.parse(
                 """
-                {"registry_host": null, "repository": "%s", "reference": "22.04", "digest": "%s"}
+                {"registry_host": null, "repository": "%s", "reference": "22.04", "digest": "%s",
+                 "pinned": true, "reason": null}
                 """
                     .formatted(REPOSITORY, v1.digest())));
     assertThat(http.get("/api/v1/jobs/" + id).json()).isEqualTo(job);
@@ -97,19 +98,24 @@ class JobApiTest {
   }
 
   @Test
-  void jobOfAnExternalArtifactRecordsNoDigestAndPinsNothing() throws Exception {
+  void jobOfAnExternalArtifactRecordsNoDigestPinsNothingAndSaysWhy() throws Exception {
     http.postJson(
         "/api/v1/recipes", Recipes.linux("alpine", "docker.io/library/alpine:3.20").toString());
 
-    JsonNode job = createJob("alpine", "server02").json();
+    JsonNode artifact = createJob("alpine", "server02").json().get("artifact");
 
-    assertThat(job.get("artifact"))
-        .isEqualTo(
-            Recipes.parse(
-                """
-                {"registry_host": "docker.io", "repository": "library/alpine",
-                 "reference": "3.20", "digest": null}
-                """));
+    assertThat(artifact.get("registry_host").asText()).isEqualTo("docker.io");
+    assertThat(artifact.get("repository").asText()).isEqualTo("library/alpine");
+    assertThat(artifact.get("reference").asText()).isEqualTo("3.20");
+    assertThat(artifact.get("digest").isNull()).isTrue();
+    assertThat(artifact.get("pinned").asBoolean()).isFalse();
+    assertThat(artifact.get("reason").asText())
+        .startsWith(
+            "the oci_url's host docker.io is not an address of this registry, which answers")
+        .contains("port " + server.port() + " of localhost, 127.0.0.1")
+        .endsWith(
+            "; if docker.io reaches this registry, add it to REGISTRY_PUBLIC_HOSTS; the job pins"
+                + " nothing, and the machine pulls docker.io/library/alpine:3.20 itself");
     assertThat(registry.pins().list()).isEmpty();
   }
 
@@ -125,13 +131,18 @@ class JobApiTest {
   }
 
   @Test
-  void createWhenTheRecipesTagIsGoneAnswers409NamingRecipe() throws Exception {
+  void createWhenTheRecipesTagIsGoneAnswers422NamingRepositoryAndTag() throws Exception {
     registry.manifests().deleteTag(REPO, Tag.parse("22.04"));
 
     Response response = createJob("ubuntu", "server01");
 
-    assertThat(response.status()).isEqualTo(409);
-    assertThat(Api.errorField(response)).isEqualTo("recipe");
+    Api.assertError(
+        response,
+        422,
+        "recipe",
+        "the oci_url os-images/ubuntu-rootfs:22.04 of recipe ubuntu points at this registry, but"
+            + " repository os-images/ubuntu-rootfs holds no tag 22.04",
+        Api.missingTag(REPOSITORY + ":22.04", REPOSITORY, "22.04"));
     assertThat(http.get("/api/v1/jobs").json().get("jobs")).isEmpty();
     assertThat(registry.pins().list()).isEmpty();
   }
@@ -232,6 +243,24 @@ class JobApiTest {
     assertThat(failed.status()).isEqualTo(200);
     assertThat(failed.json().get("message").asText()).isEqualTo("no disk /dev/sda");
     assertThat(registry.pins().get("job-" + id)).isEmpty();
+  }
+
+  @Test
+  void anEndedJobIsNoLongerPinnedAndSaysItReleasedItsPin() throws Exception {
+    String id = jobId("ubuntu", "server01");
+    status(id, "running", null);
+
+    JsonNode artifact = status(id, "succeeded", "installed").json().get("artifact");
+
+    assertThat(artifact.get("digest").asText()).isEqualTo(v1.digest().toString());
+    assertThat(artifact.get("pinned").asBoolean()).isFalse();
+    assertThat(artifact.get("reason").asText())
+        .isEqualTo(
+            "the job is succeeded: it released its pin on "
+                + v1.digest()
+                + " when it ended, so garbage collection may take the content once no tag holds"
+                + " it");
+    assertThat(registry.pins().list()).isEmpty();
   }
 
   @Test

@@ -3,8 +3,6 @@ package dev.ociregistry.controller.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,14 +12,13 @@ class OciUrlTest {
       "sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b";
 
   @Test
-  void repositoryWithTagAndNoHostPointsHere() {
+  void repositoryWithTagAndNoHostHasNoHost() {
     OciUrl url = OciUrl.parse("os-images/ubuntu-rootfs:22.04");
 
     assertThat(url.host()).isEmpty();
     assertThat(url.repository()).isEqualTo("os-images/ubuntu-rootfs");
     assertThat(url.reference()).isEqualTo("22.04");
     assertThat(url.byDigest()).isFalse();
-    assertThat(url.pointsHere(Optional.of("controller:8080"), List.of())).isTrue();
   }
 
   @Test
@@ -41,18 +38,6 @@ class OciUrlTest {
     assertThat(url.repository()).isEqualTo("os-images/windows");
     assertThat(url.reference()).isEqualTo(DIGEST);
     assertThat(url.byDigest()).isTrue();
-  }
-
-  @Test
-  void hostPointsHereWhenItIsTheRequestHostOrAPublicHostIgnoringCase() {
-    OciUrl url = OciUrl.parse("Controller.Example.com:8080/os-images/ubuntu:22.04");
-
-    assertThat(url.pointsHere(Optional.of("controller.example.com:8080"), List.of())).isTrue();
-    assertThat(url.pointsHere(Optional.of("10.0.0.5:8080"), List.of("controller.example.com:8080")))
-        .isTrue();
-    assertThat(url.pointsHere(Optional.of("10.0.0.5:8080"), List.of("controller.example.com")))
-        .isFalse();
-    assertThat(url.pointsHere(Optional.empty(), List.of())).isFalse();
   }
 
   @ParameterizedTest

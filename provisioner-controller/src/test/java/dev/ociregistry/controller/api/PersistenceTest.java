@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PersistenceTest {
   private static final String REPOSITORY = "os-images/ubuntu-rootfs";
   private static final RepositoryName REPO = RepositoryName.parse(REPOSITORY);
+  private static final RegistryAddresses ADDRESSES =
+      RegistryAddresses.of(ApiTestServer.LOOPBACK, List.of());
 
   @TempDir Path root;
 
@@ -166,7 +168,7 @@ class PersistenceTest {
     Files.createDirectories(temporary.getParent());
     Files.writeString(temporary, "{\"torn");
 
-    new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), List.of());
+    new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), ADDRESSES);
 
     assertThat(temporary).doesNotExist();
   }
@@ -195,7 +197,7 @@ class PersistenceTest {
     Files.writeString(file, "{\"recipe\": {\"name\": \"bad\", \"task_target\": \"t\"}}");
 
     assertThatThrownBy(
-            () -> new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), List.of()))
+            () -> new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), ADDRESSES))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(file.toString())
         .hasMessageContaining("target_disk");
@@ -208,7 +210,7 @@ class PersistenceTest {
     Files.write(file, "{\"job\": ".getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(
-            () -> new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), List.of()))
+            () -> new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), ADDRESSES))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(file.toString());
   }
@@ -226,7 +228,7 @@ class PersistenceTest {
     Files.move(jobs.resolve(id + ".json"), jobs.resolve(UUID.randomUUID() + ".json"));
 
     assertThatThrownBy(
-            () -> new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), List.of()))
+            () -> new ProvisioningApi(Optional.empty(), root.resolve("provisioning"), ADDRESSES))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(id);
   }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -318,17 +320,45 @@ class RecipeApiTest {
   }
 
   @Test
-  void ociUrlWithoutHostMustNameAnExistingManifest() throws Exception {
+  void ociUrlWithoutHostMustNameAnExistingManifestElse422NamingRepositoryAndTag() throws Exception {
     Response missingTag =
         http.postJson(
             "/api/v1/recipes", Recipes.linux("a", "os-images/ubuntu-rootfs:24.04").toString());
     Response missingRepository =
         http.postJson("/api/v1/recipes", Recipes.linux("b", "os-images/nothing:22.04").toString());
+    String absent = "sha256:" + "0".repeat(64);
+    Response missingDigest =
+        http.postJson(
+            "/api/v1/recipes", Recipes.linux("c", "os-images/ubuntu-rootfs@" + absent).toString());
 
-    assertThat(missingTag.status()).isEqualTo(400);
-    assertThat(Api.errorField(missingTag)).isEqualTo("oci_url");
-    assertThat(missingRepository.status()).isEqualTo(400);
-    assertThat(Api.errorField(missingRepository)).isEqualTo("oci_url");
+    Api.assertError(
+        missingTag,
+        422,
+        "oci_url",
+        "oci_url os-images/ubuntu-rootfs:24.04 points at this registry, but repository"
+            + " os-images/ubuntu-rootfs holds no tag 24.04",
+        Api.missingTag("os-images/ubuntu-rootfs:24.04", "os-images/ubuntu-rootfs", "24.04"));
+    Api.assertError(
+        missingRepository,
+        422,
+        "oci_url",
+        "oci_url os-images/nothing:22.04 points at this registry, but repository"
+            + " os-images/nothing holds no tag 22.04",
+        Api.missingTag("os-images/nothing:22.04", "os-images/nothing", "22.04"));
+    Map<String, String> digestDetail = new LinkedHashMap<>();
+    digestDetail.put("oci_url", "os-images/ubuntu-rootfs@" + absent);
+    digestDetail.put("repository", "os-images/ubuntu-rootfs");
+    digestDetail.put("digest", absent);
+    Api.assertError(
+        missingDigest,
+        422,
+        "oci_url",
+        "oci_url os-images/ubuntu-rootfs@"
+            + absent
+            + " points at this registry, but repository os-images/ubuntu-rootfs holds no manifest "
+            + absent,
+        digestDetail);
+    assertThat(http.get("/api/v1/recipes").json().get("recipes")).isEmpty();
   }
 
   @Test
@@ -365,7 +395,7 @@ class RecipeApiTest {
 
     assertThat(good.status()).isEqualTo(201);
     assertThat(good.json().get("oci_url").asText()).isEqualTo(host + "/" + UBUNTU);
-    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.status()).isEqualTo(422);
     assertThat(Api.errorField(bad)).isEqualTo("oci_url");
   }
 
@@ -381,7 +411,7 @@ class RecipeApiTest {
                 .toString());
 
     assertThat(good.status()).isEqualTo(201);
-    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.status()).isEqualTo(422);
     assertThat(Api.errorField(bad)).isEqualTo("oci_url");
   }
 

@@ -76,6 +76,7 @@ class TaskJsonTest {
         Recipes.parse(
             """
             {"registry_host": null, "repository": "%s", "reference": "22.04", "digest": "%s",
+             "pinned": true, "reason": null,
              "media_type": "%s", "manifest_url": "%s", "blobs": [%s, %s, %s]}
             """
                 .formatted(
@@ -184,12 +185,15 @@ class TaskJsonTest {
 
     assertThat(task.get("oci_url").asText()).isEqualTo("mcr.microsoft.com/windows/server:ltsc2022");
     assertThat(task.get("unattend_xml").asText()).startsWith("<unattend");
-    assertThat(task.get("artifact"))
+    ObjectNode artifact = (ObjectNode) task.get("artifact");
+    assertThat(artifact.remove("reason").asText())
+        .startsWith("the oci_url's host mcr.microsoft.com is not an address of this registry");
+    assertThat(artifact)
         .isEqualTo(
             Recipes.parse(
                 """
                 {"registry_host": "mcr.microsoft.com", "repository": "windows/server",
-                 "reference": "ltsc2022", "digest": null, "media_type": null,
+                 "reference": "ltsc2022", "digest": null, "pinned": false, "media_type": null,
                  "manifest_url": null, "blobs": []}
                 """));
   }

@@ -219,6 +219,23 @@ class RegistryAddressesTest {
     }
   }
 
+  @Test
+  void aListenHostGivenByNameIsTheAddressesItResolvesTo() throws Exception {
+    RegistryAddresses addresses = RegistryAddresses.of("localhost", List.of());
+
+    for (InetAddress address : InetAddress.getAllByName("localhost")) {
+      String host = RegistryAddresses.literal(address) + ":8080";
+      assertThat(here(addresses, host, BY_IP)).as(host).isTrue();
+    }
+    assertThat(here(addresses, "localhost:8080", BY_IP)).isTrue();
+    assertThat(here(addresses, "127.0.0.2:8080", BY_IP)).isFalse();
+  }
+
+  @Test
+  void anEmptyListenHostIsEveryAddress() {
+    assertThat(here(RegistryAddresses.of("", List.of()), "127.0.0.2:8080", BY_IP)).isTrue();
+  }
+
   private static RegistryAddresses wildcard() {
     return new RegistryAddresses(
         true,

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The backup of {@code docs/operations.md}: {@code deploy/backup}, run while clients push images
  * over shared layers, move and delete tags and a collection runs back to back (every second too,
- * with a grace period of 10 s, which the backup takes far less than, as the procedure requires),
+ * with a grace period of 15 s, which the backup takes far less than, as the procedure requires),
  * copies a store in which every tag resolves. After each of two backups into one directory (a first
  * copy, then an update) the guide's restore command puts it in a fresh directory and a second
  * controller opens it: no recovery problem, every tag it lists in its {@code index.json} and
@@ -48,7 +48,7 @@ class BackupRestoreIT {
       Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
   private static final Path SCRIPT = REPOSITORY.resolve("deploy/backup");
   private static final Path GUIDE = REPOSITORY.resolve("docs/operations.md");
-  private static final Duration GRACE = Duration.ofSeconds(10);
+  private static final Duration GRACE = Duration.ofSeconds(15);
   private static final int WORKERS = 3;
   private static final List<String> REPOSITORIES =
       List.of("backup/alpha", "backup/beta", "backup/gamma");

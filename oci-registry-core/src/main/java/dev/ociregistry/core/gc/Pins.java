@@ -170,6 +170,13 @@ public final class Pins implements DeletionGuard {
   /** Removes a pin; returns whether it existed. */
   public boolean unpin(String id) throws IOException {
     checkId(id);
+    Optional<Pin> pin = get(id);
+    if (pin.isPresent()) {
+      // As a tag that moves does: the content's grace period starts before the pin stops keeping
+      // it, so the collector never sees it unpinned and old at once.
+      storage.touch(LayoutKeys.manifestLink(pin.get().repository(), pin.get().digest()));
+      storage.touch(LayoutKeys.blob(pin.get().digest()));
+    }
     return storage.delete(LayoutKeys.pin(id));
   }
 

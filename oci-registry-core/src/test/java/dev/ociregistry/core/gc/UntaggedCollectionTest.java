@@ -84,6 +84,37 @@ class UntaggedCollectionTest {
   }
 
   @Test
+  void anUnpinnedManifestKeepsItsContentForTheGracePeriod() throws Exception {
+    Manifest jobArtifact = pushByDigest(Artifacts.image("job artifact"));
+    registry.pins().pin("job-1", REPO, digest(jobArtifact));
+    TestContent.makeEverythingOld(root);
+    registry.pins().unpin("job-1");
+
+    assertThat(collect().manifestsDeleted()).isZero();
+    assertWhole(jobArtifact);
+
+    age(LayoutKeys.manifestLink(REPO, digest(jobArtifact)), GRACE.plusMinutes(1));
+    GcReport later = collect();
+
+    assertThat(later.manifestsDeleted()).isEqualTo(1);
+    assertThat(registry.manifests().document(REPO, digest(jobArtifact))).isEmpty();
+  }
+
+  @Test
+  void anUnpinnedBlobKeepsItsGracePeriod() throws Exception {
+    Digest blob = TestContent.pushBlob(registry, REPO, TestContent.utf8("a pinned file")).digest();
+    registry.pins().pin("job-2", REPO, blob);
+    TestContent.makeEverythingOld(root);
+    registry.pins().unpin("job-2");
+
+    assertThat(collect().blobsDeleted()).isZero();
+    assertThat(registry.blobs().stat(REPO, blob)).isPresent();
+
+    age(LayoutKeys.blob(blob), GRACE.plusMinutes(1));
+    assertThat(collect().blobsDeleted()).isEqualTo(1);
+  }
+
+  @Test
   void theReportSaysWhatKeptEachManifest() throws Exception {
     Manifest tagged = push(Artifacts.image("tagged"), "1");
     Manifest pinned = pushByDigest(Artifacts.image("pinned"));

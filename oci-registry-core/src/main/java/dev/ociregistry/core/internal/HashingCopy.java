@@ -9,8 +9,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Copies a stream to the end of a stored object through a fixed set of buffers, updating a digest
@@ -42,11 +44,22 @@ public final class HashingCopy {
   /** A sync of the written bytes starts at least this often, off the caller's thread. */
   public static final long SYNC_INTERVAL = 32L * 1024 * 1024;
 
+  /**
+   * Threads made on demand and gone after a second idle, with the library's class loader as their
+   * context: a request thread of a servlet container creates them, and they must neither hold the
+   * web application's class loader nor outlive a redeployment.
+   */
   private static final ExecutorService HELPERS =
-      Executors.newCachedThreadPool(
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          1,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
           task -> {
             Thread thread = new Thread(task, "oci-registry-copy");
             thread.setDaemon(true);
+            thread.setContextClassLoader(HashingCopy.class.getClassLoader());
             return thread;
           });
 

@@ -9,6 +9,7 @@ import dev.ociregistry.core.storage.AppendableObject;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.testing.ForwardingAppendable;
 import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Await;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,42 @@ class HashingCopyTest {
   private static final int B = HashingCopy.BUFFER_SIZE;
 
   @TempDir Path root;
+
+  @Test
+  void helperThreadsHoldNoCallersClassLoaderAndGoWhenIdle() throws Exception {
+    ClassLoader containers = new ClassLoader(getClass().getClassLoader()) {};
+    byte[] content = Artifacts.content(3 * B, 3);
+    Thread request =
+        new Thread(
+            () -> {
+              try (AppendableObject out = storage().openAppend("object")) {
+                HashingCopy.copy(
+                    new ByteArrayInputStream(content),
+                    out,
+                    DigestAlgorithm.SHA256.newMessageDigest(),
+                    Long.MAX_VALUE);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
+            "a container's request thread");
+    request.setContextClassLoader(containers);
+    request.start();
+    request.join();
+
+    assertThat(copyThreads())
+        .allSatisfy(
+            thread ->
+                assertThat(thread.getContextClassLoader())
+                    .isSameAs(HashingCopy.class.getClassLoader()));
+    Await.until("idle copy threads gone", () -> copyThreads().isEmpty());
+  }
+
+  private static List<Thread> copyThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals("oci-registry-copy"))
+        .toList();
+  }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, B - 1, B, B + 1, 3 * B, 7 * B + 13})

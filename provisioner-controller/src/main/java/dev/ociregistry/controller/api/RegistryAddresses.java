@@ -158,12 +158,13 @@ public final class RegistryAddresses {
   }
 
   private String notOurs(String given, Reached at) {
+    List<String> names = names();
     return "the oci_url's host "
         + given
         + " is not an address of this registry, which answers at port "
         + at.port()
         + " of "
-        + (names().isEmpty() ? "no name known" : String.join(", ", names()))
+        + (names.isEmpty() ? "no name known" : String.join(", ", names))
         + at.host().map(h -> ", at " + h + " (the Host of this request)").orElse("")
         + " and at REGISTRY_PUBLIC_HOSTS ("
         + (publicHosts.isEmpty() ? "none" : String.join(", ", publicHosts))

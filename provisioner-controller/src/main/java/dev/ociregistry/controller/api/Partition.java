@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /**
- * One partition of a recipe's target disk, as seed 003's examples write it: {@code {"mount":
- * "/boot/efi", "size": "512M", "fstype": "vfat"}}.
+ * One partition of a recipe's target disk, as recipes write it: {@code {"mount": "/boot/efi",
+ * "size": "512M", "fstype": "vfat"}}.
  *
  * @param mount where it is mounted ({@code /}, {@code /boot/efi}) or its Windows role ({@code C:},
  *     {@code MSR})

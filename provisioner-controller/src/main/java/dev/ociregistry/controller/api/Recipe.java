@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A provisioning recipe: what to install on a server and how. The fields are those of seed 003's
- * examples; {@link RecipeParser} is the only way in, so an instance is always valid.
+ * A provisioning recipe: what to install on a server and how. The fields are those provisioning
+ * controllers use for Linux and Windows installs; {@link RecipeParser} is the only way in, so an
+ * instance is always valid.
  *
  * @param name the identifier, also the last segment of its URL
  * @param cloudInit the cloud-init configuration of a Linux recipe (a JSON object, kept as given)

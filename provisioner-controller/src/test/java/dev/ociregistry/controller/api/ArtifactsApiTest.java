@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code POST /api/v1/oci/artifacts}: seed 002's listing of a namespace. */
+/**
+ * {@code POST /api/v1/oci/artifacts}: the listing of a namespace an orchestrator's package client
+ * reads.
+ */
 class ArtifactsApiTest {
   private static final String CREATED = "org.opencontainers.image.created";
 

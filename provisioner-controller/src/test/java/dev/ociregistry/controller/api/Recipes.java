@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Recipe bodies shaped like seed 003's examples. */
+/** Recipe bodies shaped like the ones provisioning controllers send: Linux and Windows installs. */
 final class Recipes {
   private Recipes() {}
 

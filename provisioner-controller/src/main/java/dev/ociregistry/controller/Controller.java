@@ -50,6 +50,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -235,14 +236,16 @@ public final class Controller implements AutoCloseable {
               context,
               AccessLog.of(config.accessLog()),
               List.of(new HttpMetrics(meters), new LargeTransferLog()),
-              metricsListener);
+              metricsListener,
+              config.trustedProxies());
       new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(meters);
       ServerConnector connector = (ServerConnector) server.getConnectors()[0];
       server.start();
       LOG.info(
           "provisioner-controller listening on {}:{} ({}, registry {}, auth {}, storage {}, media {},"
               + " gc every {} with grace {}{}, {} uploads at once (waiting up to {}), upload timeout"
-              + " {}, download timeout {}, scrub {}{}{}, access log {}, metrics {}, log format {})",
+              + " {}, download timeout {}, scrub {}{}{}, access log {}, {}, metrics {}, log format"
+              + " {})",
           listen.getHostString(),
           connector.getLocalPort(),
           tls.isPresent() ? "https" : "http",
@@ -270,6 +273,12 @@ public final class Controller implements AutoCloseable {
           config.retentionFile().map(file -> ", retention " + file).orElse(""),
           config.auditLog().map(file -> ", audit log " + file).orElse(""),
           config.accessLog().map(Path::toString).orElse("stdout"),
+          config.trustedProxies().isEmpty()
+              ? "no trusted proxies"
+              : "trusted proxies "
+                  + config.trustedProxies().stream()
+                      .map(Object::toString)
+                      .collect(Collectors.joining(",")),
           metricsListener.isEmpty()
               ? "on this port"
               : "on "

@@ -14,48 +14,75 @@ import java.util.regex.Pattern;
 
 /**
  * The controller's configuration, read from environment variables with defaults that work on a
- * laptop: everything under {@code ./data}, port 8080, no authentication.
+ * laptop: everything under {@code ./data}, port 8080, no authentication. A variable set to a blank
+ * value has its default. What each accepts is what its parser accepts, as the README's
+ * configuration table says (the {@code TLS_*} variables are read by {@code TlsSettings}).
+ *
+ * <p>Durations are a whole number and a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code
+ * d} ({@code 500ms}, {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d}; no fractions or
+ * combinations), at most {@code 36500d}. Sizes are a whole number of bytes, alone or with {@code
+ * B}, {@code KiB}, {@code MiB}, {@code GiB} or {@code TiB}, exactly so ({@code 1GB} and {@code
+ * 1gib} are refused). Booleans are {@code true} or {@code false}, also {@code yes}/{@code no} and
+ * {@code 1}/{@code 0}, in any case.
  *
  * <table>
  *   <caption>Environment variables</caption>
  *   <tr><th>variable</th><th>default</th><th>accepts</th></tr>
- *   <tr><td>LISTEN_ADDR</td><td>0.0.0.0:8080</td><td>host:port, :port, [ipv6]:port</td></tr>
- *   <tr><td>DATA_DIR</td><td>./data</td><td>a directory</td></tr>
- *   <tr><td>ENABLE_REGISTRY</td><td>true</td><td>true, false</td></tr>
+ *   <tr><td>LISTEN_ADDR</td><td>0.0.0.0:8080</td><td>host:port, :port (all addresses),
+ *       [ipv6]:port; port 0 to 65535 (0: any free port)</td></tr>
+ *   <tr><td>DATA_DIR</td><td>./data</td><td>a directory; the defaults below live in it</td></tr>
+ *   <tr><td>ENABLE_REGISTRY</td><td>true</td><td>a boolean; false: no /v2, no GC</td></tr>
  *   <tr><td>REGISTRY_STORAGE</td><td>$DATA_DIR/registry</td><td>a directory</td></tr>
  *   <tr><td>MEDIA_ROOT</td><td>$DATA_DIR/media</td><td>a directory</td></tr>
- *   <tr><td>REGISTRY_PUBLIC_HOSTS</td><td>(none)</td><td>comma-separated host[:port] names clients
- *       use for this registry, beside the Host of each request</td></tr>
- *   <tr><td>REGISTRY_AUTH_MODE</td><td>none</td><td>none, basic, htpasswd</td></tr>
- *   <tr><td>REGISTRY_BASIC_USER</td><td>(none)</td><td>the one user of basic mode</td></tr>
- *   <tr><td>REGISTRY_BASIC_PASSWORD_FILE</td><td>(none)</td><td>a file holding its password (or
- *       REGISTRY_BASIC_PASSWORD, the password itself)</td></tr>
- *   <tr><td>REGISTRY_HTPASSWD_FILE</td><td>(none)</td><td>the users of htpasswd mode</td></tr>
- *   <tr><td>REGISTRY_HTPASSWD_ALLOW_WEAK</td><td>false</td><td>true, false</td></tr>
- *   <tr><td>REGISTRY_ACCESS_POLICY_FILE</td><td>(none)</td><td>a JSON access policy</td></tr>
- *   <tr><td>METRICS_AUTH</td><td>false</td><td>true, false</td></tr>
- *   <tr><td>REGISTRY_RETENTION_FILE</td><td>(none)</td><td>retention rules (JSON), applied
- *       before each scheduled GC</td></tr>
- *   <tr><td>ACCESS_LOG_PATH</td><td>(stdout)</td><td>a file the access log is appended to</td></tr>
- *   <tr><td>REGISTRY_ENABLE_AUDIT_LOG</td><td>false</td><td>true, false</td></tr>
+ *   <tr><td>REGISTRY_PUBLIC_HOSTS</td><td>(none)</td><td>comma-separated host[:port] or
+ *       [ipv6][:port] names (letters, digits, {@code .}, {@code -}; any case) that mean this
+ *       registry in a recipe's oci_url</td></tr>
+ *   <tr><td>TRUSTED_PROXIES</td><td>(none: forwarded headers are ignored)</td><td>comma-separated
+ *       IPv4 or IPv6 addresses and CIDR blocks ({@code 127.0.0.1,10.0.0.0/8,::1}; no host names,
+ *       no bits set beyond a block's prefix length): the reverse proxies whose {@code
+ *       X-Forwarded-For}, {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} are
+ *       believed</td></tr>
+ *   <tr><td>REGISTRY_AUTH_MODE</td><td>none</td><td>none, basic (one user), htpasswd (the users
+ *       of a file), in any case</td></tr>
+ *   <tr><td>REGISTRY_BASIC_USER</td><td>(none)</td><td>the one user of basic: a name without
+ *       {@code :} (required with basic)</td></tr>
+ *   <tr><td>REGISTRY_BASIC_PASSWORD_FILE</td><td>(none)</td><td>a readable file holding that
+ *       user's password, not empty (a final line break is dropped); or REGISTRY_BASIC_PASSWORD,
+ *       the password itself; exactly one of the two with basic</td></tr>
+ *   <tr><td>REGISTRY_HTPASSWD_FILE</td><td>(none)</td><td>the users of htpasswd, as {@code
+ *       htpasswd -B} writes them (required with htpasswd)</td></tr>
+ *   <tr><td>REGISTRY_HTPASSWD_ALLOW_WEAK</td><td>false</td><td>a boolean; true also accepts
+ *       {@code $apr1$}, {@code {SHA}} and crypt hashes</td></tr>
+ *   <tr><td>REGISTRY_ACCESS_POLICY_FILE</td><td>(none)</td><td>a JSON policy per repository
+ *       glob</td></tr>
+ *   <tr><td>METRICS_AUTH</td><td>false</td><td>a boolean; true: /metrics needs a logged-in
+ *       user</td></tr>
+ *   <tr><td>REGISTRY_ENABLE_AUDIT_LOG</td><td>false</td><td>a boolean</td></tr>
  *   <tr><td>REGISTRY_AUDIT_LOG_PATH</td><td>$DATA_DIR/audit.log</td><td>a file</td></tr>
- *   <tr><td>REGISTRY_GC_INTERVAL</td><td>1h</td><td>a duration: 90s, 15m, 1h, 7d</td></tr>
- *   <tr><td>REGISTRY_GC_GRACE_PERIOD</td><td>24h</td><td>a duration</td></tr>
- *   <tr><td>REGISTRY_GC_DELETE_UNTAGGED</td><td>true</td><td>true, false</td></tr>
- *   <tr><td>REGISTRY_MAX_CONCURRENT_UPLOADS</td><td>8</td><td>1 to 1024</td></tr>
- *   <tr><td>REGISTRY_UPLOAD_QUEUE_TIMEOUT</td><td>1m</td><td>a duration: how long an upload
- *       beyond the cap waits for a slot before 429; 0s refuses at once</td></tr>
- *   <tr><td>REGISTRY_UPLOAD_TIMEOUT</td><td>1h</td><td>a duration</td></tr>
- *   <tr><td>REGISTRY_DOWNLOAD_TIMEOUT</td><td>30m</td><td>a duration</td></tr>
- *   <tr><td>READY_MIN_FREE_SPACE</td><td>1GiB</td><td>bytes, or with KiB, MiB, GiB, TiB</td></tr>
- *   <tr><td>REGISTRY_SCRUB_INTERVAL</td><td>(off)</td><td>a duration: how often every blob is
- *       re-hashed and damaged ones quarantined</td></tr>
- *   <tr><td>REGISTRY_SCRUB_RATE</td><td>64MiB</td><td>bytes a second a scrub reads at most, or
- *       with KiB, MiB, GiB, TiB</td></tr>
- *   <tr><td>METRICS_ADDR</td><td>(the main port)</td><td>host:port for {@code /metrics} alone,
+ *   <tr><td>REGISTRY_GC_INTERVAL</td><td>1h</td><td>a duration above zero</td></tr>
+ *   <tr><td>REGISTRY_GC_GRACE_PERIOD</td><td>24h</td><td>a duration, zero included (below a
+ *       minute is accepted with a warning)</td></tr>
+ *   <tr><td>REGISTRY_RETENTION_FILE</td><td>(none)</td><td>retention rules (JSON) per repository
+ *       glob, applied before each scheduled GC</td></tr>
+ *   <tr><td>REGISTRY_GC_DELETE_UNTAGGED</td><td>true</td><td>a boolean</td></tr>
+ *   <tr><td>REGISTRY_MAX_CONCURRENT_UPLOADS</td><td>8</td><td>a whole number from 1 to
+ *       1024</td></tr>
+ *   <tr><td>REGISTRY_UPLOAD_QUEUE_TIMEOUT</td><td>1m</td><td>a duration, zero included: how long
+ *       an upload beyond the cap waits for a slot before 429; 0s refuses at once</td></tr>
+ *   <tr><td>REGISTRY_UPLOAD_TIMEOUT</td><td>1h</td><td>a duration above zero</td></tr>
+ *   <tr><td>REGISTRY_DOWNLOAD_TIMEOUT</td><td>30m</td><td>a duration above zero</td></tr>
+ *   <tr><td>READY_MIN_FREE_SPACE</td><td>1GiB</td><td>a size, zero included</td></tr>
+ *   <tr><td>ACCESS_LOG_PATH</td><td>(stdout)</td><td>a file the access log is appended
+ *       to</td></tr>
+ *   <tr><td>REGISTRY_SCRUB_INTERVAL</td><td>(off)</td><td>a duration above zero: how often every
+ *       blob is re-hashed and damaged ones quarantined</td></tr>
+ *   <tr><td>REGISTRY_SCRUB_RATE</td><td>64MiB</td><td>a size above zero: bytes a second a scrub
+ *       reads at most</td></tr>
+ *   <tr><td>METRICS_ADDR</td><td>(the main port)</td><td>as LISTEN_ADDR: {@code /metrics} alone,
  *       on a port of its own (plain HTTP)</td></tr>
- *   <tr><td>LOG_LEVEL</td><td>info</td><td>trace, debug, info, warn, error</td></tr>
- *   <tr><td>LOG_FORMAT</td><td>text</td><td>text, json (one JSON object per line)</td></tr>
+ *   <tr><td>LOG_LEVEL</td><td>info</td><td>trace, debug, info, warn, error, in any case</td></tr>
+ *   <tr><td>LOG_FORMAT</td><td>text</td><td>text, json (one JSON object per line), in any
+ *       case</td></tr>
  * </table>
  */
 public record ControllerConfig(
@@ -65,6 +92,7 @@ public record ControllerConfig(
     Path registryStorage,
     Path mediaRoot,
     List<String> publicHosts,
+    List<AddressBlock> trustedProxies,
     Auth auth,
     Optional<Path> auditLog,
     Optional<Path> retentionFile,
@@ -175,6 +203,14 @@ public record ControllerConfig(
             "",
             "comma-separated host or host:port names",
             ControllerConfig::hosts);
+    List<AddressBlock> trustedProxies =
+        reader.read(
+            "TRUSTED_PROXIES",
+            "",
+            "comma-separated IPv4 or IPv6 addresses and CIDR blocks such as"
+                + " 127.0.0.1,10.0.0.0/8,::1 (no host names, no bits set beyond a block's prefix"
+                + " length)",
+            AddressBlock::parseList);
     Auth auth = auth(reader);
     Boolean audit =
         reader.read("REGISTRY_ENABLE_AUDIT_LOG", "false", "true or false", ControllerConfig::bool);
@@ -249,6 +285,7 @@ public record ControllerConfig(
         storage,
         media,
         publicHosts,
+        trustedProxies,
         auth,
         auditLog,
         retentionFile,

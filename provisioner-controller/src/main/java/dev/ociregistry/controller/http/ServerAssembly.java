@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.http;
 
+import dev.ociregistry.controller.config.AddressBlock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * reads nothing for {@link #IDLE_TIMEOUT} is closed, and a request whose body arrives, or whose
  * answer is read, slower than {@link #MIN_DATA_RATE} on average fails (408 while the body is read):
  * a client that trickles a byte now and then no longer defeats the idle timeout. Every error Jetty
- * answers itself is JSON ({@link JsonErrorHandler}).
+ * answers itself is JSON ({@link JsonErrorHandler}). The forwarded headers of trusted reverse
+ * proxies are believed on both listeners alike ({@link TrustedProxies}); with none listed, on
+ * neither.
  */
 public final class ServerAssembly {
   /** How long a connection may send and read nothing before it is closed. */
@@ -63,7 +66,8 @@ public final class ServerAssembly {
    * A server that listens on {@code listen} through the connector {@code connectors} makes, and
    * serves {@code context}, stopping gracefully within {@link #STOP_TIMEOUT}. Every request, on
    * either listener and malformed ones too, goes to {@code requestLog} and is told to {@code
-   * observers} when it completes.
+   * observers} when it completes. A request from one of {@code trustedProxies} follows its
+   * forwarded headers ({@link TrustedProxies}); with an empty list, no request does.
    */
   public static Server assemble(
       InetSocketAddress listen,
@@ -71,7 +75,8 @@ public final class ServerAssembly {
       ServletContextHandler context,
       RequestLog requestLog,
       List<Consumer<FinishedRequests.Finished>> observers,
-      Optional<SideListener> side)
+      Optional<SideListener> side,
+      List<AddressBlock> trustedProxies)
       throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("http");
@@ -80,6 +85,11 @@ public final class ServerAssembly {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     ServerConnector connector = connectors.create(server, http);
+    if (!trustedProxies.isEmpty()) {
+      // After the connector's own customizers (TLS's), so that a forwarded scheme has the last
+      // word; the side listener shares this configuration.
+      http.addCustomizer(new TrustedProxies(trustedProxies));
+    }
     connector.setHost(listen.getHostString());
     connector.setPort(listen.getPort());
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());

@@ -40,6 +40,7 @@ class ControllerConfigTest {
     assertThat(config.scrubInterval()).as("off").isEmpty();
     assertThat(config.scrubBytesPerSecond()).isEqualTo(64L << 20);
     assertThat(config.publicHosts()).isEmpty();
+    assertThat(config.trustedProxies()).as("forwarded headers ignored").isEmpty();
     assertThat(config.hasShortGracePeriod()).isFalse();
   }
 
@@ -54,6 +55,7 @@ class ControllerConfigTest {
                 Map.entry("REGISTRY_STORAGE", "/srv/oci"),
                 Map.entry("MEDIA_ROOT", "/srv/media"),
                 Map.entry("REGISTRY_PUBLIC_HOSTS", "Controller.example.com:8080, 10.0.0.5"),
+                Map.entry("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1"),
                 Map.entry("REGISTRY_AUTH_MODE", "none"),
                 Map.entry("REGISTRY_GC_INTERVAL", "15m"),
                 Map.entry("REGISTRY_GC_GRACE_PERIOD", "5s"),
@@ -76,6 +78,9 @@ class ControllerConfigTest {
     assertThat(config.mediaRoot()).isEqualTo(Path.of("/srv/media"));
     assertThat(config.provisioningDir()).isEqualTo(Path.of("/srv/ctl/provisioning"));
     assertThat(config.publicHosts()).containsExactly("controller.example.com:8080", "10.0.0.5");
+    assertThat(config.trustedProxies())
+        .map(AddressBlock::toString)
+        .containsExactly("127.0.0.1", "10.0.0.0/8", "::1");
     assertThat(config.gcInterval()).isEqualTo(Duration.ofMinutes(15));
     assertThat(config.gcGracePeriod()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.hasShortGracePeriod()).isTrue();
@@ -132,7 +137,10 @@ class ControllerConfigTest {
     "REGISTRY_DOWNLOAD_TIMEOUT, 30, 90s",
     "READY_MIN_FREE_SPACE, 1GB, 512MiB",
     "LOG_LEVEL, verbose, trace",
-    "REGISTRY_PUBLIC_HOSTS, http://x/, host:port"
+    "REGISTRY_PUBLIC_HOSTS, http://x/, host:port",
+    "TRUSTED_PROXIES, proxy.example.org, IPv4 or IPv6 addresses and CIDR blocks",
+    "TRUSTED_PROXIES, 10.0.0.0/33, IPv4 or IPv6 addresses and CIDR blocks",
+    "TRUSTED_PROXIES, 10.1.2.3/8, no bits set beyond a block"
   })
   void badValueStopsWithMessageNamingVariableAndWhatItAccepts(
       String variable, String value, String accepted) {

@@ -27,7 +27,8 @@ class BadEnvironmentIT {
     "REGISTRY_DOWNLOAD_TIMEOUT, -1m",
     "READY_MIN_FREE_SPACE, lots",
     "LOG_LEVEL, chatty",
-    "REGISTRY_PUBLIC_HOSTS, https://x/"
+    "REGISTRY_PUBLIC_HOSTS, https://x/",
+    "TRUSTED_PROXIES, 10.0.0.0/33"
   })
   void badValueStopsStartUpNamingTheVariable(String variable, String value) throws Exception {
     try (JarProcess controller = ControllerJar.start(workDir, Map.of(variable, value))) {

@@ -8,7 +8,6 @@ import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.Await;
-import dev.ociregistry.testkit.Commands;
 import dev.ociregistry.testkit.Digests;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
@@ -16,28 +15,18 @@ import dev.ociregistry.testkit.Skopeo;
 import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,28 +37,20 @@ import org.junit.jupiter.api.io.TempDir;
  * deploy/nginx/oci-registry.conf}), only its listen port, upstream port and certificate paths
  * changed: TLS ends at nginx, skopeo pushes and pulls through it with every digest intact, a
  * chunked upload of 80 MiB (above the 64 MiB the controller logs a transfer line for) streams
- * through with relative {@code Location} headers and nothing buffered on nginx's disk, and the
- * controller sees the proxy as the client whatever {@code X-Forwarded-For} says.
+ * through with relative {@code Location} headers and nothing buffered on nginx's disk, and, without
+ * {@code TRUSTED_PROXIES}, the controller sees the proxy as the client whatever {@code
+ * X-Forwarded-For} says ({@link TrustedProxiesIT} has the proxy trusted).
  *
  * <p>A missing {@code nginx} (Debian's package, which {@code .ci/run} installs), {@code openssl} or
  * {@code skopeo} fails the test.
  */
 class ReverseProxyIT {
-  private static final Path CONFIG =
-      Path.of(System.getProperty("user.dir"))
-          .toAbsolutePath()
-          .resolveSibling("deploy")
-          .resolve("nginx/oci-registry.conf");
   private static final int CHUNKED_UPLOAD_BYTES = 80 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path workDir;
   private static JarProcess controller;
-  private static Process nginx;
-  private static Path nginxDir;
-  private static Path certificates;
-  private static HttpClient https;
-  private static URI proxy;
+  private static NginxInFront nginx;
   private static TestHttp direct;
 
   @BeforeAll
@@ -78,111 +59,13 @@ class ReverseProxyIT {
         ControllerJar.startedOnAFreePort(
             workDir, Map.of("DATA_DIR", workDir.resolve("data").toString()));
     direct = new TestHttp(controller.base());
-    nginxDir = Files.createDirectories(workDir.resolve("nginx"));
-    certificates = Files.createDirectories(workDir.resolve("certs"));
-    Path key = nginxDir.resolve("registry.key");
-    Path certificate = certificates.resolve("ca.crt");
-    Commands.Result made =
-        Commands.run(
-            List.of(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                certificate.toString(),
-                "-days",
-                "2",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1"),
-            workDir,
-            env -> {},
-            Duration.ofSeconds(60));
-    assertThat(made.exitCode()).as(made.toString()).isZero();
-
-    int port = freePort();
-    String documented = Files.readString(CONFIG);
-    String site =
-        replaceOnce(
-            replaceOnce(
-                replaceOnce(
-                    replaceOnce(
-                        documented, "listen 443 ssl;", "listen 127.0.0.1:" + port + " ssl;"),
-                    "server 127.0.0.1:8080;",
-                    "server 127.0.0.1:" + controller.awaitListening() + ";"),
-                "/etc/nginx/tls/registry.crt",
-                certificate.toString()),
-            "/etc/nginx/tls/registry.key",
-            key.toString());
-    Files.writeString(nginxDir.resolve("oci-registry.conf"), site);
-    // The main configuration a Debian nginx.conf would be, with every path in the test's directory.
-    Files.writeString(
-        nginxDir.resolve("nginx.conf"),
-        String.join(
-            "\n",
-            "daemon off;",
-            "worker_processes 1;",
-            isRoot() ? "user root;" : "",
-            "pid " + nginxDir.resolve("nginx.pid") + ";",
-            "error_log " + nginxDir.resolve("error.log") + " info;",
-            "events { worker_connections 256; }",
-            "http {",
-            "  access_log " + nginxDir.resolve("access.log") + ";",
-            "  client_body_temp_path " + nginxDir.resolve("body") + ";",
-            "  proxy_temp_path " + nginxDir.resolve("proxy") + ";",
-            "  fastcgi_temp_path " + nginxDir.resolve("fastcgi") + ";",
-            "  uwsgi_temp_path " + nginxDir.resolve("uwsgi") + ";",
-            "  scgi_temp_path " + nginxDir.resolve("scgi") + ";",
-            "  include " + nginxDir.resolve("oci-registry.conf") + ";",
-            "}",
-            ""));
-    Path executable = SystemdUnitIT.requireTool("nginx", "nginx");
-    nginx =
-        new ProcessBuilder(
-                executable.toString(),
-                "-p",
-                nginxDir.toString(),
-                "-c",
-                nginxDir.resolve("nginx.conf").toString(),
-                "-e",
-                nginxDir.resolve("error.log").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(nginxDir.resolve("nginx.out").toFile())
-            .start();
-
-    https =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .sslContext(trusting(certificate))
-            .build();
-    proxy = URI.create("https://127.0.0.1:" + port);
-    Await.until(
-        "nginx to answer /v2/ over TLS",
-        () -> {
-          if (!nginx.isAlive()) {
-            throw new AssertionError("nginx ended: " + nginxLog());
-          }
-          try {
-            return send(request("/v2/").GET()).statusCode() == 200;
-          } catch (IOException e) {
-            return false;
-          }
-        });
+    nginx = NginxInFront.start(workDir, controller.awaitListening());
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     if (nginx != null) {
-      nginx.destroy();
-      nginx.waitFor();
+      nginx.close();
     }
     if (controller != null) {
       controller.close();
@@ -199,7 +82,7 @@ class ReverseProxyIT {
                 "1",
                 Artifacts.image().config(Artifacts.config("proxied")).layer(layer).build());
     Skopeo skopeo = Skopeo.require(workDir.resolve("skopeo"));
-    String through = "docker://127.0.0.1:" + proxy.getPort() + "/proxied/app:1";
+    String through = "docker://127.0.0.1:" + nginx.base().getPort() + "/proxied/app:1";
     Path digestFile = workDir.resolve("pushed.digest");
 
     skopeo.run(
@@ -207,20 +90,22 @@ class ReverseProxyIT {
         "--preserve-digests",
         "--src-tls-verify=false",
         "--dest-cert-dir",
-        certificates.toString(),
+        nginx.certificates().toString(),
         "--digestfile",
         digestFile.toString(),
         "docker://" + direct.hostPort() + "/source/app:1",
         through);
     String raw =
-        skopeo.run("inspect", "--raw", "--cert-dir", certificates.toString(), through).stdout();
+        skopeo
+            .run("inspect", "--raw", "--cert-dir", nginx.certificates().toString(), through)
+            .stdout();
     Path pulled = workDir.resolve("pulled");
     skopeo.run(
         "copy",
         "--preserve-digests",
         "--dest-oci-accept-uncompressed-layers",
         "--src-cert-dir",
-        certificates.toString(),
+        nginx.certificates().toString(),
         through,
         "oci:" + pulled + ":app");
 
@@ -235,7 +120,7 @@ class ReverseProxyIT {
           .as(blob.digest())
           .isEqualTo(blob.content());
     }
-    assertThat(nginxLog()).doesNotContain("[error]", "[crit]", "[alert]");
+    assertThat(nginx.log()).doesNotContain("[error]", "[crit]", "[alert]");
   }
 
   @Test
@@ -270,8 +155,7 @@ class ReverseProxyIT {
 
     long pulling = System.nanoTime();
     HttpResponse<InputStream> pulled =
-        https.send(
-            request("/v2/proxied/big/blobs/" + digest).GET().build(), BodyHandlers.ofInputStream());
+        nginx.stream(request("/v2/proxied/big/blobs/" + digest).GET());
     assertThat(pulled.statusCode()).isEqualTo(200);
     assertThat(pulled.headers().firstValueAsLong("Content-Length")).hasValue(CHUNKED_UPLOAD_BYTES);
     try (InputStream body = pulled.body()) {
@@ -288,7 +172,8 @@ class ReverseProxyIT {
   }
 
   @Test
-  void theControllerSeesTheProxyAsTheClientWhateverXForwardedForSays() throws Exception {
+  void withoutTrustedProxiesTheControllerSeesTheProxyAsTheClientWhateverXForwardedForSays()
+      throws Exception {
     String agent = "forwarded-check/" + System.nanoTime();
 
     HttpResponse<byte[]> answer =
@@ -349,7 +234,7 @@ class ReverseProxyIT {
   }
 
   private static long bodyTemporaries() throws IOException {
-    Path body = nginxDir.resolve("body");
+    Path body = nginx.directory().resolve("body");
     if (!Files.isDirectory(body)) {
       return 0;
     }
@@ -359,59 +244,10 @@ class ReverseProxyIT {
   }
 
   private static HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(proxy.resolve(path)).timeout(Duration.ofMinutes(5));
+    return nginx.request(path);
   }
 
   private static HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException {
-    try {
-      return https.send(request.build(), BodyHandlers.ofByteArray());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-  }
-
-  /** A TLS context trusting exactly {@code certificate}. */
-  private static SSLContext trusting(Path certificate) throws Exception {
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    trusted.load(null, null);
-    try (InputStream in = Files.newInputStream(certificate)) {
-      trusted.setCertificateEntry(
-          "nginx",
-          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory trust =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    return context;
-  }
-
-  private static String replaceOnce(String text, String target, String replacement) {
-    assertThat(text.indexOf(target))
-        .as("the documented configuration holds " + target + " once")
-        .isNotNegative()
-        .isEqualTo(text.lastIndexOf(target));
-    return text.replace(target, replacement);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static boolean isRoot() {
-    return "root".equals(System.getProperty("user.name"));
-  }
-
-  private static String nginxLog() {
-    try {
-      return Files.readString(nginxDir.resolve("error.log"))
-          + Files.readString(nginxDir.resolve("nginx.out"));
-    } catch (IOException e) {
-      return "(no nginx log: " + e + ")";
-    }
+    return nginx.send(request);
   }
 }

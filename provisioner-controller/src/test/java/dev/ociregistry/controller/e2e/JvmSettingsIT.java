@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The JVM settings: the controller says so at start when the JVM would not exit on running out of
  * memory; the README's launcher ({@code scripts/controller}) runs it with its settings, quietly,
  * archives its classes when it first stops and maps that archive on every later start, and archives
- * them again once the jar is rebuilt.
+ * them again once the jar is rebuilt; {@code CONTROLLER_CDS_ARCHIVE} puts the archive elsewhere,
+ * and an archive that cannot be written is done without.
  */
 class JvmSettingsIT {
   private static final String WARNING = "without -XX:+ExitOnOutOfMemoryError";
@@ -61,6 +63,41 @@ class JvmSettingsIT {
     runAndStop(jar, Map.of());
     assertThat(Files.getLastModifiedTime(archive)).isNotEqualTo(archived);
     runAndStop(jar, Map.of("JAVA_OPTS", "-Xshare:on"));
+  }
+
+  @Test
+  void theArchiveGoesWhereControllerCdsArchiveSaysLeavingTheJarsDirectoryAlone() throws Exception {
+    Path jars = Files.createDirectories(workDir.resolve("opt"));
+    Path jar = Files.copy(JarProcess.jarFromProperty("controller.jar"), jars.resolve("ctl.jar"));
+    Path archive = workDir.resolve("cache/archives/ctl.jsa");
+
+    runAndStop(jar, Map.of("CONTROLLER_CDS_ARCHIVE", archive.toString()));
+    assertThat(archive).as("its directory made by the launcher").isNotEmptyFile();
+    try (Stream<Path> beside = Files.list(jars)) {
+      assertThat(beside).containsExactly(jar);
+    }
+
+    // -Xshare:on makes the JVM refuse to start unless it maps the archive.
+    String second =
+        runAndStop(
+            jar, Map.of("CONTROLLER_CDS_ARCHIVE", archive.toString(), "JAVA_OPTS", "-Xshare:on"));
+    assertThat(second).doesNotContainIgnoringCase("warning");
+  }
+
+  @Test
+  void anArchiveThatCannotBeWrittenIsDoneWithoutAndTheStopStillExitsZero() throws Exception {
+    Path jar = workDir.resolve("provisioner-controller.jar");
+    Files.copy(JarProcess.jarFromProperty("controller.jar"), jar);
+    Path notADirectory = Files.writeString(workDir.resolve("file"), "");
+
+    String log =
+        runAndStop(
+            jar, Map.of("CONTROLLER_CDS_ARCHIVE", notADirectory.resolve("x.jsa").toString()));
+
+    assertThat(log)
+        .contains("cannot write the class archive in " + notADirectory + "; starting without one")
+        .doesNotContain("Unable to create shared archive file");
+    assertThat(workDir.resolve("provisioner-controller.jsa")).doesNotExist();
   }
 
   /** Runs the launcher until it serves {@code /v2/}, stops it as a supervisor does; its output. */

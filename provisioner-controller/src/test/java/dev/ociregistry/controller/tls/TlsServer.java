@@ -54,6 +54,11 @@ final class TlsServer implements AutoCloseable {
     return new TlsServer(fixture, https.get());
   }
 
+  /** The HTTPS connector, whose HTTP configuration a test may add customizers to. */
+  ServerConnector httpsConnector() {
+    return https;
+  }
+
   int httpsPort() {
     return https.getLocalPort();
   }

@@ -48,8 +48,8 @@ public final class Maintenance implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    schedule(this::collect, options.collectionInterval());
-    schedule(this::expireUploads, options.uploadExpiryInterval());
+    schedule(this::collect, options.firstCollectionAfter(), options.collectionInterval());
+    schedule(this::expireUploads, options.uploadExpiryInterval(), options.uploadExpiryInterval());
   }
 
   public MaintenanceOptions options() {
@@ -61,8 +61,7 @@ public final class Maintenance implements AutoCloseable {
     return !scheduler.isShutdown();
   }
 
-  private void schedule(MaintenanceRun run, Duration interval) {
-    long millis = interval.toMillis();
+  private void schedule(MaintenanceRun run, Duration first, Duration interval) {
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
@@ -71,8 +70,8 @@ public final class Maintenance implements AutoCloseable {
             LOG.log(Level.WARNING, "registry maintenance failed; it runs again as planned", e);
           }
         },
-        millis,
-        millis,
+        first.toMillis(),
+        interval.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 
@@ -106,8 +105,10 @@ public final class Maintenance implements AutoCloseable {
   }
 
   /**
-   * Stops scheduling runs and waits for one in progress to end (a collection is never cut off
-   * halfway, and the registry's storage must not be released under it).
+   * Stops scheduling runs and waits for one in progress to end: a collection is never cut off
+   * halfway, and the registry's storage must not be released under it. A collection of a large
+   * store can take minutes; a host with a stop deadline closes the registry early in its stop.
+   * Maintenance can be started again on the same registry once this returns.
    */
   @Override
   public void close() {

@@ -3,58 +3,105 @@ package dev.ociregistry.core;
 import dev.ociregistry.core.gc.GcOptions;
 import dev.ociregistry.core.retention.RetentionPolicy;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@link Maintenance} runs and how often.
- *
- * @param collectionInterval time between two runs of retention and garbage collection; the first
- *     run comes one interval after the start
- * @param collection how each collection runs (grace period, untagged manifests); never a dry run
- * @param retention the retention rules applied before each collection, if any
- * @param uploadExpiryInterval time between two passes that cancel uploads idle for longer than the
- *     registry's upload timeout
+ * What {@link Maintenance} runs and how often. Immutable; start from {@link #defaults()} and change
+ * what differs with the {@code with} methods, so that options added later change no caller.
  */
-public record MaintenanceOptions(
-    Duration collectionInterval,
-    GcOptions collection,
-    Optional<RetentionPolicy> retention,
-    Duration uploadExpiryInterval) {
+public final class MaintenanceOptions {
   /** The grace period of the defaults: a day, so a tag moved a minute ago keeps its content. */
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
 
-  public MaintenanceOptions {
-    requirePositive(collectionInterval, "collectionInterval");
-    requirePositive(uploadExpiryInterval, "uploadExpiryInterval");
-    if (collection == null || collection.dryRun()) {
-      throw new IllegalArgumentException("collection must be given and delete (not a dry run)");
+  private final Duration collectionInterval;
+  private final Duration firstCollectionAfter;
+  private final GcOptions collection;
+  private final Optional<RetentionPolicy> retention;
+  private final Duration uploadExpiryInterval;
+
+  private MaintenanceOptions(
+      Duration collectionInterval,
+      Duration firstCollectionAfter,
+      GcOptions collection,
+      Optional<RetentionPolicy> retention,
+      Duration uploadExpiryInterval) {
+    this.collectionInterval = requirePositive(collectionInterval, "collectionInterval");
+    this.firstCollectionAfter =
+        Objects.requireNonNull(firstCollectionAfter, "firstCollectionAfter");
+    if (firstCollectionAfter.isNegative()) {
+      throw new IllegalArgumentException("firstCollectionAfter must be zero or more");
     }
-    if (retention == null) {
-      throw new IllegalArgumentException("retention must be given (Optional.empty() for none)");
+    this.collection = Objects.requireNonNull(collection, "collection");
+    if (collection.dryRun()) {
+      throw new IllegalArgumentException("a scheduled collection deletes: it is never a dry run");
     }
+    this.retention = Objects.requireNonNull(retention, "retention");
+    this.uploadExpiryInterval = requirePositive(uploadExpiryInterval, "uploadExpiryInterval");
   }
 
   /**
-   * Garbage collection every hour with a 24-hour grace period, untagged manifests collected once
-   * untagged for that long, no retention rules, stale uploads cancelled every five minutes: the
-   * controller's defaults.
+   * Garbage collection every hour, the first one hour after the start, with a 24-hour grace period,
+   * untagged manifests collected once untagged for that long, no retention rules, and idle uploads
+   * cancelled every five minutes: the controller's defaults.
    */
   public static MaintenanceOptions defaults() {
     return new MaintenanceOptions(
+        Duration.ofHours(1),
         Duration.ofHours(1),
         new GcOptions(DEFAULT_GRACE_PERIOD, true, false),
         Optional.empty(),
         Duration.ofMinutes(5));
   }
 
+  /** Time between two runs of retention and garbage collection. */
+  public Duration collectionInterval() {
+    return collectionInterval;
+  }
+
+  /** Time from the start to the first run of retention and garbage collection. */
+  public Duration firstCollectionAfter() {
+    return firstCollectionAfter;
+  }
+
+  /** How each collection runs: its grace period and whether untagged manifests go. */
+  public GcOptions collection() {
+    return collection;
+  }
+
+  /** The retention rules applied before each collection, if any. */
+  public Optional<RetentionPolicy> retention() {
+    return retention;
+  }
+
+  /** Time between two passes that cancel uploads idle for longer than the upload timeout. */
+  public Duration uploadExpiryInterval() {
+    return uploadExpiryInterval;
+  }
+
+  /**
+   * Collections every {@code interval}; the first still comes after {@link
+   * #firstCollectionAfter()}, which {@link #defaults()} sets to one hour.
+   */
   public MaintenanceOptions withCollectionInterval(Duration interval) {
-    return new MaintenanceOptions(interval, collection, retention, uploadExpiryInterval);
+    return new MaintenanceOptions(
+        interval, firstCollectionAfter, collection, retention, uploadExpiryInterval);
+  }
+
+  /**
+   * The first collection {@code delay} after the start: {@link Duration#ZERO} for a process that
+   * restarts more often than the interval and would otherwise never collect.
+   */
+  public MaintenanceOptions withFirstCollectionAfter(Duration delay) {
+    return new MaintenanceOptions(
+        collectionInterval, delay, collection, retention, uploadExpiryInterval);
   }
 
   /** Collections with {@code gracePeriod}, keeping the choice about untagged manifests. */
   public MaintenanceOptions withGracePeriod(Duration gracePeriod) {
     return new MaintenanceOptions(
         collectionInterval,
+        firstCollectionAfter,
         new GcOptions(gracePeriod, collection.deleteUntagged(), false),
         retention,
         uploadExpiryInterval);
@@ -64,23 +111,63 @@ public record MaintenanceOptions(
   public MaintenanceOptions withDeleteUntagged(boolean deleteUntagged) {
     return new MaintenanceOptions(
         collectionInterval,
+        firstCollectionAfter,
         new GcOptions(collection.gracePeriod(), deleteUntagged, false),
         retention,
         uploadExpiryInterval);
   }
 
+  /** Retention rules applied before each collection. */
   public MaintenanceOptions withRetention(RetentionPolicy policy) {
     return new MaintenanceOptions(
-        collectionInterval, collection, Optional.of(policy), uploadExpiryInterval);
+        collectionInterval,
+        firstCollectionAfter,
+        collection,
+        Optional.of(policy),
+        uploadExpiryInterval);
   }
 
+  /** Idle uploads looked for every {@code interval}. */
   public MaintenanceOptions withUploadExpiryInterval(Duration interval) {
-    return new MaintenanceOptions(collectionInterval, collection, retention, interval);
+    return new MaintenanceOptions(
+        collectionInterval, firstCollectionAfter, collection, retention, interval);
   }
 
-  private static void requirePositive(Duration duration, String name) {
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof MaintenanceOptions that
+        && collectionInterval.equals(that.collectionInterval)
+        && firstCollectionAfter.equals(that.firstCollectionAfter)
+        && collection.equals(that.collection)
+        && retention.equals(that.retention)
+        && uploadExpiryInterval.equals(that.uploadExpiryInterval);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        collectionInterval, firstCollectionAfter, collection, retention, uploadExpiryInterval);
+  }
+
+  @Override
+  public String toString() {
+    return "MaintenanceOptions[collectionInterval="
+        + collectionInterval
+        + ", firstCollectionAfter="
+        + firstCollectionAfter
+        + ", collection="
+        + collection
+        + ", retention="
+        + (retention.isPresent() ? "rules" : "none")
+        + ", uploadExpiryInterval="
+        + uploadExpiryInterval
+        + "]";
+  }
+
+  private static Duration requirePositive(Duration duration, String name) {
     if (duration == null || duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException(name + " must be positive");
     }
+    return duration;
   }
 }

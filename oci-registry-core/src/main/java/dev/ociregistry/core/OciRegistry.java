@@ -273,11 +273,14 @@ public final class OciRegistry implements Closeable {
    * idle uploads) on a thread of its own, until {@link #close()}: the one line an embedding
    * application writes, {@code registry.startMaintenance(MaintenanceOptions.defaults())}.
    *
+   * <p>Runs until {@link Maintenance#close()} or {@link #close()}; once stopped it can be started
+   * again, with other options.
+   *
    * @throws IllegalStateException when maintenance already runs, or the registry is closed
    */
   public Maintenance startMaintenance(MaintenanceOptions options) {
     synchronized (maintenanceLock) {
-      if (closed || maintenance != null) {
+      if (closed || (maintenance != null && maintenance.isRunning())) {
         throw new IllegalStateException(
             "maintenance already runs for this registry, or the registry is closed");
       }
@@ -288,12 +291,16 @@ public final class OciRegistry implements Closeable {
 
   /**
    * Releases the root, after stopping maintenance (waiting for a run in progress); in-flight
-   * uploads stay on disk and resume on the next open.
+   * uploads stay on disk and resume on the next open. Closing again does nothing. Requests still
+   * under way must have ended: the stores do not refuse work once the root is released.
    */
   @Override
   public void close() throws IOException {
     Maintenance running;
     synchronized (maintenanceLock) {
+      if (closed) {
+        return;
+      }
       closed = true;
       running = maintenance;
     }

@@ -139,19 +139,48 @@ class MaintenanceTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> defaults.withUploadExpiryInterval(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(
-            () ->
-                new MaintenanceOptions(
-                    Duration.ofHours(1),
-                    new dev.ociregistry.core.gc.GcOptions(Duration.ZERO, false, true),
-                    Optional.empty(),
-                    Duration.ofMinutes(5)))
+    assertThatThrownBy(() -> defaults.withFirstCollectionAfter(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThat(defaults.firstCollectionAfter()).isEqualTo(Duration.ofHours(1));
+    assertThat(defaults.withGracePeriod(Duration.ZERO)).isNotEqualTo(defaults);
+    assertThat(MaintenanceOptions.defaults()).isEqualTo(defaults).hasSameHashCodeAs(defaults);
+    assertThat(defaults.toString()).contains("retention=none");
+  }
+
+  @Test
+  void startsAgainOnceStoppedAndClosingTwiceDoesNothing() throws IOException {
+    OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults());
+    registry.startMaintenance(MaintenanceOptions.defaults()).close();
+
+    Maintenance again = registry.startMaintenance(often());
+    assertThat(again.isRunning()).isTrue();
+
+    registry.close();
+    registry.close();
+    assertThat(again.isRunning()).isFalse();
+    try (OciRegistry reopened = OciRegistry.open(root, RegistryOptions.defaults())) {
+      assertThat(reopened.catalog()).isNotNull();
+    }
+  }
+
+  @Test
+  void theFirstCollectionCanComeAtOnceWhileTheIntervalStaysLong() throws IOException {
+    try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
+      Digest orphan = TestContent.pushBlob(registry, REPO, TestContent.utf8("left over")).digest();
+
+      registry.startMaintenance(
+          MaintenanceOptions.defaults()
+              .withGracePeriod(Duration.ZERO)
+              .withFirstCollectionAfter(Duration.ZERO));
+
+      Await.until("the first collection ran", () -> stat(registry, orphan).isEmpty());
+    }
   }
 
   private static MaintenanceOptions often() {
     return MaintenanceOptions.defaults()
         .withCollectionInterval(OFTEN)
+        .withFirstCollectionAfter(OFTEN)
         .withUploadExpiryInterval(OFTEN);
   }
 

@@ -9,7 +9,6 @@ import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.StoredManifest;
 import dev.ociregistry.servlet.internal.BodyReadAhead;
 import dev.ociregistry.servlet.internal.ClientIOException;
-import dev.ociregistry.servlet.internal.RetryLaterException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -10,7 +10,6 @@ import dev.ociregistry.core.model.Tag;
 import dev.ociregistry.servlet.internal.AsyncCompletion;
 import dev.ociregistry.servlet.internal.ClientIOException;
 import dev.ociregistry.servlet.internal.RequestBodies;
-import dev.ociregistry.servlet.internal.RetryLaterException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -11,7 +11,6 @@ import dev.ociregistry.servlet.internal.AdmissionQueue;
 import dev.ociregistry.servlet.internal.ByteRange;
 import dev.ociregistry.servlet.internal.DeadlineInputStream;
 import dev.ociregistry.servlet.internal.QueryParameters;
-import dev.ociregistry.servlet.internal.RetryLaterException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.ociregistry.servlet.auth;
 
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.servlet.internal.RetryLaterException;
+import dev.ociregistry.servlet.RetryLaterException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

@@ -17,6 +17,7 @@ import dev.ociregistry.testkit.TestHttp.Response;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -200,6 +201,9 @@ class BackupRestoreIT {
     double gcDuring = deletedByGc(http) - gcBefore;
 
     assertThat(backup.exitCode()).as(backup.toString()).isZero();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)))
+        .as("the backup holds the job credential key: only its owner may read it")
+        .isEqualTo("rwx------");
     assertThat(Duration.ofMillis(millis))
         .as("the procedure's condition: the backup ends within the grace period")
         .isLessThan(GRACE);

@@ -10,12 +10,24 @@ import java.util.HexFormat;
  * lowercase hex encoding of the right length. Instances only come from {@link #parse} and {@link
  * #of}, so a digest can be used to build a storage path.
  *
+ * <p>{@link #toString} gives the canonical {@code algorithm:hex} form; digests order by it.
+ *
+ * @param algorithm the algorithm that computed it
+ * @param hex the lowercase hex encoding, exactly {@link DigestAlgorithm#hexLength} characters
  * @see <a href="https://github.com/opencontainers/image-spec/blob/v1.1.0/descriptor.md#digests">
  *     image-spec: digests</a>
  */
 public record Digest(DigestAlgorithm algorithm, String hex) implements Comparable<Digest> {
   private static final HexFormat HEX = HexFormat.of();
 
+  /**
+   * Checks the components; {@link #parse} and {@link #of} are the usual way to get a digest.
+   *
+   * @param algorithm the algorithm that computed it
+   * @param hex the lowercase hex encoding
+   * @throws RegistryException with {@link ErrorCode#DIGEST_INVALID} when either is null or {@code
+   *     hex} is not lowercase hex of the algorithm's length
+   */
   public Digest {
     if (algorithm == null || hex == null || !isLowerHex(hex, algorithm.hexLength())) {
       throw new RegistryException(
@@ -24,9 +36,12 @@ public record Digest(DigestAlgorithm algorithm, String hex) implements Comparabl
   }
 
   /**
-   * Parses {@code algorithm:hex}.
+   * Parses {@code algorithm:hex}, as a URL, a header or a descriptor carries it.
    *
-   * @throws RegistryException with {@link ErrorCode#DIGEST_INVALID} for anything else
+   * @param text the digest string, or null (reported as missing)
+   * @return the digest, whose {@link #toString} equals {@code text}
+   * @throws RegistryException with {@link ErrorCode#DIGEST_INVALID} for anything else: null, an
+   *     unsupported algorithm, uppercase or wrong-length hex
    */
   public static Digest parse(String text) {
     if (text == null) {
@@ -50,7 +65,11 @@ public record Digest(DigestAlgorithm algorithm, String hex) implements Comparabl
     return new Digest(algorithm, hex);
   }
 
-  /** Whether {@code text} is a digest {@link #parse} accepts. */
+  /**
+   * {@return whether {@code text} is a digest {@link #parse} accepts}
+   *
+   * @param text any string, or null (not valid)
+   */
   public static boolean isValid(String text) {
     try {
       parse(text);
@@ -60,19 +79,38 @@ public record Digest(DigestAlgorithm algorithm, String hex) implements Comparabl
     }
   }
 
-  /** The digest of a finished {@link MessageDigest} computation. */
+  /**
+   * The digest of content already fed to a {@link MessageDigest}, as streaming verification
+   * computes it.
+   *
+   * @param algorithm the algorithm {@code finished} implements
+   * @param finished the computation to complete; {@link MessageDigest#digest()} is called on it,
+   *     which resets it
+   * @return the digest of everything fed to {@code finished}
+   */
   public static Digest of(DigestAlgorithm algorithm, MessageDigest finished) {
     return new Digest(algorithm, HEX.formatHex(finished.digest()));
   }
 
-  /** The digest of {@code content}. */
+  /**
+   * The digest of content held in memory, such as a manifest body.
+   *
+   * @param algorithm the algorithm to compute
+   * @param content the whole content
+   * @return its digest
+   */
   public static Digest of(DigestAlgorithm algorithm, byte[] content) {
     MessageDigest md = algorithm.newMessageDigest();
     md.update(content);
     return of(algorithm, md);
   }
 
-  /** The SHA-256 digest of {@code content}. */
+  /**
+   * The SHA-256 digest of content held in memory.
+   *
+   * @param content the whole content
+   * @return its {@code sha256:} digest
+   */
   public static Digest sha256(byte[] content) {
     return of(DigestAlgorithm.SHA256, content);
   }

@@ -12,7 +12,9 @@ import java.util.Optional;
  *     image-spec: registered algorithms</a>
  */
 public enum DigestAlgorithm {
+  /** SHA-256, {@code sha256}: 64 hex characters; what clients use in practice. */
   SHA256("sha256", "SHA-256", 64),
+  /** SHA-512, {@code sha512}: 128 hex characters. */
   SHA512("sha512", "SHA-512", 128);
 
   private final String id;
@@ -25,17 +27,22 @@ public enum DigestAlgorithm {
     this.hexLength = hexLength;
   }
 
-  /** The identifier used in digest strings, e.g. {@code sha256}. */
+  /** {@return the identifier before the colon of a digest string, e.g. {@code sha256}} */
   public String id() {
     return id;
   }
 
-  /** Number of lowercase hex characters of an encoded digest. */
+  /** {@return the number of lowercase hex characters after the colon: 64 or 128} */
   public int hexLength() {
     return hexLength;
   }
 
-  /** A fresh {@link MessageDigest} for this algorithm. */
+  /**
+   * {@return a new {@link MessageDigest} for this algorithm}, for one computation; a {@code
+   * MessageDigest} is not thread-safe.
+   *
+   * @throws IllegalStateException if the JDK lacks the algorithm, which a standard JDK never does
+   */
   public MessageDigest newMessageDigest() {
     try {
       return MessageDigest.getInstance(jcaName);
@@ -44,7 +51,12 @@ public enum DigestAlgorithm {
     }
   }
 
-  /** The algorithm with the given identifier, if it is one this registry supports. */
+  /**
+   * Looks an algorithm up by the identifier a digest string starts with.
+   *
+   * @param id the identifier, e.g. {@code sha256}; compared exactly (case-sensitive)
+   * @return the algorithm, or empty if this registry does not support {@code id}
+   */
   public static Optional<DigestAlgorithm> byId(String id) {
     for (DigestAlgorithm algorithm : values()) {
       if (algorithm.id.equals(id)) {

@@ -3,7 +3,7 @@ package dev.ociregistry.core.error;
 /**
  * The error codes of the OCI distribution-spec, each with the HTTP status a registry answers with.
  *
- * <p>Descriptions quote the specification's error code table. Two entries reuse a spec code with a
+ * <p>Descriptions quote the specification's error code table. Four entries reuse a spec code with a
  * status the spec or HTTP names elsewhere: {@link #BLOB_UPLOAD_RANGE_INVALID} (416 for an
  * out-of-order chunk), {@link #RANGE_NOT_SATISFIABLE} (416 for a blob range), {@link
  * #MANIFEST_TOO_LARGE} (413 for a manifest over the size limit) and {@link #ENDPOINT_UNKNOWN} (404
@@ -72,17 +72,23 @@ public enum ErrorCode {
     this.specMessage = specMessage;
   }
 
-  /** The code as it appears in an error body, e.g. {@code BLOB_UNKNOWN}. */
+  /**
+   * {@return the code as it appears in an error body, e.g. {@code BLOB_UNKNOWN}}; several constants
+   * share one, so compare constants, not codes.
+   */
   public String specCode() {
     return specCode;
   }
 
-  /** The HTTP status a registry answers with. */
+  /** {@return the HTTP status a registry answers with, e.g. 404 for {@link #BLOB_UNKNOWN}} */
   public int httpStatus() {
     return httpStatus;
   }
 
-  /** The specification's short description of the code. */
+  /**
+   * {@return the specification's short description of the code}; an error body's {@code message} is
+   * the exception's own, more specific text.
+   */
   public String specMessage() {
     return specMessage;
   }

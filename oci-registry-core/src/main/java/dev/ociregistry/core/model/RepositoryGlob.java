@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
  * matches within one path component, {@code **} across components, {@code ?} one character; every
  * other character is itself.
  *
+ * <p>Instances come from {@link #parse}; {@link #toString} gives the pattern as written.
+ *
  * @param glob the pattern as written
+ * @param pattern the regular expression {@code glob} compiles to, matched against a whole name
  */
 public record RepositoryGlob(String glob, Pattern pattern) {
   private static final Pattern VALID = Pattern.compile("[a-z0-9._\\-/*?]+");
@@ -15,6 +18,8 @@ public record RepositoryGlob(String glob, Pattern pattern) {
   /**
    * Reads a glob.
    *
+   * @param glob the pattern, e.g. {@code team-a/**} or {@code *}
+   * @return the glob
    * @throws IllegalArgumentException when it holds characters no repository name has, {@code ***},
    *     or a leading {@code /}
    */
@@ -26,11 +31,18 @@ public record RepositoryGlob(String glob, Pattern pattern) {
     return new RepositoryGlob(glob, Pattern.compile(regex(glob)));
   }
 
+  /**
+   * {@return whether the whole of {@code repository}'s name matches}
+   *
+   * @param repository the name to test
+   */
   public boolean matches(RepositoryName repository) {
     return pattern.matcher(repository.value()).matches();
   }
 
-  /** How specific the glob is: where several match, the longest wins. */
+  /**
+   * {@return how specific the glob is: its length}; where several match, the longest (highest) wins
+   */
   public int specificity() {
     return glob.length();
   }

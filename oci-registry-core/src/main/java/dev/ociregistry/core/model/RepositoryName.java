@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
  * distribution-spec grammar, at most {@value #MAX_LENGTH} characters in all. No component can be
  * empty, {@code .}, {@code ..}, or start with {@code _}, so a name maps safely onto directories.
  *
+ * <p>{@link #toString} gives the name; names order by it, as the catalog lists them.
+ *
+ * @param value the name, e.g. {@code os-images/ubuntu-rootfs}
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-manifests">
  *     distribution-spec: the name grammar</a>
@@ -22,6 +25,12 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
       Pattern.compile(
           "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
 
+  /**
+   * Checks the name; {@link #parse} is the same.
+   *
+   * @param value the name
+   * @throws RegistryException with {@link ErrorCode#NAME_INVALID} when {@link #isValid} is false
+   */
   public RepositoryName {
     if (!isValid(value)) {
       throw new RegistryException(
@@ -32,13 +41,19 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
   /**
    * Parses a repository name.
    *
+   * @param text the name from a URL or a setting; null is invalid
+   * @return the name
    * @throws RegistryException with {@link ErrorCode#NAME_INVALID} when it breaks the grammar
    */
   public static RepositoryName parse(String text) {
     return new RepositoryName(text);
   }
 
-  /** Whether {@code text} is a valid repository name. */
+  /**
+   * {@return whether {@code text} is a valid repository name}
+   *
+   * @param text any string, or null (not valid)
+   */
   public static boolean isValid(String text) {
     return text != null
         && !text.isEmpty()
@@ -46,12 +61,17 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
         && GRAMMAR.matcher(text).matches();
   }
 
-  /** The path components, e.g. {@code [os-images, ubuntu-rootfs]}. */
+  /** {@return the path components, e.g. {@code [os-images, ubuntu-rootfs]}; never empty} */
   public List<String> components() {
     return List.of(value.split("/"));
   }
 
-  /** Whether this name is {@code namespace} or lies under it ({@code namespace/...}). */
+  /**
+   * {@return whether this name is {@code namespace} or lies under it ({@code namespace/...})}; by
+   * whole components, so {@code team-ab} is not within {@code team-a}
+   *
+   * @param namespace a name or a leading part of one, without a trailing {@code /}
+   */
   public boolean isWithin(String namespace) {
     return value.equals(namespace) || value.startsWith(namespace + "/");
   }

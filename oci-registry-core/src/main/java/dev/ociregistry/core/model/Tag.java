@@ -8,6 +8,10 @@ import java.util.regex.Pattern;
  * A tag such as {@code 22.04}: {@code [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}. A tag never contains
  * {@code /} and never starts with {@code .} or {@code -}, so it is safe as a file name.
  *
+ * <p>{@link #toString} gives the tag. Tags compare case-sensitively, code point by code point;
+ * listings use {@link #LISTING_ORDER} instead.
+ *
+ * @param value the tag, e.g. {@code 22.04}
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-manifests">
  *     distribution-spec: the tag grammar</a>
@@ -25,6 +29,13 @@ public record Tag(String value) implements Comparable<Tag> {
 
   private static final Pattern GRAMMAR = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
 
+  /**
+   * Checks the tag; {@link #parse} is the same.
+   *
+   * @param value the tag
+   * @throws RegistryException with {@link ErrorCode#MANIFEST_INVALID} when {@link #isValid} is
+   *     false
+   */
   public Tag {
     if (!isValid(value)) {
       throw new RegistryException(ErrorCode.MANIFEST_INVALID, "invalid tag: " + abbreviate(value));
@@ -34,13 +45,19 @@ public record Tag(String value) implements Comparable<Tag> {
   /**
    * Parses a tag.
    *
+   * @param text the tag from a URL or a request; null is invalid
+   * @return the tag
    * @throws RegistryException with {@link ErrorCode#MANIFEST_INVALID} when it breaks the grammar
    */
   public static Tag parse(String text) {
     return new Tag(text);
   }
 
-  /** Whether {@code text} is a valid tag. */
+  /**
+   * {@return whether {@code text} is a valid tag}
+   *
+   * @param text any string, or null (not valid)
+   */
   public static boolean isValid(String text) {
     return text != null && GRAMMAR.matcher(text).matches();
   }

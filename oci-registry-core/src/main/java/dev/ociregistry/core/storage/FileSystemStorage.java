@@ -28,19 +28,27 @@ import java.util.stream.StreamSupport;
 /**
  * {@link StorageDriver} on a local filesystem. Every publish is fsync of the file, an atomic rename
  * on the same filesystem, then fsync of the target directory, so that a crash at any instant leaves
- * the old state or the new one. Temporaries live under {@code tmp/} in the root.
+ * the old state or the new one. Temporaries live under {@code tmp/} in the root. A key that would
+ * resolve outside the root is refused with {@link IllegalArgumentException}. Safe for concurrent
+ * use.
  */
 public final class FileSystemStorage implements StorageDriver {
   private static final String TEMPORARY_PREFIX = "tmp";
 
   private final Path root;
 
+  /**
+   * Storage in {@code root}, which is created when missing.
+   *
+   * @param root the directory; relative paths are resolved against the working directory now
+   * @throws IOException when the directory or its {@code tmp/} cannot be created
+   */
   public FileSystemStorage(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
     Files.createDirectories(this.root.resolve(TEMPORARY_PREFIX));
   }
 
-  /** The directory this storage lives in. */
+  /** {@return the directory this storage lives in, absolute and normalized} */
   public Path root() {
     return root;
   }

@@ -58,6 +58,8 @@ import java.util.stream.Stream;
  * listed the push's link, or the digest is noted before the sweep can take its lock, or the sweep
  * deleted it first and the push was refused. The argument in full is in {@code
  * docs/design/storage.md}.
+ *
+ * <p>Safe for concurrent use.
  */
 public final class GarbageCollector {
   /** How often a run under way tells its listeners how far it got. */
@@ -80,7 +82,20 @@ public final class GarbageCollector {
   private CompletableFuture<GcReport> running;
   private GcOptions runningOptions;
 
-  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  /**
+   * Wired by the registry as it opens (the parameter types are internal); not for applications,
+   * which get the registry's collector.
+   *
+   * @param storage the registry's storage
+   * @param catalog lists the repositories to mark
+   * @param manifests reads and deletes manifests
+   * @param tags tells tagged manifests from untagged ones
+   * @param pins the pinned digests, which are roots
+   * @param digestLocks the per-digest locks every delete holds
+   * @param recentReferences what pushes, pins and mounts claimed during a run
+   * @param danglingLinks removes links to blobs that are gone
+   * @param statistics told of every blob deleted
+   */
   @SuppressWarnings("exports")
   public GarbageCollector(
       StorageDriver storage,
@@ -103,7 +118,15 @@ public final class GarbageCollector {
     this.danglingLinks = danglingLinks;
   }
 
-  /** Runs a collection, or joins the one under way when it has the same options. */
+  /**
+   * Runs a collection, or joins the one under way when it has the same options; with other options
+   * it waits for that run to end, then runs. Blocks for the whole run, which on a large store can
+   * take minutes.
+   *
+   * @param options the grace period, whether untagged manifests go, and whether this is a dry run
+   * @return what the run did
+   * @throws IOException when the storage fails; what was deleted so far stays deleted
+   */
   public GcReport collect(GcOptions options) throws IOException {
     CompletableFuture<GcReport> mine;
     while (true) {
@@ -141,12 +164,16 @@ public final class GarbageCollector {
     }
   }
 
-  /** Tells {@code listener} about every run from now on. */
+  /**
+   * Tells {@code listener} about every run from now on; there is no way to remove it.
+   *
+   * @param listener called on the collecting thread
+   */
   public void addListener(GcListener listener) {
     listeners.add(listener);
   }
 
-  /** Whether a run is under way. */
+  /** {@return whether a run is under way} */
   public boolean isRunning() {
     synchronized (runMonitor) {
       return running != null;

@@ -9,7 +9,13 @@ import java.util.Map;
 /**
  * What a garbage collection run did, or in a dry run would have done.
  *
- * @param bytesFreed the size of the blobs deleted
+ * @param blobsDeleted how many blobs were deleted (would be, in a dry run), manifests' content
+ *     included
+ * @param manifestsDeleted how many untagged manifests were deleted from their repositories (would
+ *     be, in a dry run)
+ * @param bytesFreed the size of the blobs deleted, in bytes
+ * @param duration how long the run took
+ * @param dryRun whether this was a dry run, which deleted nothing
  * @param refusals the untagged manifests kept because deleting them was refused, each with its
  *     reason (a pin needs it, say); their content was kept too
  * @param manifestsKept with untagged manifests collected, how many manifests each reason kept:
@@ -31,6 +37,18 @@ public record GcReport(
   /** The most entries {@link #wouldDelete} lists. */
   public static final int MAX_LISTED = 10_000;
 
+  /**
+   * Copies the collections, cutting {@code wouldDelete} to its first {@value #MAX_LISTED}.
+   *
+   * @param blobsDeleted how many blobs were deleted
+   * @param manifestsDeleted how many untagged manifests were deleted
+   * @param bytesFreed the size of the blobs deleted, in bytes
+   * @param duration how long the run took
+   * @param dryRun whether this was a dry run
+   * @param refusals the untagged manifests kept because deleting them was refused, with reasons
+   * @param manifestsKept how many manifests each reason kept, in the order given
+   * @param wouldDelete in a dry run, what a real run would delete
+   */
   public GcReport {
     refusals = List.copyOf(refusals);
     manifestsKept = Collections.unmodifiableMap(new LinkedHashMap<>(manifestsKept));

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 /**
  * Pins: digests the host application keeps alive, whatever happens to tags. Garbage collection and
  * retention treat every pinned digest as a root. Pins are stored under {@code pins/<id>} and
- * survive restarts.
+ * survive restarts. Safe for concurrent use.
  */
 // Internal types in some signatures: wired by the registry, not called by applications.
 @SuppressWarnings("exports")
@@ -44,7 +44,15 @@ public final class Pins implements DeletionGuard {
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
 
-  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  /**
+   * Wired by the registry as it opens (the parameter types are internal); not for applications,
+   * which get the registry's pins.
+   *
+   * @param storage where pins are kept, under {@code pins/}
+   * @param manifests reads pinned manifests, to find what they reference
+   * @param digestLocks the per-digest locks deletes and the collector take
+   * @param recentReferences told of every pinned digest, for a collection under way
+   */
   public Pins(
       StorageDriver storage,
       LinkedManifests manifests,
@@ -64,9 +72,15 @@ public final class Pins implements DeletionGuard {
    * collector take: a delete that came first makes the pin fail, one that comes later sees the pin
    * and is refused. A collection under way is told of each digest, as it is of a push.
    *
+   * @param id the pin's name, chosen by the host
+   * @param repository the repository the digest must be in
+   * @param digest the manifest or blob to keep
+   * @return the pin
    * @throws IllegalArgumentException when the id is not {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}
    * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when the digest, or content it
-   *     references, is not in the repository; no pin is kept then
+   *     references, is not in the repository; no pin is kept then (an earlier pin of the id is put
+   *     back)
+   * @throws IOException when the storage fails
    */
   public Pin pin(String id, RepositoryName repository, Digest digest) throws IOException {
     checkId(id);
@@ -167,7 +181,15 @@ public final class Pins implements DeletionGuard {
     }
   }
 
-  /** Removes a pin; returns whether it existed. */
+  /**
+   * Removes a pin. The pinned content's grace period starts now, so the collector does not take it
+   * at once.
+   *
+   * @param id the pin's name
+   * @return whether the pin existed
+   * @throws IllegalArgumentException when the id is not a valid pin id
+   * @throws IOException when the storage fails
+   */
   public boolean unpin(String id) throws IOException {
     checkId(id);
     Optional<Pin> pin = get(id);
@@ -180,7 +202,14 @@ public final class Pins implements DeletionGuard {
     return storage.delete(LayoutKeys.pin(id));
   }
 
-  /** The pin stored under {@code id}, if any. */
+  /**
+   * Reads a pin.
+   *
+   * @param id the pin's name
+   * @return the pin, or empty when there is none
+   * @throws IllegalArgumentException when the id is not a valid pin id
+   * @throws IOException when the storage fails or the stored pin is unreadable
+   */
   public Optional<Pin> get(String id) throws IOException {
     checkId(id);
     Optional<byte[]> content = storage.readSmall(LayoutKeys.pin(id), MAX_PIN_BYTES);
@@ -199,7 +228,12 @@ public final class Pins implements DeletionGuard {
     }
   }
 
-  /** Every pin. */
+  /**
+   * Lists every pin.
+   *
+   * @return the pins, in id order
+   * @throws IOException when the storage fails or a stored pin is unreadable
+   */
   public List<Pin> list() throws IOException {
     List<String> ids;
     try (Stream<String> names = storage.list(LayoutKeys.PINS)) {

@@ -13,6 +13,14 @@ import java.util.List;
  */
 public record ScrubReport(
     long blobsChecked, long bytesChecked, List<String> quarantined, Duration duration) {
+  /**
+   * Copies the quarantined digests.
+   *
+   * @param blobsChecked blobs re-hashed
+   * @param bytesChecked bytes read to do it
+   * @param quarantined the digests whose content did not match, copied
+   * @param duration how long the run took
+   */
   public ScrubReport {
     quarantined = List.copyOf(quarantined);
   }

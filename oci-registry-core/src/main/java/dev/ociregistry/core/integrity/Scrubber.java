@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <p>Reading needs no lock, as blob content never changes in place; the move holds the digest's
  * lock, like every delete, and happens only if the blob, hashed again under the lock, still does
- * not match. One scrub runs at a time.
+ * not match. One scrub runs at a time. Safe for concurrent use.
  */
 public final class Scrubber {
   private static final System.Logger LOG = System.getLogger(Scrubber.class.getName());
@@ -42,7 +42,14 @@ public final class Scrubber {
   private final StorageStatistics statistics;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  /**
+   * Wired by the registry as it opens (the parameter types are internal); not for applications,
+   * which get the registry's scrubber.
+   *
+   * @param storage the registry's storage, whose {@code blobs/} are scrubbed
+   * @param digestLocks the per-digest locks a quarantine move holds
+   * @param statistics told of every blob quarantined
+   */
   @SuppressWarnings("exports")
   public Scrubber(StorageDriver storage, StripedLocks digestLocks, StorageStatistics statistics) {
     this.storage = storage;
@@ -51,9 +58,13 @@ public final class Scrubber {
   }
 
   /**
-   * Scrubs every blob, reading at most {@code bytesPerSecond} on average.
+   * Scrubs every blob, reading at most {@code bytesPerSecond} on average; blocks until every blob
+   * was read.
    *
+   * @param bytesPerSecond the average read rate, in bytes per second; positive
    * @return the report, or empty when another scrub is under way
+   * @throws IllegalArgumentException when {@code bytesPerSecond} is not positive
+   * @throws IOException when the storage fails
    * @throws InterruptedIOException or {@link java.nio.channels.ClosedByInterruptException} when the
    *     thread is interrupted: the scrub stops where it is
    */
@@ -71,7 +82,7 @@ public final class Scrubber {
     }
   }
 
-  /** Whether a scrub is under way. */
+  /** {@return whether a scrub is under way} */
   public boolean isRunning() {
     return running.get();
   }

@@ -13,14 +13,24 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface DeletionGuard {
-  /** The reason to keep {@code digest} in {@code repository}, or empty when it may go. */
+  /**
+   * Says whether {@code digest} must stay in {@code repository}.
+   *
+   * @param repository the repository it would be deleted from
+   * @param digest the manifest or blob
+   * @return the reason to keep it, for the client's message, or empty when it may go
+   * @throws IOException when the storage fails
+   */
   Optional<String> reasonToKeep(RepositoryName repository, Digest digest) throws IOException;
 
   /**
    * Refuses the deletion when there is a reason to keep {@code digest}.
    *
+   * @param repository the repository it would be deleted from
+   * @param digest the manifest or blob
    * @param what what is being deleted, for the message: {@code manifest} or {@code blob}
    * @throws RegistryException {@link ErrorCode#DENIED} giving the reason
+   * @throws IOException when the storage fails
    */
   default void check(RepositoryName repository, Digest digest, String what) throws IOException {
     Optional<String> keep = reasonToKeep(repository, digest);

@@ -29,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * saw cannot vanish before its age was refreshed, and a pin is checked in the same step as the
  * delete it refuses.
  *
+ * <p>Safe for concurrent use.
+ *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs">
  *     distribution-spec: pulling blobs</a>
@@ -40,7 +42,16 @@ public final class BlobStore {
   private final DeletionGuard deletionGuard;
   private final StorageStatistics statistics;
 
-  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  /**
+   * Wired by the registry as it opens (the parameter types are internal); not for applications,
+   * which get the registry's store.
+   *
+   * @param storage where blobs and links are kept
+   * @param digestLocks the per-digest locks shared with the manifests and the collector
+   * @param recentReferences notes digests just used, for the collector's re-check
+   * @param deletionGuard refuses deletes of what a pin keeps
+   * @param statistics told of every blob and link added or removed
+   */
   @SuppressWarnings("exports")
   public BlobStore(
       StorageDriver storage,
@@ -55,7 +66,14 @@ public final class BlobStore {
     this.statistics = statistics;
   }
 
-  /** The blob as visible in {@code repository}, without refreshing its age (GET). */
+  /**
+   * Looks a blob up as visible in {@code repository}, without refreshing its age (GET).
+   *
+   * @param repository the repository that must link the blob
+   * @param digest the blob's digest
+   * @return the blob, or empty when it is not visible there
+   * @throws IOException when the storage fails
+   */
   public Optional<StoredBlob> stat(RepositoryName repository, Digest digest) throws IOException {
     if (storage.stat(LayoutKeys.blobLink(repository, digest)).isEmpty()) {
       return Optional.empty();
@@ -66,6 +84,11 @@ public final class BlobStore {
   /**
    * The blob as visible in {@code repository}, refreshing its age: a client that checks a blob
    * exists (HEAD) and then pushes a manifest that references it is safe from the collector.
+   *
+   * @param repository the repository that must link the blob
+   * @param digest the blob's digest
+   * @return the blob, or empty when it is not visible there
+   * @throws IOException when the storage fails
    */
   public Optional<StoredBlob> statAndRefresh(RepositoryName repository, Digest digest)
       throws IOException {
@@ -84,9 +107,13 @@ public final class BlobStore {
   }
 
   /**
-   * Opens a blob of {@code repository} for reading.
+   * Opens a blob of {@code repository} for reading, without refreshing its age.
    *
+   * @param repository the repository that must link the blob
+   * @param digest the blob's digest
+   * @return a read-only channel at position 0; the caller closes it
    * @throws RegistryException {@link ErrorCode#BLOB_UNKNOWN} when it is not visible there
+   * @throws IOException when the storage fails
    */
   public SeekableByteChannel open(RepositoryName repository, Digest digest) throws IOException {
     if (stat(repository, digest).isEmpty()) {
@@ -100,11 +127,17 @@ public final class BlobStore {
   }
 
   /**
-   * Stores a blob from a stream, verified against {@code expected} as it streams.
+   * Stores a blob from a stream, verified against {@code expected} as it streams, and links it into
+   * {@code repository} (a monolithic upload).
    *
+   * @param repository the repository to link the blob into
+   * @param expected the digest the content must have
+   * @param content read to its end, or one byte past {@code expectedSize}; not closed
    * @param expectedSize the declared size, or a negative number when unknown
+   * @return the stored blob
    * @throws RegistryException {@link ErrorCode#DIGEST_INVALID} or {@link ErrorCode#SIZE_INVALID}
    *     when the content does not match; nothing is stored then
+   * @throws IOException when reading {@code content} or the storage fails; nothing is stored then
    */
   public StoredBlob put(
       RepositoryName repository, Digest expected, InputStream content, long expectedSize)
@@ -143,6 +176,13 @@ public final class BlobStore {
    * Publishes verified content at {@code source} as blob {@code digest} and links it into {@code
    * repository}. When the blob is already stored the source is dropped and the stored blob's age
    * refreshed.
+   *
+   * @param source the storage key of a temporary holding the content; it is moved or deleted
+   * @param digest the content's digest, which the caller verified
+   * @param size the content's length in bytes, which the caller verified
+   * @param repository the repository to link the blob into
+   * @return the stored blob
+   * @throws IOException when the storage fails
    */
   public StoredBlob publish(String source, Digest digest, long size, RepositoryName repository)
       throws IOException {
@@ -169,9 +209,14 @@ public final class BlobStore {
 
   /**
    * Makes a stored blob visible in {@code target}: from {@code source} when given (the blob must be
-   * visible there), else from anywhere in the registry.
+   * visible there), else from anywhere in the registry. Refreshes the blob's age.
    *
+   * @param target the repository to link the blob into
+   * @param digest the blob's digest
+   * @param source the repository to mount from, or empty for any; the caller checks that the client
+   *     may read it
    * @return the mounted blob, or empty when there is nothing to mount (the client then uploads)
+   * @throws IOException when the storage fails
    */
   public Optional<StoredBlob> mount(
       RepositoryName target, Digest digest, Optional<RepositoryName> source) throws IOException {
@@ -197,8 +242,11 @@ public final class BlobStore {
    * Removes a blob from {@code repository}. The content stays while other repositories link it; the
    * garbage collector frees it when nothing does.
    *
+   * @param repository the repository to unlink the blob from
+   * @param digest the blob's digest
    * @throws RegistryException {@link ErrorCode#BLOB_UNKNOWN} when it is not visible there, {@link
    *     ErrorCode#DENIED} when the {@link DeletionGuard} keeps it (a pinned manifest needs it)
+   * @throws IOException when the storage fails
    */
   public void delete(RepositoryName repository, Digest digest) throws IOException {
     ReentrantLock lock = digestLocks.lockFor(digest);
@@ -220,6 +268,10 @@ public final class BlobStore {
   /**
    * Stores small content (a manifest) as blob {@code digest} without linking it into any
    * repository, or refreshes its age when it is already stored. The caller verified the digest.
+   *
+   * @param digest the content's digest
+   * @param content the whole content, written atomically
+   * @throws IOException when the storage fails
    */
   public void storeContent(Digest digest, byte[] content) throws IOException {
     String key = LayoutKeys.blob(digest);

@@ -13,18 +13,29 @@ import java.util.stream.Stream;
 /**
  * The repositories of the registry: every directory under {@code repositories/} that holds
  * manifests, blobs or tags of its own. Nested names are found by walking path components, which
- * never start with {@code _}.
+ * never start with {@code _}. Every call reads storage; nothing is cached.
  *
  * @see <a href="https://distribution.github.io/distribution/spec/api/#catalog">the catalog API</a>
  */
 public final class Catalog {
   private final StorageDriver storage;
 
+  /**
+   * A catalog of the repositories in {@code storage}.
+   *
+   * @param storage the registry's storage
+   */
   public Catalog(StorageDriver storage) {
     this.storage = storage;
   }
 
-  /** Whether anything was ever pushed to {@code repository}. */
+  /**
+   * {@return whether anything was ever pushed or mounted to {@code repository}}: it has a directory
+   * of manifests, blob links or tags, even one emptied since
+   *
+   * @param repository the repository
+   * @throws IOException when the storage fails
+   */
   public boolean exists(RepositoryName repository) throws IOException {
     String base = LayoutKeys.repository(repository) + "/";
     return storage.isPrefix(base + LayoutKeys.MANIFESTS)
@@ -32,7 +43,12 @@ public final class Catalog {
         || storage.isPrefix(base + LayoutKeys.REFS);
   }
 
-  /** Every repository, in lexical order. */
+  /**
+   * Lists every repository by walking {@code repositories/}.
+   *
+   * @return the repositories, in lexical order
+   * @throws IOException when the storage fails
+   */
   public List<RepositoryName> list() throws IOException {
     List<String> names = new ArrayList<>();
     walk(LayoutKeys.REPOSITORIES, "", names);
@@ -43,6 +59,10 @@ public final class Catalog {
   /**
    * The repositories below {@code namespace} ({@code namespace/...}, not {@code namespace} itself),
    * in lexical order; only that part of the tree is walked.
+   *
+   * @param namespace the name whose descendants are listed
+   * @return those repositories; empty when there are none
+   * @throws IOException when the storage fails
    */
   public List<RepositoryName> listUnder(RepositoryName namespace) throws IOException {
     List<String> names = new ArrayList<>();
@@ -52,7 +72,14 @@ public final class Catalog {
     return names.stream().map(RepositoryName::parse).toList();
   }
 
-  /** One page of repositories, after {@code last} when given. */
+  /**
+   * Lists one page of repositories, as {@code _catalog} pages them with {@code n} and {@code last}.
+   *
+   * @param last the name after which the page starts; it need not exist
+   * @param limit the most names to return; the caller caps it
+   * @return the page, in lexical order
+   * @throws IOException when the storage fails
+   */
   public Page<RepositoryName> list(Optional<String> last, int limit) throws IOException {
     List<String> names = list().stream().map(RepositoryName::value).toList();
     Page<String> page = Page.of(names, last.orElse(null), limit);

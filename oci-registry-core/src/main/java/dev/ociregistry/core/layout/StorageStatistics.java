@@ -29,17 +29,28 @@ import java.util.stream.Stream;
  * links at all. A usage pass holds the lock changes take, for a few tens of milliseconds at 100k
  * blobs. Manifests count manifest links, once per repository that holds the manifest; repositories
  * count what the catalog lists. Blob changes are reported under the digest's lock, so a publish and
- * a delete of the same digest are counted in the order they happened. About 100 bytes a blob.
+ * a delete of the same digest are counted in the order they happened. About 100 bytes a blob. Safe
+ * for concurrent use.
  */
 public final class StorageStatistics {
   private static final RepositoryName[] NOBODY = new RepositoryName[0];
 
-  /** The totals of a store at one instant. */
+  /**
+   * The totals of a store at one instant.
+   *
+   * @param blobs the blobs stored under {@code blobs/}, manifests included
+   * @param blobBytes their sizes added up, in bytes
+   * @param manifests manifest links: a manifest counts once per repository that holds it
+   * @param repositories the repositories known: those the catalog listed at the count and any that
+   *     gained a link since
+   */
   public record Totals(long blobs, long blobBytes, long manifests, long repositories) {}
 
   /**
    * Where the bytes are, for one repository.
    *
+   * @param repository the repository
+   * @param blobs the stored blobs and manifests it links, each once
    * @param referencedBytes the blobs and manifests it links, each once
    * @param exclusiveBytes those no other repository links: what deleting the repository leaves to
    *     the collector
@@ -50,8 +61,10 @@ public final class StorageStatistics {
   /**
    * Where the bytes are, for the whole store.
    *
+   * @param totals the totals at the same instant
    * @param unlinkedBlobs blobs no repository links (uploaded and never linked, or left when every
    *     link went): the collector frees them once they are older than its grace period
+   * @param unlinkedBytes the sizes of the unlinked blobs added up, in bytes
    * @param repositories every repository, in name order
    */
   public record Usage(
@@ -137,7 +150,10 @@ public final class StorageStatistics {
 
   private StorageStatistics() {}
 
-  /** An empty store's figures, moved by what is reported from now on. */
+  /**
+   * {@return an empty store's figures}, moved by what is reported from now on, for a store created
+   * empty
+   */
   public static StorageStatistics empty() {
     StorageStatistics statistics = new StorageStatistics();
     statistics.counted = true;
@@ -147,6 +163,8 @@ public final class StorageStatistics {
   /**
    * Figures nobody may read before the first {@link #recount} ends: what the registry builds before
    * it counts in the background.
+   *
+   * @return figures whose readers wait for the first count
    */
   public static StorageStatistics toBeCounted() {
     return new StorageStatistics();
@@ -159,6 +177,11 @@ public final class StorageStatistics {
    * linked, unlinked) rather than adding to one, the last change of each blob and link wins,
    * whether the count saw it before or after. Readers wait until the first count is done; during a
    * later one they read the figures from before it.
+   *
+   * @param storage the storage to count
+   * @param catalog lists the repositories whose links are counted
+   * @throws IOException when the storage fails; what was found so far replaces the figures all the
+   *     same and readers stop waiting
    */
   public void recount(StorageDriver storage, Catalog catalog) throws IOException {
     synchronized (this) {
@@ -240,12 +263,19 @@ public final class StorageStatistics {
     }
   }
 
+  /**
+   * {@return the totals now}, without scanning storage; waits for the first count if it is still
+   * running (an interrupted wait answers what is known so far)
+   */
   public synchronized Totals totals() {
     awaitCount();
     return new Totals(blobs, blobBytes, manifests, repositories.size());
   }
 
-  /** Where the bytes are now, per repository; in memory, a pass over every stored digest. */
+  /**
+   * {@return where the bytes are now, per repository}; in memory, a pass over every stored digest
+   * that holds off changes meanwhile. Waits for the first count as {@link #totals} does.
+   */
   public synchronized Usage usage() {
     awaitCount();
     Map<RepositoryName, long[]> byRepository = new TreeMap<>();
@@ -281,20 +311,34 @@ public final class StorageStatistics {
     report(statistics -> statistics.store(DigestKey.of(digest), size));
   }
 
-  /** Blob {@code digest} is no longer stored (collected, or quarantined by the scrub). */
+  /**
+   * Reports that blob {@code digest} is no longer stored (collected, or quarantined by the scrub).
+   *
+   * @param digest the blob's digest; one that is not counted is ignored
+   */
   public void blobRemoved(Digest digest) {
     report(statistics -> statistics.forget(DigestKey.of(digest)));
   }
 
   /**
-   * {@code repository} has a new link to {@code digest}: a blob link, or with {@code manifest} a
-   * manifest link.
+   * Reports that {@code repository} has a new link to {@code digest}: a blob link, or with {@code
+   * manifest} a manifest link. Reporting a link twice counts it once.
+   *
+   * @param repository the repository that links it
+   * @param digest the linked blob or manifest
+   * @param manifest whether it is a manifest link
    */
   public void linked(RepositoryName repository, Digest digest, boolean manifest) {
     report(statistics -> statistics.link(repository, DigestKey.of(digest), manifest));
   }
 
-  /** A link that {@link #linked} counted was deleted. */
+  /**
+   * Reports that a link that {@link #linked} counted was deleted; one not counted is ignored.
+   *
+   * @param repository the repository that linked it
+   * @param digest the blob or manifest
+   * @param manifest whether it was a manifest link
+   */
   public void unlinked(RepositoryName repository, Digest digest, boolean manifest) {
     report(statistics -> statistics.unlink(repository, DigestKey.of(digest), manifest));
   }

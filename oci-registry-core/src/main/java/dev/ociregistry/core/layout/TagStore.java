@@ -24,6 +24,9 @@ import java.util.stream.Stream;
  * {@link LayoutIndex} mirrors it into {@code index.json}. Each tag change holds that tag's lock
  * across the ref write and the index update, so the two always end on the same digest.
  *
+ * <p>Safe for concurrent use. Applications change tags through the {@code ManifestStore}, which
+ * checks the manifest; this class checks nothing about the manifest a tag is pointed at.
+ *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-tags">
  *     distribution-spec: listing tags</a>
@@ -37,14 +40,31 @@ public final class TagStore {
   private final StripedLocks tagLocks;
   private final LayoutIndex index;
 
-  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  /**
+   * Wired by the registry as it opens (the parameter types are internal); not for applications,
+   * which get the registry's store.
+   *
+   * @param storage where the refs are kept
+   * @param tagLocks the per-tag locks
+   * @param index the {@code index.json} mirror every tag change updates
+   */
   public TagStore(StorageDriver storage, StripedLocks tagLocks, LayoutIndex index) {
     this.storage = storage;
     this.tagLocks = tagLocks;
     this.index = index;
   }
 
-  /** The digest {@code tag} points at, when the tag exists. */
+  /**
+   * Reads the manifest digest a tag points at.
+   *
+   * @param repository the tag's repository
+   * @param tag the tag
+   * @return the digest, or empty when the repository has no such tag
+   * @throws RegistryException {@link ErrorCode#DIGEST_INVALID} when the ref holds no digest (a
+   *     damaged layout)
+   * @throws IOException when the storage fails, or the ref is too large to be one ({@link
+   *     ObjectTooLargeException})
+   */
   public Optional<Digest> resolve(RepositoryName repository, Tag tag) throws IOException {
     Optional<byte[]> content = storage.readSmall(LayoutKeys.tag(repository, tag), MAX_REF_BYTES);
     if (content.isEmpty()) {
@@ -57,6 +77,11 @@ public final class TagStore {
    * Points {@code tag} at a manifest, replacing what it pointed at. The manifest it pointed at
    * before starts its untagged age now, before the tag leaves it, so the collector never sees it
    * untagged and old at once.
+   *
+   * @param repository the tag's repository
+   * @param tag the tag, created when missing
+   * @param manifest the manifest's media type, digest and size, as {@code index.json} records them
+   * @throws IOException when the storage fails
    */
   public void set(RepositoryName repository, Tag tag, LayoutIndex.Entry manifest)
       throws IOException {
@@ -67,8 +92,13 @@ public final class TagStore {
    * As {@link #set(RepositoryName, Tag, LayoutIndex.Entry)}; with {@code mayMove} false, a tag that
    * names another manifest stays as it is.
    *
+   * @param repository the tag's repository
+   * @param tag the tag, created when missing
+   * @param manifest the manifest's media type, digest and size, as {@code index.json} records them
+   * @param mayMove whether a tag that names another manifest may be moved to this one
    * @throws RegistryException {@link ErrorCode#DENIED} when the tag names another manifest and may
    *     not move
+   * @throws IOException when the storage fails
    */
   public void set(RepositoryName repository, Tag tag, LayoutIndex.Entry manifest, boolean mayMove)
       throws IOException {
@@ -99,8 +129,12 @@ public final class TagStore {
   }
 
   /**
-   * Removes a tag; the manifest stays, and its untagged age starts now. Returns whether the tag
-   * existed.
+   * Removes a tag; the manifest stays, and its untagged age starts now.
+   *
+   * @param repository the tag's repository
+   * @param tag the tag
+   * @return whether the tag existed
+   * @throws IOException when the storage fails
    */
   public boolean delete(RepositoryName repository, Tag tag) throws IOException {
     ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
@@ -118,7 +152,16 @@ public final class TagStore {
     }
   }
 
-  /** Removes {@code tag} only while it still points at {@code digest}. */
+  /**
+   * Removes {@code tag} only while it still points at {@code digest}, so that a tag moved meanwhile
+   * (by a push) is kept.
+   *
+   * @param repository the tag's repository
+   * @param tag the tag
+   * @param digest the manifest the tag must still point at
+   * @return whether the tag was removed
+   * @throws IOException when the storage fails
+   */
   public boolean deleteIfPointsAt(RepositoryName repository, Tag tag, Digest digest)
       throws IOException {
     ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
@@ -142,7 +185,13 @@ public final class TagStore {
     }
   }
 
-  /** Every tag of the repository, in {@link Tag#LISTING_ORDER}. */
+  /**
+   * Lists every tag of a repository.
+   *
+   * @param repository the repository
+   * @return its tags in {@link Tag#LISTING_ORDER}; empty when it has none or does not exist
+   * @throws IOException when the storage fails
+   */
   public List<Tag> list(RepositoryName repository) throws IOException {
     List<Tag> tags = new ArrayList<>();
     try (Stream<String> names = storage.list(LayoutKeys.tags(repository))) {
@@ -152,7 +201,16 @@ public final class TagStore {
     return tags;
   }
 
-  /** One page of the repository's tags, after {@code last} when given. */
+  /**
+   * Lists one page of a repository's tags, as the tags list endpoint pages them with {@code n} and
+   * {@code last}.
+   *
+   * @param repository the repository
+   * @param last the tag after which the page starts; it need not exist
+   * @param limit the most tags to return; the caller caps it
+   * @return the page, in {@link Tag#LISTING_ORDER}
+   * @throws IOException when the storage fails
+   */
   public Page<Tag> list(RepositoryName repository, Optional<String> last, int limit)
       throws IOException {
     List<String> names = new ArrayList<>();
@@ -163,7 +221,14 @@ public final class TagStore {
     return page.map(Tag::parse);
   }
 
-  /** The tags of the repository that point at {@code digest}. */
+  /**
+   * Finds the tags that point at a manifest; reads every ref of the repository.
+   *
+   * @param repository the repository
+   * @param digest the manifest's digest
+   * @return those tags, in {@link Tag#LISTING_ORDER}; empty when the manifest is untagged
+   * @throws IOException when the storage fails
+   */
   public List<Tag> tagsOf(RepositoryName repository, Digest digest) throws IOException {
     List<Tag> tags = new ArrayList<>();
     for (Tag tag : list(repository)) {

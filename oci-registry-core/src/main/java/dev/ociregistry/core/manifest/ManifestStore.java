@@ -48,6 +48,8 @@ import java.util.stream.Stream;
  * The manifest's own link is rewritten on every push, which is the age the collector counts for
  * untagged manifests.
  *
+ * <p>Safe for concurrent use.
+ *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests">
  *     distribution-spec: pushing manifests</a>
@@ -63,7 +65,20 @@ public final class ManifestStore {
   private final DeletionGuard deletionGuard;
   private final StorageStatistics statistics;
 
-  /** Wired by the registry as it opens (the parameter types are internal); not for applications. */
+  /**
+   * Wired by the registry as it opens (the parameter types are internal); not for applications,
+   * which get the registry's store.
+   *
+   * @param storage where manifests, links and referrer links are kept
+   * @param blobs holds manifest bodies as blobs and answers which blobs a repository has
+   * @param tags points tags at pushed manifests
+   * @param linked reads a repository's manifests from storage
+   * @param digestLocks the per-digest locks shared with the blobs and the collector
+   * @param recentReferences notes what a push claimed, for the collector's re-check
+   * @param maxManifestBytes the largest body accepted, in bytes
+   * @param deletionGuard refuses deletes of what a pin keeps
+   * @param statistics told of every manifest link added or removed
+   */
   @SuppressWarnings("exports")
   public ManifestStore(
       StorageDriver storage,
@@ -86,7 +101,10 @@ public final class ManifestStore {
     this.statistics = statistics;
   }
 
-  /** The largest manifest body accepted. */
+  /**
+   * {@return the largest manifest body accepted, in bytes}; a larger push is refused with {@link
+   * ErrorCode#MANIFEST_TOO_LARGE} (413)
+   */
   public int maxManifestBytes() {
     return maxManifestBytes;
   }
@@ -94,10 +112,16 @@ public final class ManifestStore {
   /**
    * Stores a manifest and, when {@code reference} is a tag, points the tag at it.
    *
+   * @param repository the repository to push to
+   * @param reference a tag, or the digest the body must have
+   * @param body the exact bytes pushed, kept as they are; a push by tag stores them under their
+   *     SHA-256 digest
    * @param contentType the media type the client declared, or null
+   * @return the manifest's digest and, for a referrer, its subject
    * @throws RegistryException {@link ErrorCode#MANIFEST_TOO_LARGE}, {@link
    *     ErrorCode#MANIFEST_INVALID}, {@link ErrorCode#DIGEST_INVALID} or {@link
    *     ErrorCode#MANIFEST_BLOB_UNKNOWN}; nothing is stored then
+   * @throws IOException when the storage fails
    */
   public PushedManifest put(
       RepositoryName repository, Reference reference, byte[] body, String contentType)
@@ -110,6 +134,16 @@ public final class ManifestStore {
    * tag that names another manifest is left as it is and the push is refused with {@link
    * ErrorCode#DENIED}, checked under the tag's lock so that no concurrent push slips in between.
    * The manifest itself is stored and linked then, as a push by digest would.
+   *
+   * @param repository the repository to push to
+   * @param reference a tag, or the digest the body must have
+   * @param body the exact bytes pushed
+   * @param contentType the media type the client declared, or null
+   * @param mayMoveTag whether a tag that names another manifest may be moved to this one
+   * @return the manifest's digest and, for a referrer, its subject
+   * @throws RegistryException as the other {@code put}, and {@link ErrorCode#DENIED} when the tag
+   *     may not move
+   * @throws IOException when the storage fails
    */
   public PushedManifest put(
       RepositoryName repository,
@@ -165,14 +199,28 @@ public final class ManifestStore {
     return new PushedManifest(digest, document.subject().map(Descriptor::digest));
   }
 
-  /** The manifest {@code reference} names, with its bytes, when it exists in the repository. */
+  /**
+   * Reads the manifest {@code reference} names, with its bytes (GET).
+   *
+   * @param repository the repository it must be linked in
+   * @param reference a tag or a digest
+   * @return the manifest, or empty when the tag or the manifest is not in the repository
+   * @throws IOException when the storage fails
+   */
   public Optional<StoredManifest> get(RepositoryName repository, Reference reference)
       throws IOException {
     Optional<Digest> digest = resolve(repository, reference);
     return digest.isEmpty() ? Optional.empty() : linked.read(repository, digest.get());
   }
 
-  /** The manifest {@code reference} names, without its bytes, when it exists (HEAD). */
+  /**
+   * Looks up the manifest {@code reference} names, without reading its bytes (HEAD).
+   *
+   * @param repository the repository it must be linked in
+   * @param reference a tag or a digest
+   * @return the manifest with empty {@link StoredManifest#content}, or empty when it is not there
+   * @throws IOException when the storage fails
+   */
   public Optional<StoredManifest> stat(RepositoryName repository, Reference reference)
       throws IOException {
     Optional<Digest> digest = resolve(repository, reference);
@@ -188,7 +236,14 @@ public final class ManifestStore {
         .map(info -> new StoredManifest(digest.get(), mediaType.get(), info.size(), new byte[0]));
   }
 
-  /** The parsed manifest {@code digest} of the repository, when it exists there. */
+  /**
+   * Reads and parses a manifest of the repository.
+   *
+   * @param repository the repository it must be linked in
+   * @param digest the manifest's digest
+   * @return what the manifest references, or empty when it is not there
+   * @throws IOException when the storage fails
+   */
   public Optional<ManifestDocument> document(RepositoryName repository, Digest digest)
       throws IOException {
     return linked.document(repository, digest);
@@ -198,8 +253,11 @@ public final class ManifestStore {
    * Deletes a manifest from the repository, with every tag that points at it. Its blobs stay until
    * the garbage collector finds nothing needs them.
    *
+   * @param repository the repository to delete it from
+   * @param digest the manifest's digest
    * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when it is not there, {@link
    *     ErrorCode#DENIED} when the {@link DeletionGuard} keeps it (a pin)
+   * @throws IOException when the storage fails
    */
   public void delete(RepositoryName repository, Digest digest) throws IOException {
     ReentrantLock lock = digestLocks.lockFor(digest);
@@ -236,7 +294,10 @@ public final class ManifestStore {
   /**
    * Deletes a tag; the manifest stays, reachable by digest.
    *
+   * @param repository the tag's repository
+   * @param tag the tag
    * @throws RegistryException {@link ErrorCode#MANIFEST_UNKNOWN} when there is no such tag
+   * @throws IOException when the storage fails
    */
   public void deleteTag(RepositoryName repository, Tag tag) throws IOException {
     if (!tags.delete(repository, tag)) {
@@ -244,7 +305,13 @@ public final class ManifestStore {
     }
   }
 
-  /** The digests of every manifest of the repository, tagged or not. */
+  /**
+   * Lists the manifests of a repository.
+   *
+   * @param repository the repository
+   * @return the digests of every manifest linked there, tagged or not, in digest order
+   * @throws IOException when the storage fails
+   */
   public List<Digest> list(RepositoryName repository) throws IOException {
     List<Digest> digests = new ArrayList<>();
     for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
@@ -259,7 +326,15 @@ public final class ManifestStore {
     return digests;
   }
 
-  /** When the manifest's link was last written: the age the collector counts. */
+  /**
+   * Looks up a manifest's link, whose modification time is the age the collector counts for an
+   * untagged manifest: its last push, or when a tag or a pin last left it.
+   *
+   * @param repository the repository
+   * @param digest the manifest's digest
+   * @return the link's size and time, or empty when the manifest is not linked there
+   * @throws IOException when the storage fails
+   */
   public Optional<ObjectInfo> linkInfo(RepositoryName repository, Digest digest)
       throws IOException {
     return storage.stat(LayoutKeys.manifestLink(repository, digest));
@@ -278,6 +353,12 @@ public final class ManifestStore {
   /**
    * Every manifest of the repository whose {@code subject} is {@code subject}, ordered by digest:
    * all pages of {@link #referrers(RepositoryName, Digest, Optional, Optional, int)} at once.
+   *
+   * @param repository the repository
+   * @param subject the digest the referrers name as their {@code subject}; it need not exist
+   * @param artifactType when present, only referrers of that artifact type
+   * @return the referrers' descriptors, each with its artifact type and annotations
+   * @throws IOException when the storage fails
    */
   public List<Descriptor> referrers(
       RepositoryName repository, Digest subject, Optional<String> artifactType) throws IOException {
@@ -299,7 +380,13 @@ public final class ManifestStore {
    * descriptors with their artifact type and annotations, ordered by digest: those after {@code
    * after}, at most {@code limit} of them and {@link #MAX_REFERRERS_PAGE_BYTES} (at least one).
    *
+   * @param repository the repository
+   * @param subject the digest the referrers name as their {@code subject}; it need not exist
    * @param artifactType when present, only referrers of that artifact type
+   * @param after the last digest of the previous page, or empty for the first page
+   * @param limit the most descriptors to return
+   * @return the page; {@link Page#more} when referrers follow it
+   * @throws IOException when the storage fails
    * @see <a
    *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers">
    *     distribution-spec: listing referrers</a>

@@ -28,6 +28,9 @@ import java.util.Set;
  * Applies a {@link RetentionPolicy}: removes the tags its rules do not keep. A tag's age is when it
  * was last pushed (its ref's time). Tags naming a pinned digest stay. Only tags go; the manifests
  * they named start their untagged age and garbage collection frees them after the grace period.
+ *
+ * <p>Safe for concurrent use; pushes go on while it runs, and a tag pushed again meanwhile may be
+ * removed on the ages it had when the run read them.
  */
 public final class Retention {
   private final StorageDriver storage;
@@ -37,6 +40,16 @@ public final class Retention {
   private final Pins pins;
   private final Clock clock;
 
+  /**
+   * Retention over the registry's stores; an application gets the registry's one.
+   *
+   * @param storage the registry's storage, for the refs' times
+   * @param catalog lists the repositories
+   * @param tags lists and resolves tags
+   * @param manifests removes tags
+   * @param pins the pinned digests, whose tags stay
+   * @param clock the clock ages are measured against
+   */
   public Retention(
       StorageDriver storage,
       Catalog catalog,
@@ -54,7 +67,15 @@ public final class Retention {
 
   private record AgedTag(Tag tag, Instant pushed, Optional<Digest> digest) {}
 
-  /** Removes (or, in a dry run, lists) the tags {@code policy} does not keep. */
+  /**
+   * Removes (or, in a dry run, lists) the tags {@code policy} does not keep, in every repository a
+   * rule matches.
+   *
+   * @param policy the rules
+   * @param dryRun whether to only list what would go
+   * @return the tags removed (or that would be)
+   * @throws IOException when the storage fails; tags removed so far stay removed
+   */
   public RetentionReport apply(RetentionPolicy policy, boolean dryRun) throws IOException {
     Instant started = clock.instant();
     List<String> removed = new ArrayList<>();

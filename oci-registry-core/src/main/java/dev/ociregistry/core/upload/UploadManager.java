@@ -38,6 +38,10 @@ import java.util.stream.Stream;
  * read. A chunk that does not start at the current offset, or whose length differs from what was
  * declared, changes nothing. After a restart an upload goes on: its data is re-hashed once.
  *
+ * <p>Safe for concurrent use. One request at a time writes to an upload; another that wants it
+ * waits briefly, then is refused with {@link ErrorCode#TOOMANYREQUESTS}. An upload id belongs to
+ * the repository it was opened in: asked for from another, it is unknown.
+ *
  * @see <a
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-a-blob-in-chunks">
  *     distribution-spec: pushing a blob in chunks</a>
@@ -59,6 +63,12 @@ public final class UploadManager {
   private final OpenUploads open;
 
   /**
+   * Uploads kept in {@code storage}; the registry builds one as it opens and then calls {@link
+   * #recover}.
+   *
+   * @param storage where upload data and state are kept, under {@code uploads/}
+   * @param blobs where a completed upload is published
+   * @param timeout how long an upload may receive nothing before {@link #expireStale} cancels it
    * @param maxOpen how many uploads may be open at once in total
    * @param maxOpenPerRepository how many may be open at once in one repository
    */
@@ -77,8 +87,11 @@ public final class UploadManager {
   /**
    * Opens an upload session in {@code repository}.
    *
+   * @param repository the repository the blob will be published in
+   * @return the new upload, with a fresh id and offset 0
    * @throws RegistryException {@link ErrorCode#TOOMANYREQUESTS} when the registry or the repository
    *     has as many uploads open as it allows
+   * @throws IOException when the storage fails
    */
   public UploadStatus start(RepositoryName repository) throws IOException {
     open.open(repository);
@@ -90,7 +103,10 @@ public final class UploadManager {
     }
   }
 
-  /** The bytes the open uploads hold, as of their last finished appends. */
+  /**
+   * {@return the bytes the open uploads hold, as of their last finished appends}; sums what is in
+   * memory, reads no storage
+   */
   public long openBytes() {
     long bytes = 0;
     for (UploadSession session : sessions.values()) {
@@ -99,7 +115,7 @@ public final class UploadManager {
     return bytes;
   }
 
-  /** How many uploads are open. */
+  /** {@return how many uploads are open}, those found at start included */
   public int openCount() {
     return open.total();
   }
@@ -116,9 +132,14 @@ public final class UploadManager {
   }
 
   /**
-   * Where an upload stands.
+   * Where an upload stands. While a chunk is streaming in, answers the offset before it rather than
+   * wait for the client.
    *
+   * @param repository the repository the upload was opened in
+   * @param id the upload's id, as the client sent it
+   * @return the upload's offset
    * @throws RegistryException {@link ErrorCode#BLOB_UPLOAD_UNKNOWN} when there is no such upload
+   * @throws IOException when the storage fails
    */
   public UploadStatus status(RepositoryName repository, String id) throws IOException {
     UploadSession session = session(repository, id);
@@ -141,11 +162,18 @@ public final class UploadManager {
   /**
    * Appends a chunk.
    *
+   * @param repository the repository the upload was opened in
+   * @param id the upload's id, as the client sent it
    * @param start where the client says the chunk starts, or a negative number when it did not say
    * @param length the chunk length the client declared, or a negative number when unknown
+   * @param chunk read to its end, or one byte past {@code length}; not closed
+   * @return the upload's new offset
    * @throws RegistryException {@link ErrorCode#BLOB_UPLOAD_RANGE_INVALID} when {@code start} is not
    *     the current offset, {@link ErrorCode#SIZE_INVALID} when the body is not {@code length}
-   *     bytes; the upload is unchanged then
+   *     bytes; the upload is unchanged then. {@link ErrorCode#BLOB_UPLOAD_UNKNOWN} when there is no
+   *     such upload, {@link ErrorCode#TOOMANYREQUESTS} when another request is writing to it
+   * @throws IOException when reading {@code chunk} fails (what arrived is kept, to resume from) or
+   *     the storage fails (the chunk is dropped)
    */
   public UploadStatus append(
       RepositoryName repository, String id, long start, long length, InputStream chunk)
@@ -165,8 +193,16 @@ public final class UploadManager {
    * Closes an upload: appends the final chunk when there is one, verifies the digest and publishes
    * the blob. A digest that does not match cancels the upload.
    *
+   * @param repository the repository the upload was opened in, where the blob is published
+   * @param id the upload's id, as the client sent it
+   * @param digest the digest the whole content must have
+   * @param start as for {@link #append}, for {@code finalChunk}
+   * @param length as for {@link #append}, for {@code finalChunk}
    * @param finalChunk the last bytes, or null when the body is empty
-   * @throws RegistryException {@link ErrorCode#DIGEST_INVALID} when the content does not match
+   * @return the published blob
+   * @throws RegistryException {@link ErrorCode#DIGEST_INVALID} when the content does not match; as
+   *     {@link #append} for the final chunk and an unknown or busy upload
+   * @throws IOException as {@link #append}, or when publishing fails
    */
   public StoredBlob complete(
       RepositoryName repository,
@@ -205,7 +241,11 @@ public final class UploadManager {
   /**
    * Cancels an upload and frees its data.
    *
-   * @throws RegistryException {@link ErrorCode#BLOB_UPLOAD_UNKNOWN} when there is no such upload
+   * @param repository the repository the upload was opened in
+   * @param id the upload's id, as the client sent it
+   * @throws RegistryException {@link ErrorCode#BLOB_UPLOAD_UNKNOWN} when there is no such upload,
+   *     {@link ErrorCode#TOOMANYREQUESTS} when another request is writing to it
+   * @throws IOException when the storage fails
    */
   public void cancel(RepositoryName repository, String id) throws IOException {
     UploadSession session = session(repository, id);
@@ -223,6 +263,7 @@ public final class UploadManager {
    * busy receiving data is never expired.
    *
    * @return how many uploads were expired
+   * @throws IOException when the storage fails
    */
   public int expireStale() throws IOException {
     Instant cutoff = Instant.now().minus(timeout);
@@ -255,7 +296,9 @@ public final class UploadManager {
 
   /**
    * Removes what a crash can leave (upload directories without a state file) and counts the uploads
-   * that go on.
+   * that go on. The registry calls it once as it opens, before any request.
+   *
+   * @throws IOException when the storage fails
    */
   public void recover() throws IOException {
     for (String id : ids()) {
@@ -275,7 +318,12 @@ public final class UploadManager {
     }
   }
 
-  /** The ids of every upload in storage. */
+  /**
+   * Lists the uploads in storage, as directory names under {@code uploads/}.
+   *
+   * @return every name there, open uploads and what a crash left alike, unordered
+   * @throws IOException when the storage fails
+   */
   public List<String> ids() throws IOException {
     try (Stream<String> names = storage.list(LayoutKeys.UPLOADS)) {
       return new ArrayList<>(names.toList());

@@ -65,7 +65,11 @@ public class OciRegistryServlet extends HttpServlet {
   private final transient ManifestEndpoints manifests;
   private final transient ListingEndpoints listings;
 
-  /** A servlet with no authentication, no listener and default options. */
+  /**
+   * A servlet with no authentication, no listener and default options.
+   *
+   * @param registry the registry it serves; the host opens and closes it
+   */
   public OciRegistryServlet(OciRegistry registry) {
     this(
         registry,
@@ -74,6 +78,14 @@ public class OciRegistryServlet extends HttpServlet {
         RegistryListener.none());
   }
 
+  /**
+   * A servlet over {@code registry} with the given options, access control and listener.
+   *
+   * @param registry the registry it serves; the host opens and closes it
+   * @param options limits and deadlines of uploads, downloads and manifest bodies
+   * @param authorizer consulted once per action of each request
+   * @param listener told of each request and of what was pushed and deleted
+   */
   public OciRegistryServlet(
       OciRegistry registry,
       ServletOptions options,

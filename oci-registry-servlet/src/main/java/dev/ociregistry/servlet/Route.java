@@ -35,12 +35,22 @@ public enum Route {
     this.pattern = Pattern.compile(regex);
   }
 
-  /** A matched path: its route, the raw repository name and the last path parameter. */
+  /**
+   * A matched path: its route, the raw repository name and the last path parameter, neither of them
+   * validated yet.
+   *
+   * @param route the route the path matched
+   * @param name the repository name as the path has it, or null for {@link #BASE} and {@link
+   *     #CATALOG}
+   * @param param the digest, tag or upload id that ends the path, or null for a route without one
+   */
   public record Match(Route route, String name, String param) {}
 
   /**
    * Matches the path after {@code /v2} (null or empty for the base).
    *
+   * @param pathInfo the servlet's path info, as {@code HttpServletRequest#getPathInfo()} gives it,
+   *     or null
    * @return empty when the path names no endpoint
    */
   public static Optional<Match> match(String pathInfo) {

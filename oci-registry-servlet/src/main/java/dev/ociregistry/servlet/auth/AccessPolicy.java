@@ -51,6 +51,9 @@ import java.util.Set;
  *
  * <p>Without a policy file, authenticated users may do everything and anonymous nothing ({@link
  * #authenticatedMayDoEverything()}).
+ *
+ * <p>Immutable, so safe to share between threads; a changed file gives a new policy ({@link
+ * PolicyFile}).
  */
 public final class AccessPolicy {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,9 +61,11 @@ public final class AccessPolicy {
       EnumSet.of(
           RegistryAction.READ, RegistryAction.CREATE, RegistryAction.UPDATE, RegistryAction.DELETE);
 
-  /** Who may write through the provisioning API. */
+  /** Who may write through the provisioning API: the file's {@code api.write}. */
   public enum ApiWriters {
+    /** Admins only ({@code "admins"}, the default with a policy file). */
     ADMINS,
+    /** Any authenticated user ({@code "authenticated"}, the default without one). */
     AUTHENTICATED
   }
 
@@ -93,13 +98,25 @@ public final class AccessPolicy {
     this.everythingForAuthenticated = everythingForAuthenticated;
   }
 
-  /** What holds when auth is on and no policy file is given. */
+  /**
+   * {@return what holds when auth is on and no policy file is given}: every authenticated user is
+   * an admin, anonymous requests may do nothing
+   */
   public static AccessPolicy authenticatedMayDoEverything() {
     return new AccessPolicy(
         List.of(), Map.of(), Set.of(), Set.of(), ApiWriters.AUTHENTICATED, true);
   }
 
-  /** What {@code principal} may do in {@code repository}. */
+  /**
+   * Says what a user may do in a repository: everything for an admin; else the anonymous, default,
+   * user and group actions of the most specific matching glob added up, nothing when no glob
+   * matches. An anonymous principal gets the anonymous actions only.
+   *
+   * @param principal who asks
+   * @param repository the repository acted on
+   * @return some of {@code READ}, {@code CREATE}, {@code UPDATE} and {@code DELETE}; never {@code
+   *     PING} or {@code CATALOG}, which the authorizer decides itself
+   */
   public Set<RegistryAction> allowed(Principal principal, RepositoryName repository) {
     if (!principal.authenticated()) {
       return rule(repository).map(Rule::anonymous).orElse(Set.of());
@@ -121,7 +138,12 @@ public final class AccessPolicy {
     return allowed;
   }
 
-  /** Whether {@code principal} may use {@code /admin} and do everything everywhere. */
+  /**
+   * {@return whether {@code principal} may use {@code /admin} and do everything everywhere}: named
+   * in {@code adminPolicy}, directly or through a group; never anonymous
+   *
+   * @param principal who asks
+   */
   public boolean isAdmin(Principal principal) {
     if (!principal.authenticated()) {
       return false;
@@ -137,7 +159,12 @@ public final class AccessPolicy {
     return false;
   }
 
-  /** Whether {@code principal} may write through the provisioning API. */
+  /**
+   * {@return whether {@code principal} may write through the provisioning API}, as {@code
+   * api.write} says; never anonymous
+   *
+   * @param principal who asks
+   */
   public boolean mayWriteApi(Principal principal) {
     return apiWriters == ApiWriters.AUTHENTICATED ? principal.authenticated() : isAdmin(principal);
   }
@@ -151,7 +178,9 @@ public final class AccessPolicy {
   /**
    * Reads a policy file's content.
    *
+   * @param content the file's bytes, UTF-8 JSON
    * @param source names the file in messages
+   * @return the policy
    * @throws InvalidPolicyException naming the line of the first thing that is wrong
    */
   public static AccessPolicy parse(byte[] content, String source) throws InvalidPolicyException {
@@ -350,7 +379,10 @@ public final class AccessPolicy {
     }
   }
 
-  /** A policy file this registry cannot use; the message names the file and line. */
+  /**
+   * A policy file this registry cannot use; the message names the file and line. Thrown by {@link
+   * AccessPolicy#parse} and {@link PolicyFile#load}.
+   */
   public static final class InvalidPolicyException extends IOException {
     private static final long serialVersionUID = 1L;
 

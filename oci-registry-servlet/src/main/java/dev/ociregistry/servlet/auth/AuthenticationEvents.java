@@ -11,7 +11,7 @@ public interface AuthenticationEvents {
   /** An attempt was refused unchecked, as its client or user name had failed too often. */
   default void throttled() {}
 
-  /** Events that go nowhere. */
+  /** {@return events that go nowhere} */
   static AuthenticationEvents none() {
     return new AuthenticationEvents() {};
   }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * key made at random for this process, so the cache holds nothing a reader could reverse), so a
  * pull of fifty layers pays for one bcrypt check, not fifty; a change of the users drops it.
  * Failures are throttled per client address and per user name; a throttled attempt is refused
- * before its password is checked.
+ * before its password is checked. Thread-safe: one instance serves every request.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7617">RFC 7617: the Basic scheme</a>
  */
@@ -56,11 +56,25 @@ public final class BasicAuthenticator {
 
   private record Verified(String user, long generation, long expiresNanos) {}
 
+  /**
+   * Authentication against {@code users}, telling no one about refusals.
+   *
+   * @param users where credentials are checked
+   * @param realm the realm the challenge names; no {@code "} or {@code \}
+   * @throws IllegalArgumentException when the realm holds a quote or a backslash
+   */
   public BasicAuthenticator(UserStore users, String realm) {
     this(users, realm, AuthenticationEvents.none());
   }
 
-  /** As above, telling {@code events} about every refusal. */
+  /**
+   * As above, telling {@code events} about every refusal.
+   *
+   * @param users where credentials are checked
+   * @param realm the realm the challenge names; no {@code "} or {@code \}
+   * @param events told of every failed or throttled attempt
+   * @throws IllegalArgumentException when the realm holds a quote or a backslash
+   */
   public BasicAuthenticator(UserStore users, String realm, AuthenticationEvents events) {
     this(
         users,
@@ -93,7 +107,7 @@ public final class BasicAuthenticator {
     this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
   }
 
-  /** The {@code WWW-Authenticate} value a 401 carries. */
+  /** {@return the {@code WWW-Authenticate} value a 401 carries: {@code Basic realm="<realm>"}} */
   public String challenge() {
     return "Basic realm=\"" + realm + "\"";
   }
@@ -103,8 +117,11 @@ public final class BasicAuthenticator {
    * Authorization} header, the user when the credentials are right. The result is kept on the
    * request, so each request is checked once.
    *
-   * @throws RegistryException {@code UNAUTHORIZED} when the credentials are malformed or wrong, or
-   *     the client or ({@link RetryLaterException}) when the client or user is throttled
+   * @param request the request, with its {@code Authorization} header
+   * @return who the request comes from
+   * @throws RegistryException {@code UNAUTHORIZED} when the credentials are malformed or wrong;
+   *     {@code TOOMANYREQUESTS} (a {@link RetryLaterException}) when the client or user is
+   *     throttled
    */
   public Principal authenticate(HttpServletRequest request) {
     if (request.getAttribute(PRINCIPAL_ATTRIBUTE) instanceof Principal known) {

@@ -12,12 +12,17 @@ import java.util.Optional;
  * The user and password of an {@code Authorization: Basic} header. Its {@code toString} never shows
  * the password.
  *
+ * @param user the user name; empty only when the password is empty too (as {@code :}, which clients
+ *     send for no credentials)
+ * @param password the password, as sent; never log it
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7617">RFC 7617: the Basic scheme</a>
  */
 public record BasicCredentials(String user, String password) {
   /**
    * The credentials {@code request} carries; empty when it has no {@code Authorization} header.
    *
+   * @param request the request
+   * @return the decoded user and password
    * @throws RegistryException {@link ErrorCode#UNAUTHORIZED} when the header is not Basic, not
    *     base64, or holds no user name
    */

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
  * token is back. Nothing waits: a refused attempt is answered at once with how long to wait. The
  * number of buckets is bounded: when it is reached, buckets that have refilled go, and a new key is
  * not tracked until there is room again (emptied buckets are never dropped to make room).
+ * Thread-safe.
  */
 public final class FailureThrottle {
   private static final int MAX_KEYS = 100_000;
@@ -20,7 +21,13 @@ public final class FailureThrottle {
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-  /** {@code capacity} failures at once, then one more each {@code refill}. */
+  /**
+   * {@code capacity} failures at once, then one more each {@code refill}.
+   *
+   * @param capacity the failures a key may have in a burst; positive
+   * @param refill how long it takes to regain one; positive
+   * @throws IllegalArgumentException when either is not positive
+   */
   public FailureThrottle(int capacity, Duration refill) {
     this(capacity, refill, System::nanoTime);
   }
@@ -34,7 +41,12 @@ public final class FailureThrottle {
     this.nanoClock = nanoClock;
   }
 
-  /** How long {@code key} must wait before trying again, or empty when it may try now. */
+  /**
+   * Says whether {@code key} may try now; takes no token.
+   *
+   * @param key the client address or user name, as the caller spells it
+   * @return how long {@code key} must wait before trying again, or empty when it may try now
+   */
   public Optional<Duration> waitFor(String key) {
     Bucket bucket = buckets.get(key);
     if (bucket == null) {
@@ -49,7 +61,11 @@ public final class FailureThrottle {
     }
   }
 
-  /** Takes a token from {@code key}'s bucket. */
+  /**
+   * Takes a token from {@code key}'s bucket, after a failed attempt.
+   *
+   * @param key the client address or user name, as the caller spells it
+   */
   public void recordFailure(String key) {
     if (buckets.size() >= MAX_KEYS && !buckets.containsKey(key)) {
       long now = nanoClock.getAsLong();

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * request on; a change that does not parse keeps the users as they were and is logged.
  *
  * <p>Weak formats ({@code $apr1$}, {@code {SHA}}, crypt) are refused, naming the file and line,
- * unless the operator allows them.
+ * unless the operator allows them. Thread-safe.
  */
 public final class HtpasswdFile implements UserStore {
   private static final Logger LOG = LoggerFactory.getLogger(HtpasswdFile.class);
@@ -35,6 +35,9 @@ public final class HtpasswdFile implements UserStore {
   /**
    * Reads the file.
    *
+   * @param file the htpasswd file; at most 4 MiB
+   * @param allowWeak whether weak hash formats are accepted (and logged as a warning)
+   * @return the users, read again whenever the file changes
    * @throws InvalidHtpasswdException naming the file and line of the first entry it cannot use
    * @throws IOException when the file cannot be read
    */
@@ -51,7 +54,7 @@ public final class HtpasswdFile implements UserStore {
     return new HtpasswdFile(reloading);
   }
 
-  /** The number of users in the file as last read. */
+  /** {@return the number of users in the file as last read}, reading it again if it changed */
   public int size() {
     return file.get().byName().size();
   }

@@ -14,18 +14,24 @@ import org.mindrot.jbcrypt.BCrypt;
  * One password hash of an htpasswd file, in the formats Apache's {@code htpasswd} writes: bcrypt
  * ({@code $2y$}, and {@code $2a$}, {@code $2b$} as other tools write it), which is the one to use,
  * and the weak ones ({@code $apr1$} MD5, {@code {SHA}}, {@code $1$}, {@code $5$}, {@code $6$} and
- * DES crypt), accepted only when an operator allows them.
+ * DES crypt), accepted only when an operator allows them. Immutable.
  */
 public sealed interface PasswordHash {
-  /** Whether {@code password} matches this hash. */
+  /**
+   * Checks a password; a bcrypt check takes as long as the hash's cost says, on purpose.
+   *
+   * @param password the password, as sent
+   * @return whether it matches; false also for a hash that cannot be checked
+   */
   boolean matches(String password);
 
-  /** Whether this is a weak format. */
+  /** {@return whether this is a weak format}: anything but bcrypt */
   boolean weak();
 
   /**
    * Reads a hash as it stands after the {@code user:} of an htpasswd line.
    *
+   * @param hash the text after the colon
    * @return empty when it is in no format this registry knows
    */
   static Optional<PasswordHash> parse(String hash) {
@@ -53,7 +59,11 @@ public sealed interface PasswordHash {
     return Optional.empty();
   }
 
-  /** A bcrypt hash, checked by jBCrypt (which reads the {@code $2a$} spelling of all three). */
+  /**
+   * A bcrypt hash, checked by jBCrypt (which reads the {@code $2a$} spelling of all three).
+   *
+   * @param hash the 60-character hash, spelt {@code $2a$}
+   */
   record Bcrypt(String hash) implements PasswordHash {
     @Override
     public boolean matches(String password) {

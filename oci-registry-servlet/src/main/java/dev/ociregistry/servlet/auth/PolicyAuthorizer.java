@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * The registry's access control with authentication on: who the request comes from ({@link
  * BasicAuthenticator}), then what the {@link AccessPolicy} lets them do. {@code GET /v2/} needs a
  * logged-in user, so clients know to send credentials; a request without credentials that the
- * policy does not allow answers 401, one with credentials 403 {@code DENIED}.
+ * policy does not allow answers 401, one with credentials 403 {@code DENIED}. Thread-safe.
  */
 public final class PolicyAuthorizer implements RegistryAuthorizer {
   private static final String POLICY_ATTRIBUTE = PolicyAuthorizer.class.getName() + ".policy";
@@ -24,6 +24,12 @@ public final class PolicyAuthorizer implements RegistryAuthorizer {
   private final BasicAuthenticator authenticator;
   private final Supplier<AccessPolicy> policy;
 
+  /**
+   * Access control by {@code authenticator} and the policy {@code policy} gives.
+   *
+   * @param authenticator says who a request comes from
+   * @param policy asked once per request for the policy in force, e.g. a {@link PolicyFile}
+   */
   public PolicyAuthorizer(BasicAuthenticator authenticator, Supplier<AccessPolicy> policy) {
     this.authenticator = authenticator;
     this.policy = policy;

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * An {@link AccessPolicy} read from a file and read again when the file changes; a change that does
- * not parse keeps the policy as it was and is logged.
+ * not parse keeps the policy as it was and is logged. Thread-safe.
  */
 public final class PolicyFile implements Supplier<AccessPolicy> {
   private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -21,6 +21,8 @@ public final class PolicyFile implements Supplier<AccessPolicy> {
   /**
    * Reads the file.
    *
+   * @param file the policy file, JSON; at most 4 MiB
+   * @return the policy, read again whenever the file changes
    * @throws AccessPolicy.InvalidPolicyException naming the file and line of what is wrong
    * @throws IOException when it cannot be read
    */

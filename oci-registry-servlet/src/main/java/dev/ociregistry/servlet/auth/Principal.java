@@ -9,6 +9,7 @@ public record Principal(String name) {
   /** A request that carried no credentials. */
   public static final Principal ANONYMOUS = new Principal("");
 
+  /** {@return whether the user proved their name}, that is, the principal is not anonymous */
   public boolean authenticated() {
     return !name.isEmpty();
   }

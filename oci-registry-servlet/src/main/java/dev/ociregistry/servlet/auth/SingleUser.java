@@ -4,11 +4,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** One user whose password is configured directly (the controller's {@code basic} mode). */
+/**
+ * One user whose password is configured directly (the controller's {@code basic} mode). Only a
+ * SHA-256 of the password is kept; checks compare in constant time. Thread-safe.
+ */
 public final class SingleUser implements UserStore {
   private final String user;
   private final byte[] passwordHash;
 
+  /**
+   * The one user.
+   *
+   * @param user the user name: not empty, without {@code :}
+   * @param password the password: not empty
+   * @throws IllegalArgumentException when either is empty or the name holds {@code :}
+   */
   public SingleUser(String user, String password) {
     if (user.isEmpty() || user.indexOf(':') >= 0) {
       throw new IllegalArgumentException("a user name must be non-empty and hold no ':'");

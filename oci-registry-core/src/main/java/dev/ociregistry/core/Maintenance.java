@@ -52,11 +52,12 @@ public final class Maintenance implements AutoCloseable {
     schedule(this::expireUploads, options.uploadExpiryInterval(), options.uploadExpiryInterval());
   }
 
+  /** {@return what runs and how often} */
   public MaintenanceOptions options() {
     return options;
   }
 
-  /** Whether it still runs: false once closed. */
+  /** {@return whether it still runs: false once closed} */
   public boolean isRunning() {
     return !scheduler.isShutdown();
   }

@@ -44,6 +44,8 @@ public final class MaintenanceOptions {
    * Garbage collection every hour, the first one hour after the start, with a 24-hour grace period,
    * untagged manifests collected once untagged for that long, no retention rules, and idle uploads
    * cancelled every five minutes: the controller's defaults.
+   *
+   * @return the defaults
    */
   public static MaintenanceOptions defaults() {
     return new MaintenanceOptions(
@@ -54,27 +56,30 @@ public final class MaintenanceOptions {
         Duration.ofMinutes(5));
   }
 
-  /** Time between two runs of retention and garbage collection. */
+  /** {@return the time between two runs of retention and garbage collection} */
   public Duration collectionInterval() {
     return collectionInterval;
   }
 
-  /** Time from the start to the first run of retention and garbage collection. */
+  /** {@return the time from the start to the first run of retention and garbage collection} */
   public Duration firstCollectionAfter() {
     return firstCollectionAfter;
   }
 
-  /** How each collection runs: its grace period and whether untagged manifests go. */
+  /** {@return how each collection runs: its grace period and whether untagged manifests go} */
   public GcOptions collection() {
     return collection;
   }
 
-  /** The retention rules applied before each collection, if any. */
+  /** {@return the retention rules applied before each collection, if any} */
   public Optional<RetentionPolicy> retention() {
     return retention;
   }
 
-  /** Time between two passes that cancel uploads idle for longer than the upload timeout. */
+  /**
+   * {@return the time between two passes that cancel uploads idle for longer than the upload
+   * timeout}
+   */
   public Duration uploadExpiryInterval() {
     return uploadExpiryInterval;
   }
@@ -82,6 +87,9 @@ public final class MaintenanceOptions {
   /**
    * Collections every {@code interval}; the first still comes after {@link
    * #firstCollectionAfter()}, which {@link #defaults()} sets to one hour.
+   *
+   * @param interval positive
+   * @return these options with that interval
    */
   public MaintenanceOptions withCollectionInterval(Duration interval) {
     return new MaintenanceOptions(
@@ -91,13 +99,21 @@ public final class MaintenanceOptions {
   /**
    * The first collection {@code delay} after the start: {@link Duration#ZERO} for a process that
    * restarts more often than the interval and would otherwise never collect.
+   *
+   * @param delay zero or more
+   * @return these options with that delay
    */
   public MaintenanceOptions withFirstCollectionAfter(Duration delay) {
     return new MaintenanceOptions(
         collectionInterval, delay, collection, retention, uploadExpiryInterval);
   }
 
-  /** Collections with {@code gracePeriod}, keeping the choice about untagged manifests. */
+  /**
+   * Collections with {@code gracePeriod}, keeping the choice about untagged manifests.
+   *
+   * @param gracePeriod zero or more: content younger than this is never deleted
+   * @return these options with that grace period
+   */
   public MaintenanceOptions withGracePeriod(Duration gracePeriod) {
     return new MaintenanceOptions(
         collectionInterval,
@@ -107,7 +123,12 @@ public final class MaintenanceOptions {
         uploadExpiryInterval);
   }
 
-  /** Whether an untagged manifest stops being kept once the grace period has passed. */
+  /**
+   * Whether an untagged manifest stops being kept once the grace period has passed.
+   *
+   * @param deleteUntagged true to collect untagged manifests, false to keep every manifest
+   * @return these options with that choice
+   */
   public MaintenanceOptions withDeleteUntagged(boolean deleteUntagged) {
     return new MaintenanceOptions(
         collectionInterval,
@@ -117,7 +138,12 @@ public final class MaintenanceOptions {
         uploadExpiryInterval);
   }
 
-  /** Retention rules applied before each collection. */
+  /**
+   * Retention rules applied before each collection.
+   *
+   * @param policy the rules
+   * @return these options with those rules
+   */
   public MaintenanceOptions withRetention(RetentionPolicy policy) {
     return new MaintenanceOptions(
         collectionInterval,
@@ -127,7 +153,12 @@ public final class MaintenanceOptions {
         uploadExpiryInterval);
   }
 
-  /** Idle uploads looked for every {@code interval}. */
+  /**
+   * Idle uploads looked for every {@code interval}.
+   *
+   * @param interval positive
+   * @return these options with that interval
+   */
   public MaintenanceOptions withUploadExpiryInterval(Duration interval) {
     return new MaintenanceOptions(
         collectionInterval, firstCollectionAfter, collection, retention, interval);

@@ -161,6 +161,9 @@ public final class OciRegistry implements Closeable {
   /**
    * Opens (creating when needed) the registry stored in directory {@code root}.
    *
+   * @param root the storage root, an OCI Image Layout; created with its parents when missing
+   * @param options limits and timeouts
+   * @return the open registry, which holds an exclusive lock on the root until {@link #close()}
    * @throws IOException also when another process has the root open
    */
   public static OciRegistry open(Path root, RegistryOptions options) throws IOException {
@@ -200,55 +203,71 @@ public final class OciRegistry implements Closeable {
 
   /**
    * Opens a registry on any {@link StorageDriver}; the caller keeps other processes away from it.
+   *
+   * @param storage where the layout is kept
+   * @param options limits and timeouts
+   * @return the open registry
+   * @throws IOException when recovering the layout fails
    */
   public static OciRegistry open(StorageDriver storage, RegistryOptions options)
       throws IOException {
     return new OciRegistry(storage, options, () -> {});
   }
 
+  /** {@return the options the registry was opened with} */
   public RegistryOptions options() {
     return options;
   }
 
+  /** {@return the blobs: stat, read, store, mount and delete, per repository} */
   public BlobStore blobs() {
     return blobs;
   }
 
+  /** {@return the resumable uploads in progress: open, append, complete, cancel} */
   public UploadManager uploads() {
     return uploads;
   }
 
+  /** {@return the manifests and their tags and referrers, per repository} */
   public ManifestStore manifests() {
     return manifests;
   }
 
+  /** {@return the tags of each repository} */
   public TagStore tags() {
     return tags;
   }
 
+  /** {@return the repositories the registry holds} */
   public Catalog catalog() {
     return catalog;
   }
 
+  /** {@return the pins: digests the host keeps alive whatever happens to tags} */
   public Pins pins() {
     return pins;
   }
 
+  /** {@return the online garbage collector, with its listeners} */
   public GarbageCollector garbageCollector() {
     return garbageCollector;
   }
 
-  /** What the store holds, kept current: read it as often as needed, it never scans storage. */
+  /**
+   * {@return what the store holds, kept current: read it as often as needed, it never scans
+   * storage}
+   */
   public StorageStatistics statistics() {
     return statistics;
   }
 
-  /** The integrity scrub: re-hashes stored blobs and quarantines damaged ones. */
+  /** {@return the integrity scrub, which re-hashes stored blobs and quarantines damaged ones} */
   public Scrubber scrubber() {
     return scrubber;
   }
 
-  /** Retention: removes the tags a policy does not keep. */
+  /** {@return retention, which removes the tags a policy does not keep} */
   public Retention retention() {
     return retention;
   }
@@ -258,6 +277,8 @@ public final class OciRegistry implements Closeable {
    * blobs that are gone), one line each; empty for a sound root. The host application logs them.
    * Waits until the index is rebuilt, which opening leaves to the background: a host that must not
    * wait reads it on a thread of its own.
+   *
+   * @return one line per problem, in the order found
    */
   public List<String> recoveryProblems() {
     try {
@@ -276,6 +297,8 @@ public final class OciRegistry implements Closeable {
    * <p>Runs until {@link Maintenance#close()} or {@link #close()}; once stopped it can be started
    * again, with other options.
    *
+   * @param options what runs and how often
+   * @return the running maintenance, to stop it before the registry closes if the host wants to
    * @throws IllegalStateException when maintenance already runs, or the registry is closed
    */
   public Maintenance startMaintenance(MaintenanceOptions options) {

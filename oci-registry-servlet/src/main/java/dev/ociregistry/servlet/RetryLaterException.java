@@ -13,6 +13,7 @@ import java.time.Duration;
 public final class RetryLaterException extends RegistryException {
   private static final long serialVersionUID = 1L;
 
+  /** How long the client should wait, in whole seconds, at least one. */
   private final long retryAfterSeconds;
 
   /**
@@ -24,7 +25,7 @@ public final class RetryLaterException extends RegistryException {
     this.retryAfterSeconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
   }
 
-  /** How long the client should wait, in whole seconds, at least one. */
+  /** {@return how long the client should wait, in whole seconds, at least one} */
   public long retryAfterSeconds() {
     return retryAfterSeconds;
   }

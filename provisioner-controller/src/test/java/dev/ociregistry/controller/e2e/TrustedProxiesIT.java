@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Await;
+import dev.ociregistry.testkit.Digests;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.RawHttp;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
 import dev.ociregistry.testkit.TestSecrets;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,6 +120,50 @@ class TrustedProxiesIT {
   void untrustedTheAccessAndAuditLogsShowTheProxysAddress() throws Exception {
     assertThat(probeFromClient(untrusting, "X-Forwarded-For: 10.1.2.3\r\n"))
         .containsExactly("127.0.0.1", "127.0.0.1");
+  }
+
+  @Test
+  void trustedAChunkedUploadAndItsDownloadStreamThroughAsBefore() throws Exception {
+    NginxInFront nginx = trusting.nginx();
+    byte[] content = Artifacts.content(4 << 20, 11);
+    String digest = Digests.sha256(content);
+    String auth = basic(USER, PASSWORD);
+
+    HttpResponse<byte[]> opened =
+        nginx.send(
+            nginx
+                .request("/v2/proxied/upload/blobs/uploads/")
+                .header("Authorization", auth)
+                .POST(BodyPublishers.noBody()));
+    assertThat(opened.statusCode()).isEqualTo(202);
+    String session = opened.headers().firstValue("Location").orElseThrow();
+    HttpResponse<byte[]> patched =
+        nginx.send(
+            nginx
+                .request(session)
+                .header("Authorization", auth)
+                .header("Content-Type", "application/octet-stream")
+                .method(
+                    "PATCH",
+                    BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(content))));
+    assertThat(patched.statusCode()).isEqualTo(202);
+    String next = patched.headers().firstValue("Location").orElseThrow();
+    HttpResponse<byte[]> closed =
+        nginx.send(
+            nginx
+                .request(next + (next.contains("?") ? "&" : "?") + "digest=" + digest)
+                .header("Authorization", auth)
+                .PUT(BodyPublishers.noBody()));
+    assertThat(closed.statusCode()).isEqualTo(201);
+
+    HttpResponse<byte[]> pulled =
+        nginx.send(
+            nginx
+                .request("/v2/proxied/upload/blobs/" + digest)
+                .header("Authorization", auth)
+                .GET());
+    assertThat(pulled.statusCode()).isEqualTo(200);
+    assertThat(Digests.sha256(pulled.body())).isEqualTo(digest);
   }
 
   @Test

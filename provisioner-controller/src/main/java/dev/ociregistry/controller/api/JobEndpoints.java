@@ -45,7 +45,7 @@ final class JobEndpoints {
     String recipeName = ApiJson.requiredString(body, "recipe", "recipe", 1024);
     String server =
         ApiJson.singleLine(ApiJson.requiredString(body, "server", "server", MAX_SERVER), "server");
-    StoredRecipe recipe =
+    Recipe recipe =
         recipes
             .get(recipeName)
             .orElseThrow(() -> ApiException.badRequest("recipe", "no recipe named " + recipeName));

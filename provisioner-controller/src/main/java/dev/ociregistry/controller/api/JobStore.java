@@ -136,18 +136,18 @@ final class JobStore implements ActiveJobs {
   /**
    * Creates a queued job of {@code recipe} for {@code server}, pinning its artifact when the
    * recipe's {@code oci_url} points here and the registry is enabled; otherwise the job records why
-   * it pins nothing.
+   * it pins nothing. Whether it points here is decided now, from the configured addresses ({@link
+   * RegistryAddresses}), whatever was found when the recipe was written.
    *
-   * @param at where the request reached this server, which may make the {@code oci_url} local
+   * @param at the port the request arrived at, which a name of this machine must carry to be local
    * @throws ApiException 422 naming {@code recipe}, the repository and the tag when a local {@code
    *     oci_url} names no manifest (any more)
    */
-  Job create(StoredRecipe recipe, String server, RegistryAddresses.Reached at) throws IOException {
-    OciUrl url = recipe.recipe().ociUrl();
+  Job create(Recipe recipe, String server, RegistryAddresses.Reached at) throws IOException {
+    OciUrl url = recipe.ociUrl();
     UUID id = UUID.randomUUID();
     Optional<OciRegistry> registry = resolver.registry();
-    RegistryAddresses.Locality locality =
-        recipe.ociUrlPointsHere() ? RegistryAddresses.Locality.HERE : resolver.locate(url, at);
+    RegistryAddresses.Locality locality = resolver.locate(url, at);
     JobArtifact artifact;
     if (!locality.here()) {
       artifact =
@@ -174,8 +174,7 @@ final class JobStore implements ActiveJobs {
       artifact = JobArtifact.pinned(url, resolved.digest());
     }
     Instant now = now();
-    Job job =
-        new Job(id, recipe.recipe(), server, JobState.QUEUED, Optional.empty(), now, now, artifact);
+    Job job = new Job(id, recipe, server, JobState.QUEUED, Optional.empty(), now, now, artifact);
     try {
       files.write(DIRECTORY, id.toString(), job.toFile());
     } catch (IOException | RuntimeException e) {
@@ -309,7 +308,7 @@ final class JobStore implements ActiveJobs {
     }
   }
 
-  private static ApiException vanished(StoredRecipe recipe, OciUrl url) {
+  private static ApiException vanished(Recipe recipe, OciUrl url) {
     return ArtifactResolver.missing(
         "recipe",
         "the oci_url "

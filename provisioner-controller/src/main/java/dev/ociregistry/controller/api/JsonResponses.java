@@ -164,9 +164,12 @@ public final class JsonResponses {
     error(request, response, answer);
   }
 
-  /** Where the request reached this server: the {@code Host} it named and its local port. */
+  /**
+   * Where the request reached this server: the port of the socket it arrived at (the server's, not
+   * the client's word), and the {@code Host} it named, which only explains a refusal.
+   */
   static RegistryAddresses.Reached reached(HttpServletRequest request) {
-    return new RegistryAddresses.Reached(requestHost(request), request.getLocalPort());
+    return new RegistryAddresses.Reached(request.getLocalPort(), requestHost(request));
   }
 
   /** The {@code Host} the request was sent to, else the server name and port it arrived at. */

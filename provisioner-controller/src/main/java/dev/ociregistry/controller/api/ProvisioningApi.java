@@ -61,23 +61,24 @@ import java.util.Optional;
  * <p><b>Recipes</b> ({@link RecipeParser} has the field rules): {@code name}, {@code task_target},
  * {@code target_disk}, {@code oci_url}, {@code partitions}, and {@code cloud_init} or {@code
  * unattend_xml}. Unknown fields are rejected. Whether an {@code oci_url} ({@link OciUrl}) points at
- * this registry is {@link RegistryAddresses}'s finding: no host, the request's {@code Host}, a
- * public host, or a name or address of this machine with the port the request arrived at. With the
- * registry enabled a local {@code oci_url} must then name an existing manifest. That finding is
- * stored with the recipe, so jobs created later through another address still resolve it here. An
+ * this registry is {@link RegistryAddresses}'s finding, from configuration alone: no host, a public
+ * host, or a name or address of this machine with the port the request arrived at; never the
+ * request's {@code Host}. With the registry enabled a local {@code oci_url} must then name an
+ * existing manifest. The finding is not stored: each job decides it again when it is created. An
  * {@code oci_url} pointing elsewhere is stored as given.
  *
  * <p><b>Jobs</b> ({@link Job}): {@code id} (a UUID), {@code recipe}, {@code server}, {@code state},
  * {@code message}, {@code created_at}, {@code updated_at}, {@code artifact} ({@code registry_host},
  * {@code repository}, {@code reference}, {@code digest}, {@code pinned}, {@code reason}). Creating
  * a job copies the recipe (later changes to the recipe, or its deletion, do not touch the job),
- * resolves a local {@code oci_url} to its manifest digest, and pins that digest in the registry as
- * {@code job-<id>}, so garbage collection and retention keep it even when the tag moves. The pin is
- * removed when the job reaches {@code succeeded} or {@code failed}. Legal moves are in {@link
- * JobState}; any other answers 409, repeating the current state included. A status update replaces
- * the message. A job never goes unpinned silently: external artifacts, and local ones while the
- * registry is disabled, have a null {@code digest}, {@code pinned: false} and a {@code reason} that
- * says why (for another registry, which addresses this one answers at).
+ * decides whether its {@code oci_url} is local, resolves a local one to its manifest digest, and
+ * pins that digest in the registry as {@code job-<id>}, so garbage collection and retention keep it
+ * even when the tag moves. The pin is removed when the job reaches {@code succeeded} or {@code
+ * failed}. Legal moves are in {@link JobState}; any other answers 409, repeating the current state
+ * included. A status update replaces the message. A job never goes unpinned silently: external
+ * artifacts, and local ones while the registry is disabled, have a null {@code digest}, {@code
+ * pinned: false} and a {@code reason} that says why (for another registry, which addresses this one
+ * answers at), and their {@code task.json} carries no credential of this registry.
  *
  * <p><b>Persistence</b>: {@code <provisioningDir>/recipes/<name>.json} and {@code
  * <provisioningDir>/jobs/<id>.json}, each written atomically (temp file, fsync, rename, directory

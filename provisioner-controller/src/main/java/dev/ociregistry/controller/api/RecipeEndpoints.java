@@ -21,7 +21,7 @@ final class RecipeEndpoints {
   void list(HttpServletRequest request, HttpServletResponse response) throws IOException {
     ObjectNode body = ApiJson.object();
     ArrayNode list = body.putArray("recipes");
-    recipes.list().forEach(recipe -> list.add(recipe.recipe().toJson()));
+    recipes.list().forEach(recipe -> list.add(recipe.toJson()));
     JsonResponses.write(request, response, 200, body);
   }
 
@@ -31,8 +31,8 @@ final class RecipeEndpoints {
     if (recipes.get(recipe.name()).isPresent()) {
       throw taken(recipe.name());
     }
-    StoredRecipe stored = check(recipe, request);
-    if (!recipes.create(stored)) {
+    check(recipe, request);
+    if (!recipes.create(recipe)) {
       throw taken(recipe.name());
     }
     response.setHeader("Location", location(request, recipe.name()));
@@ -42,15 +42,16 @@ final class RecipeEndpoints {
   /** {@code GET /recipes/{name}}. */
   void get(HttpServletRequest request, HttpServletResponse response, String name)
       throws IOException {
-    StoredRecipe recipe = recipes.get(name).orElseThrow(() -> missing(name));
-    JsonResponses.write(request, response, 200, recipe.recipe().toJson());
+    Recipe recipe = recipes.get(name).orElseThrow(() -> missing(name));
+    JsonResponses.write(request, response, 200, recipe.toJson());
   }
 
   /** {@code PUT /recipes/{name}}: 200 when it replaced a recipe, 201 with Location when new. */
   void put(HttpServletRequest request, HttpServletResponse response, String name)
       throws IOException {
     Recipe recipe = RecipeParser.parse(ApiJson.body(request), Optional.of(name));
-    boolean created = recipes.put(check(recipe, request));
+    check(recipe, request);
+    boolean created = recipes.put(recipe);
     if (created) {
       response.setHeader("Location", location(request, name));
     }
@@ -65,14 +66,15 @@ final class RecipeEndpoints {
     JsonResponses.noContent(response);
   }
 
-  /** Checks the {@code oci_url} of a recipe that points here names a manifest. */
-  private StoredRecipe check(Recipe recipe, HttpServletRequest request) throws IOException {
+  /**
+   * Checks the {@code oci_url} of a recipe that points here names a manifest. The verdict is not
+   * kept: each job of the recipe decides it again ({@link JobStore#create}).
+   */
+  private void check(Recipe recipe, HttpServletRequest request) throws IOException {
     OciUrl url = recipe.ociUrl();
-    boolean pointsHere = resolver.locate(url, JsonResponses.reached(request)).here();
-    if (pointsHere) {
+    if (resolver.locate(url, JsonResponses.reached(request)).here()) {
       resolver.checkLocal(url);
     }
-    return new StoredRecipe(recipe, pointsHere);
   }
 
   private static String location(HttpServletRequest request, String name) {

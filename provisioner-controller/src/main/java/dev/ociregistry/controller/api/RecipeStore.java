@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
@@ -9,16 +10,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recipes, held in memory and persisted one file each as {@code recipes/<name>.json}. Reads
- * never wait; writes are serialized and reach the disk before the memory, so what a client was told
- * is what a restart finds.
+ * The recipes, held in memory and persisted one file each as {@code recipes/<name>.json}, {@code
+ * {"recipe": {...}}}. Reads never wait; writes are serialized and reach the disk before the memory,
+ * so what a client was told is what a restart finds.
+ *
+ * <p>Whether a recipe's {@code oci_url} points at this registry is not stored: each job decides it
+ * when it is created ({@link JobStore#create}). Files written before kept that verdict as {@code
+ * oci_url_points_here}; it is ignored, since it may have come from the {@code Host} of the request
+ * that wrote the recipe.
  */
 final class RecipeStore {
   static final String DIRECTORY = "recipes";
   private static final Logger LOG = LoggerFactory.getLogger(RecipeStore.class);
 
   private final JsonFiles files;
-  private final ConcurrentSkipListMap<String, StoredRecipe> recipes = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, Recipe> recipes = new ConcurrentSkipListMap<>();
   private final Object writeLock = new Object();
 
   RecipeStore(JsonFiles files) {
@@ -41,7 +47,7 @@ final class RecipeStore {
         continue;
       }
       try {
-        recipes.put(name, StoredRecipe.fromFile(file.get(), name));
+        recipes.put(name, fromFile(file.get(), name));
       } catch (ApiException e) {
         throw new IOException(
             files.path(DIRECTORY, name)
@@ -53,17 +59,17 @@ final class RecipeStore {
     }
   }
 
-  Optional<StoredRecipe> get(String name) {
+  Optional<Recipe> get(String name) {
     return Optional.ofNullable(recipes.get(name));
   }
 
   /** Every recipe, sorted by name. */
-  List<StoredRecipe> list() {
+  List<Recipe> list() {
     return List.copyOf(recipes.values());
   }
 
   /** Stores a new recipe; returns false, changing nothing, when the name is taken. */
-  boolean create(StoredRecipe recipe) throws IOException {
+  boolean create(Recipe recipe) throws IOException {
     synchronized (writeLock) {
       if (recipes.containsKey(recipe.name())) {
         return false;
@@ -74,7 +80,7 @@ final class RecipeStore {
   }
 
   /** Stores a recipe, replacing one of the same name; returns whether it is new. */
-  boolean put(StoredRecipe recipe) throws IOException {
+  boolean put(Recipe recipe) throws IOException {
     synchronized (writeLock) {
       boolean created = !recipes.containsKey(recipe.name());
       write(recipe);
@@ -94,8 +100,29 @@ final class RecipeStore {
     }
   }
 
-  private void write(StoredRecipe recipe) throws IOException {
-    files.write(DIRECTORY, recipe.name(), recipe.toFile());
+  private void write(Recipe recipe) throws IOException {
+    files.write(DIRECTORY, recipe.name(), toFile(recipe));
     recipes.put(recipe.name(), recipe);
+  }
+
+  /** The content of {@code recipes/<name>.json}. */
+  static ObjectNode toFile(Recipe recipe) {
+    ObjectNode file = ApiJson.object();
+    file.set("recipe", recipe.toJson());
+    return file;
+  }
+
+  /**
+   * Reads {@code recipes/<name>.json}; any other field beside {@code recipe} ({@code
+   * oci_url_points_here} of earlier versions) is ignored.
+   *
+   * @throws ApiException when the content is not a valid recipe named {@code name}
+   */
+  static Recipe fromFile(ObjectNode file, String name) {
+    JsonNode recipe = file.get("recipe");
+    if (recipe == null || !recipe.isObject()) {
+      throw ApiException.badRequest("recipe", "recipe is missing");
+    }
+    return RecipeParser.parse((ObjectNode) recipe, Optional.of(name));
   }
 }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -11,38 +12,57 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The addresses at which this registry is reachable, so that a recipe's {@code oci_url} that names
  * this registry by one of them is resolved and pinned here rather than taken for another registry.
  *
- * <p>An {@code oci_url} host ({@code host[:port]}) points here when:
+ * <p>Only configured facts decide, never what a client says: an {@code oci_url} host ({@code
+ * host[:port]}) points here when
  *
  * <ul>
- *   <li>it equals the {@code Host} the request was sent to, ignoring case (the client reached this
- *       registry by that name, perhaps through a proxy);
- *   <li>it equals one of {@code REGISTRY_PUBLIC_HOSTS}, ignoring case (names a proxy or a DNS alias
- *       gives this registry);
- *   <li>or its port is the port the request arrived at (no port: the server listens on 80 or 443,
- *       the ports clients try for a bare host), and its host names this machine where the server
- *       listens: with the listen address a wildcard ({@code 0.0.0.0}, {@code ::}), {@code
- *       localhost}, any loopback address ({@code 127.0.0.1}, {@code [::1]}), an address of any of
- *       the host's network interfaces ({@link NetworkInterface}) and the host's name; with a
- *       specific listen address, that address, {@code localhost} when it is a loopback address, and
- *       the host's name when it resolves to it.
+ *   <li>it equals one of {@code REGISTRY_PUBLIC_HOSTS}, ignoring case (the names a proxy or a DNS
+ *       alias gives this registry);
+ *   <li>or its port is the port the request arrived at (the server's own socket; no port: the
+ *       server listens on 80 or 443, the ports clients try for a bare host), and its host names
+ *       this machine where the server listens: with the listen address a wildcard ({@code 0.0.0.0},
+ *       {@code ::}), {@code localhost}, any loopback address ({@code 127.0.0.1}, {@code [::1]}), an
+ *       address of any of the host's network interfaces ({@link NetworkInterface}) and the host's
+ *       name; with a specific listen address, that address, {@code localhost} when it is a loopback
+ *       address, and the host's name when it resolves to it.
  * </ul>
  *
- * <p>Names are never looked up in DNS while a request waits, beyond the host's own name, which is
- * read once, when first needed. A name this list does not know (a DNS alias of this host, say)
- * points elsewhere until it is added to {@code REGISTRY_PUBLIC_HOSTS}; {@link #locate} says so in
- * words a user can act on.
+ * <p>The {@code Host} a request was sent to never counts (nor a server name a trusted proxy's
+ * {@code X-Forwarded-Host} sets): any API writer chooses it, and a job whose {@code oci_url} host
+ * were taken for this registry would pin this registry's content and hand the machine this
+ * registry's job credential beside that host. A proxy's public name belongs in {@code
+ * REGISTRY_PUBLIC_HOSTS}.
+ *
+ * <p>Nothing is looked up in DNS while a request waits. The host's own name ({@link
+ * InetAddress#getLocalHost}) is read once, on a thread of its own started with this object, which
+ * {@link #of} waits for at most {@link #OWN_NAME_WAIT}; a resolver slower than that (an air-gapped
+ * host whose DNS does not answer) delays no request: the name counts from when it is known. A name
+ * this list does not know (a DNS alias of this host, say) points elsewhere until it is added to
+ * {@code REGISTRY_PUBLIC_HOSTS}; {@link #locate} says so in words a user can act on.
  */
 public final class RegistryAddresses {
   /** The ports a client tries for a host without a port. */
   static final Set<Integer> DEFAULT_PORTS = Set.of(80, 443);
+
+  /** The longest {@link #of} waits for the host's own name before it goes on without it. */
+  static final Duration OWN_NAME_WAIT = Duration.ofSeconds(2);
+
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryAddresses.class);
 
   private static final Pattern IPV4 =
       Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
@@ -82,28 +102,39 @@ public final class RegistryAddresses {
   /**
    * The addresses of a server listening on {@code listenHost} (a wildcard, an address or a name, as
    * {@code LISTEN_ADDR} gives it), also known as {@code publicHosts}. The host's interfaces are
-   * read at each check, so an address gained later counts; its name is read once, when first
-   * needed.
+   * read at each check, so an address gained later counts; its name is read once, on a thread of
+   * its own, waited for here at most {@link #OWN_NAME_WAIT} (call this at start-up, never while a
+   * request waits).
    *
    * @param publicHosts {@code host} or {@code host:port} names that mean this registry
    */
   public static RegistryAddresses of(String listenHost, List<String> publicHosts) {
+    return of(listenHost, publicHosts, InetAddress::getLocalHost, OWN_NAME_WAIT);
+  }
+
+  /**
+   * As {@link #of(String, List)}, with the host's name from {@code ownName}, waited for at most
+   * {@code wait}.
+   */
+  static RegistryAddresses of(
+      String listenHost, List<String> publicHosts, Callable<InetAddress> ownName, Duration wait) {
     Optional<List<InetAddress>> bound = resolveListenHost(listenHost);
     return new RegistryAddresses(
         bound.isEmpty(),
         bound.orElse(List.of()),
         publicHosts,
         RegistryAddresses::interfaceAddresses,
-        new OwnName());
+        OwnName.resolving(ownName, wait));
   }
 
   /**
    * Where a request reached this server.
    *
-   * @param host the {@code Host} it was sent to, when it named one
-   * @param port the local port it arrived at
+   * @param port the local port it arrived at: the port of the server's own socket, which decides
+   * @param sentTo the {@code Host} it was sent to, when it named one; it never makes an {@code
+   *     oci_url} local and serves only to explain why one that names it is not
    */
-  public record Reached(Optional<String> host, int port) {}
+  public record Reached(int port, Optional<String> sentTo) {}
 
   /**
    * Whether an {@code oci_url} points here, and why not when it does not.
@@ -125,8 +156,7 @@ public final class RegistryAddresses {
     }
     String given = url.host().get();
     String host = given.toLowerCase(Locale.ROOT);
-    if (at.host().map(h -> h.trim().toLowerCase(Locale.ROOT).equals(host)).orElse(false)
-        || publicHosts.contains(host)) {
+    if (publicHosts.contains(host)) {
       return Locality.HERE;
     }
     Matcher parts = HOST_PORT.matcher(host);
@@ -159,16 +189,23 @@ public final class RegistryAddresses {
 
   private String notOurs(String given, Reached at) {
     List<String> names = names();
+    boolean sentToIt =
+        at.sentTo().map(sentTo -> sentTo.trim().equalsIgnoreCase(given)).orElse(false);
     return "the oci_url's host "
         + given
         + " is not an address of this registry, which answers at port "
         + at.port()
         + " of "
         + (names.isEmpty() ? "no name known" : String.join(", ", names))
-        + at.host().map(h -> ", at " + h + " (the Host of this request)").orElse("")
         + " and at REGISTRY_PUBLIC_HOSTS ("
         + (publicHosts.isEmpty() ? "none" : String.join(", ", publicHosts))
-        + "); if "
+        + ")"
+        + (sentToIt
+            ? "; this request was sent to Host "
+                + given
+                + ", but the Host a client names does not make an oci_url local"
+            : "")
+        + "; if "
         + given
         + " reaches this registry, add it to REGISTRY_PUBLIC_HOSTS";
   }
@@ -338,22 +375,57 @@ public final class RegistryAddresses {
     return addresses;
   }
 
-  /** The host's own name and address, read once, when first asked. */
-  private static final class OwnName implements Supplier<Optional<InetAddress>> {
-    private volatile Optional<InetAddress> known;
+  /**
+   * The host's own name and address, resolved once on a thread of its own; a request reads what is
+   * known and never waits for it.
+   */
+  static final class OwnName implements Supplier<Optional<InetAddress>> {
+    private final CompletableFuture<Optional<InetAddress>> known = new CompletableFuture<>();
+
+    private OwnName() {}
+
+    /** Starts {@code resolver} on a daemon thread and waits for its answer at most {@code wait}. */
+    static OwnName resolving(Callable<InetAddress> resolver, Duration wait) {
+      OwnName name = new OwnName();
+      Thread thread =
+          new Thread(() -> name.known.complete(resolve(resolver, wait)), "own-host-name");
+      thread.setDaemon(true);
+      thread.start();
+      try {
+        name.known.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn(
+            "the host's name is not resolved after {} ms (InetAddress.getLocalHost); until it is,"
+                + " an oci_url naming this host by its name points elsewhere",
+            wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // resolve() answers every failure with empty; nothing completes exceptionally.
+      }
+      return name;
+    }
+
+    private static Optional<InetAddress> resolve(Callable<InetAddress> resolver, Duration wait) {
+      long started = System.nanoTime();
+      Optional<InetAddress> address;
+      try {
+        address = Optional.ofNullable(resolver.call());
+      } catch (Exception e) {
+        LOG.debug("the host's name does not resolve: {}", e.toString());
+        address = Optional.empty();
+      }
+      if (System.nanoTime() - started > wait.toNanos()) {
+        LOG.info(
+            "the host's name is {} now",
+            address.map(InetAddress::getHostName).orElse("unknown (it does not resolve)"));
+      }
+      return address;
+    }
 
     @Override
     public Optional<InetAddress> get() {
-      Optional<InetAddress> value = known;
-      if (value == null) {
-        try {
-          value = Optional.of(InetAddress.getLocalHost());
-        } catch (UnknownHostException e) {
-          value = Optional.empty();
-        }
-        known = value;
-      }
-      return value;
+      return known.getNow(Optional.empty());
     }
   }
 }

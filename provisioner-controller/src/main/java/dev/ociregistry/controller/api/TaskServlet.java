@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * {@code GET /media/tasks/{jobId}/task.json}: what the maintenance OS of a job fetches (see {@link
  * TaskDocument}). 404 for an unknown job or any other path, 405 for other methods than GET and
  * HEAD, 410 once the pinned manifest is gone from the registry.
+ *
+ * <p>The job's pull credential ({@code registry}) comes only with a job whose artifact this
+ * registry holds and pins ({@code artifact.digest} set): a machine pulling from another registry
+ * must not be handed this registry's credential beside that registry's host.
  */
 final class TaskServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -65,6 +69,7 @@ final class TaskServlet extends HttpServlet {
       Route.method(request, "GET");
       ObjectNode task = documents.build(job, request.getContextPath());
       credentials
+          .filter(tokens -> job.artifact().digest().isPresent())
           .filter(tokens -> readers.mayRead(request, job.id()))
           .ifPresent(tokens -> task.set("registry", registryLogin(request, job, tokens)));
       JsonResponses.write(request, response, 200, task);

@@ -1,11 +1,13 @@
 package dev.ociregistry.controller.api;
 
+import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.servlet.OciRegistryServlet;
 import dev.ociregistry.testkit.JettyFixture;
 import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -51,16 +53,38 @@ final class ApiTestServer implements AutoCloseable {
   static ApiTestServer start(
       Path root, boolean withRegistry, List<String> publicHosts, String listenHost)
       throws Exception {
-    return start(root, withRegistry, publicHosts, listenHost, 0);
+    return start(
+        root,
+        withRegistry,
+        listenHost,
+        0,
+        RegistryAddresses.of(listenHost, publicHosts),
+        Optional.empty());
   }
 
   /** A server with the registry on 127.0.0.1 and {@code port}, as a restart on the same port. */
   static ApiTestServer startOnPort(Path root, int port) throws Exception {
-    return start(root, true, List.of(), LOOPBACK, port);
+    return start(
+        root, true, LOOPBACK, port, RegistryAddresses.of(LOOPBACK, List.of()), Optional.empty());
+  }
+
+  /**
+   * A server with the registry, listening on {@code listenHost}, that takes its addresses as given
+   * and hands job credentials out in {@code task.json} when {@code credentials} holds them.
+   */
+  static ApiTestServer start(
+      Path root, String listenHost, RegistryAddresses addresses, Optional<JobTokens> credentials)
+      throws Exception {
+    return start(root, true, listenHost, 0, addresses, credentials);
   }
 
   private static ApiTestServer start(
-      Path root, boolean withRegistry, List<String> publicHosts, String listenHost, int port)
+      Path root,
+      boolean withRegistry,
+      String listenHost,
+      int port,
+      RegistryAddresses addresses,
+      Optional<JobTokens> credentials)
       throws Exception {
     Optional<OciRegistry> registry =
         withRegistry
@@ -68,10 +92,7 @@ final class ApiTestServer implements AutoCloseable {
             : Optional.empty();
     try {
       ProvisioningApi api =
-          new ProvisioningApi(
-              registry,
-              root.resolve("provisioning"),
-              RegistryAddresses.of(listenHost, publicHosts));
+          new ProvisioningApi(registry, root.resolve("provisioning"), addresses, credentials);
       JettyFixture jetty =
           JettyFixture.start(
               context -> {
@@ -96,6 +117,11 @@ final class ApiTestServer implements AutoCloseable {
 
   OciRegistry registry() {
     return registry.orElseThrow();
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  URI base() {
+    return jetty.base();
   }
 
   /** The port the server listens on. */

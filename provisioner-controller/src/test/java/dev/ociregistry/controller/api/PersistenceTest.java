@@ -9,6 +9,8 @@ import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,24 +121,27 @@ class PersistenceTest {
   }
 
   @Test
-  void aRecipeFoundLocalThroughTheHostHeaderStaysLocalForJobsAfterARestart() throws Exception {
+  void eachJobJudgesItsRecipesOciUrlAgainAfterARestartOnAnotherPort() throws Exception {
     server = ApiTestServer.start(root);
     Images.Image image = Images.push(server.registry(), REPOSITORY, "22.04", "rootfs");
     String url = server.hostPort() + "/" + REPOSITORY + ":22.04";
-    server.http().postJson("/api/v1/recipes", Recipes.linux("by-host", url).toString());
+    server.http().postJson("/api/v1/recipes", Recipes.linux("by-address", url).toString());
+    JsonNode before = Api.createJob(server.http(), "by-address", "s").expect(201).json();
+    assertThat(before.at("/artifact/digest").asText()).isEqualTo(image.digest().toString());
 
+    int port = server.port();
     server.close();
-    server = ApiTestServer.start(root);
-    // The new server listens on another port, so the request's Host no longer matches the URL.
-    JsonNode job =
-        server
-            .http()
-            .postJson(
-                "/api/v1/jobs",
-                Api.JSON.createObjectNode().put("recipe", "by-host").put("server", "s").toString())
-            .json();
+    server = null;
+    // The new server listens on another port (the old one held meanwhile), so the recipe's
+    // 127.0.0.1:<old port> names another server now.
+    try (ServerSocket held = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+      server = ApiTestServer.start(root);
+    }
+    JsonNode after = Api.createJob(server.http(), "by-address", "s").expect(201).json();
 
-    assertThat(job.get("artifact").get("digest").asText()).isEqualTo(image.digest().toString());
+    assertThat(after.at("/artifact/pinned").asBoolean()).isFalse();
+    assertThat(after.at("/artifact/reason").asText())
+        .contains("is this machine, but this registry listens on port " + server.port());
   }
 
   @Test

@@ -1,25 +1,32 @@
 package dev.ociregistry.controller.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.ociregistry.controller.api.RegistryAddresses.Locality;
 import dev.ociregistry.controller.api.RegistryAddresses.Reached;
+import dev.ociregistry.testkit.Await;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which {@code oci_url} hosts name this registry: the request's Host, REGISTRY_PUBLIC_HOSTS, and
- * this machine's names and addresses at the port the request arrived at, by where the server
- * listens. The fixed interface list and host name make the verdicts exact; the last tests use the
- * machine's own.
+ * Which {@code oci_url} hosts name this registry: REGISTRY_PUBLIC_HOSTS, and this machine's names
+ * and addresses at the port the request arrived at, by where the server listens; never the Host a
+ * request was sent to. The fixed interface list and host name make the verdicts exact; the last
+ * tests use the machine's own. The host's name is resolved off the request path.
  */
 class RegistryAddressesTest {
   private static final int PORT = 8080;
-  private static final Reached BY_IP = new Reached(Optional.of("127.0.0.1:8080"), PORT);
+  private static final Reached BY_IP = new Reached(PORT, Optional.of("127.0.0.1:8080"));
   private static final InetAddress ETH_V4 = address("192.0.2.2");
   private static final InetAddress ETH_V6 = address("[fd00::2]");
   private static final List<InetAddress> INTERFACES =
@@ -32,7 +39,7 @@ class RegistryAddressesTest {
   }
 
   @Test
-  void theRequestsHostAndAPublicHostPointHereIgnoringCase() {
+  void aPublicHostPointsHereIgnoringCaseWithItsPortOnly() {
     RegistryAddresses addresses =
         new RegistryAddresses(
             false,
@@ -42,11 +49,41 @@ class RegistryAddressesTest {
             Optional::empty);
 
     assertThat(here(addresses, "CONTROLLER.example.com:8080", BY_IP)).isTrue();
-    assertThat(
-            here(addresses, "Proxy.Example.com", new Reached(Optional.of("proxy.example.com"), 1)))
-        .isTrue();
     assertThat(here(addresses, "controller.example.com", BY_IP))
         .as("a public host matches with its port only")
+        .isFalse();
+  }
+
+  @Test
+  void theHostARequestWasSentToNeverPointsHereAndTheReasonSaysSo() {
+    RegistryAddresses addresses =
+        new RegistryAddresses(
+            false,
+            List.of(address("127.0.0.1")),
+            List.of(),
+            () -> INTERFACES,
+            () -> Optional.of(named("node1", "127.0.0.1")));
+
+    assertThat(
+            here(addresses, "Proxy.Example.com", new Reached(80, Optional.of("proxy.example.com"))))
+        .isFalse();
+    Locality quay =
+        addresses.locate(OciUrl.parse("quay.io/x:y"), new Reached(PORT, Optional.of("quay.io")));
+
+    assertThat(quay.here()).isFalse();
+    assertThat(quay.reason().orElseThrow())
+        .isEqualTo(
+            "the oci_url's host quay.io is not an address of this registry, which answers at port"
+                + " 8080 of localhost, 127.0.0.1, node1 and at REGISTRY_PUBLIC_HOSTS (none); this"
+                + " request was sent to Host quay.io, but the Host a client names does not make an"
+                + " oci_url local; if quay.io reaches this registry, add it to"
+                + " REGISTRY_PUBLIC_HOSTS");
+    assertThat(
+            addresses
+                .locate(
+                    OciUrl.parse("QUAY.io:443/x:y"), new Reached(443, Optional.of("quay.IO:443")))
+                .here())
+        .as("nor does it on the port the request arrived at")
         .isFalse();
   }
 
@@ -90,8 +127,8 @@ class RegistryAddressesTest {
   void aHostWithoutAPortMeansPort443Or80() {
     RegistryAddresses addresses = wildcard();
 
-    assertThat(here(addresses, "localhost", new Reached(Optional.of("10.0.0.1"), 80))).isTrue();
-    assertThat(here(addresses, "localhost", new Reached(Optional.of("10.0.0.1"), 443))).isTrue();
+    assertThat(here(addresses, "localhost", new Reached(80, Optional.of("10.0.0.1")))).isTrue();
+    assertThat(here(addresses, "localhost", new Reached(443, Optional.of("10.0.0.1")))).isTrue();
     Locality locality = addresses.locate(OciUrl.parse("localhost/os-images/ubuntu:22.04"), BY_IP);
     assertThat(locality.here()).isFalse();
     assertThat(locality.reason().orElseThrow())
@@ -125,7 +162,7 @@ class RegistryAddressesTest {
             List.of(),
             () -> INTERFACES,
             () -> Optional.of(named("node1.example.com", "127.0.0.1")));
-    Reached byInterface = new Reached(Optional.of("192.0.2.2:8080"), PORT);
+    Reached byInterface = new Reached(PORT, Optional.of("192.0.2.2:8080"));
 
     assertThat(here(addresses, "192.0.2.2:8080", byInterface)).isTrue();
     for (String host :
@@ -151,10 +188,9 @@ class RegistryAddressesTest {
     assertThat(locality.reason().orElseThrow())
         .isEqualTo(
             "the oci_url's host registry.example.com is not an address of this registry, which"
-                + " answers at port 8080 of localhost, 127.0.0.1, node1, at 127.0.0.1:8080 (the"
-                + " Host of this request) and at REGISTRY_PUBLIC_HOSTS (registry.internal:5000);"
-                + " if registry.example.com reaches this registry, add it to"
-                + " REGISTRY_PUBLIC_HOSTS");
+                + " answers at port 8080 of localhost, 127.0.0.1, node1 and at"
+                + " REGISTRY_PUBLIC_HOSTS (registry.internal:5000); if registry.example.com"
+                + " reaches this registry, add it to REGISTRY_PUBLIC_HOSTS");
   }
 
   @Test
@@ -234,6 +270,58 @@ class RegistryAddressesTest {
   @Test
   void anEmptyListenHostIsEveryAddress() {
     assertThat(here(RegistryAddresses.of("", List.of()), "127.0.0.2:8080", BY_IP)).isTrue();
+  }
+
+  @Test
+  void theHostsNameIsReadOnItsOwnThreadAndNoCheckWaitsForIt() throws Exception {
+    CountDownLatch resolverAnswers = new CountDownLatch(1);
+    AtomicReference<String> resolvedBy = new AtomicReference<>();
+    Callable<InetAddress> slowResolver =
+        () -> {
+          resolvedBy.set(Thread.currentThread().getName());
+          resolverAnswers.await();
+          return named("node1.example.com", "127.0.0.1");
+        };
+    long started = System.nanoTime();
+
+    RegistryAddresses addresses =
+        RegistryAddresses.of("0.0.0.0", List.of(), slowResolver, Duration.ofMillis(100));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("the construction waits at most its bound")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(100))
+        .isLessThan(Duration.ofSeconds(5));
+    Locality beforeTheName =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(2),
+            () -> addresses.locate(OciUrl.parse("node1.example.com:8080/os/ubuntu:1"), BY_IP));
+    assertThat(beforeTheName.here()).isFalse();
+    assertThat(beforeTheName.reason().orElseThrow())
+        .startsWith("the oci_url's host node1.example.com:8080 is not an address of this registry");
+    assertThat(addresses.names()).doesNotContain("node1.example.com");
+    assertThat(here(addresses, "localhost:8080", BY_IP)).isTrue();
+    assertThat(resolvedBy.get()).isEqualTo("own-host-name");
+
+    resolverAnswers.countDown();
+    Await.until(
+        "the host's name counts once it is known",
+        Duration.ofSeconds(10),
+        () -> here(addresses, "node1.example.com:8080", BY_IP));
+  }
+
+  @Test
+  void aHostNameThatDoesNotResolveLeavesOnlyTheAddresses() {
+    RegistryAddresses addresses =
+        RegistryAddresses.of(
+            "0.0.0.0",
+            List.of(),
+            () -> {
+              throw new UnknownHostException("no resolver");
+            },
+            Duration.ofSeconds(5));
+
+    assertThat(addresses.names()).contains("localhost", "127.0.0.1", "[::1]");
+    assertThat(here(addresses, "127.0.0.1:8080", BY_IP)).isTrue();
   }
 
   private static RegistryAddresses wildcard() {

@@ -8,9 +8,13 @@ import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.RawHttp;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * No silent unpinned jobs, through the jar as users run it: listening on 127.0.0.1 and reached as
  * {@code 127.0.0.1:<port>}, a recipe naming the registry as {@code localhost:<port>}, as {@code
  * 127.0.0.1:<port>} or as one of {@code REGISTRY_PUBLIC_HOSTS} gives a pinned job; one naming a
- * foreign host gives a job that says it pins nothing and why; one naming this registry with a tag
- * it does not hold is refused with 422 naming the repository and the tag.
+ * foreign host gives a job that says it pins nothing and why, even when the requests were sent with
+ * that host as their {@code Host}; one naming this registry with a tag it does not hold is refused
+ * with 422 naming the repository and the tag.
  */
 class JobAddressesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,13 +67,31 @@ class JobAddressesIT {
                   + " answers at port "
                   + port
                   + " of localhost, 127.0.0.1")
-          .contains(
-              "at 127.0.0.1:"
-                  + port
-                  + " (the Host of this request) and at REGISTRY_PUBLIC_HOSTS ("
-                  + PUBLIC_HOST
-                  + ")")
+          .contains(" and at REGISTRY_PUBLIC_HOSTS (" + PUBLIC_HOST + ");")
+          .doesNotContain("(the Host")
           .endsWith("the job pins nothing, and the machine pulls " + foreign + " itself");
+
+      new Pusher(http).image("x", "y", Artifacts.image("this registry's x:y"));
+      RawHttp.Response recipe =
+          sentTo(controller.base(), "quay.io", "/api/v1/recipes", recipe("quay", "quay.io/x:y"));
+      assertThat(recipe.status()).as(recipe.toString()).isEqualTo(201);
+      RawHttp.Response quay =
+          sentTo(
+              controller.base(),
+              "quay.io",
+              "/api/v1/jobs",
+              "{\"recipe\": \"quay\", \"server\": \"s2\"}");
+      assertThat(quay.status()).as(quay.toString()).isEqualTo(201);
+      JsonNode spoofed = JSON.readTree(quay.content()).get("artifact");
+      assertThat(spoofed.get("registry_host").asText()).isEqualTo("quay.io");
+      assertThat(spoofed.get("digest").isNull()).isTrue();
+      assertThat(spoofed.get("pinned").asBoolean()).isFalse();
+      assertThat(spoofed.get("reason").asText())
+          .contains("this request was sent to Host quay.io, but the Host a client names does not")
+          .endsWith("the job pins nothing, and the machine pulls quay.io/x:y itself");
+      assertThat(http.delete("/v2/x/manifests/y").status())
+          .as("no job pins this registry's x:y")
+          .isEqualTo(202);
 
       String missing = "localhost:" + port + "/" + REPOSITORY + ":24.04";
       Response noSuchTag = http.postJson("/api/v1/recipes", recipe("missing", missing));
@@ -102,6 +125,24 @@ class JobAddressesIT {
       assertThat(http.get("/api/v1/jobs?recipe=doomed").json().get("jobs")).isEmpty();
       assertThat(controller.log()).contains("not pinned: the oci_url's host registry.example.com");
     }
+  }
+
+  /** POSTs {@code body} to {@code path} with {@code host} as the request's {@code Host}. */
+  private static RawHttp.Response sentTo(URI base, String host, String path, String body)
+      throws IOException {
+    byte[] content = body.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.write(
+        ("POST "
+                + path
+                + " HTTP/1.1\r\nHost: "
+                + host
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + content.length
+                + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    request.write(content);
+    return RawHttp.send(base, request.toByteArray(), false);
   }
 
   /** Creates a recipe of {@code ociUrl} and a job of it; returns the job. */

@@ -50,13 +50,14 @@ import java.util.Optional;
  *       <td>404, 410 artifact gone, 413 more than 1000 manifests, 503 registry disabled</td></tr>
  * </table>
  *
- * <p>Every GET answers HEAD too. Unknown paths answer 404, other methods 405 with {@code Allow},
- * bodies that are not one JSON object 400, bodies over 1 MiB 413, too many bodies in memory at once
- * 429; a write the provisioning directory refuses answers 500. Errors are {@code {"error":
- * {"field": "<field or null>", "message": "...", "detail": {...}}}} ({@code detail} only where an
- * error has named values), but the artifacts listing's, which are {@code {"success": false,
- * "error": "..."}} because the OCI client reading the listing expects that ({@link JsonResponses});
- * client input never causes a 500. JSON field names are snake_case; times are ISO-8601 UTC.
+ * <p>Every GET answers HEAD too. Unknown paths answer 404, other methods 405 with {@code Allow}
+ * (checked before the path's recipe or job is looked up), bodies that are not one JSON object 400,
+ * bodies over 1 MiB 413, too many bodies in memory at once 429; a write the provisioning directory
+ * refuses answers 500. Errors are {@code {"error": {"field": "<field or null>", "message": "...",
+ * "detail": {...}}}} ({@code detail} only where an error has named values), but the artifacts
+ * listing's, which are {@code {"success": false, "error": "..."}} because the OCI client reading
+ * the listing expects that ({@link JsonResponses}); client input never causes a 500. JSON field
+ * names are snake_case; times are ISO-8601 UTC.
  *
  * <p><b>Recipes</b> ({@link RecipeParser} has the field rules): {@code name}, {@code task_target},
  * {@code target_disk}, {@code oci_url}, {@code partitions}, and {@code cloud_init} or {@code

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /media/tasks/{jobId}/task.json}: what the maintenance OS of a job fetches (see {@link
- * TaskDocument}). 404 for an unknown job or any other path, 405 for other methods than GET and
- * HEAD, 410 once the pinned manifest is gone from the registry.
+ * TaskDocument}). 404 for any other path, 405 for other methods than GET and HEAD (whether the job
+ * exists or not), then 404 for an unknown job, 410 once the pinned manifest is gone from the
+ * registry.
  *
  * <p>The job's pull credential ({@code registry}) comes only with a job whose artifact this
  * registry holds and pins ({@code artifact.digest} set): a machine pulling from another registry
@@ -65,8 +66,8 @@ final class TaskServlet extends HttpServlet {
       if (path.size() != 2 || !path.get(1).equals("task.json")) {
         throw Route.unknown(request);
       }
-      Job job = jobs.get(path.get(0)).orElseThrow(() -> ApiException.noJob(path.get(0)));
       Route.method(request, "GET");
+      Job job = jobs.get(path.get(0)).orElseThrow(() -> ApiException.noJob(path.get(0)));
       ObjectNode task = documents.build(job, request.getContextPath());
       credentials
           .filter(tokens -> job.artifact().digest().isPresent())

@@ -22,14 +22,17 @@ import java.util.regex.Pattern;
  * The API's OpenAPI document as a test walks it: its operations by {@code operationId}, and a check
  * of each answer against what the document says of that operation and status (the status is listed,
  * required headers are there, the body is JSON of the documented schema, or empty where none is
- * documented). It remembers which operation and status each checked answer was, so a test can fail
- * when the document lists one that no case produced.
+ * documented or the request was a {@code HEAD}). It remembers which operation and status each
+ * checked answer was, and which shared response ({@code components.responses}) it was, so a test
+ * can fail when the document lists one that no case produced: an operation's status, or a shared
+ * response, such as {@code UnknownPath}, that belongs to no operation and is checked by its name.
  */
 public final class ApiReference {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)\\}");
   private static final Set<String> METHODS =
       Set.of("get", "put", "post", "delete", "patch", "head", "options");
+  private static final String SHARED = "#/components/responses/";
 
   private final JsonNode document;
   private final JsonSchemaCheck schemas;
@@ -133,7 +136,32 @@ public final class ApiReference {
     return path.toString();
   }
 
-  /** Every operation and status the document lists, as {@code "<operationId> <status>"}. */
+  /**
+   * The methods the path of operation {@code id} takes, as {@code Allow} lists them: every
+   * operation of the path, {@code HEAD} with a {@code GET}, in alphabetical order.
+   */
+  public List<String> allowed(String id) {
+    Set<String> methods = new TreeSet<>();
+    document
+        .path("paths")
+        .path(operation(id).path())
+        .fieldNames()
+        .forEachRemaining(
+            method -> {
+              if (METHODS.contains(method)) {
+                methods.add(method.toUpperCase(Locale.ROOT));
+              }
+            });
+    if (methods.contains("GET")) {
+      methods.add("HEAD");
+    }
+    return List.copyOf(methods);
+  }
+
+  /**
+   * Every operation and status the document lists, as {@code "<operationId> <status>"}, and every
+   * shared response, as {@code "#/components/responses/<name>"}.
+   */
   public Set<String> documented() {
     Set<String> all = new TreeSet<>();
     for (Operation operation : operations.values()) {
@@ -143,6 +171,11 @@ public final class ApiReference {
           .fieldNames()
           .forEachRemaining(status -> all.add(operation.id() + " " + status));
     }
+    document
+        .path("components")
+        .path("responses")
+        .fieldNames()
+        .forEachRemaining(name -> all.add(SHARED + name));
     return all;
   }
 
@@ -159,8 +192,9 @@ public final class ApiReference {
   }
 
   /**
-   * Checks {@code response}, an answer to a request of operation {@code id} (not a HEAD), against
-   * the document, and records it as produced.
+   * Checks {@code response}, an answer to a request on the path of operation {@code id} (its own
+   * method, a {@code HEAD} of its {@code GET}, or a method the path does not take), against the
+   * document, and records it as produced.
    *
    * @return what is wrong; empty when it matches
    */
@@ -168,11 +202,44 @@ public final class ApiReference {
     Operation operation = operation(id);
     String status = String.valueOf(response.status());
     String where = id + " " + status + " (" + response.method() + " " + response.uri() + ")";
-    JsonNode documented = resolve(operation.node().path("responses").path(status));
-    if (documented.isMissingNode()) {
+    JsonNode listed = operation.node().path("responses").path(status);
+    if (listed.isMissingNode()) {
       return List.of(where + ": the document lists no such status; body " + response.text());
     }
     produced.add(id + " " + status);
+    if (listed.has("$ref") && listed.get("$ref").asText().startsWith(SHARED)) {
+      produced.add(listed.get("$ref").asText());
+    }
+    return check(where, resolve(listed), response);
+  }
+
+  /**
+   * Checks {@code response} against the shared response {@code name} of {@code
+   * components.responses} (one that belongs to no operation, such as {@code UnknownPath}), and
+   * records it as produced.
+   *
+   * @return what is wrong; empty when it matches
+   */
+  public List<String> sharedProblems(String name, Response response) {
+    String where =
+        SHARED
+            + name
+            + " "
+            + response.status()
+            + " ("
+            + response.method()
+            + " "
+            + response.uri()
+            + ")";
+    JsonNode documented = document.at(SHARED.substring(1) + name);
+    if (documented.isMissingNode()) {
+      return List.of(where + ": the document has no such shared response");
+    }
+    produced.add(SHARED + name);
+    return check(where, documented, response);
+  }
+
+  private List<String> check(String where, JsonNode documented, Response response) {
     List<String> problems = new ArrayList<>();
     Iterator<Map.Entry<String, JsonNode>> headers = documented.path("headers").fields();
     while (headers.hasNext()) {
@@ -183,6 +250,12 @@ public final class ApiReference {
       }
     }
     JsonNode schema = documented.path("content").path("application/json").path("schema");
+    if (response.method().equals("HEAD")) {
+      if (response.body().length != 0) {
+        problems.add(where + ": a body in the answer to a HEAD: " + response.text());
+      }
+      return problems;
+    }
     if (schema.isMissingNode()) {
       if (response.body().length != 0) {
         problems.add(where + ": a body where the document has none: " + response.text());

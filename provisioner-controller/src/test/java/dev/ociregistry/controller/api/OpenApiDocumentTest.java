@@ -89,6 +89,69 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void everyOperationNeedsHttpBasicAndNoneOverridesIt() throws Exception {
+    JsonNode document = ApiReference.shipped().document();
+
+    assertThat(document.at("/components/securitySchemes/basic/type").asText()).isEqualTo("http");
+    assertThat(document.at("/components/securitySchemes/basic/scheme").asText()).isEqualTo("basic");
+    assertThat(document.at("/components/securitySchemes/basic/description").asText())
+        .contains("REGISTRY_AUTH_MODE=none", "No operation allows anonymous access");
+    assertThat(document.get("security")).isEqualTo(Api.JSON.readTree("[{\"basic\": []}]"));
+    for (ApiReference.Operation operation : ApiReference.shipped().operations()) {
+      assertThat(operation.node().has("security")).as(operation.id()).isFalse();
+    }
+  }
+
+  @Test
+  void everyPathAnswersAMethodItDoesNotTake405WithTheDocumentsMethodsAsAllow() throws Exception {
+    ApiReference reference = ApiReference.shipped();
+    List<String> problems = new ArrayList<>();
+
+    for (ApiReference.Operation operation : reference.operations()) {
+      String path = filled(operation.path());
+      List<String> allowed = reference.allowed(operation.id());
+      for (String method : List.of("DELETE", "PATCH", "GET", "HEAD", "OPTIONS")) {
+        if (allowed.contains(method)) {
+          continue;
+        }
+        Response refused = Api.send(http, method, path, null);
+        problems.addAll(reference.problems(operation.id(), refused));
+        assertThat(refused.status()).as(method + " " + path).isEqualTo(405);
+        assertThat(refused.header("Allow"))
+            .as(method + " " + path)
+            .hasValue(String.join(", ", allowed));
+      }
+    }
+
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void pathsNoOperationHasAnswer404AsTheSharedUnknownPath() throws Exception {
+    ApiReference reference = ApiReference.shipped();
+    List<String> problems = new ArrayList<>();
+
+    for (String path :
+        List.of(
+            "/api/v1",
+            "/api/v1/",
+            "/api/v1/nothing",
+            "/api/v1/recipes/a/b",
+            "/api/v1/jobs/",
+            "/api/v1/oci/artifacts/x",
+            "/media/tasks/x/other.json")) {
+      for (String method : List.of("GET", "HEAD", "DELETE", "POST")) {
+        Response response = Api.send(http, method, path, method.equals("POST") ? "{}" : null);
+        problems.addAll(reference.sharedProblems("UnknownPath", response));
+        assertThat(response.status()).as(method + " " + path).isEqualTo(404);
+      }
+    }
+
+    assertThat(problems).isEmpty();
+    assertThat(reference.notProduced()).doesNotContain("#/components/responses/UnknownPath");
+  }
+
+  @Test
   void theDocumentExplainsTaskTargetAndTargetDisk() {
     JsonNode schemas = ApiReference.shipped().document().at("/components/schemas");
 
@@ -106,14 +169,9 @@ class OpenApiDocumentTest {
   void everyDocumentedOperationIsRoutedAndAnswersADocumentedStatusAndShape() throws Exception {
     ApiReference reference = ApiReference.shipped();
     List<String> problems = new ArrayList<>();
-    Map<String, String> parameters =
-        Map.of("name", "no-such-recipe", "id", "00000000-0000-0000-0000-000000000000");
 
     for (ApiReference.Operation operation : reference.operations()) {
-      String path = operation.path();
-      for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-        path = path.replace("{" + parameter.getKey() + "}", parameter.getValue());
-      }
+      String path = filled(operation.path());
       String body = List.of("POST", "PUT").contains(operation.method()) ? "{}" : null;
       Response response = Api.send(http, operation.method(), path, body);
       problems.addAll(reference.problems(operation.id(), response));
@@ -121,5 +179,16 @@ class OpenApiDocumentTest {
     }
 
     assertThat(problems).isEmpty();
+  }
+
+  /** {@code path} with an unknown recipe name and job id for its parameters. */
+  private static String filled(String path) {
+    Map<String, String> parameters =
+        Map.of("name", "no-such-recipe", "id", "00000000-0000-0000-0000-000000000000");
+    String filled = path;
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      filled = filled.replace("{" + parameter.getKey() + "}", parameter.getValue());
+    }
+    return filled;
   }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The API reference against the running jar: every operation {@code GET /api/v1/openapi.json}
  * documents is called until it has answered every status the document lists for it, and each answer
  * is checked against the document (the status is listed, required headers are there, the body is
- * JSON of the documented schema). The test fails when the document lists an operation and status no
- * case produced, or the jar answers one the document does not list.
+ * JSON of the documented schema). The test fails when the document lists an operation and status,
+ * or a shared response, that no case produced, or the jar answers one the document does not list.
+ *
+ * <p>Beside each operation's own method, every path is sent a method it does not take (405 with
+ * {@code Allow} naming exactly the document's methods of the path), a {@code HEAD} (as its {@code
+ * GET}, or 405 where it has none), and paths no operation has are sent (404, {@code UnknownPath}).
  *
  * <p>Authentication is on ({@code basic}), so 401, 403 and 429 are the access control's, as users
  * meet them; 500 comes from a provisioning directory that refuses writes, 503 from a restart with
@@ -66,6 +71,7 @@ class ApiReferenceIT {
       pinnedJob = jobsAnswerEveryStatus(walk, http, pusher);
       artifactsAnswerEveryStatus(walk, http);
       tasksAnswerEveryStatus(walk, http, pusher, pinnedJob);
+      pathsRefuseOtherMethodsAndUnknownPathsAre404(walk, http, pinnedJob);
       writesTheProvisioningDirectoryRefusesAnswer500(walk, http);
       theAccessControlAnswers401And403And429(walk, anonymous, http, pinnedJob);
     }
@@ -201,6 +207,56 @@ class ApiReferenceIT {
     walk.expect(413, http, "getTask", null, huge);
   }
 
+  /**
+   * Every path answers a method it does not take with 405 and {@code Allow} listing the methods the
+   * document gives the path; a {@code HEAD} answers as the path's {@code GET} does, or 405 where it
+   * has none, without a body either way; a path no operation has answers 404, whatever the method.
+   */
+  private static void pathsRefuseOtherMethodsAndUnknownPathsAre404(
+      Walk walk, TestHttp http, String pinnedJob) throws IOException {
+    for (ApiReference.Operation operation : walk.reference.operations()) {
+      String id = operation.id();
+      String[] parameters =
+          switch (id) {
+            case "getRecipe", "putRecipe", "deleteRecipe" -> new String[] {"ubuntu"};
+            case "getJob", "updateJobStatus", "getTask" -> new String[] {pinnedJob};
+            default -> new String[0];
+          };
+      List<String> allowed = walk.reference.allowed(id);
+      String allow = String.join(", ", allowed);
+      String wrong =
+          Stream.of("DELETE", "PATCH", "GET")
+              .filter(method -> !allowed.contains(method))
+              .findFirst()
+              .orElseThrow();
+      Response refused = walk.expectMethod(405, wrong, http, id, parameters);
+      assertThat(refused.header("Allow")).as(id + " " + wrong).hasValue(allow);
+      if (allowed.contains("HEAD")) {
+        if (operation.method().equals("GET")) {
+          walk.expectMethod(200, "HEAD", http, id, parameters);
+        }
+      } else {
+        Response head = walk.expectMethod(405, "HEAD", http, id, parameters);
+        assertThat(head.header("Allow")).as(id + " HEAD").hasValue(allow);
+      }
+    }
+    walk.expectMethod(404, "HEAD", http, "getRecipe", "nothing");
+    walk.expectMethod(405, "PATCH", http, "getRecipe", "nothing");
+    walk.expectMethod(405, "DELETE", http, "getTask", "00000000-0000-0000-0000-000000000000");
+    for (String path :
+        List.of(
+            "/api/v1",
+            "/api/v1/nothing",
+            "/api/v1/recipes/ubuntu/extra",
+            "/api/v1/jobs/",
+            "/api/v1/oci/artifacts/os-images",
+            "/media/tasks/" + pinnedJob + "/other.json")) {
+      for (String method : List.of("GET", "HEAD", "DELETE")) {
+        walk.expectUnknown(method, http, path);
+      }
+    }
+  }
+
   private void writesTheProvisioningDirectoryRefusesAnswer500(Walk walk, TestHttp http)
       throws IOException {
     for (String directory : List.of("recipes", "jobs")) {
@@ -320,6 +376,34 @@ class ApiReferenceIT {
       Response response = call(client, id, query, null);
       assertThat(response.status()).as(id + ": " + response).isEqualTo(status);
       return response;
+    }
+
+    /**
+     * Sends {@code method} (another than the operation's own, or a {@code HEAD} of its {@code GET})
+     * without a body to the path of {@code id} and expects {@code status}; the answer is checked
+     * against what {@code id} documents.
+     */
+    Response expectMethod(
+        int status, String method, TestHttp client, String id, String... parameters)
+        throws IOException {
+      Response response =
+          client.send(
+              client
+                  .request(reference.path(id, parameters))
+                  .method(method, BodyPublishers.noBody()));
+      problems.addAll(reference.problems(id, response));
+      assertThat(response.status()).as(id + ": " + response).isEqualTo(status);
+      return response;
+    }
+
+    /**
+     * Sends {@code method} without a body to {@code path}, which no operation has, and expects the
+     * shared response {@code UnknownPath}, a 404.
+     */
+    void expectUnknown(String method, TestHttp client, String path) throws IOException {
+      Response response = client.send(client.request(path).method(method, BodyPublishers.noBody()));
+      problems.addAll(reference.sharedProblems("UnknownPath", response));
+      assertThat(response.status()).as(method + " " + path + ": " + response).isEqualTo(404);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.api;
 
+import dev.ociregistry.controller.config.AddressBlock;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -301,40 +302,8 @@ public final class RegistryAddresses {
    * the short form (RFC 5952: lowercase, the longest run of two or more zero groups as {@code ::}).
    */
   static String literal(InetAddress address) {
-    byte[] bytes = address.getAddress();
-    if (bytes.length == 4) {
-      return address.getHostAddress();
-    }
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder text = new StringBuilder("[");
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        text.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (text.length() > 1 && text.charAt(text.length() - 1) != ':') {
-        text.append(':');
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    return text.append(']').toString();
+    String literal = AddressBlock.literal(address);
+    return address.getAddress().length == 4 ? literal : "[" + literal + "]";
   }
 
   /**

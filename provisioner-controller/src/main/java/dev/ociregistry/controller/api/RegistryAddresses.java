@@ -65,8 +65,6 @@ public final class RegistryAddresses {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryAddresses.class);
 
-  private static final Pattern IPV4 =
-      Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[^\\]]*\\]|[^:\\[\\]]+)(?::(\\d+))?");
   private static final int MAX_LISTED = 12;
@@ -270,31 +268,15 @@ public final class RegistryAddresses {
   }
 
   /**
-   * An IP address written as a literal: dotted IPv4, or IPv6 in brackets. Never a DNS lookup: a
-   * bracketed string is parsed as an IPv6 literal or refused, and a dotted quad is built from its
-   * bytes.
+   * An IP address written as a literal: dotted IPv4, or IPv6 in brackets. Never a DNS lookup
+   * ({@link AddressBlock#address}).
    */
   static Optional<InetAddress> parseLiteral(String host) {
-    try {
-      if (host.startsWith("[") && host.endsWith("]")) {
-        return Optional.of(InetAddress.getByName(host));
-      }
-      Matcher ipv4 = IPV4.matcher(host);
-      if (!ipv4.matches()) {
-        return Optional.empty();
-      }
-      byte[] bytes = new byte[4];
-      for (int i = 0; i < 4; i++) {
-        int octet = Integer.parseInt(ipv4.group(i + 1));
-        if (octet > 255) {
-          return Optional.empty();
-        }
-        bytes[i] = (byte) octet;
-      }
-      return Optional.of(InetAddress.getByAddress(bytes));
-    } catch (UnknownHostException e) {
-      return Optional.empty();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      String inner = host.substring(1, host.length() - 1);
+      return inner.indexOf(':') >= 0 ? AddressBlock.address(inner) : Optional.empty();
     }
+    return host.indexOf(':') >= 0 ? Optional.empty() : AddressBlock.address(host);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ociregistry.controller.e2e.PinnedJobs.PinnedJob;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
@@ -11,7 +12,6 @@ import dev.ociregistry.testkit.Await;
 import dev.ociregistry.testkit.Commands;
 import dev.ociregistry.testkit.Digests;
 import dev.ociregistry.testkit.JarProcess;
-import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
 import java.io.IOException;
@@ -107,7 +107,8 @@ class BackupRestoreIT {
                 "REGISTRY_GC_GRACE_PERIOD",
                 GRACE.toSeconds() + "s"))) {
       TestHttp http = new TestHttp(controller.base(), Duration.ofSeconds(60));
-      Job job = jobPinningAnImageWhoseTagIsDeleted(http);
+      PinnedJob job =
+          PinnedJobs.pinAnImageAndDropItsTag(http, "backup/pinned", SHARED_LAYERS.get(0));
 
       ExecutorService load = Executors.newFixedThreadPool(WORKERS + 1);
       List<Future<?>> running = new ArrayList<>();
@@ -181,9 +182,7 @@ class BackupRestoreIT {
     }
   }
 
-  private record Job(String id, Manifest image) {}
-
-  private Round backupAndRestore(TestHttp http, Path data, Path copy, Job job, int number)
+  private Round backupAndRestore(TestHttp http, Path data, Path copy, PinnedJob job, int number)
       throws Exception {
     long pushesBefore = pushes.get();
     long deletesBefore = tagDeletes.get();
@@ -214,7 +213,7 @@ class BackupRestoreIT {
   }
 
   /** The guide's restore command into {@code target}, and a second controller reading it all. */
-  private Restored restoreAndRead(Path copy, Path target, Job job) throws Exception {
+  private Restored restoreAndRead(Path copy, Path target, PinnedJob job) throws Exception {
     Commands.Result restore =
         Commands.run(restoreCommand(copy, target), workDir, env -> {}, Duration.ofMinutes(5));
     assertThat(restore.exitCode()).as(restore.toString()).isZero();
@@ -336,33 +335,6 @@ class BackupRestoreIT {
       return Set.of();
     }
     return names;
-  }
-
-  private Job jobPinningAnImageWhoseTagIsDeleted(TestHttp http) throws IOException {
-    Manifest image =
-        new Pusher(http)
-            .image(
-                "backup/pinned",
-                "base",
-                Artifacts.image()
-                    .config(Artifacts.config("pinned"))
-                    .layer(SHARED_LAYERS.get(0))
-                    .layer(Artifacts.layer("pinned only"))
-                    .build());
-    http.postJson(
-            "/api/v1/recipes",
-            "{\"name\":\"pinned\",\"task_target\":\"install-linux.target\","
-                + "\"target_disk\":\"/dev/sda\",\"oci_url\":\"backup/pinned:base\","
-                + "\"partitions\":[{\"mount\":\"/\",\"size\":\"0\",\"fstype\":\"ext4\"}],"
-                + "\"cloud_init\":{\"hostname\":\"m1\"}}")
-        .expect(201);
-    JsonNode job =
-        http.postJson("/api/v1/jobs", "{\"recipe\":\"pinned\",\"server\":\"m1\"}")
-            .expect(201)
-            .json();
-    assertThat(job.at("/artifact/digest").asText()).isEqualTo(image.digest());
-    http.delete("/v2/backup/pinned/manifests/base").expect(202);
-    return new Job(job.get("id").asText(), image);
   }
 
   /** A client pushing images over shared layers (moving tags) and now and then deleting a tag. */

@@ -10,7 +10,6 @@ import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.Await;
 import dev.ociregistry.testkit.Digests;
 import dev.ociregistry.testkit.JarProcess;
-import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestHttp.Response;
 import java.io.IOException;
@@ -94,7 +93,8 @@ class LifecycleStressIT {
                 "REGISTRY_RETENTION_FILE",
                 rules.toString()))) {
       TestHttp http = new TestHttp(controller.base(), Duration.ofSeconds(60));
-      Manifest pinned = pinAnImageAndDropItsTag(http);
+      Manifest pinned =
+          PinnedJobs.pinAnImageAndDropItsTag(http, "stress/pinned", SHARED_LAYERS.get(0)).image();
 
       ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
       long end = System.nanoTime() + RUN_TIME.toNanos();
@@ -141,33 +141,6 @@ class LifecycleStressIT {
           scrape.value("registry_retention_tags_removed_total"),
           settled.onDisk());
     }
-  }
-
-  private Manifest pinAnImageAndDropItsTag(TestHttp http) throws IOException {
-    Manifest image =
-        new Pusher(http)
-            .image(
-                "stress/pinned",
-                "base",
-                Artifacts.image()
-                    .config(Artifacts.config("pinned"))
-                    .layer(SHARED_LAYERS.get(0))
-                    .layer(Artifacts.layer("pinned only"))
-                    .build());
-    http.postJson(
-            "/api/v1/recipes",
-            "{\"name\":\"pinned\",\"task_target\":\"install-linux.target\","
-                + "\"target_disk\":\"/dev/sda\",\"oci_url\":\"stress/pinned:base\","
-                + "\"partitions\":[{\"mount\":\"/\",\"size\":\"0\",\"fstype\":\"ext4\"}],"
-                + "\"cloud_init\":{\"hostname\":\"m1\"}}")
-        .expect(201);
-    JsonNode job =
-        http.postJson("/api/v1/jobs", "{\"recipe\":\"pinned\",\"server\":\"m1\"}")
-            .expect(201)
-            .json();
-    assertThat(job.at("/artifact/digest").asText()).isEqualTo(image.digest());
-    http.delete("/v2/stress/pinned/manifests/base").expect(202);
-    return image;
   }
 
   private void work(TestHttp http, int worker, Manifest pinned, long end) {

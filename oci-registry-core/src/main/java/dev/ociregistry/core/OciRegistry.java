@@ -1,5 +1,7 @@
 package dev.ociregistry.core;
 
+import dev.ociregistry.core.content.BlobContent;
+import dev.ociregistry.core.content.FileSystemBlobContent;
 import dev.ociregistry.core.gc.GarbageCollector;
 import dev.ociregistry.core.gc.Pins;
 import dev.ociregistry.core.integrity.Scrubber;
@@ -89,7 +91,8 @@ public final class OciRegistry implements Closeable {
     this.background = startBackgroundOpen(recovery, storage, catalog);
     LinkedManifests linked = new LinkedManifests(storage, options.maxManifestBytes());
     this.pins = new Pins(storage, linked, digestLocks, recentReferences);
-    this.blobs = new BlobStore(storage, digestLocks, recentReferences, pins, statistics);
+    BlobContent content = new FileSystemBlobContent(storage);
+    this.blobs = new BlobStore(storage, content, digestLocks, recentReferences, pins, statistics);
     this.manifests =
         new ManifestStore(
             storage,
@@ -104,6 +107,7 @@ public final class OciRegistry implements Closeable {
     this.uploads =
         new UploadManager(
             storage,
+            content,
             blobs,
             options.uploadTimeout(),
             options.maxOpenUploads(),

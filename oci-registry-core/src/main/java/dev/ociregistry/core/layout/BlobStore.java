@@ -1,21 +1,25 @@
 package dev.ociregistry.core.layout;
 
+import dev.ociregistry.core.content.BlobContent;
+import dev.ociregistry.core.content.BlobNotFoundException;
+import dev.ociregistry.core.content.DigestMismatchException;
+import dev.ociregistry.core.content.FileSystemBlobContent;
+import dev.ociregistry.core.content.SizeMismatchException;
+import dev.ociregistry.core.content.StagedBlob;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.internal.DeletionGuard;
-import dev.ociregistry.core.internal.HashingCopy;
 import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.internal.RecentReferences;
 import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.model.RepositoryName;
-import dev.ociregistry.core.storage.AppendableObject;
 import dev.ociregistry.core.storage.ObjectInfo;
 import dev.ociregistry.core.storage.StorageDriver;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -37,6 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class BlobStore {
   private final StorageDriver storage;
+  private final BlobContent content;
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
   private final DeletionGuard deletionGuard;
@@ -46,7 +51,8 @@ public final class BlobStore {
    * Wired by the registry as it opens (the parameter types are internal); not for applications,
    * which get the registry's store.
    *
-   * @param storage where blobs and links are kept
+   * @param storage where links are kept
+   * @param content where blobs' bytes are kept
    * @param digestLocks the per-digest locks shared with the manifests and the collector
    * @param recentReferences notes digests just used, for the collector's re-check
    * @param deletionGuard refuses deletes of what a pin keeps
@@ -55,11 +61,13 @@ public final class BlobStore {
   @SuppressWarnings("exports")
   public BlobStore(
       StorageDriver storage,
+      BlobContent content,
       StripedLocks digestLocks,
       RecentReferences recentReferences,
       DeletionGuard deletionGuard,
       StorageStatistics statistics) {
     this.storage = storage;
+    this.content = content;
     this.digestLocks = digestLocks;
     this.recentReferences = recentReferences;
     this.deletionGuard = deletionGuard;
@@ -120,8 +128,8 @@ public final class BlobStore {
       throw unknown(repository, digest);
     }
     try {
-      return storage.openRead(LayoutKeys.blob(digest));
-    } catch (java.nio.file.NoSuchFileException e) {
+      return content.open(FileSystemBlobContent.location(digest));
+    } catch (BlobNotFoundException e) {
       throw unknown(repository, digest);
     }
   }
@@ -142,69 +150,54 @@ public final class BlobStore {
   public StoredBlob put(
       RepositoryName repository, Digest expected, InputStream content, long expectedSize)
       throws IOException {
-    String temporary = storage.newTemporaryKey();
+    StagedBlob staged;
     try {
-      MessageDigest hash = expected.algorithm().newMessageDigest();
-      long size;
-      try (AppendableObject out = storage.openAppend(temporary)) {
-        long limit = expectedSize >= 0 ? expectedSize + 1 : Long.MAX_VALUE;
-        size = HashingCopy.copy(content, out, hash, limit);
-      }
-      if (expectedSize >= 0 && size != expectedSize) {
-        throw new RegistryException(
-            ErrorCode.SIZE_INVALID,
-            "content length "
-                + (size > expectedSize ? "exceeds" : "is short of")
-                + " the size "
-                + expectedSize
-                + " that was declared");
-      }
-      Digest actual = Digest.of(expected.algorithm(), hash);
-      if (!actual.equals(expected)) {
-        throw new RegistryException(
-            ErrorCode.DIGEST_INVALID,
-            "content digest " + actual + " does not match " + expected,
-            expected.toString());
-      }
-      return publish(temporary, expected, size, repository);
-    } finally {
-      storage.delete(temporary);
+      staged = this.content.put(expected, content, expectedSize);
+    } catch (SizeMismatchException e) {
+      throw new RegistryException(ErrorCode.SIZE_INVALID, e.getMessage());
+    } catch (DigestMismatchException e) {
+      throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage(), expected.toString());
     }
+    return publish(staged, repository);
   }
 
   /**
-   * Publishes verified content at {@code source} as blob {@code digest} and links it into {@code
-   * repository}. When the blob is already stored the source is dropped and the stored blob's age
-   * refreshed.
+   * Publishes verified, staged content as a blob and links it into {@code repository}. When the
+   * blob is already stored the staged content is dropped and the stored blob's age refreshed.
    *
-   * @param source the storage key of a temporary holding the content; it is moved or deleted
-   * @param digest the content's digest, which the caller verified
-   * @param size the content's length in bytes, which the caller verified
+   * @param staged the content, committed or discarded here
    * @param repository the repository to link the blob into
    * @return the stored blob
    * @throws IOException when the storage fails
    */
-  public StoredBlob publish(String source, Digest digest, long size, RepositoryName repository)
-      throws IOException {
-    String key = LayoutKeys.blob(digest);
+  public StoredBlob publish(StagedBlob staged, RepositoryName repository) throws IOException {
+    Digest digest = staged.digest();
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();
     try {
-      if (storage.touch(key)) {
-        storage.delete(source);
-      } else {
-        storage.publish(source, key);
-        statistics.blobAdded(digest, size);
-        // A rename keeps the data file's time, which an idle upload left old: the blob's age is
-        // its publish time, or the collector could take it the moment it is acknowledged.
-        storage.touch(key);
-      }
+      keep(staged);
       link(repository, digest);
       recentReferences.note(digest);
     } finally {
       lock.unlock();
     }
-    return new StoredBlob(digest, size);
+    return new StoredBlob(digest, staged.size());
+  }
+
+  /**
+   * Commits {@code staged}, or drops it for the equal blob already kept; holds the digest's lock.
+   */
+  private void keep(StagedBlob staged) throws IOException {
+    String key = LayoutKeys.blob(staged.digest());
+    if (storage.touch(key)) {
+      staged.discard();
+    } else {
+      staged.commit();
+      statistics.blobAdded(staged.digest(), staged.size());
+      // A rename keeps the data file's time, which an idle upload left old: the blob's age is
+      // its publish time, or the collector could take it the moment it is acknowledged.
+      storage.touch(key);
+    }
   }
 
   /**
@@ -270,18 +263,15 @@ public final class BlobStore {
    * repository, or refreshes its age when it is already stored. The caller verified the digest.
    *
    * @param digest the content's digest
-   * @param content the whole content, written atomically
+   * @param bytes the whole content, written atomically
    * @throws IOException when the storage fails
    */
-  public void storeContent(Digest digest, byte[] content) throws IOException {
-    String key = LayoutKeys.blob(digest);
+  public void storeContent(Digest digest, byte[] bytes) throws IOException {
+    StagedBlob staged = content.put(digest, new ByteArrayInputStream(bytes), bytes.length);
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();
     try {
-      if (!storage.touch(key)) {
-        storage.writeAtomically(key, content);
-        statistics.blobAdded(digest, content.length);
-      }
+      keep(staged);
     } finally {
       lock.unlock();
     }

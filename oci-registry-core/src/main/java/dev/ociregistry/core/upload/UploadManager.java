@@ -1,24 +1,24 @@
 package dev.ociregistry.core.upload;
 
+import dev.ociregistry.core.content.BlobContent;
+import dev.ociregistry.core.content.BlobNotFoundException;
+import dev.ociregistry.core.content.BlobUpload;
+import dev.ociregistry.core.content.DigestMismatchException;
+import dev.ociregistry.core.content.SizeMismatchException;
+import dev.ociregistry.core.content.StagedBlob;
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.internal.HashingCopy;
 import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.StoredBlob;
 import dev.ociregistry.core.model.RepositoryName;
-import dev.ociregistry.core.storage.AppendableObject;
 import dev.ociregistry.core.storage.ObjectInfo;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,10 +33,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Chunked, resumable blob uploads. Data streams to {@code uploads/<id>/data} through a few fixed
- * buffers while a running SHA-256 follows it, so completing an upload costs a rename, not a second
- * read. A chunk that does not start at the current offset, or whose length differs from what was
- * declared, changes nothing. After a restart an upload goes on: its data is re-hashed once.
+ * Chunked, resumable blob uploads. Data goes to the {@link BlobContent} (on the filesystem {@code
+ * uploads/<id>/data}, through a few fixed buffers while a running SHA-256 follows it, so completing
+ * an upload costs a rename, not a second read); the session's state is kept in {@code
+ * uploads/<id>/state}. A chunk that does not start at the current offset, or whose length differs
+ * from what was declared, changes nothing. After a restart an upload goes on.
  *
  * <p>Safe for concurrent use. One request at a time writes to an upload; another that wants it
  * waits briefly, then is refused with {@link ErrorCode#TOOMANYREQUESTS}. An upload id belongs to
@@ -56,7 +57,10 @@ public final class UploadManager {
    */
   static final Duration BUSY_WAIT = Duration.ofMillis(200);
 
+  private static final byte[] NO_STATE = new byte[0];
+
   private final StorageDriver storage;
+  private final BlobContent content;
   private final BlobStore blobs;
   private final Duration timeout;
   private final Map<String, UploadSession> sessions = new ConcurrentHashMap<>();
@@ -66,7 +70,8 @@ public final class UploadManager {
    * Uploads kept in {@code storage}; the registry builds one as it opens and then calls {@link
    * #recover}.
    *
-   * @param storage where upload data and state are kept, under {@code uploads/}
+   * @param storage where upload state is kept, under {@code uploads/}
+   * @param content where upload data is kept
    * @param blobs where a completed upload is published
    * @param timeout how long an upload may receive nothing before {@link #expireStale} cancels it
    * @param maxOpen how many uploads may be open at once in total
@@ -74,11 +79,13 @@ public final class UploadManager {
    */
   public UploadManager(
       StorageDriver storage,
+      BlobContent content,
       BlobStore blobs,
       Duration timeout,
       int maxOpen,
       int maxOpenPerRepository) {
     this.storage = storage;
+    this.content = content;
     this.blobs = blobs;
     this.timeout = timeout;
     this.open = new OpenUploads(maxOpen, maxOpenPerRepository);
@@ -125,9 +132,9 @@ public final class UploadManager {
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("repository", repository.value());
     state.put("started", Instant.now().toString());
-    storage.openAppend(LayoutKeys.uploadData(id)).close();
+    BlobUpload upload = content.beginUpload(id);
     storage.writeAtomically(LayoutKeys.uploadState(id), Json.writeBytes(state));
-    sessions.put(id, UploadSession.fresh(id, repository));
+    sessions.put(id, UploadSession.of(upload, repository));
     return new UploadStatus(id, repository, 0);
   }
 
@@ -146,14 +153,14 @@ public final class UploadManager {
     if (!session.lock.tryLock()) {
       // A chunk is streaming in: answer the offset before it rather than wait for a slow client.
       ensureOpen(session);
-      if (session.isHashed()) {
+      if (session.upload() != null) {
         return new UploadStatus(id, repository, session.size());
       }
       session.lock.lock();
     }
     try {
       ensureOpen(session);
-      return new UploadStatus(id, repository, currentSize(session));
+      return new UploadStatus(id, repository, upload(session).size());
     } finally {
       session.lock.unlock();
     }
@@ -218,20 +225,19 @@ public final class UploadManager {
       ensureOpen(session);
       if (finalChunk != null) {
         appendLocked(session, start, length, finalChunk);
-      } else {
-        currentSize(session);
       }
-      Digest actual = digestOf(session, digest.algorithm());
-      if (!actual.equals(digest)) {
+      StagedBlob staged;
+      try {
+        staged = upload(session).complete(digest);
+      } catch (DigestMismatchException e) {
         discard(session);
         throw new RegistryException(
             ErrorCode.DIGEST_INVALID,
-            "uploaded content has digest " + actual + ", not " + digest,
+            "uploaded content has digest " + e.actual() + ", not " + digest,
             digest.toString());
       }
-      StoredBlob blob =
-          blobs.publish(LayoutKeys.uploadData(id), digest, session.size(), repository);
-      discard(session);
+      StoredBlob blob = blobs.publish(staged, repository);
+      forget(session);
       return blob;
     } finally {
       session.lock.unlock();
@@ -307,13 +313,9 @@ public final class UploadManager {
         continue;
       }
       Optional<RepositoryName> owner = ownerOnDisk(id);
-      Optional<ObjectInfo> data = storage.stat(LayoutKeys.uploadData(id));
-      if (owner.isPresent() && data.isPresent()) {
+      if (owner.isPresent()) {
         open.found(owner.get());
-        // Hashed again on its next request; until then its size is the data file's.
-        UploadSession session = new UploadSession(id, owner.get());
-        session.setSize(data.get().size());
-        sessions.putIfAbsent(id, session);
+        sessions.putIfAbsent(id, UploadSession.of(content.resumeUpload(id, NO_STATE), owner.get()));
       }
     }
   }
@@ -332,121 +334,55 @@ public final class UploadManager {
 
   private void appendLocked(UploadSession session, long start, long length, InputStream chunk)
       throws IOException {
-    long current = currentSize(session);
+    BlobUpload upload = upload(session);
+    long current = upload.size();
     if (start >= 0 && start != current) {
       throw new RegistryException(
           ErrorCode.BLOB_UPLOAD_RANGE_INVALID,
           "chunk starts at " + start + " but the upload holds " + current + " bytes",
           "0-" + Math.max(current - 1, 0));
     }
-    MessageDigest before = session.snapshot();
-    try (AppendableObject out = storage.openAppend(LayoutKeys.uploadData(session.id))) {
-      long limit = length >= 0 ? length + 1 : Long.MAX_VALUE;
-      long copied;
-      try {
-        copied = HashingCopy.copy(chunk, out, session.hash(), limit);
-      } catch (HashingCopy.Interrupted e) {
-        if (e.storageFailed()) {
-          // A disk that is full or failing: the chunk was never acknowledged, and its space is
-          // given back at once; the client resumes from the last offset it was told.
-          dropChunk(session, out, before, current, e);
-        } else {
-          // The client stopped mid-chunk: keep what arrived, to resume there.
-          session.restore(e.digest(), current + e.written());
-        }
-        throw e;
-      } catch (RuntimeException | Error e) {
-        dropChunk(session, out, before, current, e);
-        throw e;
-      }
-      if (length >= 0 && copied != length) {
-        RegistryException wrongSize =
-            new RegistryException(
-                ErrorCode.SIZE_INVALID,
-                "chunk was declared as "
-                    + length
-                    + " bytes but "
-                    + (copied > length ? "more" : copied)
-                    + " arrived");
-        dropChunk(session, out, before, current, wrongSize);
-        throw wrongSize;
-      }
-      session.setSize(current + copied);
-    }
-  }
-
-  /**
-   * Takes a rejected chunk back out: the session returns to its state before the chunk, and the
-   * data is cut back to match. When the cut-back fails too, {@code reason} carries that failure and
-   * the next use of the session cuts the data back (see {@link #currentSize}).
-   */
-  private static void dropChunk(
-      UploadSession session,
-      AppendableObject out,
-      MessageDigest before,
-      long size,
-      Throwable reason) {
-    session.restore(before, size);
     try {
-      out.truncate(size);
-    } catch (IOException | RuntimeException e) {
-      reason.addSuppressed(e);
-    }
-  }
-
-  /**
-   * The session's size, after making the data agree with it. The session's size and hash are the
-   * truth about what was accepted: bytes past them are a failed write that could not be cut back at
-   * the time, and are cut back now. Data shorter than the session (lost outside this process) is
-   * re-hashed, and so is every session after a restart.
-   */
-  private long currentSize(UploadSession session) throws IOException {
-    if (!session.isHashed()) {
-      rehash(session);
-      return session.size();
-    }
-    String data = LayoutKeys.uploadData(session.id);
-    long stored = storage.stat(data).map(ObjectInfo::size).orElse(session.size());
-    if (stored > session.size()) {
-      try (AppendableObject out = storage.openAppend(data)) {
-        out.truncate(session.size());
+      upload.append(chunk, length);
+    } catch (SizeMismatchException e) {
+      RegistryException wrongSize =
+          new RegistryException(
+              ErrorCode.SIZE_INVALID,
+              "chunk was declared as "
+                  + length
+                  + " bytes but "
+                  + (e.actual() > length ? "more" : e.actual())
+                  + " arrived");
+      for (Throwable cutBackFailure : e.getSuppressed()) {
+        wrongSize.addSuppressed(cutBackFailure);
       }
-    } else if (stored < session.size()) {
-      rehash(session);
+      throw wrongSize;
     }
-    return session.size();
   }
 
-  private void rehash(UploadSession session) throws IOException {
-    MessageDigest hash = DigestAlgorithm.SHA256.newMessageDigest();
-    long size = hashData(session.id, hash);
-    session.restore(hash, size);
-  }
-
-  /** The digest of the accepted data; the session is hashed and its data agrees with it. */
-  private Digest digestOf(UploadSession session, DigestAlgorithm algorithm) throws IOException {
-    if (algorithm == DigestAlgorithm.SHA256) {
-      return Digest.of(algorithm, session.snapshot());
+  /** The session's upload, taken up from the content store on its first use after a restart. */
+  private BlobUpload upload(UploadSession session) throws IOException {
+    BlobUpload upload = session.upload();
+    if (upload == null) {
+      upload = content.resumeUpload(session.id, NO_STATE);
+      session.takeUp(upload);
     }
-    MessageDigest hash = algorithm.newMessageDigest();
-    hashData(session.id, hash);
-    return Digest.of(algorithm, hash);
+    return upload;
   }
 
-  private long hashData(String id, MessageDigest hash) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(HashingCopy.BUFFER_SIZE);
-    long size = 0;
-    try (SeekableByteChannel in = storage.openRead(LayoutKeys.uploadData(id))) {
-      int read;
-      while ((read = in.read(buffer.clear())) >= 0) {
-        hash.update(buffer.array(), 0, read);
-        size += read;
-      }
-    }
-    return size;
-  }
-
+  /** Cancels the upload: its content is aborted, then its state goes. */
   private void discard(UploadSession session) throws IOException {
+    session.close();
+    try {
+      upload(session).abort();
+    } catch (BlobNotFoundException e) {
+      // Its data is gone already; the state goes below.
+    }
+    forget(session);
+  }
+
+  /** Removes what is left of a closed or completed upload. */
+  private void forget(UploadSession session) throws IOException {
     session.close();
     // Files go first: while they exist, the closed session stays mapped and answers "unknown".
     storage.deleteTree(LayoutKeys.upload(session.id));

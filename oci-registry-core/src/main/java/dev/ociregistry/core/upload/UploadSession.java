@@ -1,20 +1,18 @@
 package dev.ociregistry.core.upload;
 
-import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.content.BlobUpload;
 import dev.ociregistry.core.model.RepositoryName;
-import java.security.MessageDigest;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The in-memory side of one upload: its running SHA-256 and size, guarded by its lock. After a
- * restart the hash is absent until the partial data is re-hashed once.
+ * The in-memory side of one upload: its content's upload (taken up lazily after a restart), guarded
+ * by its lock.
  */
 final class UploadSession {
   final String id;
   final RepositoryName repository;
   final ReentrantLock lock = new ReentrantLock();
-  private MessageDigest hash;
-  private volatile long size;
+  private volatile BlobUpload upload;
   private volatile boolean closed;
 
   UploadSession(String id, RepositoryName repository) {
@@ -22,32 +20,25 @@ final class UploadSession {
     this.repository = repository;
   }
 
-  static UploadSession fresh(String id, RepositoryName repository) {
-    UploadSession session = new UploadSession(id, repository);
-    session.hash = DigestAlgorithm.SHA256.newMessageDigest();
+  static UploadSession of(BlobUpload upload, RepositoryName repository) {
+    UploadSession session = new UploadSession(upload.id(), repository);
+    session.upload = upload;
     return session;
   }
 
-  boolean isHashed() {
-    return hash != null;
+  /** The upload, or {@code null} until it is taken up after a restart. */
+  BlobUpload upload() {
+    return upload;
   }
 
-  void restore(MessageDigest hash, long size) {
-    this.hash = hash;
-    this.size = size;
+  void takeUp(BlobUpload upload) {
+    this.upload = upload;
   }
 
-  MessageDigest hash() {
-    return hash;
-  }
-
-  /** The bytes held; read without the lock it is the size after the last finished append. */
+  /** The bytes held after the last finished append; 0 before the upload is taken up. */
   long size() {
-    return size;
-  }
-
-  void setSize(long size) {
-    this.size = size;
+    BlobUpload current = upload;
+    return current == null ? 0 : current.size();
   }
 
   boolean isClosed() {
@@ -56,13 +47,5 @@ final class UploadSession {
 
   void close() {
     closed = true;
-  }
-
-  MessageDigest snapshot() {
-    try {
-      return (MessageDigest) hash.clone();
-    } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException("the JDK's SHA-256 cannot be cloned", e);
-    }
   }
 }

@@ -429,8 +429,9 @@ class UploadManagerTest {
       assertThat(Files.size(data)).isEqualTo(b + b / 2);
       storage.heal();
 
-      // What was acknowledged (nothing) is the truth; the failed chunk goes on the next use.
+      // What was acknowledged (nothing) is the truth; the failed chunk goes on the next append.
       assertThat(uploads.status(REPO, id).offset()).isZero();
+      uploads.append(REPO, id, 0, 0, new ByteArrayInputStream(new byte[0]));
       assertThat(Files.size(data)).isZero();
       assertCompletesWithTheRest(uploads, id, content, 0);
     }

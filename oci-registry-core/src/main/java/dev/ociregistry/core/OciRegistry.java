@@ -1,7 +1,8 @@
 package dev.ociregistry.core;
 
 import dev.ociregistry.core.content.BlobContent;
-import dev.ociregistry.core.content.FileSystemBlobContent;
+import dev.ociregistry.core.filesystem.FileSystemBlobContent;
+import dev.ociregistry.core.filesystem.FileSystemMetadata;
 import dev.ociregistry.core.gc.GarbageCollector;
 import dev.ociregistry.core.gc.Pins;
 import dev.ociregistry.core.integrity.Scrubber;
@@ -16,6 +17,7 @@ import dev.ociregistry.core.layout.Catalog;
 import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.manifest.ManifestStore;
+import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.retention.Retention;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.storage.StorageDriver;
@@ -82,20 +84,21 @@ public final class OciRegistry implements Closeable {
     StripedLocks digestLocks = new StripedLocks(LOCK_STRIPES);
     RecentReferences recentReferences = new RecentReferences();
     LayoutIndex index = new LayoutIndex(storage);
-    this.catalog = new Catalog(storage);
-    this.tags = new TagStore(storage, new StripedLocks(LOCK_STRIPES), index);
+    RegistryMetadata metadata = new FileSystemMetadata(storage, index);
+    this.catalog = new Catalog(metadata);
+    this.tags = new TagStore(metadata);
     this.statistics = StorageStatistics.toBeCounted();
     DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks, statistics);
     LayoutRecovery recovery = new LayoutRecovery(storage, catalog, tags, index, danglingLinks);
     this.recoveryProblems = new CopyOnWriteArrayList<>(recovery.recover());
-    this.background = startBackgroundOpen(recovery, storage, catalog);
-    LinkedManifests linked = new LinkedManifests(storage, options.maxManifestBytes());
-    this.pins = new Pins(storage, linked, digestLocks, recentReferences);
+    this.background = startBackgroundOpen(recovery, metadata);
     BlobContent content = new FileSystemBlobContent(storage);
-    this.blobs = new BlobStore(storage, content, digestLocks, recentReferences, pins, statistics);
+    LinkedManifests linked = new LinkedManifests(metadata, content, options.maxManifestBytes());
+    this.pins = new Pins(storage, linked, digestLocks, recentReferences);
+    this.blobs = new BlobStore(metadata, content, digestLocks, recentReferences, pins, statistics);
     this.manifests =
         new ManifestStore(
-            storage,
+            metadata,
             blobs,
             tags,
             linked,
@@ -114,7 +117,8 @@ public final class OciRegistry implements Closeable {
             options.maxOpenUploadsPerRepository());
     this.garbageCollector =
         new GarbageCollector(
-            storage,
+            metadata,
+            content,
             catalog,
             manifests,
             tags,
@@ -134,8 +138,7 @@ public final class OciRegistry implements Closeable {
    * wait for, then the count of every blob and link for the statistics, which their readers wait
    * for. Requests are served meanwhile.
    */
-  private Thread startBackgroundOpen(
-      LayoutRecovery recovery, StorageDriver storage, Catalog catalog) {
+  private Thread startBackgroundOpen(LayoutRecovery recovery, RegistryMetadata metadata) {
     Thread thread =
         new Thread(
             () -> {
@@ -147,7 +150,7 @@ public final class OciRegistry implements Closeable {
                 indexRebuilt.countDown();
               }
               try {
-                statistics.recount(storage, catalog);
+                statistics.recount(metadata);
               } catch (IOException | RuntimeException e) {
                 LOG.log(
                     System.Logger.Level.WARNING,

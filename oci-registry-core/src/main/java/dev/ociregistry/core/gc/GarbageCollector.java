@@ -1,10 +1,9 @@
 package dev.ociregistry.core.gc;
 
+import dev.ociregistry.core.content.BlobContent;
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.internal.RecentReferences;
 import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.internal.recovery.DanglingLinks;
@@ -12,12 +11,13 @@ import dev.ociregistry.core.layout.Catalog;
 import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.manifest.ManifestStore;
+import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.ManifestLink;
+import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.ManifestDocument;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
-import dev.ociregistry.core.storage.ObjectInfo;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -67,7 +67,8 @@ public final class GarbageCollector {
 
   private static final System.Logger LOG = System.getLogger(GarbageCollector.class.getName());
 
-  private final StorageDriver storage;
+  private final RegistryMetadata metadata;
+  private final BlobContent content;
   private final Catalog catalog;
   private final ManifestStore manifests;
   private final TagStore tags;
@@ -86,7 +87,8 @@ public final class GarbageCollector {
    * Wired by the registry as it opens (the parameter types are internal); not for applications,
    * which get the registry's collector.
    *
-   * @param storage the registry's storage
+   * @param metadata the registry's metadata
+   * @param content the registry's blob content
    * @param catalog lists the repositories to mark
    * @param manifests reads and deletes manifests
    * @param tags tells tagged manifests from untagged ones
@@ -98,7 +100,8 @@ public final class GarbageCollector {
    */
   @SuppressWarnings("exports")
   public GarbageCollector(
-      StorageDriver storage,
+      RegistryMetadata metadata,
+      BlobContent content,
       Catalog catalog,
       ManifestStore manifests,
       TagStore tags,
@@ -108,7 +111,8 @@ public final class GarbageCollector {
       DanglingLinks danglingLinks,
       StorageStatistics statistics) {
     this.statistics = statistics;
-    this.storage = storage;
+    this.metadata = metadata;
+    this.content = content;
     this.catalog = catalog;
     this.manifests = manifests;
     this.tags = tags;
@@ -321,12 +325,12 @@ public final class GarbageCollector {
     ReentrantLock lock = digestLocks.lockFor(manifest);
     lock.lock();
     try {
-      Optional<ObjectInfo> link = manifests.linkInfo(repository, manifest);
+      Optional<ManifestLink> link = manifests.linkInfo(repository, manifest);
       if (link.isEmpty()) {
         return Outcome.GONE;
       }
       // A tag set since the mark came with a push that noted the manifest under this lock.
-      if (link.get().lastModified().isAfter(cutoff) || recentReferences.contains(manifest)) {
+      if (link.get().lastReferenced().isAfter(cutoff) || recentReferences.contains(manifest)) {
         return Outcome.KEPT;
       }
       Optional<String> keep = pins.reasonToKeep(repository, manifest);
@@ -353,52 +357,51 @@ public final class GarbageCollector {
       throws IOException {
     Set<Digest> deleted = new HashSet<>();
     long bytesFreed = 0;
-    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-      List<String> names;
-      try (Stream<String> list = storage.list(LayoutKeys.blobDirectory(algorithm.id()))) {
-        names = list.toList();
+    List<Digest> stored;
+    try (Stream<Digest> blobs = metadata.blobs()) {
+      stored = blobs.toList();
+    }
+    progress.restart();
+    for (Digest digest : stored) {
+      progress.tick("sweep", stored.size());
+      if (reachable.contains(digest)) {
+        continue;
       }
-      progress.restart();
-      for (String name : names) {
-        progress.tick("sweep", names.size());
-        String text = algorithm.id() + ":" + name;
-        if (!Digest.isValid(text)) {
+      ReentrantLock lock = digestLocks.lockFor(digest);
+      lock.lock();
+      try {
+        Optional<BlobRecord> record = metadata.blob(digest);
+        if (record.isEmpty()
+            || record.get().lastReferenced().isAfter(cutoff)
+            || recentReferences.contains(digest)) {
           continue;
         }
-        Digest digest = Digest.parse(text);
-        if (reachable.contains(digest)) {
-          continue;
-        }
-        ReentrantLock lock = digestLocks.lockFor(digest);
-        lock.lock();
-        try {
-          Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
-          if (info.isEmpty()
-              || info.get().lastModified().isAfter(cutoff)
-              || recentReferences.contains(digest)) {
-            continue;
+        if (dryRun || forget(record.get())) {
+          deleted.add(digest);
+          bytesFreed += record.get().size();
+          if (!dryRun) {
+            statistics.blobRemoved(digest);
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                "gc deleted blob {0} ({1} bytes)",
+                digest,
+                record.get().size());
           }
-          if (dryRun || storage.delete(LayoutKeys.blob(digest))) {
-            deleted.add(digest);
-            bytesFreed += info.get().size();
-            if (!dryRun) {
-              statistics.blobRemoved(digest);
-              LOG.log(
-                  System.Logger.Level.DEBUG,
-                  "gc deleted blob {0} ({1} bytes)",
-                  digest,
-                  info.get().size());
-            }
-          }
-        } finally {
-          lock.unlock();
         }
+      } finally {
+        lock.unlock();
       }
     }
     return new Sweep(deleted, bytesFreed);
   }
 
   /** Counts a phase's steps and tells the listeners how far it got, at most once an interval. */
+  /** Deletes a blob: its record first, so that nothing names content that is going. */
+  private boolean forget(BlobRecord record) throws IOException {
+    metadata.forgetBlob(record.digest());
+    return content.delete(record.location());
+  }
+
   private final class Progress {
     private final Instant started;
     private long done;
@@ -467,8 +470,8 @@ public final class GarbageCollector {
       }
       Map<Digest, Set<Digest>> referrersBySubject = new HashMap<>();
       for (Digest manifest : all) {
-        Optional<ObjectInfo> link = manifests.linkInfo(repository, manifest);
-        if (link.isPresent() && link.get().lastModified().isAfter(cutoff)) {
+        Optional<ManifestLink> link = manifests.linkInfo(repository, manifest);
+        if (link.isPresent() && link.get().lastReferenced().isAfter(cutoff)) {
           live.putIfAbsent(manifest, KeepReason.YOUNG);
         }
         document(manifest)

@@ -3,19 +3,17 @@ package dev.ociregistry.core.layout;
 import dev.ociregistry.core.content.BlobContent;
 import dev.ociregistry.core.content.BlobNotFoundException;
 import dev.ociregistry.core.content.DigestMismatchException;
-import dev.ociregistry.core.content.FileSystemBlobContent;
 import dev.ociregistry.core.content.SizeMismatchException;
 import dev.ociregistry.core.content.StagedBlob;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.internal.DeletionGuard;
-import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.internal.RecentReferences;
 import dev.ociregistry.core.internal.StripedLocks;
+import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.RepositoryName;
-import dev.ociregistry.core.storage.ObjectInfo;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *     distribution-spec: pulling blobs</a>
  */
 public final class BlobStore {
-  private final StorageDriver storage;
+  private final RegistryMetadata metadata;
   private final BlobContent content;
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
@@ -51,7 +49,7 @@ public final class BlobStore {
    * Wired by the registry as it opens (the parameter types are internal); not for applications,
    * which get the registry's store.
    *
-   * @param storage where links are kept
+   * @param metadata where links and blob records are kept
    * @param content where blobs' bytes are kept
    * @param digestLocks the per-digest locks shared with the manifests and the collector
    * @param recentReferences notes digests just used, for the collector's re-check
@@ -60,13 +58,13 @@ public final class BlobStore {
    */
   @SuppressWarnings("exports")
   public BlobStore(
-      StorageDriver storage,
+      RegistryMetadata metadata,
       BlobContent content,
       StripedLocks digestLocks,
       RecentReferences recentReferences,
       DeletionGuard deletionGuard,
       StorageStatistics statistics) {
-    this.storage = storage;
+    this.metadata = metadata;
     this.content = content;
     this.digestLocks = digestLocks;
     this.recentReferences = recentReferences;
@@ -83,10 +81,10 @@ public final class BlobStore {
    * @throws IOException when the storage fails
    */
   public Optional<StoredBlob> stat(RepositoryName repository, Digest digest) throws IOException {
-    if (storage.stat(LayoutKeys.blobLink(repository, digest)).isEmpty()) {
+    if (!metadata.blobLinked(repository, digest)) {
       return Optional.empty();
     }
-    return storage.stat(LayoutKeys.blob(digest)).map(info -> new StoredBlob(digest, info.size()));
+    return metadata.blob(digest).map(record -> new StoredBlob(digest, record.size()));
   }
 
   /**
@@ -104,7 +102,7 @@ public final class BlobStore {
     lock.lock();
     try {
       Optional<StoredBlob> blob = stat(repository, digest);
-      if (blob.isEmpty() || !storage.touch(LayoutKeys.blob(digest))) {
+      if (blob.isEmpty() || !metadata.refreshBlob(digest)) {
         return Optional.empty();
       }
       recentReferences.note(digest);
@@ -124,11 +122,15 @@ public final class BlobStore {
    * @throws IOException when the storage fails
    */
   public SeekableByteChannel open(RepositoryName repository, Digest digest) throws IOException {
-    if (stat(repository, digest).isEmpty()) {
+    if (!metadata.blobLinked(repository, digest)) {
+      throw unknown(repository, digest);
+    }
+    Optional<BlobRecord> record = metadata.blob(digest);
+    if (record.isEmpty()) {
       throw unknown(repository, digest);
     }
     try {
-      return content.open(FileSystemBlobContent.location(digest));
+      return content.open(record.get().location());
     } catch (BlobNotFoundException e) {
       throw unknown(repository, digest);
     }
@@ -188,15 +190,12 @@ public final class BlobStore {
    * Commits {@code staged}, or drops it for the equal blob already kept; holds the digest's lock.
    */
   private void keep(StagedBlob staged) throws IOException {
-    String key = LayoutKeys.blob(staged.digest());
-    if (storage.touch(key)) {
+    if (metadata.refreshBlob(staged.digest())) {
       staged.discard();
     } else {
-      staged.commit();
+      String location = staged.commit();
+      metadata.recordBlob(staged.digest(), staged.size(), location);
       statistics.blobAdded(staged.digest(), staged.size());
-      // A rename keeps the data file's time, which an idle upload left old: the blob's age is
-      // its publish time, or the collector could take it the moment it is acknowledged.
-      storage.touch(key);
     }
   }
 
@@ -216,16 +215,16 @@ public final class BlobStore {
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();
     try {
-      if (source.isPresent() && storage.stat(LayoutKeys.blobLink(source.get(), digest)).isEmpty()) {
+      if (source.isPresent() && !metadata.blobLinked(source.get(), digest)) {
         return Optional.empty();
       }
-      Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
-      if (info.isEmpty() || !storage.touch(LayoutKeys.blob(digest))) {
+      Optional<BlobRecord> record = metadata.blob(digest);
+      if (record.isEmpty() || !metadata.refreshBlob(digest)) {
         return Optional.empty();
       }
       link(target, digest);
       recentReferences.note(digest);
-      return Optional.of(new StoredBlob(digest, info.get().size()));
+      return Optional.of(new StoredBlob(digest, record.get().size()));
     } finally {
       lock.unlock();
     }
@@ -249,7 +248,7 @@ public final class BlobStore {
         throw unknown(repository, digest);
       }
       deletionGuard.check(repository, digest, "blob");
-      if (!storage.delete(LayoutKeys.blobLink(repository, digest))) {
+      if (!metadata.unlinkBlob(repository, digest)) {
         throw unknown(repository, digest);
       }
       statistics.unlinked(repository, digest, false);
@@ -278,9 +277,7 @@ public final class BlobStore {
   }
 
   private void link(RepositoryName repository, Digest digest) throws IOException {
-    String link = LayoutKeys.blobLink(repository, digest);
-    if (storage.stat(link).isEmpty()) {
-      storage.writeAtomically(link, new byte[0]);
+    if (metadata.linkBlob(repository, digest)) {
       statistics.linked(repository, digest, false);
     }
   }

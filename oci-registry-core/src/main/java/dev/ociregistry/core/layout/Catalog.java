@@ -1,75 +1,59 @@
 package dev.ociregistry.core.layout;
 
-import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.RepositoryName;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * The repositories of the registry: every directory under {@code repositories/} that holds
- * manifests, blobs or tags of its own. Nested names are found by walking path components, which
- * never start with {@code _}. Every call reads storage; nothing is cached.
+ * The repositories of the registry: every one that holds manifests, blobs or tags of its own, as
+ * the {@link RegistryMetadata} knows them. Every call reads the metadata; nothing is cached.
  *
  * @see <a href="https://distribution.github.io/distribution/spec/api/#catalog">the catalog API</a>
  */
 public final class Catalog {
-  private final StorageDriver storage;
+  private final RegistryMetadata metadata;
 
   /**
-   * A catalog of the repositories in {@code storage}.
+   * A catalog of the repositories in {@code metadata}.
    *
-   * @param storage the registry's storage
+   * @param metadata the registry's metadata
    */
-  public Catalog(StorageDriver storage) {
-    this.storage = storage;
+  public Catalog(RegistryMetadata metadata) {
+    this.metadata = metadata;
   }
 
   /**
-   * {@return whether anything was ever pushed or mounted to {@code repository}}: it has a directory
-   * of manifests, blob links or tags, even one emptied since
+   * {@return whether anything was ever pushed or mounted to {@code repository}}: it has manifests,
+   * blob links or tags (on the filesystem, even a directory of them emptied since)
    *
    * @param repository the repository
    * @throws IOException when the storage fails
    */
   public boolean exists(RepositoryName repository) throws IOException {
-    String base = LayoutKeys.repository(repository) + "/";
-    return storage.isPrefix(base + LayoutKeys.MANIFESTS)
-        || storage.isPrefix(base + LayoutKeys.BLOB_LINKS)
-        || storage.isPrefix(base + LayoutKeys.REFS);
+    return metadata.repositoryExists(repository);
   }
 
   /**
-   * Lists every repository by walking {@code repositories/}.
+   * {@return every repository, sorted}
    *
-   * @return the repositories, in lexical order
    * @throws IOException when the storage fails
    */
   public List<RepositoryName> list() throws IOException {
-    List<String> names = new ArrayList<>();
-    walk(LayoutKeys.REPOSITORIES, "", names);
-    names.sort(null);
-    return names.stream().map(RepositoryName::parse).toList();
+    return metadata.repositories();
   }
 
   /**
-   * The repositories below {@code namespace} ({@code namespace/...}, not {@code namespace} itself),
-   * in lexical order; only that part of the tree is walked.
+   * {@return every repository below {@code namespace}, sorted}; {@code namespace} itself is not
+   * among them
    *
-   * @param namespace the name whose descendants are listed
-   * @return those repositories; empty when there are none
+   * @param namespace the name they start with
    * @throws IOException when the storage fails
    */
   public List<RepositoryName> listUnder(RepositoryName namespace) throws IOException {
-    List<String> names = new ArrayList<>();
-    walk(LayoutKeys.repository(namespace), namespace.value(), names);
-    names.remove(namespace.value());
-    names.sort(null);
-    return names.stream().map(RepositoryName::parse).toList();
+    return metadata.repositoriesUnder(namespace);
   }
 
   /**
@@ -84,29 +68,5 @@ public final class Catalog {
     List<String> names = list().stream().map(RepositoryName::value).toList();
     Page<String> page = Page.of(names, last.orElse(null), limit);
     return page.map(RepositoryName::parse);
-  }
-
-  private void walk(String key, String name, List<String> found) throws IOException {
-    List<String> children;
-    try (Stream<String> list = storage.list(key)) {
-      children = list.toList();
-    }
-    boolean isRepository = false;
-    for (String child : children) {
-      if (child.startsWith("_")) {
-        isRepository |=
-            child.equals(LayoutKeys.MANIFESTS)
-                || child.equals(LayoutKeys.BLOB_LINKS)
-                || child.equals(LayoutKeys.REFS);
-      } else {
-        String childName = name.isEmpty() ? child : name + "/" + child;
-        if (RepositoryName.isValid(childName) && storage.isPrefix(key + "/" + child)) {
-          walk(key + "/" + child, childName, found);
-        }
-      }
-    }
-    if (isRepository) {
-      found.add(name);
-    }
   }
 }

@@ -1,11 +1,9 @@
 package dev.ociregistry.core.layout;
 
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.digest.DigestAlgorithm;
-import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.RepositoryName;
-import dev.ociregistry.core.storage.ObjectInfo;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,44 +169,40 @@ public final class StorageStatistics {
   }
 
   /**
-   * Counts what {@code storage} holds, replacing every figure, while the store changes: the
+   * Counts what {@code metadata} records, replacing every figure, while the store changes: the
    * registry does it once, when it opens, in the background. Changes reported meanwhile are kept
    * and applied on top of what the count found; as each one sets a state (stored with a size, gone,
    * linked, unlinked) rather than adding to one, the last change of each blob and link wins,
    * whether the count saw it before or after. Readers wait until the first count is done; during a
    * later one they read the figures from before it.
    *
-   * @param storage the storage to count
-   * @param catalog lists the repositories whose links are counted
-   * @throws IOException when the storage fails; what was found so far replaces the figures all the
+   * @param metadata the metadata to count: every blob, every repository's links
+   * @throws IOException when the store fails; what was found so far replaces the figures all the
    *     same and readers stop waiting
    */
-  public void recount(StorageDriver storage, Catalog catalog) throws IOException {
+  public void recount(RegistryMetadata metadata) throws IOException {
     synchronized (this) {
       duringCount = new ArrayList<>();
     }
     StorageStatistics found = new StorageStatistics();
     try {
-      for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-        String blobDirectory = LayoutKeys.blobDirectory(algorithm.id());
-        for (Digest digest : digests(storage, blobDirectory, algorithm)) {
-          Optional<ObjectInfo> info = storage.stat(LayoutKeys.blob(digest));
-          if (info.isPresent()) {
-            found.store(DigestKey.of(digest), info.get().size());
-          }
+      List<Digest> blobs;
+      try (Stream<Digest> stored = metadata.blobs()) {
+        blobs = stored.toList();
+      }
+      for (Digest digest : blobs) {
+        Optional<BlobRecord> record = metadata.blob(digest);
+        if (record.isPresent()) {
+          found.store(DigestKey.of(digest), record.get().size());
         }
       }
-      for (RepositoryName repository : catalog.list()) {
+      for (RepositoryName repository : metadata.repositories()) {
         found.repositories.add(repository);
-        for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-          String blobLinks = LayoutKeys.blobLinks(repository, algorithm.id());
-          for (Digest digest : digests(storage, blobLinks, algorithm)) {
-            found.link(repository, DigestKey.of(digest), false);
-          }
-          String manifestLinks = LayoutKeys.manifestLinks(repository, algorithm.id());
-          for (Digest digest : digests(storage, manifestLinks, algorithm)) {
-            found.link(repository, DigestKey.of(digest), true);
-          }
+        for (Digest digest : metadata.blobLinks(repository)) {
+          found.link(repository, DigestKey.of(digest), false);
+        }
+        for (Digest digest : metadata.manifestLinks(repository)) {
+          found.link(repository, DigestKey.of(digest), true);
         }
       }
     } finally {
@@ -249,17 +243,6 @@ public final class StorageStatistics {
         Thread.currentThread().interrupt();
         return;
       }
-    }
-  }
-
-  private static List<Digest> digests(
-      StorageDriver storage, String prefix, DigestAlgorithm algorithm) throws IOException {
-    try (Stream<String> names = storage.list(prefix)) {
-      return names
-          .map(name -> algorithm.id() + ":" + name)
-          .filter(Digest::isValid)
-          .map(Digest::parse)
-          .toList();
     }
   }
 

@@ -3,26 +3,21 @@ package dev.ociregistry.core.layout;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.internal.LayoutIndex;
-import dev.ociregistry.core.internal.LayoutKeys;
-import dev.ociregistry.core.internal.StripedLocks;
+import dev.ociregistry.core.metadata.MetadataConflictException;
+import dev.ociregistry.core.metadata.RegistryMetadata;
+import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.Page;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
-import dev.ociregistry.core.storage.ObjectTooLargeException;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
- * Tags: {@code repositories/<name>/_refs/<tag>} holds the digest a tag points at and is the truth;
- * {@link LayoutIndex} mirrors it into {@code index.json}. Each tag change holds that tag's lock
- * across the ref write and the index update, so the two always end on the same digest.
+ * Tags, kept in the {@link RegistryMetadata}, where each change is one atomic step (on the
+ * filesystem {@code repositories/<name>/_refs/<tag>} is the truth and {@code index.json} mirrors
+ * it).
  *
  * <p>Safe for concurrent use. Applications change tags through the {@code ManifestStore}, which
  * checks the manifest; this class checks nothing about the manifest a tag is pointed at.
@@ -31,27 +26,16 @@ import java.util.stream.Stream;
  *     href="https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-tags">
  *     distribution-spec: listing tags</a>
  */
-// Internal types in some signatures: wired by the registry, not called by applications.
-@SuppressWarnings("exports")
 public final class TagStore {
-  private static final int MAX_REF_BYTES = 512;
-
-  private final StorageDriver storage;
-  private final StripedLocks tagLocks;
-  private final LayoutIndex index;
+  private final RegistryMetadata metadata;
 
   /**
-   * Wired by the registry as it opens (the parameter types are internal); not for applications,
-   * which get the registry's store.
+   * Wired by the registry as it opens; applications get the registry's store.
    *
-   * @param storage where the refs are kept
-   * @param tagLocks the per-tag locks
-   * @param index the {@code index.json} mirror every tag change updates
+   * @param metadata where tags are kept
    */
-  public TagStore(StorageDriver storage, StripedLocks tagLocks, LayoutIndex index) {
-    this.storage = storage;
-    this.tagLocks = tagLocks;
-    this.index = index;
+  public TagStore(RegistryMetadata metadata) {
+    this.metadata = metadata;
   }
 
   /**
@@ -62,15 +46,10 @@ public final class TagStore {
    * @return the digest, or empty when the repository has no such tag
    * @throws RegistryException {@link ErrorCode#DIGEST_INVALID} when the ref holds no digest (a
    *     damaged layout)
-   * @throws IOException when the storage fails, or the ref is too large to be one ({@link
-   *     ObjectTooLargeException})
+   * @throws IOException when the metadata store fails, or the ref is too large to be one
    */
   public Optional<Digest> resolve(RepositoryName repository, Tag tag) throws IOException {
-    Optional<byte[]> content = storage.readSmall(LayoutKeys.tag(repository, tag), MAX_REF_BYTES);
-    if (content.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(Digest.parse(new String(content.get(), StandardCharsets.US_ASCII).trim()));
+    return metadata.tag(repository, tag);
   }
 
   /**
@@ -83,14 +62,13 @@ public final class TagStore {
    * @param manifest the manifest's media type, digest and size, as {@code index.json} records them
    * @throws IOException when the storage fails
    */
-  public void set(RepositoryName repository, Tag tag, LayoutIndex.Entry manifest)
-      throws IOException {
+  public void set(RepositoryName repository, Tag tag, Descriptor manifest) throws IOException {
     set(repository, tag, manifest, true);
   }
 
   /**
-   * As {@link #set(RepositoryName, Tag, LayoutIndex.Entry)}; with {@code mayMove} false, a tag that
-   * names another manifest stays as it is.
+   * As {@link #set(RepositoryName, Tag, Descriptor)}; with {@code mayMove} false, a tag that names
+   * another manifest stays as it is.
    *
    * @param repository the tag's repository
    * @param tag the tag, created when missing
@@ -100,31 +78,19 @@ public final class TagStore {
    *     not move
    * @throws IOException when the storage fails
    */
-  public void set(RepositoryName repository, Tag tag, LayoutIndex.Entry manifest, boolean mayMove)
+  public void set(RepositoryName repository, Tag tag, Descriptor manifest, boolean mayMove)
       throws IOException {
-    ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
-    lock.lock();
     try {
-      Optional<Digest> previous = resolveQuietly(repository, tag);
-      if (!mayMove && previous.isPresent() && !previous.get().equals(manifest.digest())) {
-        throw new RegistryException(
-            ErrorCode.DENIED,
-            "tag "
-                + tag
-                + " of "
-                + repository
-                + " names another manifest; moving it needs the update right",
-            tag.value());
-      }
-      if (previous.isPresent() && !previous.get().equals(manifest.digest())) {
-        storage.touch(LayoutKeys.manifestLink(repository, previous.get()));
-      }
-      storage.writeAtomically(
-          LayoutKeys.tag(repository, tag),
-          manifest.digest().toString().getBytes(StandardCharsets.US_ASCII));
-      index.put(LayoutIndex.refName(repository.value(), tag.value()), manifest);
-    } finally {
-      lock.unlock();
+      metadata.setTag(repository, tag, manifest, mayMove);
+    } catch (MetadataConflictException e) {
+      throw new RegistryException(
+          ErrorCode.DENIED,
+          "tag "
+              + tag
+              + " of "
+              + repository
+              + " names another manifest; moving it needs the update right",
+          tag.value());
     }
   }
 
@@ -137,19 +103,7 @@ public final class TagStore {
    * @throws IOException when the storage fails
    */
   public boolean delete(RepositoryName repository, Tag tag) throws IOException {
-    ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
-    lock.lock();
-    try {
-      Optional<Digest> previous = resolveQuietly(repository, tag);
-      if (previous.isPresent()) {
-        storage.touch(LayoutKeys.manifestLink(repository, previous.get()));
-      }
-      boolean existed = storage.delete(LayoutKeys.tag(repository, tag));
-      index.remove(LayoutIndex.refName(repository.value(), tag.value()));
-      return existed;
-    } finally {
-      lock.unlock();
-    }
+    return metadata.deleteTag(repository, tag, Optional.empty());
   }
 
   /**
@@ -164,25 +118,7 @@ public final class TagStore {
    */
   public boolean deleteIfPointsAt(RepositoryName repository, Tag tag, Digest digest)
       throws IOException {
-    ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
-    lock.lock();
-    try {
-      if (!resolve(repository, tag).map(digest::equals).orElse(false)) {
-        return false;
-      }
-      return delete(repository, tag);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** What {@code tag} points at; empty also when its ref is damaged (recovery reports those). */
-  private Optional<Digest> resolveQuietly(RepositoryName repository, Tag tag) throws IOException {
-    try {
-      return resolve(repository, tag);
-    } catch (RuntimeException | ObjectTooLargeException e) {
-      return Optional.empty();
-    }
+    return metadata.deleteTag(repository, tag, Optional.of(digest));
   }
 
   /**
@@ -193,10 +129,7 @@ public final class TagStore {
    * @throws IOException when the storage fails
    */
   public List<Tag> list(RepositoryName repository) throws IOException {
-    List<Tag> tags = new ArrayList<>();
-    try (Stream<String> names = storage.list(LayoutKeys.tags(repository))) {
-      names.filter(Tag::isValid).map(Tag::parse).forEach(tags::add);
-    }
+    List<Tag> tags = new ArrayList<>(metadata.tags(repository));
     tags.sort((a, b) -> Tag.LISTING_ORDER.compare(a.value(), b.value()));
     return tags;
   }

@@ -1,12 +1,9 @@
 package dev.ociregistry.core.manifest;
 
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.internal.DeletionGuard;
-import dev.ociregistry.core.internal.LayoutIndex;
-import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.internal.LinkedManifests;
 import dev.ociregistry.core.internal.ManifestParser;
 import dev.ociregistry.core.internal.RecentReferences;
@@ -15,6 +12,8 @@ import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.StoredBlob;
 import dev.ociregistry.core.layout.TagStore;
+import dev.ociregistry.core.metadata.ManifestLink;
+import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.ManifestDocument;
 import dev.ociregistry.core.model.Page;
@@ -22,10 +21,7 @@ import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.StoredManifest;
 import dev.ociregistry.core.model.Tag;
-import dev.ociregistry.core.storage.ObjectInfo;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * Manifests of a repository: push by tag or digest (exact bytes kept), get, stat, delete, and the
@@ -55,7 +50,7 @@ import java.util.stream.Stream;
  *     distribution-spec: pushing manifests</a>
  */
 public final class ManifestStore {
-  private final StorageDriver storage;
+  private final RegistryMetadata metadata;
   private final BlobStore blobs;
   private final TagStore tags;
   private final LinkedManifests linked;
@@ -69,7 +64,7 @@ public final class ManifestStore {
    * Wired by the registry as it opens (the parameter types are internal); not for applications,
    * which get the registry's store.
    *
-   * @param storage where manifests, links and referrer links are kept
+   * @param metadata where links and referrer links are kept
    * @param blobs holds manifest bodies as blobs and answers which blobs a repository has
    * @param tags points tags at pushed manifests
    * @param linked reads a repository's manifests from storage
@@ -81,7 +76,7 @@ public final class ManifestStore {
    */
   @SuppressWarnings("exports")
   public ManifestStore(
-      StorageDriver storage,
+      RegistryMetadata metadata,
       BlobStore blobs,
       TagStore tags,
       LinkedManifests linked,
@@ -90,7 +85,7 @@ public final class ManifestStore {
       int maxManifestBytes,
       DeletionGuard deletionGuard,
       StorageStatistics statistics) {
-    this.storage = storage;
+    this.metadata = metadata;
     this.blobs = blobs;
     this.tags = tags;
     this.linked = linked;
@@ -172,22 +167,17 @@ public final class ManifestStore {
         claimChildManifest(repository, child);
       }
       blobs.storeContent(digest, body);
-      String link = LayoutKeys.manifestLink(repository, digest);
-      boolean newLink = storage.stat(link).isEmpty();
-      storage.writeAtomically(link, document.mediaType().getBytes(StandardCharsets.UTF_8));
-      if (newLink) {
+      if (metadata.linkManifest(repository, digest, document.mediaType())) {
         statistics.linked(repository, digest, true);
       }
       if (document.subject().isPresent()) {
-        storage.writeAtomically(
-            LayoutKeys.referrerLink(repository, document.subject().get().digest(), digest),
-            new byte[0]);
+        metadata.linkReferrer(repository, document.subject().get().digest(), digest);
       }
       if (reference.tag().isPresent()) {
         tags.set(
             repository,
             reference.tag().get(),
-            new LayoutIndex.Entry(document.mediaType(), digest, body.length),
+            Descriptor.of(document.mediaType(), digest, body.length),
             mayMoveTag);
       }
       // Noted only now that the link is written: a collection that began before this point either
@@ -231,9 +221,11 @@ public final class ManifestStore {
     if (mediaType.isEmpty()) {
       return Optional.empty();
     }
-    return storage
-        .stat(LayoutKeys.blob(digest.get()))
-        .map(info -> new StoredManifest(digest.get(), mediaType.get(), info.size(), new byte[0]));
+    return metadata
+        .blob(digest.get())
+        .map(
+            record ->
+                new StoredManifest(digest.get(), mediaType.get(), record.size(), new byte[0]));
   }
 
   /**
@@ -270,7 +262,7 @@ public final class ManifestStore {
       boolean contentGone =
           document.isEmpty()
               && linkInfo(repository, digest).isPresent()
-              && storage.stat(LayoutKeys.blob(digest)).isEmpty();
+              && metadata.blob(digest).isEmpty();
       if (document.isEmpty() && !contentGone) {
         throw unknown(repository, Reference.of(digest));
       }
@@ -279,10 +271,9 @@ public final class ManifestStore {
         tags.deleteIfPointsAt(repository, tag, digest);
       }
       if (document.isPresent() && document.get().subject().isPresent()) {
-        storage.delete(
-            LayoutKeys.referrerLink(repository, document.get().subject().get().digest(), digest));
+        metadata.unlinkReferrer(repository, document.get().subject().get().digest(), digest);
       }
-      if (!storage.delete(LayoutKeys.manifestLink(repository, digest))) {
+      if (!metadata.unlinkManifest(repository, digest)) {
         throw unknown(repository, Reference.of(digest));
       }
       statistics.unlinked(repository, digest, true);
@@ -313,15 +304,7 @@ public final class ManifestStore {
    * @throws IOException when the storage fails
    */
   public List<Digest> list(RepositoryName repository) throws IOException {
-    List<Digest> digests = new ArrayList<>();
-    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-      try (Stream<String> names =
-          storage.list(LayoutKeys.manifestLinks(repository, algorithm.id()))) {
-        names
-            .filter(name -> Digest.isValid(algorithm.id() + ":" + name))
-            .forEach(name -> digests.add(Digest.parse(algorithm.id() + ":" + name)));
-      }
-    }
+    List<Digest> digests = new ArrayList<>(metadata.manifestLinks(repository));
     digests.sort(null);
     return digests;
   }
@@ -335,9 +318,9 @@ public final class ManifestStore {
    * @return the link's size and time, or empty when the manifest is not linked there
    * @throws IOException when the storage fails
    */
-  public Optional<ObjectInfo> linkInfo(RepositoryName repository, Digest digest)
+  public Optional<ManifestLink> linkInfo(RepositoryName repository, Digest digest)
       throws IOException {
-    return storage.stat(LayoutKeys.manifestLink(repository, digest));
+    return metadata.manifestLink(repository, digest);
   }
 
   /**
@@ -399,17 +382,10 @@ public final class ManifestStore {
       int limit)
       throws IOException {
     List<Digest> referrers = new ArrayList<>();
-    try (Stream<String> names = storage.list(LayoutKeys.referrers(repository, subject))) {
-      names.forEach(
-          name -> {
-            String text = name.replaceFirst("-", ":");
-            if (Digest.isValid(text)) {
-              Digest digest = Digest.parse(text);
-              if (after.isEmpty() || digest.compareTo(after.get()) > 0) {
-                referrers.add(digest);
-              }
-            }
-          });
+    for (Digest digest : metadata.referrers(repository, subject)) {
+      if (after.isEmpty() || digest.compareTo(after.get()) > 0) {
+        referrers.add(digest);
+      }
     }
     referrers.sort(null);
     List<Descriptor> descriptors = new ArrayList<>();
@@ -490,8 +466,8 @@ public final class ManifestStore {
   /** Checks a child manifest is in the repository and refreshes its age; its lock is held. */
   private void claimChildManifest(RepositoryName repository, Descriptor child) throws IOException {
     boolean present =
-        storage.touch(LayoutKeys.manifestLink(repository, child.digest()))
-            && storage.touch(LayoutKeys.blob(child.digest()));
+        metadata.refreshManifestLink(repository, child.digest())
+            && metadata.refreshBlob(child.digest());
     if (!present) {
       throw new RegistryException(
           ErrorCode.MANIFEST_BLOB_UNKNOWN,

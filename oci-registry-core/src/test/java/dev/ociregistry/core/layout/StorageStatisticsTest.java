@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.filesystem.FileSystemMetadata;
 import dev.ociregistry.core.gc.GcListener;
 import dev.ociregistry.core.gc.GcOptions;
 import dev.ociregistry.core.gc.GcReport;
+import dev.ociregistry.core.internal.LayoutIndex;
 import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.model.MediaTypes;
 import dev.ociregistry.core.model.Reference;
@@ -50,7 +52,7 @@ class StorageStatisticsTest {
   private static StorageStatistics.Usage counted(Path root) throws IOException {
     FileSystemStorage storage = new FileSystemStorage(root);
     StorageStatistics statistics = StorageStatistics.empty();
-    statistics.recount(storage, new Catalog(storage));
+    statistics.recount(new FileSystemMetadata(storage, new LayoutIndex(storage)));
     return statistics.usage();
   }
 

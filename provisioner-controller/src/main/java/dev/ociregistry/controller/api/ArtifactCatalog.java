@@ -3,11 +3,11 @@ package dev.ociregistry.controller.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.metadata.ManifestLink;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.StoredManifest;
 import dev.ociregistry.core.model.Tag;
-import dev.ociregistry.core.storage.ObjectInfo;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -98,7 +98,7 @@ final class ArtifactCatalog {
           registry
               .manifests()
               .linkInfo(repository, manifest.get().digest())
-              .map(ObjectInfo::lastModified);
+              .map(ManifestLink::lastReferenced);
     }
     return Optional.of(
         new Artifact(

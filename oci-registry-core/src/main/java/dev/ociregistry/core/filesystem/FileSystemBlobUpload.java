@@ -1,5 +1,9 @@
-package dev.ociregistry.core.content;
+package dev.ociregistry.core.filesystem;
 
+import dev.ociregistry.core.content.BlobUpload;
+import dev.ociregistry.core.content.DigestMismatchException;
+import dev.ociregistry.core.content.SizeMismatchException;
+import dev.ociregistry.core.content.StagedBlob;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.internal.HashingCopy;

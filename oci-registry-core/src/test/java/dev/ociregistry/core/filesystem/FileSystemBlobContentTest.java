@@ -1,8 +1,12 @@
-package dev.ociregistry.core.content;
+package dev.ociregistry.core.filesystem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ociregistry.core.content.BlobContent;
+import dev.ociregistry.core.content.BlobContentContract;
+import dev.ociregistry.core.content.BlobNotFoundException;
+import dev.ociregistry.core.content.BlobUpload;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,333 @@
+package dev.ociregistry.core.filesystem;
+
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.internal.LayoutIndex;
+import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.internal.StripedLocks;
+import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.ManifestLink;
+import dev.ociregistry.core.metadata.MetadataConflictException;
+import dev.ociregistry.core.metadata.RegistryMetadata;
+import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.storage.ObjectInfo;
+import dev.ociregistry.core.storage.ObjectTooLargeException;
+import dev.ociregistry.core.storage.StorageDriver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Metadata as files of the OCI Image Layout: a tag is {@code _refs/<tag>} holding the digest (and
+ * an entry of {@code index.json}, derived), a link is an empty file (a manifest's holds its media
+ * type) whose modification time is its last reference, and a blob's record is its content file
+ * itself: its size, its location and, as modification time, its last reference.
+ *
+ * <p>Safe for concurrent use within one process: tag changes hold the tag's lock.
+ */
+public final class FileSystemMetadata implements RegistryMetadata {
+  private static final int MAX_REF_BYTES = 512;
+  private static final int MAX_MEDIA_TYPE_BYTES = 1024;
+  private static final int TAG_LOCK_STRIPES = 1024;
+
+  private final StorageDriver storage;
+  private final LayoutIndex index;
+  private final StripedLocks tagLocks = new StripedLocks(TAG_LOCK_STRIPES);
+
+  /**
+   * Metadata kept through {@code storage}, in the layout's keys.
+   *
+   * @param storage the layout's storage
+   * @param index the layout's {@code index.json}, kept in step with the tags
+   */
+  @SuppressWarnings("exports")
+  public FileSystemMetadata(StorageDriver storage, LayoutIndex index) {
+    this.storage = storage;
+    this.index = index;
+  }
+
+  @Override
+  public boolean repositoryExists(RepositoryName repository) throws IOException {
+    String base = LayoutKeys.repository(repository) + "/";
+    return storage.isPrefix(base + LayoutKeys.MANIFESTS)
+        || storage.isPrefix(base + LayoutKeys.BLOB_LINKS)
+        || storage.isPrefix(base + LayoutKeys.REFS);
+  }
+
+  @Override
+  public List<RepositoryName> repositories() throws IOException {
+    List<String> names = new ArrayList<>();
+    walk(LayoutKeys.REPOSITORIES, "", names);
+    names.sort(null);
+    return names.stream().map(RepositoryName::parse).toList();
+  }
+
+  @Override
+  public List<RepositoryName> repositoriesUnder(RepositoryName namespace) throws IOException {
+    List<String> names = new ArrayList<>();
+    walk(LayoutKeys.repository(namespace), namespace.value(), names);
+    names.remove(namespace.value());
+    names.sort(null);
+    return names.stream().map(RepositoryName::parse).toList();
+  }
+
+  /** Collects the repositories at and below {@code key}, a directory whose name is {@code name}. */
+  private void walk(String key, String name, List<String> found) throws IOException {
+    List<String> children;
+    try (Stream<String> list = storage.list(key)) {
+      children = list.toList();
+    }
+    boolean isRepository = false;
+    for (String child : children) {
+      if (child.startsWith("_")) {
+        isRepository |=
+            child.equals(LayoutKeys.MANIFESTS)
+                || child.equals(LayoutKeys.BLOB_LINKS)
+                || child.equals(LayoutKeys.REFS);
+      } else {
+        String childName = name.isEmpty() ? child : name + "/" + child;
+        if (RepositoryName.isValid(childName) && storage.isPrefix(key + "/" + child)) {
+          walk(key + "/" + child, childName, found);
+        }
+      }
+    }
+    if (isRepository) {
+      found.add(name);
+    }
+  }
+
+  @Override
+  public Optional<Digest> tag(RepositoryName repository, Tag tag) throws IOException {
+    Optional<byte[]> content = storage.readSmall(LayoutKeys.tag(repository, tag), MAX_REF_BYTES);
+    if (content.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Digest.parse(new String(content.get(), StandardCharsets.US_ASCII).trim()));
+  }
+
+  @Override
+  public Optional<Instant> tagChanged(RepositoryName repository, Tag tag) throws IOException {
+    return storage.stat(LayoutKeys.tag(repository, tag)).map(ObjectInfo::lastModified);
+  }
+
+  @Override
+  public Optional<Digest> setTag(
+      RepositoryName repository, Tag tag, Descriptor manifest, boolean mayMove) throws IOException {
+    ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
+    lock.lock();
+    try {
+      Optional<Digest> previous = tagQuietly(repository, tag);
+      boolean moves = previous.isPresent() && !previous.get().equals(manifest.digest());
+      if (moves && !mayMove) {
+        throw new MetadataConflictException(
+            "tag " + tag + " of " + repository + " names " + previous.get());
+      }
+      if (moves) {
+        storage.touch(LayoutKeys.manifestLink(repository, previous.get()));
+      }
+      storage.writeAtomically(
+          LayoutKeys.tag(repository, tag),
+          manifest.digest().toString().getBytes(StandardCharsets.US_ASCII));
+      index.put(
+          LayoutIndex.refName(repository.value(), tag.value()),
+          new LayoutIndex.Entry(manifest.mediaType(), manifest.digest(), manifest.size()));
+      return previous;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean deleteTag(RepositoryName repository, Tag tag, Optional<Digest> onlyIf)
+      throws IOException {
+    ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
+    lock.lock();
+    try {
+      Optional<Digest> previous =
+          onlyIf.isPresent() ? tag(repository, tag) : tagQuietly(repository, tag);
+      if (onlyIf.isPresent() && !onlyIf.equals(previous)) {
+        return false;
+      }
+      if (previous.isPresent()) {
+        storage.touch(LayoutKeys.manifestLink(repository, previous.get()));
+      }
+      boolean existed = storage.delete(LayoutKeys.tag(repository, tag));
+      index.remove(LayoutIndex.refName(repository.value(), tag.value()));
+      return existed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Optional<Digest> tagQuietly(RepositoryName repository, Tag tag) throws IOException {
+    try {
+      return tag(repository, tag);
+    } catch (RuntimeException | ObjectTooLargeException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<Tag> tags(RepositoryName repository) throws IOException {
+    try (Stream<String> names = storage.list(LayoutKeys.tags(repository))) {
+      return names.filter(Tag::isValid).map(Tag::parse).toList();
+    }
+  }
+
+  @Override
+  public Optional<ManifestLink> manifestLink(RepositoryName repository, Digest digest)
+      throws IOException {
+    String key = LayoutKeys.manifestLink(repository, digest);
+    Optional<ObjectInfo> info = storage.stat(key);
+    if (info.isEmpty()) {
+      return Optional.empty();
+    }
+    return storage
+        .readSmall(key, MAX_MEDIA_TYPE_BYTES)
+        .map(
+            bytes ->
+                new ManifestLink(
+                    digest, new String(bytes, StandardCharsets.UTF_8), info.get().lastModified()));
+  }
+
+  @Override
+  public boolean linkManifest(RepositoryName repository, Digest digest, String mediaType)
+      throws IOException {
+    String link = LayoutKeys.manifestLink(repository, digest);
+    boolean isNew = storage.stat(link).isEmpty();
+    storage.writeAtomically(link, mediaType.getBytes(StandardCharsets.UTF_8));
+    return isNew;
+  }
+
+  @Override
+  public boolean unlinkManifest(RepositoryName repository, Digest digest) throws IOException {
+    return storage.delete(LayoutKeys.manifestLink(repository, digest));
+  }
+
+  @Override
+  public boolean refreshManifestLink(RepositoryName repository, Digest digest) throws IOException {
+    return storage.touch(LayoutKeys.manifestLink(repository, digest));
+  }
+
+  @Override
+  public List<Digest> manifestLinks(RepositoryName repository) throws IOException {
+    return digestsUnder(algorithm -> LayoutKeys.manifestLinks(repository, algorithm));
+  }
+
+  @Override
+  public void linkReferrer(RepositoryName repository, Digest subject, Digest referrer)
+      throws IOException {
+    storage.writeAtomically(LayoutKeys.referrerLink(repository, subject, referrer), new byte[0]);
+  }
+
+  @Override
+  public void unlinkReferrer(RepositoryName repository, Digest subject, Digest referrer)
+      throws IOException {
+    storage.delete(LayoutKeys.referrerLink(repository, subject, referrer));
+  }
+
+  @Override
+  public List<Digest> referrers(RepositoryName repository, Digest subject) throws IOException {
+    List<Digest> referrers = new ArrayList<>();
+    try (Stream<String> names = storage.list(LayoutKeys.referrers(repository, subject))) {
+      names.forEach(
+          name -> {
+            String text = name.replaceFirst("-", ":");
+            if (Digest.isValid(text)) {
+              referrers.add(Digest.parse(text));
+            }
+          });
+    }
+    return referrers;
+  }
+
+  @Override
+  public boolean blobLinked(RepositoryName repository, Digest digest) throws IOException {
+    return storage.stat(LayoutKeys.blobLink(repository, digest)).isPresent();
+  }
+
+  @Override
+  public boolean linkBlob(RepositoryName repository, Digest digest) throws IOException {
+    String link = LayoutKeys.blobLink(repository, digest);
+    if (storage.stat(link).isPresent()) {
+      return false;
+    }
+    storage.writeAtomically(link, new byte[0]);
+    return true;
+  }
+
+  @Override
+  public boolean unlinkBlob(RepositoryName repository, Digest digest) throws IOException {
+    return storage.delete(LayoutKeys.blobLink(repository, digest));
+  }
+
+  @Override
+  public List<Digest> blobLinks(RepositoryName repository) throws IOException {
+    return digestsUnder(algorithm -> LayoutKeys.blobLinks(repository, algorithm));
+  }
+
+  @Override
+  public Optional<BlobRecord> blob(Digest digest) throws IOException {
+    String key = LayoutKeys.blob(digest);
+    return storage
+        .stat(key)
+        .map(info -> new BlobRecord(digest, info.size(), key, info.lastModified()));
+  }
+
+  @Override
+  public boolean refreshBlob(Digest digest) throws IOException {
+    return storage.touch(LayoutKeys.blob(digest));
+  }
+
+  @Override
+  public void recordBlob(Digest digest, long size, String location) throws IOException {
+    // The content file is the record. A rename keeps the data file's time, which an idle upload
+    // left old: the blob's age is its publish time, or the collector could take it at once.
+    storage.touch(location);
+  }
+
+  @Override
+  public void forgetBlob(Digest digest) {
+    // The content file is the record: deleting the content forgets the blob.
+  }
+
+  @Override
+  public Stream<Digest> blobs() throws IOException {
+    List<Stream<Digest>> perAlgorithm = new ArrayList<>();
+    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+      perAlgorithm.add(digestStream(LayoutKeys.blobDirectory(algorithm.id()), algorithm));
+    }
+    return perAlgorithm.stream()
+        .flatMap(Function.identity())
+        .onClose(() -> perAlgorithm.forEach(Stream::close));
+  }
+
+  private List<Digest> digestsUnder(Function<String, String> directoryOfAlgorithm)
+      throws IOException {
+    List<Digest> digests = new ArrayList<>();
+    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+      try (Stream<Digest> found =
+          digestStream(directoryOfAlgorithm.apply(algorithm.id()), algorithm)) {
+        found.forEach(digests::add);
+      }
+    }
+    return digests;
+  }
+
+  /** The digests named by the files of {@code directory}; other names are passed over. */
+  private Stream<Digest> digestStream(String directory, DigestAlgorithm algorithm)
+      throws IOException {
+    return storage
+        .list(directory)
+        .filter(name -> Digest.isValid(algorithm.id() + ":" + name))
+        .map(name -> Digest.parse(algorithm.id() + ":" + name));
+  }
+}

@@ -88,13 +88,13 @@ public final class OciRegistry implements Closeable {
     this.catalog = new Catalog(metadata);
     this.tags = new TagStore(metadata);
     this.statistics = StorageStatistics.toBeCounted();
-    DanglingLinks danglingLinks = new DanglingLinks(storage, catalog, digestLocks, statistics);
+    DanglingLinks danglingLinks = new DanglingLinks(metadata, digestLocks, statistics);
     LayoutRecovery recovery = new LayoutRecovery(storage, catalog, tags, index, danglingLinks);
     this.recoveryProblems = new CopyOnWriteArrayList<>(recovery.recover());
     this.background = startBackgroundOpen(recovery, metadata);
     BlobContent content = new FileSystemBlobContent(storage);
     LinkedManifests linked = new LinkedManifests(metadata, content, options.maxManifestBytes());
-    this.pins = new Pins(storage, linked, digestLocks, recentReferences);
+    this.pins = new Pins(metadata, linked, digestLocks, recentReferences);
     this.blobs = new BlobStore(metadata, content, digestLocks, recentReferences, pins, statistics);
     this.manifests =
         new ManifestStore(
@@ -127,8 +127,8 @@ public final class OciRegistry implements Closeable {
             recentReferences,
             danglingLinks,
             statistics);
-    this.scrubber = new Scrubber(storage, digestLocks, statistics);
-    this.retention = new Retention(storage, catalog, tags, manifests, pins, Clock.systemUTC());
+    this.scrubber = new Scrubber(metadata, content, digestLocks, statistics);
+    this.retention = new Retention(metadata, catalog, tags, manifests, pins, Clock.systemUTC());
     uploads.recover();
   }
 

@@ -159,6 +159,27 @@ public final class S3BlobContent implements BlobContent {
     return true;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Copied server-side to {@code quarantine/<alg>/<hex>}, then deleted where it was.
+   */
+  @Override
+  public String quarantine(String location, Digest digest) throws IOException {
+    String aside = "quarantine/" + digest.algorithm().id() + "/" + digest.hex();
+    ObjectStoreCall.send(
+        location,
+        () ->
+            s3.copyObject(
+                r ->
+                    r.sourceBucket(bucket)
+                        .sourceKey(location)
+                        .destinationBucket(bucket)
+                        .destinationKey(aside)));
+    ObjectStoreCall.send(location, () -> s3.deleteObject(r -> r.bucket(bucket).key(location)));
+    return aside;
+  }
+
   @Override
   public Stream<String> locations() throws IOException {
     return ObjectStoreCall.send(

@@ -81,6 +81,17 @@ public interface BlobContent {
   boolean delete(String location) throws IOException;
 
   /**
+   * Moves the content at {@code location} out of every reader's way, kept for an operator to look
+   * at: the integrity check found that it does not match its digest.
+   *
+   * @param location a location a commit returned
+   * @param digest the digest the content should have had
+   * @return where it went
+   * @throws IOException when the store fails
+   */
+  String quarantine(String location, Digest digest) throws IOException;
+
+  /**
    * Every committed location, for repairs and integrity checks (never on a request path: on an
    * object store it lists the bucket).
    *

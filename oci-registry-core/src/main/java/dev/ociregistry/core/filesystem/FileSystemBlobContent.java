@@ -112,6 +112,13 @@ public final class FileSystemBlobContent implements BlobContent {
   }
 
   @Override
+  public String quarantine(String location, Digest digest) throws IOException {
+    String aside = LayoutKeys.quarantined(digest);
+    storage.publish(location, aside);
+    return aside;
+  }
+
+  @Override
   public Stream<String> locations() throws IOException {
     Stream<String> algorithms = storage.list(LayoutKeys.BLOBS);
     return algorithms.flatMap(

@@ -5,11 +5,14 @@ import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.internal.LayoutIndex;
 import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.internal.StripedLocks;
+import dev.ociregistry.core.json.Json;
+import dev.ociregistry.core.json.JsonObject;
 import dev.ociregistry.core.metadata.BlobRecord;
 import dev.ociregistry.core.metadata.ManifestLink;
 import dev.ociregistry.core.metadata.MetadataConflictException;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
 import dev.ociregistry.core.storage.ObjectInfo;
@@ -19,10 +22,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +43,11 @@ public final class FileSystemMetadata implements RegistryMetadata {
   private static final int MAX_REF_BYTES = 512;
   private static final int MAX_MEDIA_TYPE_BYTES = 1024;
   private static final int TAG_LOCK_STRIPES = 1024;
+  private static final int MAX_PIN_BYTES = 4096;
+  private static final Pattern PIN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final byte[] SWEEP_MARKER_CONTENT =
+      "a collection is deleting blobs; the links to them go after it\n"
+          .getBytes(StandardCharsets.UTF_8);
 
   private final StorageDriver storage;
   private final LayoutIndex index;
@@ -329,5 +340,63 @@ public final class FileSystemMetadata implements RegistryMetadata {
         .list(directory)
         .filter(name -> Digest.isValid(algorithm.id() + ":" + name))
         .map(name -> Digest.parse(algorithm.id() + ":" + name));
+  }
+
+  @Override
+  public Optional<Pin> pin(String id) throws IOException {
+    Optional<byte[]> content = storage.readSmall(LayoutKeys.pin(id), MAX_PIN_BYTES);
+    if (content.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      JsonObject record = Json.parseObject(content.get());
+      return Optional.of(
+          new Pin(
+              id,
+              RepositoryName.parse(record.string("repository")),
+              Digest.parse(record.string("digest"))));
+    } catch (RuntimeException e) {
+      throw new IOException("pin " + id + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void putPin(Pin pin) throws IOException {
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("repository", pin.repository().value());
+    record.put("digest", pin.digest().toString());
+    storage.writeAtomically(LayoutKeys.pin(pin.id()), Json.writeBytes(record));
+  }
+
+  @Override
+  public boolean deletePin(String id) throws IOException {
+    return storage.delete(LayoutKeys.pin(id));
+  }
+
+  @Override
+  public List<Pin> pins() throws IOException {
+    List<String> ids;
+    try (Stream<String> names = storage.list(LayoutKeys.PINS)) {
+      ids = names.filter(name -> PIN_ID.matcher(name).matches()).sorted().toList();
+    }
+    List<Pin> pins = new ArrayList<>();
+    for (String id : ids) {
+      pin(id).ifPresent(pins::add);
+    }
+    return pins;
+  }
+
+  @Override
+  public void markSweep(boolean marked) throws IOException {
+    if (marked) {
+      storage.writeAtomically(LayoutKeys.SWEEP_MARKER, SWEEP_MARKER_CONTENT);
+    } else {
+      storage.delete(LayoutKeys.SWEEP_MARKER);
+    }
+  }
+
+  @Override
+  public boolean sweepMarked() throws IOException {
+    return storage.stat(LayoutKeys.SWEEP_MARKER).isPresent();
   }
 }

@@ -16,6 +16,7 @@ import dev.ociregistry.core.metadata.ManifestLink;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.ManifestDocument;
+import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
 import java.io.IOException;

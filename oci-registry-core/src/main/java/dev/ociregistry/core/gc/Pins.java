@@ -4,28 +4,21 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.internal.DeletionGuard;
-import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.internal.LinkedManifests;
 import dev.ociregistry.core.internal.RecentReferences;
 import dev.ociregistry.core.internal.StripedLocks;
-import dev.ociregistry.core.json.Json;
-import dev.ociregistry.core.json.JsonException;
-import dev.ociregistry.core.json.JsonObject;
+import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.ManifestDocument;
+import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Pins: digests the host application keeps alive, whatever happens to tags. Garbage collection and
@@ -36,10 +29,9 @@ import java.util.stream.Stream;
 @SuppressWarnings("exports")
 public final class Pins implements DeletionGuard {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final int MAX_PIN_BYTES = 4096;
   private static final int MAX_INDEX_DEPTH = 8;
 
-  private final StorageDriver storage;
+  private final RegistryMetadata metadata;
   private final LinkedManifests manifests;
   private final StripedLocks digestLocks;
   private final RecentReferences recentReferences;
@@ -48,17 +40,17 @@ public final class Pins implements DeletionGuard {
    * Wired by the registry as it opens (the parameter types are internal); not for applications,
    * which get the registry's pins.
    *
-   * @param storage where pins are kept, under {@code pins/}
+   * @param metadata where pins are kept
    * @param manifests reads pinned manifests, to find what they reference
    * @param digestLocks the per-digest locks deletes and the collector take
    * @param recentReferences told of every pinned digest, for a collection under way
    */
   public Pins(
-      StorageDriver storage,
+      RegistryMetadata metadata,
       LinkedManifests manifests,
       StripedLocks digestLocks,
       RecentReferences recentReferences) {
-    this.storage = storage;
+    this.metadata = metadata;
     this.manifests = manifests;
     this.digestLocks = digestLocks;
     this.recentReferences = recentReferences;
@@ -116,9 +108,9 @@ public final class Pins implements DeletionGuard {
   private void requirePresent(RepositoryName repository, Digest digest, Digest pinned)
       throws IOException {
     boolean linked =
-        storage.stat(LayoutKeys.manifestLink(repository, digest)).isPresent()
-            || storage.stat(LayoutKeys.blobLink(repository, digest)).isPresent();
-    if (!linked || storage.stat(LayoutKeys.blob(digest)).isEmpty()) {
+        metadata.manifestLink(repository, digest).isPresent()
+            || metadata.blobLinked(repository, digest);
+    if (!linked || metadata.blob(digest).isEmpty()) {
       throw new RegistryException(
           ErrorCode.MANIFEST_UNKNOWN,
           digest.equals(pinned)
@@ -129,10 +121,7 @@ public final class Pins implements DeletionGuard {
   }
 
   private void write(Pin pin) throws IOException {
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("repository", pin.repository().value());
-    record.put("digest", pin.digest().toString());
-    storage.writeAtomically(LayoutKeys.pin(pin.id()), Json.writeBytes(record));
+    metadata.putPin(pin);
   }
 
   /** Puts back what {@code id} held before a pin that failed half way, if it still holds ours. */
@@ -143,7 +132,7 @@ public final class Pins implements DeletionGuard {
     if (previous.isPresent()) {
       write(previous.get());
     } else {
-      storage.delete(LayoutKeys.pin(failed.id()));
+      metadata.deletePin(failed.id());
     }
   }
 
@@ -196,10 +185,10 @@ public final class Pins implements DeletionGuard {
     if (pin.isPresent()) {
       // As a tag that moves does: the content's grace period starts before the pin stops keeping
       // it, so the collector never sees it unpinned and old at once.
-      storage.touch(LayoutKeys.manifestLink(pin.get().repository(), pin.get().digest()));
-      storage.touch(LayoutKeys.blob(pin.get().digest()));
+      metadata.refreshManifestLink(pin.get().repository(), pin.get().digest());
+      metadata.refreshBlob(pin.get().digest());
     }
-    return storage.delete(LayoutKeys.pin(id));
+    return metadata.deletePin(id);
   }
 
   /**
@@ -212,20 +201,7 @@ public final class Pins implements DeletionGuard {
    */
   public Optional<Pin> get(String id) throws IOException {
     checkId(id);
-    Optional<byte[]> content = storage.readSmall(LayoutKeys.pin(id), MAX_PIN_BYTES);
-    if (content.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      JsonObject record = Json.parseObject(content.get());
-      return Optional.of(
-          new Pin(
-              id,
-              RepositoryName.parse(record.string("repository")),
-              Digest.parse(record.string("digest"))));
-    } catch (JsonException | RegistryException e) {
-      throw new IOException("pin " + id + " is unreadable: " + e.getMessage(), e);
-    }
+    return metadata.pin(id);
   }
 
   /**
@@ -235,21 +211,9 @@ public final class Pins implements DeletionGuard {
    * @throws IOException when the storage fails or a stored pin is unreadable
    */
   public List<Pin> list() throws IOException {
-    List<String> ids;
-    try (Stream<String> names = storage.list(LayoutKeys.PINS)) {
-      ids = names.filter(name -> ID.matcher(name).matches()).sorted().toList();
-    }
-    List<Pin> pins = new ArrayList<>();
-    for (String id : ids) {
-      get(id).ifPresent(pins::add);
-    }
-    return pins;
+    return metadata.pins();
   }
 
-  /**
-   * Keeps what a pin needs in its repository: the pinned digest itself, and the child manifests,
-   * configs and layers a pinned manifest references, so that what a job pulls stays whole.
-   */
   @Override
   public Optional<String> reasonToKeep(RepositoryName repository, Digest digest)
       throws IOException {

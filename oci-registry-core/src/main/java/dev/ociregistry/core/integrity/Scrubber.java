@@ -1,17 +1,16 @@
 package dev.ociregistry.core.integrity;
 
+import dev.ociregistry.core.content.BlobContent;
+import dev.ociregistry.core.content.BlobNotFoundException;
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.digest.DigestAlgorithm;
-import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.layout.StorageStatistics;
-import dev.ociregistry.core.storage.ObjectInfo;
-import dev.ociregistry.core.storage.StorageDriver;
+import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.RegistryMetadata;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +36,8 @@ public final class Scrubber {
   private static final System.Logger LOG = System.getLogger(Scrubber.class.getName());
   private static final int BUFFER = 256 * 1024;
 
-  private final StorageDriver storage;
+  private final RegistryMetadata metadata;
+  private final BlobContent content;
   private final StripedLocks digestLocks;
   private final StorageStatistics statistics;
   private final AtomicBoolean running = new AtomicBoolean();
@@ -46,13 +46,19 @@ public final class Scrubber {
    * Wired by the registry as it opens (the parameter types are internal); not for applications,
    * which get the registry's scrubber.
    *
-   * @param storage the registry's storage, whose {@code blobs/} are scrubbed
+   * @param metadata the blob records, whose content is scrubbed
+   * @param content where the blobs' content is kept
    * @param digestLocks the per-digest locks a quarantine move holds
    * @param statistics told of every blob quarantined
    */
   @SuppressWarnings("exports")
-  public Scrubber(StorageDriver storage, StripedLocks digestLocks, StorageStatistics statistics) {
-    this.storage = storage;
+  public Scrubber(
+      RegistryMetadata metadata,
+      BlobContent content,
+      StripedLocks digestLocks,
+      StorageStatistics statistics) {
+    this.metadata = metadata;
+    this.content = content;
     this.digestLocks = digestLocks;
     this.statistics = statistics;
   }
@@ -91,24 +97,17 @@ public final class Scrubber {
     Instant started = Instant.now();
     long blobs = 0;
     List<String> quarantined = new ArrayList<>();
-    for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
-      List<String> names;
-      try (Stream<String> list = storage.list(LayoutKeys.blobDirectory(algorithm.id()))) {
-        names = list.toList();
+    List<Digest> stored;
+    try (Stream<Digest> all = metadata.blobs()) {
+      stored = all.toList();
+    }
+    for (Digest digest : stored) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("the scrub was stopped after " + blobs + " blobs");
       }
-      for (String name : names) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedIOException("the scrub was stopped after " + blobs + " blobs");
-        }
-        String text = algorithm.id() + ":" + name;
-        if (!Digest.isValid(text)) {
-          continue;
-        }
-        Digest digest = Digest.parse(text);
-        blobs++;
-        if (isDamaged(digest, pace) && quarantine(digest)) {
-          quarantined.add(digest.toString());
-        }
+      blobs++;
+      if (isDamaged(digest, pace) && quarantine(digest)) {
+        quarantined.add(digest.toString());
       }
     }
     return new ScrubReport(
@@ -119,13 +118,17 @@ public final class Scrubber {
   private Optional<Digest> hash(Digest digest, Pace pace) throws IOException {
     MessageDigest hash = digest.algorithm().newMessageDigest();
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-    try (SeekableByteChannel channel = storage.openRead(LayoutKeys.blob(digest))) {
+    Optional<BlobRecord> record = metadata.blob(digest);
+    if (record.isEmpty()) {
+      return Optional.empty();
+    }
+    try (SeekableByteChannel channel = content.open(record.get().location())) {
       int read;
       while ((read = channel.read(buffer.clear())) >= 0) {
         hash.update(buffer.array(), 0, read);
         pace.took(read);
       }
-    } catch (NoSuchFileException e) {
+    } catch (BlobNotFoundException e) {
       return Optional.empty();
     }
     return Optional.of(Digest.of(digest.algorithm(), hash));
@@ -143,18 +146,19 @@ public final class Scrubber {
     ReentrantLock lock = digestLocks.lockFor(digest);
     lock.lock();
     try {
-      Optional<ObjectInfo> stored = storage.stat(LayoutKeys.blob(digest));
+      Optional<BlobRecord> stored = metadata.blob(digest);
       if (stored.isEmpty() || !isDamaged(digest, new Pace(Long.MAX_VALUE))) {
         return false;
       }
-      storage.publish(LayoutKeys.blob(digest), LayoutKeys.quarantined(digest));
+      metadata.forgetBlob(digest);
+      String aside = content.quarantine(stored.get().location(), digest);
       statistics.blobRemoved(digest);
       LOG.log(
           System.Logger.Level.WARNING,
           "blob {0} ({1} bytes) does not match its digest: moved to {2}",
           digest,
           stored.get().size(),
-          LayoutKeys.quarantined(digest));
+          aside);
       return true;
     } finally {
       lock.unlock();

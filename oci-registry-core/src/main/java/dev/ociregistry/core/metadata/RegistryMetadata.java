@@ -2,6 +2,7 @@ package dev.ociregistry.core.metadata;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.model.Descriptor;
+import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
 import java.io.IOException;
@@ -267,4 +268,55 @@ public interface RegistryMetadata {
    * @throws IOException when the store fails
    */
   Stream<Digest> blobs() throws IOException;
+
+  /**
+   * A pin.
+   *
+   * @param id the pin's id
+   * @return the pin, or empty when there is none with that id
+   * @throws IOException when the store fails or the record is damaged
+   */
+  Optional<Pin> pin(String id) throws IOException;
+
+  /**
+   * Writes a pin, replacing the one with its id.
+   *
+   * @param pin the pin
+   * @throws IOException when the store fails
+   */
+  void putPin(Pin pin) throws IOException;
+
+  /**
+   * Removes a pin.
+   *
+   * @param id the pin's id
+   * @return whether there was one
+   * @throws IOException when the store fails
+   */
+  boolean deletePin(String id) throws IOException;
+
+  /**
+   * Every pin.
+   *
+   * @return the pins, sorted by id
+   * @throws IOException when the store fails
+   */
+  List<Pin> pins() throws IOException;
+
+  /**
+   * Marks or clears "a collection is deleting blobs": set before the first blob goes and cleared
+   * once the links to them are gone, so that an interrupted sweep is finished at the next start.
+   *
+   * @param marked whether a sweep is under way
+   * @throws IOException when the store fails
+   */
+  void markSweep(boolean marked) throws IOException;
+
+  /**
+   * Whether {@link #markSweep} left the mark set.
+   *
+   * @return whether a sweep was under way and did not finish
+   * @throws IOException when the store fails
+   */
+  boolean sweepMarked() throws IOException;
 }

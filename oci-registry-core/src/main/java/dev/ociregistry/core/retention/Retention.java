@@ -3,16 +3,14 @@ package dev.ociregistry.core.retention;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.gc.Pin;
 import dev.ociregistry.core.gc.Pins;
-import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.layout.Catalog;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.manifest.ManifestStore;
+import dev.ociregistry.core.metadata.RegistryMetadata;
+import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
-import dev.ociregistry.core.storage.ObjectInfo;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +31,7 @@ import java.util.Set;
  * removed on the ages it had when the run read them.
  */
 public final class Retention {
-  private final StorageDriver storage;
+  private final RegistryMetadata metadata;
   private final Catalog catalog;
   private final TagStore tags;
   private final ManifestStore manifests;
@@ -43,7 +41,7 @@ public final class Retention {
   /**
    * Retention over the registry's stores; an application gets the registry's one.
    *
-   * @param storage the registry's storage, for the refs' times
+   * @param metadata the registry's metadata, for the times tags were set
    * @param catalog lists the repositories
    * @param tags lists and resolves tags
    * @param manifests removes tags
@@ -51,13 +49,13 @@ public final class Retention {
    * @param clock the clock ages are measured against
    */
   public Retention(
-      StorageDriver storage,
+      RegistryMetadata metadata,
       Catalog catalog,
       TagStore tags,
       ManifestStore manifests,
       Pins pins,
       Clock clock) {
-    this.storage = storage;
+    this.metadata = metadata;
     this.catalog = catalog;
     this.tags = tags;
     this.manifests = manifests;
@@ -113,9 +111,9 @@ public final class Retention {
       throws IOException {
     List<AgedTag> aged = new ArrayList<>();
     for (Tag tag : tags.list(repository)) {
-      Optional<ObjectInfo> ref = storage.stat(LayoutKeys.tag(repository, tag));
+      Optional<Instant> ref = metadata.tagChanged(repository, tag);
       if (ref.isPresent()) {
-        aged.add(new AgedTag(tag, ref.get().lastModified(), resolve(repository, tag)));
+        aged.add(new AgedTag(tag, ref.get(), resolve(repository, tag)));
       }
     }
     aged.sort(

@@ -277,6 +277,18 @@ public abstract class BlobContentContract {
   }
 
   @Test
+  void quarantinedContentIsKeptAsideAndNoLongerListed() throws IOException {
+    BlobContent content = content();
+    byte[] bytes = bytes(1000);
+    String location = put(content, bytes);
+    String aside = content.quarantine(location, sha256(bytes));
+    assertThat(aside).isNotEqualTo(location);
+    assertThat(content.size(aside)).contains(1000L);
+    assertThat(content.size(location)).isEmpty();
+    assertThat(locations(content)).isEmpty();
+  }
+
+  @Test
   void aLocationNeverCommittedHasNoContent() throws IOException {
     BlobContent content = content();
     String location = put(content, bytes(10));

@@ -9,6 +9,7 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.model.MediaTypes;
+import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;

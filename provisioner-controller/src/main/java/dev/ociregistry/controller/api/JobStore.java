@@ -7,7 +7,7 @@ import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.gc.Pin;
+import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
 import java.io.IOException;
 import java.time.Clock;

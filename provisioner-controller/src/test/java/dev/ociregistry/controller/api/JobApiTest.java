@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.gc.GcOptions;
-import dev.ociregistry.core.gc.Pin;
+import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;

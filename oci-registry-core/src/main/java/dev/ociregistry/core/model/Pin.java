@@ -1,7 +1,6 @@
-package dev.ociregistry.core.gc;
+package dev.ociregistry.core.model;
 
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.model.RepositoryName;
 
 /**
  * A digest the host keeps alive in a repository until it unpins it, e.g. for a running job.

@@ -8,8 +8,6 @@ import dev.ociregistry.core.gc.Pins;
 import dev.ociregistry.core.integrity.Scrubber;
 import dev.ociregistry.core.internal.LayoutIndex;
 import dev.ociregistry.core.internal.LinkedManifests;
-import dev.ociregistry.core.internal.RecentReferences;
-import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.internal.recovery.DanglingLinks;
 import dev.ociregistry.core.internal.recovery.LayoutRecovery;
 import dev.ociregistry.core.layout.BlobStore;
@@ -17,6 +15,8 @@ import dev.ociregistry.core.layout.Catalog;
 import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.manifest.ManifestStore;
+import dev.ociregistry.core.metadata.Coordination;
+import dev.ociregistry.core.metadata.InProcessCoordination;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.retention.Retention;
 import dev.ociregistry.core.storage.FileSystemStorage;
@@ -81,29 +81,27 @@ public final class OciRegistry implements Closeable {
       throws IOException {
     this.options = options;
     this.rootLock = rootLock;
-    StripedLocks digestLocks = new StripedLocks(LOCK_STRIPES);
-    RecentReferences recentReferences = new RecentReferences();
+    Coordination coordination = new InProcessCoordination(LOCK_STRIPES);
     LayoutIndex index = new LayoutIndex(storage);
     RegistryMetadata metadata = new FileSystemMetadata(storage, index);
     this.catalog = new Catalog(metadata);
     this.tags = new TagStore(metadata);
     this.statistics = StorageStatistics.toBeCounted();
-    DanglingLinks danglingLinks = new DanglingLinks(metadata, digestLocks, statistics);
+    DanglingLinks danglingLinks = new DanglingLinks(metadata, coordination, statistics);
     LayoutRecovery recovery = new LayoutRecovery(storage, catalog, tags, index, danglingLinks);
     this.recoveryProblems = new CopyOnWriteArrayList<>(recovery.recover());
     this.background = startBackgroundOpen(recovery, metadata);
     BlobContent content = new FileSystemBlobContent(storage);
     LinkedManifests linked = new LinkedManifests(metadata, content, options.maxManifestBytes());
-    this.pins = new Pins(metadata, linked, digestLocks, recentReferences);
-    this.blobs = new BlobStore(metadata, content, digestLocks, recentReferences, pins, statistics);
+    this.pins = new Pins(metadata, linked, coordination);
+    this.blobs = new BlobStore(metadata, content, coordination, pins, statistics);
     this.manifests =
         new ManifestStore(
             metadata,
             blobs,
             tags,
             linked,
-            digestLocks,
-            recentReferences,
+            coordination,
             options.maxManifestBytes(),
             pins,
             statistics);
@@ -123,11 +121,10 @@ public final class OciRegistry implements Closeable {
             manifests,
             tags,
             pins,
-            digestLocks,
-            recentReferences,
+            coordination,
             danglingLinks,
             statistics);
-    this.scrubber = new Scrubber(metadata, content, digestLocks, statistics);
+    this.scrubber = new Scrubber(metadata, content, coordination, statistics);
     this.retention = new Retention(metadata, catalog, tags, manifests, pins, Clock.systemUTC());
     uploads.recover();
   }

@@ -114,7 +114,7 @@ class DeclaredApiTest {
 
   @Test
   void theStorageInternalsAreNotVisible() throws Exception {
-    compile(EMBEDDER, "import dev.ociregistry.core.internal.StripedLocks;");
+    compile(EMBEDDER, "import dev.ociregistry.core.internal.LayoutKeys;");
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("dev.ociregistry.core.internal"));
     assertThat(errors).allSatisfy(e -> assertThat(e).contains("is not visible"));
   }

@@ -4,10 +4,11 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
 import dev.ociregistry.core.internal.LayoutIndex;
 import dev.ociregistry.core.internal.LayoutKeys;
-import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.json.Json;
 import dev.ociregistry.core.json.JsonObject;
 import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.Coordination;
+import dev.ociregistry.core.metadata.InProcessCoordination;
 import dev.ociregistry.core.metadata.ManifestLink;
 import dev.ociregistry.core.metadata.MetadataConflictException;
 import dev.ociregistry.core.metadata.RegistryMetadata;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * type) whose modification time is its last reference, and a blob's record is its content file
  * itself: its size, its location and, as modification time, its last reference.
  *
- * <p>Safe for concurrent use within one process: tag changes hold the tag's lock.
+ * <p>Safe for concurrent use within one process: each tag change holds the tag's lock.
  */
 public final class FileSystemMetadata implements RegistryMetadata {
   private static final int MAX_REF_BYTES = 512;
@@ -51,7 +51,9 @@ public final class FileSystemMetadata implements RegistryMetadata {
 
   private final StorageDriver storage;
   private final LayoutIndex index;
-  private final StripedLocks tagLocks = new StripedLocks(TAG_LOCK_STRIPES);
+
+  /** Locks of their own for tags (a push takes a tag's lock holding its digests' locks). */
+  private final InProcessCoordination tagLocks = new InProcessCoordination(TAG_LOCK_STRIPES);
 
   /**
    * Metadata kept through {@code storage}, in the layout's keys.
@@ -132,9 +134,7 @@ public final class FileSystemMetadata implements RegistryMetadata {
   @Override
   public Optional<Digest> setTag(
       RepositoryName repository, Tag tag, Descriptor manifest, boolean mayMove) throws IOException {
-    ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
-    lock.lock();
-    try {
+    try (Coordination.Held lock = lockTag(LayoutKeys.tag(repository, tag))) {
       Optional<Digest> previous = tagQuietly(repository, tag);
       boolean moves = previous.isPresent() && !previous.get().equals(manifest.digest());
       if (moves && !mayMove) {
@@ -151,17 +151,13 @@ public final class FileSystemMetadata implements RegistryMetadata {
           LayoutIndex.refName(repository.value(), tag.value()),
           new LayoutIndex.Entry(manifest.mediaType(), manifest.digest(), manifest.size()));
       return previous;
-    } finally {
-      lock.unlock();
     }
   }
 
   @Override
   public boolean deleteTag(RepositoryName repository, Tag tag, Optional<Digest> onlyIf)
       throws IOException {
-    ReentrantLock lock = tagLocks.lockFor(LayoutKeys.tag(repository, tag));
-    lock.lock();
-    try {
+    try (Coordination.Held lock = lockTag(LayoutKeys.tag(repository, tag))) {
       Optional<Digest> previous =
           onlyIf.isPresent() ? tag(repository, tag) : tagQuietly(repository, tag);
       if (onlyIf.isPresent() && !onlyIf.equals(previous)) {
@@ -173,9 +169,11 @@ public final class FileSystemMetadata implements RegistryMetadata {
       boolean existed = storage.delete(LayoutKeys.tag(repository, tag));
       index.remove(LayoutIndex.refName(repository.value(), tag.value()));
       return existed;
-    } finally {
-      lock.unlock();
     }
+  }
+
+  private Coordination.Held lockTag(String key) {
+    return tagLocks.lock(Digest.sha256(key.getBytes(StandardCharsets.UTF_8)));
   }
 
   private Optional<Digest> tagQuietly(RepositoryName repository, Tag tag) throws IOException {

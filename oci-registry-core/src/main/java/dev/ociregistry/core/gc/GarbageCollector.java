@@ -4,14 +4,13 @@ import dev.ociregistry.core.content.BlobContent;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.internal.RecentReferences;
-import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.internal.recovery.DanglingLinks;
 import dev.ociregistry.core.layout.Catalog;
 import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.TagStore;
 import dev.ociregistry.core.manifest.ManifestStore;
 import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.Coordination;
 import dev.ociregistry.core.metadata.ManifestLink;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Descriptor;
@@ -35,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -74,8 +72,7 @@ public final class GarbageCollector {
   private final ManifestStore manifests;
   private final TagStore tags;
   private final Pins pins;
-  private final StripedLocks digestLocks;
-  private final RecentReferences recentReferences;
+  private final Coordination coordination;
   private final DanglingLinks danglingLinks;
   private final StorageStatistics statistics;
   private final List<GcListener> listeners = new CopyOnWriteArrayList<>();
@@ -94,8 +91,7 @@ public final class GarbageCollector {
    * @param manifests reads and deletes manifests
    * @param tags tells tagged manifests from untagged ones
    * @param pins the pinned digests, which are roots
-   * @param digestLocks the per-digest locks every delete holds
-   * @param recentReferences what pushes, pins and mounts claimed during a run
+   * @param coordination the per-digest locks and notes shared with every writer and the collector
    * @param danglingLinks removes links to blobs that are gone
    * @param statistics told of every blob deleted
    */
@@ -107,8 +103,7 @@ public final class GarbageCollector {
       ManifestStore manifests,
       TagStore tags,
       Pins pins,
-      StripedLocks digestLocks,
-      RecentReferences recentReferences,
+      Coordination coordination,
       DanglingLinks danglingLinks,
       StorageStatistics statistics) {
     this.statistics = statistics;
@@ -118,8 +113,7 @@ public final class GarbageCollector {
     this.manifests = manifests;
     this.tags = tags;
     this.pins = pins;
-    this.digestLocks = digestLocks;
-    this.recentReferences = recentReferences;
+    this.coordination = coordination;
     this.danglingLinks = danglingLinks;
   }
 
@@ -188,7 +182,7 @@ public final class GarbageCollector {
   private GcReport run(GcOptions options, Instant started) throws IOException {
     Instant cutoff = started.minus(options.gracePeriod());
     // Before anything is listed: whatever a push, pin or mount commits from here on is noted.
-    recentReferences.beginRun();
+    coordination.beginCollection();
     try {
       Set<Digest> reachable = new HashSet<>();
       long manifestsDeleted = 0;
@@ -267,7 +261,7 @@ public final class GarbageCollector {
           kept.totals(),
           wouldDelete);
     } finally {
-      recentReferences.endRun();
+      coordination.endCollection();
     }
   }
 
@@ -323,15 +317,13 @@ public final class GarbageCollector {
   private Outcome deleteUntaggedManifest(
       RepositoryName repository, Digest manifest, Instant cutoff, boolean dryRun)
       throws IOException {
-    ReentrantLock lock = digestLocks.lockFor(manifest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(manifest)) {
       Optional<ManifestLink> link = manifests.linkInfo(repository, manifest);
       if (link.isEmpty()) {
         return Outcome.GONE;
       }
       // A tag set since the mark came with a push that noted the manifest under this lock.
-      if (link.get().lastReferenced().isAfter(cutoff) || recentReferences.contains(manifest)) {
+      if (link.get().lastReferenced().isAfter(cutoff) || coordination.noted(manifest)) {
         return Outcome.KEPT;
       }
       Optional<String> keep = pins.reasonToKeep(repository, manifest);
@@ -347,8 +339,6 @@ public final class GarbageCollector {
       return e.code() == ErrorCode.MANIFEST_UNKNOWN
           ? Outcome.GONE
           : Outcome.refused(e.getMessage());
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -368,13 +358,11 @@ public final class GarbageCollector {
       if (reachable.contains(digest)) {
         continue;
       }
-      ReentrantLock lock = digestLocks.lockFor(digest);
-      lock.lock();
-      try {
+      try (Coordination.Held lock = coordination.lock(digest)) {
         Optional<BlobRecord> record = metadata.blob(digest);
         if (record.isEmpty()
             || record.get().lastReferenced().isAfter(cutoff)
-            || recentReferences.contains(digest)) {
+            || coordination.noted(digest)) {
           continue;
         }
         if (dryRun || forget(record.get())) {
@@ -389,8 +377,6 @@ public final class GarbageCollector {
                 record.get().size());
           }
         }
-      } finally {
-        lock.unlock();
       }
     }
     return new Sweep(deleted, bytesFreed);

@@ -5,8 +5,7 @@ import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.internal.DeletionGuard;
 import dev.ociregistry.core.internal.LinkedManifests;
-import dev.ociregistry.core.internal.RecentReferences;
-import dev.ociregistry.core.internal.StripedLocks;
+import dev.ociregistry.core.metadata.Coordination;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.ManifestDocument;
@@ -17,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -33,8 +31,7 @@ public final class Pins implements DeletionGuard {
 
   private final RegistryMetadata metadata;
   private final LinkedManifests manifests;
-  private final StripedLocks digestLocks;
-  private final RecentReferences recentReferences;
+  private final Coordination coordination;
 
   /**
    * Wired by the registry as it opens (the parameter types are internal); not for applications,
@@ -42,18 +39,12 @@ public final class Pins implements DeletionGuard {
    *
    * @param metadata where pins are kept
    * @param manifests reads pinned manifests, to find what they reference
-   * @param digestLocks the per-digest locks deletes and the collector take
-   * @param recentReferences told of every pinned digest, for a collection under way
+   * @param coordination the per-digest locks and notes shared with every writer and the collector
    */
-  public Pins(
-      RegistryMetadata metadata,
-      LinkedManifests manifests,
-      StripedLocks digestLocks,
-      RecentReferences recentReferences) {
+  public Pins(RegistryMetadata metadata, LinkedManifests manifests, Coordination coordination) {
     this.metadata = metadata;
     this.manifests = manifests;
-    this.digestLocks = digestLocks;
-    this.recentReferences = recentReferences;
+    this.coordination = coordination;
   }
 
   /**
@@ -77,25 +68,17 @@ public final class Pins implements DeletionGuard {
   public Pin pin(String id, RepositoryName repository, Digest digest) throws IOException {
     checkId(id);
     Optional<Pin> previous = get(id);
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       requirePresent(repository, digest, digest);
       write(new Pin(id, repository, digest));
-      recentReferences.note(digest);
-    } finally {
-      lock.unlock();
+      coordination.note(digest);
     }
     Pin pin = new Pin(id, repository, digest);
     try {
       for (Digest referenced : referencedBy(repository, digest)) {
-        ReentrantLock referencedLock = digestLocks.lockFor(referenced);
-        referencedLock.lock();
-        try {
+        try (Coordination.Held referencedLock = coordination.lock(referenced)) {
           requirePresent(repository, referenced, digest);
-          recentReferences.note(referenced);
-        } finally {
-          referencedLock.unlock();
+          coordination.note(referenced);
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -3,9 +3,9 @@ package dev.ociregistry.core.integrity;
 import dev.ociregistry.core.content.BlobContent;
 import dev.ociregistry.core.content.BlobNotFoundException;
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.Coordination;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +37,7 @@ public final class Scrubber {
 
   private final RegistryMetadata metadata;
   private final BlobContent content;
-  private final StripedLocks digestLocks;
+  private final Coordination coordination;
   private final StorageStatistics statistics;
   private final AtomicBoolean running = new AtomicBoolean();
 
@@ -48,18 +47,18 @@ public final class Scrubber {
    *
    * @param metadata the blob records, whose content is scrubbed
    * @param content where the blobs' content is kept
-   * @param digestLocks the per-digest locks a quarantine move holds
+   * @param coordination the per-digest locks and notes shared with every writer and the collector
    * @param statistics told of every blob quarantined
    */
   @SuppressWarnings("exports")
   public Scrubber(
       RegistryMetadata metadata,
       BlobContent content,
-      StripedLocks digestLocks,
+      Coordination coordination,
       StorageStatistics statistics) {
     this.metadata = metadata;
     this.content = content;
-    this.digestLocks = digestLocks;
+    this.coordination = coordination;
     this.statistics = statistics;
   }
 
@@ -143,9 +142,7 @@ public final class Scrubber {
    * match: it may have been collected and pushed again, verified, since it was read.
    */
   private boolean quarantine(Digest digest) throws IOException {
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       Optional<BlobRecord> stored = metadata.blob(digest);
       if (stored.isEmpty() || !isDamaged(digest, new Pace(Long.MAX_VALUE))) {
         return false;
@@ -160,8 +157,6 @@ public final class Scrubber {
           stored.get().size(),
           aside);
       return true;
-    } finally {
-      lock.unlock();
     }
   }
 

@@ -9,9 +9,8 @@ import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.internal.DeletionGuard;
-import dev.ociregistry.core.internal.RecentReferences;
-import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.metadata.BlobRecord;
+import dev.ociregistry.core.metadata.Coordination;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.RepositoryName;
 import java.io.ByteArrayInputStream;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Blobs: stored once under {@code blobs/} (global deduplication), visible in a repository only
@@ -40,8 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class BlobStore {
   private final RegistryMetadata metadata;
   private final BlobContent content;
-  private final StripedLocks digestLocks;
-  private final RecentReferences recentReferences;
+  private final Coordination coordination;
   private final DeletionGuard deletionGuard;
   private final StorageStatistics statistics;
 
@@ -51,8 +48,7 @@ public final class BlobStore {
    *
    * @param metadata where links and blob records are kept
    * @param content where blobs' bytes are kept
-   * @param digestLocks the per-digest locks shared with the manifests and the collector
-   * @param recentReferences notes digests just used, for the collector's re-check
+   * @param coordination the per-digest locks and notes shared with every writer and the collector
    * @param deletionGuard refuses deletes of what a pin keeps
    * @param statistics told of every blob and link added or removed
    */
@@ -60,14 +56,12 @@ public final class BlobStore {
   public BlobStore(
       RegistryMetadata metadata,
       BlobContent content,
-      StripedLocks digestLocks,
-      RecentReferences recentReferences,
+      Coordination coordination,
       DeletionGuard deletionGuard,
       StorageStatistics statistics) {
     this.metadata = metadata;
     this.content = content;
-    this.digestLocks = digestLocks;
-    this.recentReferences = recentReferences;
+    this.coordination = coordination;
     this.deletionGuard = deletionGuard;
     this.statistics = statistics;
   }
@@ -98,17 +92,13 @@ public final class BlobStore {
    */
   public Optional<StoredBlob> statAndRefresh(RepositoryName repository, Digest digest)
       throws IOException {
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       Optional<StoredBlob> blob = stat(repository, digest);
       if (blob.isEmpty() || !metadata.refreshBlob(digest)) {
         return Optional.empty();
       }
-      recentReferences.note(digest);
+      coordination.note(digest);
       return blob;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -174,14 +164,10 @@ public final class BlobStore {
    */
   public StoredBlob publish(StagedBlob staged, RepositoryName repository) throws IOException {
     Digest digest = staged.digest();
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       keep(staged);
       link(repository, digest);
-      recentReferences.note(digest);
-    } finally {
-      lock.unlock();
+      coordination.note(digest);
     }
     return new StoredBlob(digest, staged.size());
   }
@@ -212,9 +198,7 @@ public final class BlobStore {
    */
   public Optional<StoredBlob> mount(
       RepositoryName target, Digest digest, Optional<RepositoryName> source) throws IOException {
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       if (source.isPresent() && !metadata.blobLinked(source.get(), digest)) {
         return Optional.empty();
       }
@@ -223,10 +207,8 @@ public final class BlobStore {
         return Optional.empty();
       }
       link(target, digest);
-      recentReferences.note(digest);
+      coordination.note(digest);
       return Optional.of(new StoredBlob(digest, record.get().size()));
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -241,9 +223,7 @@ public final class BlobStore {
    * @throws IOException when the storage fails
    */
   public void delete(RepositoryName repository, Digest digest) throws IOException {
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       if (stat(repository, digest).isEmpty()) {
         throw unknown(repository, digest);
       }
@@ -252,8 +232,6 @@ public final class BlobStore {
         throw unknown(repository, digest);
       }
       statistics.unlinked(repository, digest, false);
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -267,12 +245,8 @@ public final class BlobStore {
    */
   public void storeContent(Digest digest, byte[] bytes) throws IOException {
     StagedBlob staged = content.put(digest, new ByteArrayInputStream(bytes), bytes.length);
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       keep(staged);
-    } finally {
-      lock.unlock();
     }
   }
 

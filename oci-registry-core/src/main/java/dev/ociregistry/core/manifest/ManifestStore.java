@@ -6,12 +6,11 @@ import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.internal.DeletionGuard;
 import dev.ociregistry.core.internal.LinkedManifests;
 import dev.ociregistry.core.internal.ManifestParser;
-import dev.ociregistry.core.internal.RecentReferences;
-import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.layout.StoredBlob;
 import dev.ociregistry.core.layout.TagStore;
+import dev.ociregistry.core.metadata.Coordination;
 import dev.ociregistry.core.metadata.ManifestLink;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.Descriptor;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Manifests of a repository: push by tag or digest (exact bytes kept), get, stat, delete, and the
@@ -54,8 +52,7 @@ public final class ManifestStore {
   private final BlobStore blobs;
   private final TagStore tags;
   private final LinkedManifests linked;
-  private final StripedLocks digestLocks;
-  private final RecentReferences recentReferences;
+  private final Coordination coordination;
   private final int maxManifestBytes;
   private final DeletionGuard deletionGuard;
   private final StorageStatistics statistics;
@@ -68,8 +65,7 @@ public final class ManifestStore {
    * @param blobs holds manifest bodies as blobs and answers which blobs a repository has
    * @param tags points tags at pushed manifests
    * @param linked reads a repository's manifests from storage
-   * @param digestLocks the per-digest locks shared with the blobs and the collector
-   * @param recentReferences notes what a push claimed, for the collector's re-check
+   * @param coordination the per-digest locks and notes shared with every writer and the collector
    * @param maxManifestBytes the largest body accepted, in bytes
    * @param deletionGuard refuses deletes of what a pin keeps
    * @param statistics told of every manifest link added or removed
@@ -80,8 +76,7 @@ public final class ManifestStore {
       BlobStore blobs,
       TagStore tags,
       LinkedManifests linked,
-      StripedLocks digestLocks,
-      RecentReferences recentReferences,
+      Coordination coordination,
       int maxManifestBytes,
       DeletionGuard deletionGuard,
       StorageStatistics statistics) {
@@ -89,8 +84,7 @@ public final class ManifestStore {
     this.blobs = blobs;
     this.tags = tags;
     this.linked = linked;
-    this.digestLocks = digestLocks;
-    this.recentReferences = recentReferences;
+    this.coordination = coordination;
     this.maxManifestBytes = maxManifestBytes;
     this.deletionGuard = deletionGuard;
     this.statistics = statistics;
@@ -158,7 +152,7 @@ public final class ManifestStore {
     claimed.add(digest);
     document.blobs().forEach(blob -> claimed.add(blob.digest()));
     document.manifests().forEach(child -> claimed.add(child.digest()));
-    StripedLocks.Held held = digestLocks.lockAll(claimed);
+    Coordination.Held held = coordination.lock(claimed);
     try {
       for (Descriptor blob : document.blobs()) {
         claimBlob(repository, blob);
@@ -182,7 +176,9 @@ public final class ManifestStore {
       }
       // Noted only now that the link is written: a collection that began before this point either
       // lists the link or finds these digests noted when it is about to delete them.
-      claimed.forEach(recentReferences::note);
+      for (Digest noted : claimed) {
+        coordination.note(noted);
+      }
     } finally {
       held.close();
     }
@@ -252,9 +248,7 @@ public final class ManifestStore {
    * @throws IOException when the storage fails
    */
   public void delete(RepositoryName repository, Digest digest) throws IOException {
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       Optional<ManifestDocument> document = document(repository, digest);
       // A link whose content is gone (the scrub quarantined it) is deleted all the same, or
       // nothing could ever remove it; its referrer link, if any, cannot be found without the
@@ -277,8 +271,6 @@ public final class ManifestStore {
         throw unknown(repository, Reference.of(digest));
       }
       statistics.unlinked(repository, digest, true);
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -460,7 +452,7 @@ public final class ManifestStore {
               + stored.get().size()
               + " bytes");
     }
-    recentReferences.note(blob.digest());
+    coordination.note(blob.digest());
   }
 
   /** Checks a child manifest is in the repository and refreshes its age; its lock is held. */

@@ -1,14 +1,13 @@
 package dev.ociregistry.core.internal.recovery;
 
 import dev.ociregistry.core.digest.Digest;
-import dev.ociregistry.core.internal.StripedLocks;
 import dev.ociregistry.core.layout.StorageStatistics;
+import dev.ociregistry.core.metadata.Coordination;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.RepositoryName;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -21,13 +20,13 @@ import java.util.stream.Stream;
  */
 public final class DanglingLinks {
   private final RegistryMetadata metadata;
-  private final StripedLocks digestLocks;
+  private final Coordination coordination;
   private final StorageStatistics statistics;
 
   public DanglingLinks(
-      RegistryMetadata metadata, StripedLocks digestLocks, StorageStatistics statistics) {
+      RegistryMetadata metadata, Coordination coordination, StorageStatistics statistics) {
     this.metadata = metadata;
-    this.digestLocks = digestLocks;
+    this.coordination = coordination;
     this.statistics = statistics;
   }
 
@@ -72,16 +71,12 @@ public final class DanglingLinks {
   }
 
   private boolean removeIfDangling(RepositoryName repository, Digest digest) throws IOException {
-    ReentrantLock lock = digestLocks.lockFor(digest);
-    lock.lock();
-    try {
+    try (Coordination.Held lock = coordination.lock(digest)) {
       if (metadata.blob(digest).isEmpty() && metadata.unlinkBlob(repository, digest)) {
         statistics.unlinked(repository, digest, false);
         return true;
       }
       return false;
-    } finally {
-      lock.unlock();
     }
   }
 }

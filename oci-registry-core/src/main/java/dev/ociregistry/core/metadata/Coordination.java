@@ -1,0 +1,77 @@
+package dev.ociregistry.core.metadata;
+
+import dev.ociregistry.core.digest.Digest;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What keeps online garbage collection safe while pushes go on: per-digest locks and the digests
+ * noted during a collection, the same for every process that shares the metadata.
+ *
+ * <p>A push, a mount, a HEAD or a pin refreshes what it uses and notes its digests holding their
+ * locks; the collector re-checks a digest under the same lock just before it deletes it, and keeps
+ * it when it was noted since the collection began.
+ */
+public interface Coordination {
+  /** Locks held until closed. */
+  interface Held extends AutoCloseable {
+    /** Releases the locks. */
+    @Override
+    void close();
+  }
+
+  /**
+   * Takes the locks of {@code digests}, in an order every process uses, waiting as long as they are
+   * held elsewhere.
+   *
+   * @param digests the digests; duplicates are taken once
+   * @return the locks, held until closed
+   * @throws IOException when the store that keeps the locks fails
+   */
+  Held lock(Collection<Digest> digests) throws IOException;
+
+  /**
+   * Takes the lock of one digest.
+   *
+   * @param digest the digest
+   * @return the lock, held until closed
+   * @throws IOException when the store that keeps the locks fails
+   */
+  default Held lock(Digest digest) throws IOException {
+    return lock(List.of(digest));
+  }
+
+  /**
+   * A collection begins: from now on {@link #note} records digests, until the matching {@link
+   * #endCollection}.
+   *
+   * @throws IOException when the store fails
+   */
+  void beginCollection() throws IOException;
+
+  /**
+   * A collection ended; what was noted during it is forgotten when no other collection runs.
+   *
+   * @throws IOException when the store fails
+   */
+  void endCollection() throws IOException;
+
+  /**
+   * Notes that {@code digest} was just referenced; the caller holds its lock. Does nothing when no
+   * collection runs.
+   *
+   * @param digest the digest
+   * @throws IOException when the store fails
+   */
+  void note(Digest digest) throws IOException;
+
+  /**
+   * Whether {@code digest} was noted since the running collection began; the caller holds its lock.
+   *
+   * @param digest the digest
+   * @return whether it was noted
+   * @throws IOException when the store fails
+   */
+  boolean noted(Digest digest) throws IOException;
+}

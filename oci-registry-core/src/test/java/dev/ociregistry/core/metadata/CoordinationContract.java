@@ -1,0 +1,97 @@
+package dev.ociregistry.core.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ociregistry.core.digest.Digest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Coordination} must do; each implementation's test extends this class. {@link
+ * #anotherProcess()} stands for another replica sharing the store.
+ */
+public abstract class CoordinationContract {
+  private static final Digest A = digest("a");
+  private static final Digest B = digest("b");
+
+  /** For the implementations' tests. */
+  protected CoordinationContract() {}
+
+  /** The coordination under test; called once per test. */
+  protected abstract Coordination coordination() throws IOException;
+
+  /** A second instance sharing the store of {@link #coordination()}. */
+  protected abstract Coordination anotherProcess() throws IOException;
+
+  @Test
+  void aLockHeldKeepsAnotherHolderWaitingUntilItIsClosed() throws Exception {
+    Coordination here = coordination();
+    Coordination there = anotherProcess();
+    CompletableFuture<Void> second;
+    try (Coordination.Held held = here.lock(A)) {
+      second =
+          CompletableFuture.runAsync(
+              () -> {
+                try (Coordination.Held other = there.lock(List.of(B, A))) {
+                  // Taken: nothing to do but let go.
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      Thread.sleep(200);
+      assertThat(second).isNotDone();
+    }
+    second.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void locksTakenInAnyOrderByManyHoldersNeverDeadlock() throws Exception {
+    Coordination here = coordination();
+    Coordination there = anotherProcess();
+    CompletableFuture<Void> one = lockRepeatedly(here, List.of(A, B));
+    CompletableFuture<Void> two = lockRepeatedly(there, List.of(B, A));
+    CompletableFuture.allOf(one, two).get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void notesAreKeptOnlyWhileACollectionRuns() throws IOException {
+    Coordination here = coordination();
+    Coordination there = anotherProcess();
+    try (Coordination.Held held = here.lock(A)) {
+      here.note(A);
+    }
+    assertThat(here.noted(A)).isFalse();
+    here.beginCollection();
+    try (Coordination.Held held = there.lock(A)) {
+      there.note(A);
+    }
+    assertThat(here.noted(A)).isTrue();
+    assertThat(there.noted(A)).isTrue();
+    assertThat(here.noted(B)).isFalse();
+    here.endCollection();
+    assertThat(here.noted(A)).isFalse();
+  }
+
+  private static CompletableFuture<Void> lockRepeatedly(
+      Coordination coordination, List<Digest> in) {
+    return CompletableFuture.runAsync(
+        () -> {
+          for (int i = 0; i < 200; i++) {
+            try (Coordination.Held held = coordination.lock(in)) {
+              Thread.onSpinWait();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        });
+  }
+
+  private static Digest digest(String name) {
+    return Digest.sha256(name.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -83,7 +83,7 @@ public final class OciRegistry implements Closeable {
     this.rootLock = rootLock;
     Coordination coordination = new InProcessCoordination(LOCK_STRIPES);
     LayoutIndex index = new LayoutIndex(storage);
-    RegistryMetadata metadata = new FileSystemMetadata(storage, index);
+    FileSystemMetadata metadata = new FileSystemMetadata(storage, index);
     this.catalog = new Catalog(metadata);
     this.tags = new TagStore(metadata);
     this.statistics = StorageStatistics.toBeCounted();
@@ -107,7 +107,7 @@ public final class OciRegistry implements Closeable {
             statistics);
     this.uploads =
         new UploadManager(
-            storage,
+            metadata,
             content,
             blobs,
             options.uploadTimeout(),
@@ -126,6 +126,7 @@ public final class OciRegistry implements Closeable {
             statistics);
     this.scrubber = new Scrubber(metadata, content, coordination, statistics);
     this.retention = new Retention(metadata, catalog, tags, manifests, pins, Clock.systemUTC());
+    metadata.removeIncompleteUploads();
     uploads.recover();
   }
 

@@ -12,6 +12,7 @@ import dev.ociregistry.core.metadata.InProcessCoordination;
 import dev.ociregistry.core.metadata.ManifestLink;
 import dev.ociregistry.core.metadata.MetadataConflictException;
 import dev.ociregistry.core.metadata.RegistryMetadata;
+import dev.ociregistry.core.metadata.UploadRecord;
 import dev.ociregistry.core.model.Descriptor;
 import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,10 @@ public final class FileSystemMetadata implements RegistryMetadata {
   private static final int MAX_MEDIA_TYPE_BYTES = 1024;
   private static final int TAG_LOCK_STRIPES = 1024;
   private static final int MAX_PIN_BYTES = 4096;
+  private static final int MAX_UPLOAD_STATE_BYTES = 64 * 1024;
+  private static final String UPLOAD_CONTENT_STATE = "contentState";
+  private static final Pattern UPLOAD_ID =
+      Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
   private static final Pattern PIN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final byte[] SWEEP_MARKER_CONTENT =
       "a collection is deleting blobs; the links to them go after it\n"
@@ -396,5 +402,118 @@ public final class FileSystemMetadata implements RegistryMetadata {
   @Override
   public boolean sweepMarked() throws IOException {
     return storage.stat(LayoutKeys.SWEEP_MARKER).isPresent();
+  }
+
+  @Override
+  public void createUpload(String id, RepositoryName repository, byte[] state) throws IOException {
+    writeUploadState(id, repository, Instant.now(), state);
+  }
+
+  @Override
+  public Optional<UploadRecord> upload(String id) throws IOException {
+    if (!UPLOAD_ID.matcher(id).matches()) {
+      return Optional.empty();
+    }
+    Optional<byte[]> content =
+        storage.readSmall(LayoutKeys.uploadState(id), MAX_UPLOAD_STATE_BYTES);
+    if (content.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      JsonObject record = Json.parseObject(content.get());
+      String name = record.string("repository");
+      if (!RepositoryName.isValid(name)) {
+        return Optional.empty();
+      }
+      byte[] state =
+          record.has(UPLOAD_CONTENT_STATE)
+              ? Base64.getDecoder().decode(record.string(UPLOAD_CONTENT_STATE))
+              : new byte[0];
+      return Optional.of(
+          new UploadRecord(id, RepositoryName.parse(name), lastUploadActivity(id), state));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An empty state (what the filesystem's content store keeps) is not written: the data file is
+   * the upload's truth and its time is the upload's activity, so an append costs no second write.
+   */
+  @Override
+  public void updateUpload(String id, byte[] state) throws IOException {
+    if (state.length == 0) {
+      return;
+    }
+    Optional<UploadRecord> current = upload(id);
+    if (current.isPresent()) {
+      writeUploadState(id, current.get().repository(), Instant.now(), state);
+    }
+  }
+
+  @Override
+  public void deleteUpload(String id) throws IOException {
+    storage.deleteTree(LayoutKeys.upload(id));
+  }
+
+  @Override
+  public List<String> uploads() throws IOException {
+    List<String> ids = new ArrayList<>();
+    try (Stream<String> names = storage.list(LayoutKeys.UPLOADS)) {
+      for (String id : names.toList()) {
+        if (UPLOAD_ID.matcher(id).matches()
+            && storage.stat(LayoutKeys.uploadState(id)).isPresent()) {
+          ids.add(id);
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Removes what a crash can leave under {@code uploads/}: a directory without a state file, or
+   * with a name no upload has. The registry calls it as it opens, before any request.
+   *
+   * @return how many were removed
+   * @throws IOException when the storage fails
+   */
+  public int removeIncompleteUploads() throws IOException {
+    List<String> names;
+    try (Stream<String> listed = storage.list(LayoutKeys.UPLOADS)) {
+      names = listed.toList();
+    }
+    int removed = 0;
+    for (String name : names) {
+      if (!UPLOAD_ID.matcher(name).matches()
+          || storage.stat(LayoutKeys.uploadState(name)).isEmpty()) {
+        storage.deleteTree(LayoutKeys.upload(name));
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private void writeUploadState(String id, RepositoryName repository, Instant started, byte[] state)
+      throws IOException {
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("repository", repository.value());
+    record.put("started", started.toString());
+    if (state.length > 0) {
+      record.put(UPLOAD_CONTENT_STATE, Base64.getEncoder().encodeToString(state));
+    }
+    storage.writeAtomically(LayoutKeys.uploadState(id), Json.writeBytes(record));
+  }
+
+  private Instant lastUploadActivity(String id) throws IOException {
+    Instant data =
+        storage.stat(LayoutKeys.uploadData(id)).map(ObjectInfo::lastModified).orElse(Instant.EPOCH);
+    Instant state =
+        storage
+            .stat(LayoutKeys.uploadState(id))
+            .map(ObjectInfo::lastModified)
+            .orElse(Instant.EPOCH);
+    return data.isAfter(state) ? data : state;
   }
 }

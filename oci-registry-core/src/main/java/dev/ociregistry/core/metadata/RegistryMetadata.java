@@ -319,4 +319,48 @@ public interface RegistryMetadata {
    * @throws IOException when the store fails
    */
   boolean sweepMarked() throws IOException;
+
+  /**
+   * Records a new upload.
+   *
+   * @param id the upload's id
+   * @param repository the repository it is opened in
+   * @param state the content store's state of the empty upload
+   * @throws IOException when the store fails
+   */
+  void createUpload(String id, RepositoryName repository, byte[] state) throws IOException;
+
+  /**
+   * An upload in progress.
+   *
+   * @param id the upload's id
+   * @return its record, or empty when there is no such upload (completed, cancelled, expired)
+   * @throws IOException when the store fails
+   */
+  Optional<UploadRecord> upload(String id) throws IOException;
+
+  /**
+   * Records the content store's state after an append; the upload's last activity is now.
+   *
+   * @param id the upload's id
+   * @param state the new state
+   * @throws IOException when the store fails
+   */
+  void updateUpload(String id, byte[] state) throws IOException;
+
+  /**
+   * Removes an upload's record (on the filesystem, with what is left of its data).
+   *
+   * @param id the upload's id
+   * @throws IOException when the store fails
+   */
+  void deleteUpload(String id) throws IOException;
+
+  /**
+   * The uploads in progress.
+   *
+   * @return their ids, in no particular order
+   * @throws IOException when the store fails
+   */
+  List<String> uploads() throws IOException;
 }

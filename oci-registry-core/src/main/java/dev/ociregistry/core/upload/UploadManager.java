@@ -9,20 +9,16 @@ import dev.ociregistry.core.content.StagedBlob;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.internal.LayoutKeys;
-import dev.ociregistry.core.json.Json;
-import dev.ociregistry.core.json.JsonException;
 import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.StoredBlob;
+import dev.ociregistry.core.metadata.RegistryMetadata;
+import dev.ociregistry.core.metadata.UploadRecord;
 import dev.ociregistry.core.model.RepositoryName;
-import dev.ociregistry.core.storage.ObjectInfo;
-import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Chunked, resumable blob uploads. Data goes to the {@link BlobContent} (on the filesystem {@code
@@ -49,7 +44,6 @@ import java.util.stream.Stream;
  */
 public final class UploadManager {
   private static final Pattern ID = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
-  private static final int MAX_STATE_BYTES = 4096;
 
   /**
    * How long a request waits for an upload another request is writing to; then it is refused, as it
@@ -57,9 +51,7 @@ public final class UploadManager {
    */
   static final Duration BUSY_WAIT = Duration.ofMillis(200);
 
-  private static final byte[] NO_STATE = new byte[0];
-
-  private final StorageDriver storage;
+  private final RegistryMetadata metadata;
   private final BlobContent content;
   private final BlobStore blobs;
   private final Duration timeout;
@@ -67,10 +59,10 @@ public final class UploadManager {
   private final OpenUploads open;
 
   /**
-   * Uploads kept in {@code storage}; the registry builds one as it opens and then calls {@link
+   * Uploads recorded in {@code metadata}; the registry builds one as it opens and then calls {@link
    * #recover}.
    *
-   * @param storage where upload state is kept, under {@code uploads/}
+   * @param metadata where upload sessions are recorded
    * @param content where upload data is kept
    * @param blobs where a completed upload is published
    * @param timeout how long an upload may receive nothing before {@link #expireStale} cancels it
@@ -78,13 +70,13 @@ public final class UploadManager {
    * @param maxOpenPerRepository how many may be open at once in one repository
    */
   public UploadManager(
-      StorageDriver storage,
+      RegistryMetadata metadata,
       BlobContent content,
       BlobStore blobs,
       Duration timeout,
       int maxOpen,
       int maxOpenPerRepository) {
-    this.storage = storage;
+    this.metadata = metadata;
     this.content = content;
     this.blobs = blobs;
     this.timeout = timeout;
@@ -129,11 +121,17 @@ public final class UploadManager {
 
   private UploadStatus create(RepositoryName repository) throws IOException {
     String id = UUID.randomUUID().toString();
-    Map<String, Object> state = new LinkedHashMap<>();
-    state.put("repository", repository.value());
-    state.put("started", Instant.now().toString());
     BlobUpload upload = content.beginUpload(id);
-    storage.writeAtomically(LayoutKeys.uploadState(id), Json.writeBytes(state));
+    try {
+      metadata.createUpload(id, repository, upload.state());
+    } catch (IOException | RuntimeException e) {
+      try {
+        upload.abort();
+      } catch (IOException | RuntimeException abortFailure) {
+        e.addSuppressed(abortFailure);
+      }
+      throw e;
+    }
     sessions.put(id, UploadSession.of(upload, repository));
     return new UploadStatus(id, repository, 0);
   }
@@ -274,18 +272,13 @@ public final class UploadManager {
   public int expireStale() throws IOException {
     Instant cutoff = Instant.now().minus(timeout);
     int expired = 0;
-    for (String id : ids()) {
-      if (!ID.matcher(id).matches() || lastActivity(id).isAfter(cutoff)) {
-        continue;
-      }
-      Optional<RepositoryName> owner = ownerOnDisk(id);
-      if (owner.isEmpty() && !sessions.containsKey(id)) {
-        storage.deleteTree(LayoutKeys.upload(id));
-        expired++;
+    for (String id : metadata.uploads()) {
+      Optional<UploadRecord> record = metadata.upload(id);
+      if (record.isEmpty() || record.get().lastActivity().isAfter(cutoff)) {
         continue;
       }
       UploadSession session =
-          sessions.computeIfAbsent(id, key -> new UploadSession(key, owner.orElseThrow()));
+          sessions.computeIfAbsent(id, key -> new UploadSession(key, record.get().repository()));
       if (session.lock.tryLock()) {
         try {
           if (!session.isClosed() && !lastActivity(id).isAfter(cutoff)) {
@@ -301,35 +294,38 @@ public final class UploadManager {
   }
 
   /**
-   * Removes what a crash can leave (upload directories without a state file) and counts the uploads
-   * that go on. The registry calls it once as it opens, before any request.
+   * Counts the uploads that go on after a restart, each taken up where its last append left it. The
+   * registry calls it once as it opens, before any request; an upload whose data is gone is
+   * removed.
    *
    * @throws IOException when the storage fails
    */
   public void recover() throws IOException {
-    for (String id : ids()) {
-      if (!ID.matcher(id).matches() || storage.stat(LayoutKeys.uploadState(id)).isEmpty()) {
-        storage.deleteTree(LayoutKeys.upload(id));
+    for (String id : metadata.uploads()) {
+      Optional<UploadRecord> record = metadata.upload(id);
+      if (record.isEmpty()) {
         continue;
       }
-      Optional<RepositoryName> owner = ownerOnDisk(id);
-      if (owner.isPresent()) {
-        open.found(owner.get());
-        sessions.putIfAbsent(id, UploadSession.of(content.resumeUpload(id, NO_STATE), owner.get()));
+      BlobUpload upload;
+      try {
+        upload = content.resumeUpload(id, record.get().state());
+      } catch (BlobNotFoundException e) {
+        metadata.deleteUpload(id);
+        continue;
       }
+      open.found(record.get().repository());
+      sessions.putIfAbsent(id, UploadSession.of(upload, record.get().repository()));
     }
   }
 
   /**
-   * Lists the uploads in storage, as directory names under {@code uploads/}.
+   * Lists the uploads in progress.
    *
-   * @return every name there, open uploads and what a crash left alike, unordered
+   * @return their ids, unordered
    * @throws IOException when the storage fails
    */
   public List<String> ids() throws IOException {
-    try (Stream<String> names = storage.list(LayoutKeys.UPLOADS)) {
-      return new ArrayList<>(names.toList());
-    }
+    return new ArrayList<>(metadata.uploads());
   }
 
   private void appendLocked(UploadSession session, long start, long length, InputStream chunk)
@@ -357,14 +353,34 @@ public final class UploadManager {
         wrongSize.addSuppressed(cutBackFailure);
       }
       throw wrongSize;
+    } catch (IOException | RuntimeException e) {
+      if (upload.size() != current) {
+        // What arrived before the failure was kept: the next request, on any replica, goes on
+        // from there.
+        try {
+          metadata.updateUpload(session.id, upload.state());
+        } catch (IOException | RuntimeException recordFailure) {
+          e.addSuppressed(recordFailure);
+        }
+      }
+      throw e;
     }
+    metadata.updateUpload(session.id, upload.state());
   }
 
   /** The session's upload, taken up from the content store on its first use after a restart. */
   private BlobUpload upload(UploadSession session) throws IOException {
     BlobUpload upload = session.upload();
     if (upload == null) {
-      upload = content.resumeUpload(session.id, NO_STATE);
+      Optional<UploadRecord> record = metadata.upload(session.id);
+      if (record.isEmpty()) {
+        throw unknown(session.id);
+      }
+      try {
+        upload = content.resumeUpload(session.id, record.get().state());
+      } catch (BlobNotFoundException e) {
+        throw unknown(session.id);
+      }
       session.takeUp(upload);
     }
     return upload;
@@ -375,8 +391,8 @@ public final class UploadManager {
     session.close();
     try {
       upload(session).abort();
-    } catch (BlobNotFoundException e) {
-      // Its data is gone already; the state goes below.
+    } catch (BlobNotFoundException | RegistryException e) {
+      // Its data or its record is gone already; what is left goes below.
     }
     forget(session);
   }
@@ -384,8 +400,9 @@ public final class UploadManager {
   /** Removes what is left of a closed or completed upload. */
   private void forget(UploadSession session) throws IOException {
     session.close();
-    // Files go first: while they exist, the closed session stays mapped and answers "unknown".
-    storage.deleteTree(LayoutKeys.upload(session.id));
+    // The record goes first: while it exists, the closed session stays mapped and answers
+    // "unknown".
+    metadata.deleteUpload(session.id);
     sessions.remove(session.id, session);
     open.closed(session.repository);
   }
@@ -416,31 +433,17 @@ public final class UploadManager {
     }
     UploadSession session = sessions.get(id);
     if (session == null) {
-      Optional<RepositoryName> owner = ownerOnDisk(id);
-      if (owner.isEmpty()) {
+      Optional<UploadRecord> record = metadata.upload(id);
+      if (record.isEmpty()) {
         throw unknown(id);
       }
-      session = sessions.computeIfAbsent(id, key -> new UploadSession(key, owner.get()));
+      session =
+          sessions.computeIfAbsent(id, key -> new UploadSession(key, record.get().repository()));
     }
     if (!session.repository.equals(repository)) {
       throw unknown(id);
     }
     return session;
-  }
-
-  private Optional<RepositoryName> ownerOnDisk(String id) throws IOException {
-    Optional<byte[]> state = storage.readSmall(LayoutKeys.uploadState(id), MAX_STATE_BYTES);
-    if (state.isEmpty() || storage.stat(LayoutKeys.uploadData(id)).isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      String name = Json.parseObject(state.get()).string("repository");
-      return RepositoryName.isValid(name)
-          ? Optional.of(RepositoryName.parse(name))
-          : Optional.empty();
-    } catch (JsonException e) {
-      return Optional.empty();
-    }
   }
 
   private void ensureOpen(UploadSession session) {
@@ -450,14 +453,7 @@ public final class UploadManager {
   }
 
   private Instant lastActivity(String id) throws IOException {
-    Instant data =
-        storage.stat(LayoutKeys.uploadData(id)).map(ObjectInfo::lastModified).orElse(Instant.EPOCH);
-    Instant state =
-        storage
-            .stat(LayoutKeys.uploadState(id))
-            .map(ObjectInfo::lastModified)
-            .orElse(Instant.EPOCH);
-    return data.isAfter(state) ? data : state;
+    return metadata.upload(id).map(UploadRecord::lastActivity).orElse(Instant.EPOCH);
   }
 
   private static RegistryException unknown(String id) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -224,6 +225,27 @@ public abstract class RegistryMetadataContract {
     assertThat(anotherProcess().sweepMarked()).isTrue();
     metadata.markSweep(false);
     assertThat(metadata.sweepMarked()).isFalse();
+  }
+
+  @Test
+  void uploadsAreRecordedWithTheirStateUntilDeleted() throws IOException {
+    RegistryMetadata metadata = metadata();
+    String id = UUID.randomUUID().toString();
+    Instant before = Instant.now().minusSeconds(1);
+    metadata.createUpload(id, REPO, new byte[0]);
+    UploadRecord record = anotherProcess().upload(id).orElseThrow();
+    assertThat(record.id()).isEqualTo(id);
+    assertThat(record.repository()).isEqualTo(REPO);
+    assertThat(record.state()).isEmpty();
+    assertThat(record.lastActivity()).isAfter(before);
+    assertThat(metadata.uploads()).containsExactly(id);
+    byte[] state = {1, 2, 3, (byte) 0xff};
+    metadata.updateUpload(id, state);
+    assertThat(anotherProcess().upload(id).orElseThrow().state()).isEqualTo(state);
+    metadata.deleteUpload(id);
+    assertThat(metadata.upload(id)).isEmpty();
+    assertThat(metadata.uploads()).isEmpty();
+    assertThat(metadata.upload(UUID.randomUUID().toString())).isEmpty();
   }
 
   /** A distinct, valid digest per name. */

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,21 +78,52 @@ public final class OciRegistry implements Closeable {
   private Maintenance maintenance;
   private boolean closed;
 
-  private OciRegistry(StorageDriver storage, RegistryOptions options, Closeable rootLock)
+  /**
+   * The OCI Image Layout behind a registry on the filesystem: what opening it repairs and the
+   * {@code index.json} it keeps.
+   */
+  private record Layout(StorageDriver storage, LayoutIndex index, FileSystemMetadata metadata) {
+    static Layout of(StorageDriver storage) {
+      LayoutIndex index = new LayoutIndex(storage);
+      return new Layout(storage, index, new FileSystemMetadata(storage, index));
+    }
+  }
+
+  private OciRegistry(Layout layout, RegistryOptions options, Closeable rootLock)
+      throws IOException {
+    this(
+        layout.metadata(),
+        new FileSystemBlobContent(layout.storage()),
+        new InProcessCoordination(LOCK_STRIPES),
+        Optional.of(layout),
+        options,
+        rootLock);
+  }
+
+  private OciRegistry(
+      RegistryMetadata metadata,
+      BlobContent content,
+      Coordination coordination,
+      Optional<Layout> layout,
+      RegistryOptions options,
+      Closeable rootLock)
       throws IOException {
     this.options = options;
     this.rootLock = rootLock;
-    Coordination coordination = new InProcessCoordination(LOCK_STRIPES);
-    LayoutIndex index = new LayoutIndex(storage);
-    FileSystemMetadata metadata = new FileSystemMetadata(storage, index);
     this.catalog = new Catalog(metadata);
     this.tags = new TagStore(metadata);
     this.statistics = StorageStatistics.toBeCounted();
     DanglingLinks danglingLinks = new DanglingLinks(metadata, coordination, statistics);
-    LayoutRecovery recovery = new LayoutRecovery(storage, catalog, tags, index, danglingLinks);
-    this.recoveryProblems = new CopyOnWriteArrayList<>(recovery.recover());
+    Optional<LayoutRecovery> recovery =
+        layout.map(
+            on -> new LayoutRecovery(on.storage(), catalog, tags, on.index(), danglingLinks));
+    this.recoveryProblems = new CopyOnWriteArrayList<>();
+    if (recovery.isPresent()) {
+      recoveryProblems.addAll(recovery.get().recover());
+    } else if (danglingLinks.finishAnInterruptedSweep() > 0) {
+      recoveryProblems.add("removed links to blobs an interrupted collection deleted");
+    }
     this.background = startBackgroundOpen(recovery, metadata);
-    BlobContent content = new FileSystemBlobContent(storage);
     LinkedManifests linked = new LinkedManifests(metadata, content, options.maxManifestBytes());
     this.pins = new Pins(metadata, linked, coordination);
     this.blobs = new BlobStore(metadata, content, coordination, pins, statistics);
@@ -126,7 +158,9 @@ public final class OciRegistry implements Closeable {
             statistics);
     this.scrubber = new Scrubber(metadata, content, coordination, statistics);
     this.retention = new Retention(metadata, catalog, tags, manifests, pins, Clock.systemUTC());
-    metadata.removeIncompleteUploads();
+    if (layout.isPresent()) {
+      layout.get().metadata().removeIncompleteUploads();
+    }
     uploads.recover();
   }
 
@@ -136,12 +170,14 @@ public final class OciRegistry implements Closeable {
    * wait for, then the count of every blob and link for the statistics, which their readers wait
    * for. Requests are served meanwhile.
    */
-  private Thread startBackgroundOpen(LayoutRecovery recovery, RegistryMetadata metadata) {
+  private Thread startBackgroundOpen(Optional<LayoutRecovery> recovery, RegistryMetadata metadata) {
     Thread thread =
         new Thread(
             () -> {
               try {
-                recoveryProblems.addAll(recovery.rebuildIndex());
+                if (recovery.isPresent()) {
+                  recoveryProblems.addAll(recovery.get().rebuildIndex());
+                }
               } catch (IOException | RuntimeException e) {
                 recoveryProblems.add("rebuilding index.json from the tags failed: " + e);
               } finally {
@@ -195,7 +231,7 @@ public final class OciRegistry implements Closeable {
         if (lockChannel.tryLock() == null) {
           throw new IOException("another process has the registry root open: " + root);
         }
-        return new OciRegistry(new FileSystemStorage(realRoot), options, release);
+        return new OciRegistry(Layout.of(new FileSystemStorage(realRoot)), options, release);
       } catch (IOException | RuntimeException e) {
         lockChannel.close();
         throw e;
@@ -216,7 +252,30 @@ public final class OciRegistry implements Closeable {
    */
   public static OciRegistry open(StorageDriver storage, RegistryOptions options)
       throws IOException {
-    return new OciRegistry(storage, options, () -> {});
+    return new OciRegistry(Layout.of(storage), options, () -> {});
+  }
+
+  /**
+   * Opens a registry on any implementations of the two SPIs, such as blob content in object storage
+   * and metadata in a database that several replicas share. The implementations recover their own
+   * stores; the caller closes them after the registry.
+   *
+   * @param metadata where tags, links, blob records, pins and upload sessions are kept
+   * @param content where the bytes of blobs are kept; its locations are what {@code metadata}
+   *     records
+   * @param coordination the per-digest locks and notes, shared by every process that shares {@code
+   *     metadata}
+   * @param options limits and timeouts
+   * @return the open registry
+   * @throws IOException when finishing an interrupted collection or taking up uploads fails
+   */
+  public static OciRegistry open(
+      RegistryMetadata metadata,
+      BlobContent content,
+      Coordination coordination,
+      RegistryOptions options)
+      throws IOException {
+    return new OciRegistry(metadata, content, coordination, Optional.empty(), options, () -> {});
   }
 
   /** {@return the options the registry was opened with} */

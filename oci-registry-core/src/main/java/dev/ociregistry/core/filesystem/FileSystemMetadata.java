@@ -65,7 +65,8 @@ public final class FileSystemMetadata implements RegistryMetadata {
    * Metadata kept through {@code storage}, in the layout's keys.
    *
    * @param storage the layout's storage
-   * @param index the layout's {@code index.json}, kept in step with the tags
+   * @param index the layout's {@code index.json}, kept in step with the tags; tag changes wait
+   *     until it is loaded, which opening a registry on a root does from the tags
    */
   @SuppressWarnings("exports")
   public FileSystemMetadata(StorageDriver storage, LayoutIndex index) {

@@ -14,6 +14,7 @@ import dev.ociregistry.core.storage.ObjectInfo;
 import dev.ociregistry.core.storage.StorageDriver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
@@ -23,8 +24,9 @@ import java.util.stream.Stream;
 /**
  * Blob content in an OCI Image Layout: a blob lives at {@code blobs/<alg>/<hex>}, put there by an
  * atomic rename of a complete, fsynced, verified temporary; an upload's data is {@code
- * uploads/<id>/data}, hashed as it is appended. Its upload state is empty: the data file is the
- * truth, hashed again when another process (after a restart) takes the upload up.
+ * uploads/<id>/data}, hashed as it is appended. Its upload state is the acknowledged size: another
+ * process (or this one after a restart) takes the upload up by cutting the data file back to it and
+ * hashing it again once.
  */
 public final class FileSystemBlobContent implements BlobContent {
   private final StorageDriver storage;
@@ -97,13 +99,37 @@ public final class FileSystemBlobContent implements BlobContent {
     return FileSystemBlobUpload.fresh(this, id);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The state names how many bytes of the data file were acknowledged: bytes past them (an
+   * append a crash or a failing disk cut short) are cut off; a data file shorter than that lost
+   * content and the upload is gone. An empty state (an upload a version before states began) takes
+   * the whole file.
+   */
   @Override
   public BlobUpload resumeUpload(String id, byte[] state) throws IOException {
-    Optional<ObjectInfo> data = storage.stat(LayoutKeys.uploadData(id));
-    if (data.isEmpty()) {
+    String data = LayoutKeys.uploadData(id);
+    Optional<ObjectInfo> stored = storage.stat(data);
+    if (stored.isEmpty()) {
       throw new BlobNotFoundException("upload " + id);
     }
-    return FileSystemBlobUpload.resumed(this, id, data.get().size());
+    if (state.length == 0) {
+      return FileSystemBlobUpload.resumed(this, id, stored.get().size());
+    }
+    if (state.length != Long.BYTES) {
+      throw new IOException("upload " + id + " has a damaged state of " + state.length + " bytes");
+    }
+    long acknowledged = ByteBuffer.wrap(state).getLong();
+    if (acknowledged < 0 || stored.get().size() < acknowledged) {
+      throw new BlobNotFoundException("upload " + id + " (its data lost acknowledged bytes)");
+    }
+    if (stored.get().size() > acknowledged) {
+      try (AppendableObject out = storage.openAppend(data)) {
+        out.truncate(acknowledged);
+      }
+    }
+    return FileSystemBlobUpload.resumed(this, id, acknowledged);
   }
 
   @Override

@@ -407,7 +407,7 @@ public final class FileSystemMetadata implements RegistryMetadata {
 
   @Override
   public void createUpload(String id, RepositoryName repository, byte[] state) throws IOException {
-    writeUploadState(id, repository, Instant.now(), state);
+    writeUploadState(id, repository, Instant.now().toString(), state);
   }
 
   @Override
@@ -437,21 +437,16 @@ public final class FileSystemMetadata implements RegistryMetadata {
     }
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>An empty state (what the filesystem's content store keeps) is not written: the data file is
-   * the upload's truth and its time is the upload's activity, so an append costs no second write.
-   */
   @Override
   public void updateUpload(String id, byte[] state) throws IOException {
-    if (state.length == 0) {
+    Optional<byte[]> current =
+        storage.readSmall(LayoutKeys.uploadState(id), MAX_UPLOAD_STATE_BYTES);
+    if (current.isEmpty()) {
       return;
     }
-    Optional<UploadRecord> current = upload(id);
-    if (current.isPresent()) {
-      writeUploadState(id, current.get().repository(), Instant.now(), state);
-    }
+    JsonObject record = Json.parseObject(current.get());
+    writeUploadState(
+        id, RepositoryName.parse(record.string("repository")), record.string("started"), state);
   }
 
   @Override
@@ -496,11 +491,11 @@ public final class FileSystemMetadata implements RegistryMetadata {
     return removed;
   }
 
-  private void writeUploadState(String id, RepositoryName repository, Instant started, byte[] state)
+  private void writeUploadState(String id, RepositoryName repository, String started, byte[] state)
       throws IOException {
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("repository", repository.value());
-    record.put("started", started.toString());
+    record.put("started", started);
     if (state.length > 0) {
       record.put(UPLOAD_CONTENT_STATE, Base64.getEncoder().encodeToString(state));
     }

@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -368,14 +369,18 @@ public final class UploadManager {
     metadata.updateUpload(session.id, upload.state());
   }
 
-  /** The session's upload, taken up from the content store on its first use after a restart. */
+  /**
+   * The session's upload as the metadata records it: taken up again from the recorded state when
+   * this process has none or an older one (another replica appended since), so that no process ever
+   * goes on from a state that is not the last.
+   */
   private BlobUpload upload(UploadSession session) throws IOException {
+    Optional<UploadRecord> record = metadata.upload(session.id);
+    if (record.isEmpty()) {
+      throw unknown(session.id);
+    }
     BlobUpload upload = session.upload();
-    if (upload == null) {
-      Optional<UploadRecord> record = metadata.upload(session.id);
-      if (record.isEmpty()) {
-        throw unknown(session.id);
-      }
+    if (upload == null || !Arrays.equals(upload.state(), record.get().state())) {
       try {
         upload = content.resumeUpload(session.id, record.get().state());
       } catch (BlobNotFoundException e) {

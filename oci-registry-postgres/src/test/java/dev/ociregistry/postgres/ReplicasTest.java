@@ -1,0 +1,254 @@
+package dev.ociregistry.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ociregistry.core.OciRegistry;
+import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.error.ErrorCode;
+import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.filesystem.FileSystemBlobContent;
+import dev.ociregistry.core.gc.GcOptions;
+import dev.ociregistry.core.model.Reference;
+import dev.ociregistry.core.model.RepositoryName;
+import dev.ociregistry.core.model.Tag;
+import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.testkit.Artifacts;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three registry replicas sharing one PostgreSQL database and one content directory, each request
+ * of a scenario going to another replica.
+ */
+class ReplicasTest {
+  private static final RepositoryName REPO = RepositoryName.parse("os-images/rootfs");
+
+  private static PostgresServer server;
+
+  @TempDir Path content;
+  private final List<PostgresStore> stores = new ArrayList<>();
+  private final List<OciRegistry> replicas = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close();
+  }
+
+  @BeforeEach
+  void openReplicas() throws Exception {
+    String url = server.newDatabase();
+    for (int i = 0; i < 3; i++) {
+      PostgresStore store = PostgresStore.open(url, PostgresServer.USER, "", 8);
+      stores.add(store);
+      replicas.add(
+          OciRegistry.open(
+              store.metadata(),
+              new FileSystemBlobContent(new FileSystemStorage(content)),
+              store.coordination(),
+              RegistryOptions.defaults()));
+    }
+  }
+
+  @AfterEach
+  void closeReplicas() throws IOException {
+    for (OciRegistry replica : replicas) {
+      replica.close();
+    }
+    stores.forEach(PostgresStore::close);
+  }
+
+  private OciRegistry replica(int i) {
+    return replicas.get(i % replicas.size());
+  }
+
+  @Test
+  void anImagePushedThroughTwoReplicasIsPulledFromTheThird() throws IOException {
+    Artifacts.Manifest image = image("one");
+    pushBlobs(replica(0), image);
+    replica(1)
+        .manifests()
+        .put(REPO, Reference.of(Tag.parse("v1")), image.content(), image.mediaType());
+
+    assertThat(replica(2).manifests().get(REPO, Reference.of(Tag.parse("v1"))))
+        .get()
+        .extracting(manifest -> manifest.digest().toString())
+        .isEqualTo(image.digest());
+    assertThat(replica(2).tags().list(REPO)).containsExactly(Tag.parse("v1"));
+    assertThat(replica(2).catalog().list()).containsExactly(REPO);
+    for (Artifacts.Blob blob : image.blobs()) {
+      assertThat(replica(2).blobs().stat(REPO, Digest.parse(blob.digest()))).isPresent();
+    }
+  }
+
+  @Test
+  void anUploadMovesBetweenReplicasChunkByChunk() throws IOException {
+    byte[] content = Artifacts.content(3_000_000, 11);
+    String id = replica(0).uploads().start(REPO).id();
+    int chunk = 1_000_000;
+    for (int i = 0; i < 3; i++) {
+      byte[] part = Arrays.copyOfRange(content, i * chunk, (i + 1) * chunk);
+      assertThat(replica(i).uploads().status(REPO, id).offset()).isEqualTo((long) i * chunk);
+      replica(i)
+          .uploads()
+          .append(REPO, id, (long) i * chunk, chunk, new ByteArrayInputStream(part));
+    }
+    replica(1).uploads().complete(REPO, id, Digest.sha256(content), -1, -1, null);
+
+    assertThat(replica(2).blobs().stat(REPO, Digest.sha256(content)))
+        .get()
+        .extracting(blob -> blob.size())
+        .isEqualTo((long) content.length);
+    assertThat(replica(0).uploads().ids()).isEmpty();
+  }
+
+  @Test
+  void aPinMadeOnOneReplicaHoldsAgainstACollectionOnAnother() throws IOException {
+    Artifacts.Manifest image = image("pinned");
+    pushBlobs(replica(0), image);
+    Digest digest =
+        replica(0)
+            .manifests()
+            .put(REPO, Reference.of(Tag.parse("job")), image.content(), image.mediaType())
+            .digest();
+    replica(0).pins().pin("job-1", REPO, digest);
+    replica(1).manifests().deleteTag(REPO, Tag.parse("job"));
+
+    GcOptions everythingOld = new GcOptions(Duration.ZERO, true, false);
+    replica(2).garbageCollector().collect(everythingOld);
+    assertThat(replica(1).manifests().get(REPO, Reference.of(digest))).isPresent();
+    for (Artifacts.Blob blob : image.blobs()) {
+      assertThat(replica(1).blobs().stat(REPO, Digest.parse(blob.digest()))).isPresent();
+    }
+
+    replica(1).pins().unpin("job-1");
+    replica(2).garbageCollector().collect(everythingOld);
+    assertThat(replica(0).manifests().get(REPO, Reference.of(digest))).isEmpty();
+    for (Artifacts.Blob blob : image.blobs()) {
+      assertThat(replica(0).blobs().stat(REPO, Digest.parse(blob.digest()))).isEmpty();
+    }
+  }
+
+  /**
+   * The race online collection must win: a client checks that a blob exists (HEAD, on one replica),
+   * a collection runs (on a second), the client pushes a manifest that references the blob (on a
+   * third). Whatever the interleaving, a blob the HEAD found is never lost.
+   */
+  @Test
+  void headOnOneReplicaThenPushOnAnotherNeverLosesABlobToACollectionOnAThird() throws Exception {
+    Duration grace = Duration.ofSeconds(2);
+    int images = 24;
+    List<Artifacts.Manifest> pushed = new ArrayList<>();
+    for (int i = 0; i < images; i++) {
+      Artifacts.Manifest image = image("race " + i);
+      pushBlobs(replica(0), image);
+      pushed.add(image);
+    }
+    Thread.sleep(grace.plusMillis(500).toMillis());
+
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      Future<?> collection =
+          pool.submit(
+              () -> {
+                for (int run = 0; run < 3; run++) {
+                  replica(1).garbageCollector().collect(new GcOptions(grace, true, false));
+                }
+                return null;
+              });
+      List<Future<Boolean>> clients = new ArrayList<>();
+      for (Artifacts.Manifest image : pushed) {
+        clients.add(pool.submit(() -> headThenPush(image)));
+      }
+      collection.get();
+      int kept = 0;
+      for (int i = 0; i < images; i++) {
+        if (clients.get(i).get()) {
+          kept++;
+          for (Artifacts.Blob blob : pushed.get(i).blobs()) {
+            Digest digest = Digest.parse(blob.digest());
+            assertThat(replica(1).blobs().stat(REPO, digest))
+                .as("blob %s of an image whose HEAD found it", digest)
+                .isPresent();
+          }
+        }
+      }
+      replica(1).garbageCollector().collect(new GcOptions(grace, true, false));
+      for (int i = 0; i < images; i++) {
+        if (clients.get(i).get()) {
+          assertThat(
+                  replica(0)
+                      .manifests()
+                      .get(REPO, Reference.of(Digest.parse(pushed.get(i).digest()))))
+              .isPresent();
+        }
+      }
+      assertThat(kept).isPositive();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * HEADs every blob on replica 2, then pushes the manifest on replica 0: whether it was pushed.
+   */
+  private boolean headThenPush(Artifacts.Manifest image) throws IOException {
+    for (Artifacts.Blob blob : image.blobs()) {
+      if (replica(2).blobs().statAndRefresh(REPO, Digest.parse(blob.digest())).isEmpty()) {
+        return false;
+      }
+    }
+    try {
+      replica(0)
+          .manifests()
+          .put(
+              REPO,
+              Reference.of(Tag.parse("t" + Math.abs(image.digest().hashCode()))),
+              image.content(),
+              image.mediaType());
+      return true;
+    } catch (RegistryException e) {
+      assertThat(e.code()).isEqualTo(ErrorCode.MANIFEST_BLOB_UNKNOWN);
+      throw new AssertionError(
+          "a manifest whose blobs a HEAD found was refused: " + e.getMessage());
+    }
+  }
+
+  private static Artifacts.Manifest image(String seed) {
+    return Artifacts.image()
+        .config(Artifacts.config(seed))
+        .layer(Artifacts.blob(Artifacts.OCI_LAYER_GZIP, Artifacts.content(40_000, seed.hashCode())))
+        .build();
+  }
+
+  private static void pushBlobs(OciRegistry registry, Artifacts.Manifest image) throws IOException {
+    for (Artifacts.Blob blob : image.blobs()) {
+      registry
+          .blobs()
+          .put(
+              REPO,
+              Digest.parse(blob.digest()),
+              new ByteArrayInputStream(blob.content()),
+              blob.content().length);
+    }
+  }
+}

@@ -140,6 +140,7 @@ public final class OciRegistry implements Closeable {
     this.uploads =
         new UploadManager(
             metadata,
+            coordination,
             content,
             blobs,
             options.uploadTimeout(),

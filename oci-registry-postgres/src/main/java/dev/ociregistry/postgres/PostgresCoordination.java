@@ -4,10 +4,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.metadata.Coordination;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import javax.sql.DataSource;
@@ -23,6 +26,9 @@ import javax.sql.DataSource;
 public final class PostgresCoordination implements Coordination {
   /** A collection row older than this was left by a replica that died mid-run. */
   private static final String ABANDONED = "interval '7 days'";
+
+  /** How often a lock another holder keeps is tried again. */
+  private static final Duration TRY_INTERVAL = Duration.ofMillis(10);
 
   private final HikariDataSource lockPool;
   private final Jdbc jdbc;
@@ -43,15 +49,7 @@ public final class PostgresCoordination implements Coordination {
   @Override
   public Held lock(Collection<Digest> digests) throws IOException {
     long[] keys = digests.stream().mapToLong(AdvisoryKeys::of).distinct().sorted().toArray();
-    ThreadLocks mine = held.get();
-    if (mine.depth == 0) {
-      try {
-        mine.connection = lockPool.getConnection();
-      } catch (SQLException e) {
-        throw Jdbc.failed("a lock's connection", e);
-      }
-    }
-    mine.depth++;
+    ThreadLocks mine = take();
     int taken = 0;
     try {
       for (long key : keys) {
@@ -66,6 +64,57 @@ public final class PostgresCoordination implements Coordination {
       throw e;
     }
     return () -> release(mine, keys, keys.length);
+  }
+
+  @Override
+  public Optional<Held> tryLockUpload(String id, Duration wait) throws IOException {
+    long key = AdvisoryKeys.of(("upload " + id).getBytes(StandardCharsets.UTF_8));
+    long[] keys = {key};
+    ThreadLocks mine = take();
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      while (true) {
+        boolean locked =
+            Jdbc.one(
+                    mine.connection,
+                    "SELECT pg_try_advisory_lock(?)",
+                    row -> row.getBoolean(1),
+                    key)
+                .orElse(false);
+        if (locked) {
+          return Optional.of(() -> release(mine, keys, 1));
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          release(mine, keys, 0);
+          return Optional.empty();
+        }
+        Thread.sleep(TRY_INTERVAL.toMillis());
+      }
+    } catch (SQLException e) {
+      release(mine, keys, 0);
+      throw Jdbc.failed("trying a lock", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      release(mine, keys, 0);
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      release(mine, keys, 0);
+      throw e;
+    }
+  }
+
+  /** The thread's lock connection, taken from the pool by its first lock. */
+  private ThreadLocks take() throws IOException {
+    ThreadLocks mine = held.get();
+    if (mine.depth == 0) {
+      try {
+        mine.connection = lockPool.getConnection();
+      } catch (SQLException e) {
+        throw Jdbc.failed("a lock's connection", e);
+      }
+    }
+    mine.depth++;
+    return mine;
   }
 
   /**

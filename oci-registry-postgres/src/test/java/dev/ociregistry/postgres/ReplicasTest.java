@@ -1,6 +1,7 @@
 package dev.ociregistry.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
@@ -16,11 +17,13 @@ import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.testkit.Artifacts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -119,6 +122,65 @@ class ReplicasTest {
         .extracting(blob -> blob.size())
         .isEqualTo((long) content.length);
     assertThat(replica(0).uploads().ids()).isEmpty();
+  }
+
+  @Test
+  void whileOneReplicaStreamsIntoAnUploadAnotherIsToldToRetry() throws Exception {
+    byte[] content = Artifacts.content(200_000, 5);
+    String id = replica(0).uploads().start(REPO).id();
+    CountDownLatch streaming = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    InputStream slow =
+        new InputStream() {
+          private int position;
+
+          @Override
+          public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+          }
+
+          @Override
+          public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (position == content.length / 2) {
+              streaming.countDown();
+              try {
+                finish.await();
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+            }
+            if (position == content.length) {
+              return -1;
+            }
+            int end = position < content.length / 2 ? content.length / 2 : content.length;
+            int n = Math.min(length, end - position);
+            System.arraycopy(content, position, buffer, offset, n);
+            position += n;
+            return n;
+          }
+        };
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> first =
+          pool.submit(() -> replica(0).uploads().append(REPO, id, 0, content.length, slow));
+      streaming.await();
+
+      assertThatThrownBy(
+              () ->
+                  replica(1)
+                      .uploads()
+                      .append(REPO, id, 0, 3, new ByteArrayInputStream(new byte[] {1, 2, 3})))
+          .isInstanceOfSatisfying(
+              RegistryException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOMANYREQUESTS));
+      finish.countDown();
+      first.get();
+    } finally {
+      pool.shutdownNow();
+    }
+    replica(2).uploads().complete(REPO, id, Digest.sha256(content), -1, -1, null);
+    assertThat(replica(1).blobs().stat(REPO, Digest.sha256(content))).isPresent();
   }
 
   @Test

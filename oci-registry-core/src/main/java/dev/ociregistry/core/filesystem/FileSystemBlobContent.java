@@ -103,9 +103,10 @@ public final class FileSystemBlobContent implements BlobContent {
    * {@inheritDoc}
    *
    * <p>The state names how many bytes of the data file were acknowledged: bytes past them (an
-   * append a crash or a failing disk cut short) are cut off; a data file shorter than that lost
-   * content and the upload is gone. An empty state (an upload a version before states began) takes
-   * the whole file.
+   * append a crash or a failing disk cut short, or one streaming in on another replica) are cut off
+   * by the next append, which holds the upload's lock; a data file shorter than that lost content
+   * and the upload is gone. An empty state (an upload a version before states began) takes the
+   * whole file.
    */
   @Override
   public BlobUpload resumeUpload(String id, byte[] state) throws IOException {
@@ -123,11 +124,6 @@ public final class FileSystemBlobContent implements BlobContent {
     long acknowledged = ByteBuffer.wrap(state).getLong();
     if (acknowledged < 0 || stored.get().size() < acknowledged) {
       throw new BlobNotFoundException("upload " + id + " (its data lost acknowledged bytes)");
-    }
-    if (stored.get().size() > acknowledged) {
-      try (AppendableObject out = storage.openAppend(data)) {
-        out.truncate(acknowledged);
-      }
     }
     return FileSystemBlobUpload.resumed(this, id, acknowledged);
   }

@@ -130,18 +130,19 @@ final class FileSystemBlobUpload implements BlobUpload {
     }
   }
 
-  /** Makes the data file and the hash agree with {@link #size}, hashing the file when needed. */
+  /**
+   * Makes the data file and the hash agree with {@link #size}: bytes past it (a failed append that
+   * could not be cut back at the time) are cut off, and the file is hashed again after a restart or
+   * when it is shorter than the size (lost outside this process).
+   */
   private long reconcile() throws IOException {
-    if (hash == null) {
-      rehash();
-      return size;
-    }
     long stored = storage.stat(data).map(ObjectInfo::size).orElse(size);
     if (stored > size) {
       try (AppendableObject out = storage.openAppend(data)) {
         out.truncate(size);
       }
-    } else if (stored < size) {
+    }
+    if (hash == null || stored < size) {
       rehash();
     }
     return size;

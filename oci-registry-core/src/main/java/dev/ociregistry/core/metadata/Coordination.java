@@ -2,8 +2,10 @@ package dev.ociregistry.core.metadata;
 
 import dev.ociregistry.core.digest.Digest;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What keeps online garbage collection safe while pushes go on: per-digest locks and the digests
@@ -41,6 +43,18 @@ public interface Coordination {
   default Held lock(Digest digest) throws IOException {
     return lock(List.of(digest));
   }
+
+  /**
+   * Takes the lock of upload {@code id} if it comes free within {@code wait}: one request at a time
+   * appends to an upload, whichever replica it reaches. Upload locks are apart from digest locks; a
+   * holder may take digest locks, never the other way round.
+   *
+   * @param id the upload's id
+   * @param wait how long to wait for a holder to let go
+   * @return the lock, held until closed, or empty when another holder kept it
+   * @throws IOException when the store that keeps the locks fails
+   */
+  Optional<Held> tryLockUpload(String id, Duration wait) throws IOException;
 
   /**
    * A collection begins: from now on {@link #note} records digests, until the matching {@link

@@ -1,11 +1,14 @@
 package dev.ociregistry.core.metadata;
 
 import dev.ociregistry.core.digest.Digest;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,6 +21,7 @@ public final class InProcessCoordination implements Coordination {
   private static final int DEFAULT_STRIPES = 4096;
 
   private final ReentrantLock[] stripes;
+  private final ReentrantLock[] uploadStripes;
   private final Set<Digest> noted = ConcurrentHashMap.newKeySet();
   private final AtomicInteger collections = new AtomicInteger();
 
@@ -36,8 +40,10 @@ public final class InProcessCoordination implements Coordination {
       throw new IllegalArgumentException("at least one lock stripe is needed: " + stripes);
     }
     this.stripes = new ReentrantLock[stripes];
+    this.uploadStripes = new ReentrantLock[stripes];
     for (int i = 0; i < stripes; i++) {
       this.stripes[i] = new ReentrantLock();
+      this.uploadStripes[i] = new ReentrantLock();
     }
   }
 
@@ -65,6 +71,20 @@ public final class InProcessCoordination implements Coordination {
   @Override
   public Held lock(Digest digest) {
     return lock(List.of(digest));
+  }
+
+  @Override
+  public Optional<Held> tryLockUpload(String id, Duration wait) {
+    ReentrantLock lock = uploadStripes[Math.floorMod(id.hashCode() * 0x9E3779B9, stripes.length)];
+    try {
+      if (!lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+        return Optional.empty();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+    return Optional.of(lock::unlock);
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.layout.BlobStore;
 import dev.ociregistry.core.layout.StoredBlob;
+import dev.ociregistry.core.metadata.Coordination;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.metadata.UploadRecord;
 import dev.ociregistry.core.model.RepositoryName;
@@ -53,6 +54,7 @@ public final class UploadManager {
   static final Duration BUSY_WAIT = Duration.ofMillis(200);
 
   private final RegistryMetadata metadata;
+  private final Coordination coordination;
   private final BlobContent content;
   private final BlobStore blobs;
   private final Duration timeout;
@@ -64,6 +66,7 @@ public final class UploadManager {
    * #recover}.
    *
    * @param metadata where upload sessions are recorded
+   * @param coordination the locks that keep one request at a time on an upload, across replicas
    * @param content where upload data is kept
    * @param blobs where a completed upload is published
    * @param timeout how long an upload may receive nothing before {@link #expireStale} cancels it
@@ -72,12 +75,14 @@ public final class UploadManager {
    */
   public UploadManager(
       RegistryMetadata metadata,
+      Coordination coordination,
       BlobContent content,
       BlobStore blobs,
       Duration timeout,
       int maxOpen,
       int maxOpenPerRepository) {
     this.metadata = metadata;
+    this.coordination = coordination;
     this.content = content;
     this.blobs = blobs;
     this.timeout = timeout;
@@ -185,13 +190,10 @@ public final class UploadManager {
       RepositoryName repository, String id, long start, long length, InputStream chunk)
       throws IOException {
     UploadSession session = session(repository, id);
-    lockOrRefuse(session);
-    try {
+    try (Coordination.Held writing = lockOrRefuse(session)) {
       ensureOpen(session);
       appendLocked(session, start, length, chunk);
       return new UploadStatus(id, repository, session.size());
-    } finally {
-      session.lock.unlock();
     }
   }
 
@@ -219,8 +221,7 @@ public final class UploadManager {
       InputStream finalChunk)
       throws IOException {
     UploadSession session = session(repository, id);
-    lockOrRefuse(session);
-    try {
+    try (Coordination.Held writing = lockOrRefuse(session)) {
       ensureOpen(session);
       if (finalChunk != null) {
         appendLocked(session, start, length, finalChunk);
@@ -238,8 +239,6 @@ public final class UploadManager {
       StoredBlob blob = blobs.publish(staged, repository);
       forget(session);
       return blob;
-    } finally {
-      session.lock.unlock();
     }
   }
 
@@ -254,12 +253,9 @@ public final class UploadManager {
    */
   public void cancel(RepositoryName repository, String id) throws IOException {
     UploadSession session = session(repository, id);
-    lockOrRefuse(session);
-    try {
+    try (Coordination.Held writing = lockOrRefuse(session)) {
       ensureOpen(session);
       discard(session);
-    } finally {
-      session.lock.unlock();
     }
   }
 
@@ -280,15 +276,23 @@ public final class UploadManager {
       }
       UploadSession session =
           sessions.computeIfAbsent(id, key -> new UploadSession(key, record.get().repository()));
-      if (session.lock.tryLock()) {
-        try {
+      if (!session.lock.tryLock()) {
+        continue;
+      }
+      try {
+        // A request on another replica may be streaming into it: its lock says so.
+        Optional<Coordination.Held> everywhere = coordination.tryLockUpload(id, Duration.ZERO);
+        if (everywhere.isEmpty()) {
+          continue;
+        }
+        try (Coordination.Held writing = everywhere.get()) {
           if (!session.isClosed() && !lastActivity(id).isAfter(cutoff)) {
             discard(session);
             expired++;
           }
-        } finally {
-          session.lock.unlock();
         }
+      } finally {
+        session.lock.unlock();
       }
     }
     return expired;
@@ -417,7 +421,7 @@ public final class UploadManager {
    *
    * @throws RegistryException {@link ErrorCode#TOOMANYREQUESTS} when another request holds it
    */
-  private static void lockOrRefuse(UploadSession session) {
+  private Coordination.Held lockOrRefuse(UploadSession session) throws IOException {
     boolean locked;
     try {
       locked = session.lock.tryLock(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -426,10 +430,32 @@ public final class UploadManager {
       locked = false;
     }
     if (!locked) {
-      throw new RegistryException(
-          ErrorCode.TOOMANYREQUESTS,
-          "another request is writing to upload " + session.id + "; retry when it is done");
+      throw busy(session);
     }
+    Optional<Coordination.Held> everywhere;
+    try {
+      everywhere = coordination.tryLockUpload(session.id, BUSY_WAIT);
+    } catch (IOException | RuntimeException e) {
+      session.lock.unlock();
+      throw e;
+    }
+    if (everywhere.isEmpty()) {
+      session.lock.unlock();
+      throw busy(session);
+    }
+    return () -> {
+      try {
+        everywhere.get().close();
+      } finally {
+        session.lock.unlock();
+      }
+    };
+  }
+
+  private static RegistryException busy(UploadSession session) {
+    return new RegistryException(
+        ErrorCode.TOOMANYREQUESTS,
+        "another request is writing to upload " + session.id + "; retry when it is done");
   }
 
   private UploadSession session(RepositoryName repository, String id) throws IOException {

@@ -6,7 +6,9 @@ import dev.ociregistry.core.digest.Digest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,39 @@ public abstract class CoordinationContract {
     CompletableFuture<Void> one = lockRepeatedly(here, List.of(A, B));
     CompletableFuture<Void> two = lockRepeatedly(there, List.of(B, A));
     CompletableFuture.allOf(one, two).get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anUploadsLockIsRefusedElsewhereWhileHeldAndFreeAfter() throws Exception {
+    Coordination here = coordination();
+    Coordination there = anotherProcess();
+    Coordination.Held held = here.tryLockUpload("upload-1", Duration.ZERO).orElseThrow();
+    CompletableFuture<Boolean> elsewhere =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return there.tryLockUpload("upload-1", Duration.ofMillis(100)).isPresent();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    assertThat(elsewhere.get(10, TimeUnit.SECONDS)).isFalse();
+    try (Coordination.Held digest = here.lock(A)) {
+      // A holder of an upload's lock takes digest locks too (it publishes the blob).
+    }
+    held.close();
+    CompletableFuture<Boolean> after =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                Optional<Coordination.Held> taken = there.tryLockUpload("upload-1", Duration.ZERO);
+                taken.ifPresent(Coordination.Held::close);
+                return taken.isPresent();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    assertThat(after.get(10, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test

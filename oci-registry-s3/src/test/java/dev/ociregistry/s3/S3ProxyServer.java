@@ -15,9 +15,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A real S3 server (s3proxy over a local directory) on a random port of 127.0.0.1. */
-final class S3ProxyServer implements AutoCloseable {
-  static final String ACCESS_KEY = "test-access";
-  static final String SECRET_KEY = "test-secret";
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "test-access";
+  public static final String SECRET_KEY = "test-secret";
 
   private final S3Proxy proxy;
 
@@ -25,7 +25,7 @@ final class S3ProxyServer implements AutoCloseable {
     this.proxy = proxy;
   }
 
-  static S3ProxyServer start(Path directory) throws Exception {
+  public static S3ProxyServer start(Path directory) throws Exception {
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", directory.toString());
     S3Proxy proxy =
@@ -41,11 +41,11 @@ final class S3ProxyServer implements AutoCloseable {
     return new S3ProxyServer(proxy);
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + proxy.getPort());
   }
 
-  S3Client client() {
+  public S3Client client() {
     return S3Client.builder()
         .endpointOverride(endpoint())
         .region(Region.US_EAST_1)

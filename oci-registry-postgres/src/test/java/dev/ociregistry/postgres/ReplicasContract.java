@@ -5,20 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.RegistryOptions;
+import dev.ociregistry.core.content.BlobContent;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
-import dev.ociregistry.core.filesystem.FileSystemBlobContent;
 import dev.ociregistry.core.gc.GcOptions;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
-import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.testkit.Artifacts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,18 +30,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three registry replicas sharing one PostgreSQL database and one content directory, each request
- * of a scenario going to another replica.
+ * Three registry replicas sharing one PostgreSQL database and one blob content store, each request
+ * of a scenario going to another replica. Each subclass names the content store.
  */
-class ReplicasTest {
+abstract class ReplicasContract {
   private static final RepositoryName REPO = RepositoryName.parse("os-images/rootfs");
 
   private static PostgresServer server;
 
-  @TempDir Path content;
   private final List<PostgresStore> stores = new ArrayList<>();
   private final List<OciRegistry> replicas = new ArrayList<>();
 
@@ -65,10 +61,7 @@ class ReplicasTest {
       stores.add(store);
       replicas.add(
           OciRegistry.open(
-              store.metadata(),
-              new FileSystemBlobContent(new FileSystemStorage(content)),
-              store.coordination(),
-              RegistryOptions.defaults()));
+              store.metadata(), content(), store.coordination(), RegistryOptions.defaults()));
     }
   }
 
@@ -79,6 +72,9 @@ class ReplicasTest {
     }
     stores.forEach(PostgresStore::close);
   }
+
+  /** The shared content store, as one replica opens it; called once per replica. */
+  protected abstract BlobContent content() throws Exception;
 
   private OciRegistry replica(int i) {
     return replicas.get(i % replicas.size());

@@ -439,6 +439,9 @@ public final class FileSystemMetadata implements RegistryMetadata {
 
   @Override
   public void updateUpload(String id, byte[] state) throws IOException {
+    if (!UPLOAD_ID.matcher(id).matches()) {
+      return;
+    }
     Optional<byte[]> current =
         storage.readSmall(LayoutKeys.uploadState(id), MAX_UPLOAD_STATE_BYTES);
     if (current.isEmpty()) {
@@ -451,7 +454,9 @@ public final class FileSystemMetadata implements RegistryMetadata {
 
   @Override
   public void deleteUpload(String id) throws IOException {
-    storage.deleteTree(LayoutKeys.upload(id));
+    if (UPLOAD_ID.matcher(id).matches()) {
+      storage.deleteTree(LayoutKeys.upload(id));
+    }
   }
 
   @Override

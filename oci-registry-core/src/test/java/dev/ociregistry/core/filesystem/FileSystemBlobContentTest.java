@@ -45,6 +45,47 @@ class FileSystemBlobContentTest extends BlobContentContract {
   }
 
   @Test
+  void anUploadIsTakenUpAtItsAcknowledgedSizeAndCutBackOnItsNextAppend() throws IOException {
+    BlobContent content = content();
+    BlobUpload upload = content.beginUpload(newId());
+    byte[] first = bytes(100);
+    upload.append(new java.io.ByteArrayInputStream(first), first.length);
+    byte[] state = upload.state();
+    Path data = root.resolve("uploads/" + upload.id() + "/data");
+    Files.write(data, bytes(50), java.nio.file.StandardOpenOption.APPEND);
+
+    BlobUpload resumed = content.resumeUpload(upload.id(), state);
+    assertThat(resumed.size()).isEqualTo(100);
+    byte[] second = bytes(20);
+    resumed.append(new java.io.ByteArrayInputStream(second), second.length);
+    assertThat(data).hasSize(120);
+    byte[] whole = java.nio.ByteBuffer.allocate(120).put(first).put(second).array();
+    assertThat(resumed.complete(sha256(whole)).size()).isEqualTo(120);
+  }
+
+  @Test
+  void anUploadWithoutAStateIsTakenUpWithItsWholeFile() throws IOException {
+    BlobUpload upload = content().beginUpload(newId());
+    upload.append(new java.io.ByteArrayInputStream(bytes(70)), 70);
+    assertThat(content().resumeUpload(upload.id(), new byte[0]).size()).isEqualTo(70);
+  }
+
+  @Test
+  void aStateThatIsDamagedOrNamesMoreThanTheDataHoldsIsRefused() throws IOException {
+    BlobUpload upload = content().beginUpload(newId());
+    upload.append(new java.io.ByteArrayInputStream(bytes(70)), 70);
+    assertThatThrownBy(() -> content().resumeUpload(upload.id(), new byte[3]))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("damaged state");
+    byte[] more = java.nio.ByteBuffer.allocate(8).putLong(71).array();
+    assertThatThrownBy(() -> content().resumeUpload(upload.id(), more))
+        .isInstanceOf(BlobNotFoundException.class);
+    byte[] negative = java.nio.ByteBuffer.allocate(8).putLong(-1).array();
+    assertThatThrownBy(() -> content().resumeUpload(upload.id(), negative))
+        .isInstanceOf(BlobNotFoundException.class);
+  }
+
+  @Test
   void anUploadsDataIsItsDirectorysDataFile() throws IOException {
     BlobUpload upload = content().beginUpload(newId());
     upload.append(new java.io.ByteArrayInputStream(bytes(10)), 10);

@@ -47,6 +47,33 @@ class FileSystemMetadataTest extends RegistryMetadataContract {
   }
 
   @Test
+  void anUploadRecordThatIsDamagedOrMisnamedIsNoUpload() throws IOException {
+    RegistryMetadata metadata = metadata();
+    String id = java.util.UUID.randomUUID().toString();
+    metadata.createUpload(id, RepositoryName.parse("a"), new byte[] {1});
+    Files.writeString(root.resolve("uploads/" + id + "/state"), "{\"repository\":\"Not Valid\"}");
+    assertThat(metadata.upload(id)).isEmpty();
+    Files.writeString(root.resolve("uploads/" + id + "/state"), "not json");
+    assertThat(metadata.upload(id)).isEmpty();
+    assertThat(metadata.upload("../../etc")).isEmpty();
+    metadata.updateUpload(java.util.UUID.randomUUID().toString(), new byte[] {2});
+    metadata.updateUpload("../../etc", new byte[] {2});
+    metadata.deleteUpload("../../etc");
+    assertThat(metadata.uploads()).containsExactly(id);
+  }
+
+  @Test
+  void incompleteUploadDirectoriesAreRemoved() throws IOException {
+    FileSystemMetadata metadata = (FileSystemMetadata) metadata();
+    String kept = java.util.UUID.randomUUID().toString();
+    metadata.createUpload(kept, RepositoryName.parse("a"), new byte[0]);
+    Files.createDirectories(root.resolve("uploads/" + java.util.UUID.randomUUID()));
+    Files.createDirectories(root.resolve("uploads/not-an-id"));
+    assertThat(metadata.removeIncompleteUploads()).isEqualTo(2);
+    assertThat(metadata.uploads()).containsExactly(kept);
+  }
+
+  @Test
   void aTagIsItsRefFileAndAnEntryOfTheIndex() throws IOException {
     Digest manifest = digest("manifest");
     metadata()

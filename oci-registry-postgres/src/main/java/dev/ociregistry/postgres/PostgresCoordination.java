@@ -68,7 +68,22 @@ public final class PostgresCoordination implements Coordination {
 
   @Override
   public Optional<Held> tryLockUpload(String id, Duration wait) throws IOException {
-    long key = AdvisoryKeys.of(("upload " + id).getBytes(StandardCharsets.UTF_8));
+    return tryLock("upload " + id, wait);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Held on the collecting thread's lock connection for the whole run, which the run's digest
+   * locks use too.
+   */
+  @Override
+  public Optional<Held> tryCollectorLease(Duration wait) throws IOException {
+    return tryLock("collector", wait);
+  }
+
+  private Optional<Held> tryLock(String name, Duration wait) throws IOException {
+    long key = AdvisoryKeys.of(name.getBytes(StandardCharsets.UTF_8));
     long[] keys = {key};
     ThreadLocks mine = take();
     long deadline = System.nanoTime() + wait.toNanos();

@@ -9,7 +9,9 @@ import dev.ociregistry.core.content.BlobContent;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
+import dev.ociregistry.core.gc.GcListener;
 import dev.ociregistry.core.gc.GcOptions;
+import dev.ociregistry.core.gc.GcReport;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
@@ -18,9 +20,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -177,6 +181,50 @@ abstract class ReplicasContract {
     }
     replica(2).uploads().complete(REPO, id, Digest.sha256(content), -1, -1, null);
     assertThat(replica(1).blobs().stat(REPO, Digest.sha256(content))).isPresent();
+  }
+
+  @Test
+  void collectionsOnTwoReplicasRunOneAfterTheOther() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      pushBlobs(replica(0), image("collected " + i));
+    }
+    List<Instant[]> runs = new CopyOnWriteArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      replica(i)
+          .garbageCollector()
+          .addListener(
+              new GcListener() {
+                @Override
+                public void completed(GcReport report) {
+                  Instant end = Instant.now();
+                  runs.add(new Instant[] {end.minus(report.duration()), end});
+                }
+              });
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<GcReport>> collections = new ArrayList<>();
+      for (int i = 1; i <= 2; i++) {
+        OciRegistry collector = replica(i);
+        collections.add(
+            pool.submit(
+                () ->
+                    collector
+                        .garbageCollector()
+                        .collect(new GcOptions(Duration.ZERO, true, false))));
+      }
+      long deleted = 0;
+      for (Future<GcReport> collection : collections) {
+        deleted += collection.get().blobsDeleted();
+      }
+      assertThat(deleted).isEqualTo(12);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(runs).hasSize(2);
+    Instant[] first = runs.get(0)[0].isBefore(runs.get(1)[0]) ? runs.get(0) : runs.get(1);
+    Instant[] second = first == runs.get(0) ? runs.get(1) : runs.get(0);
+    assertThat(second[0]).isAfterOrEqualTo(first[1].minusMillis(5));
   }
 
   @Test

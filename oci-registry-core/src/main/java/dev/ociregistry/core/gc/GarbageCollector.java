@@ -19,6 +19,7 @@ import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +66,9 @@ public final class GarbageCollector {
   public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
   private static final System.Logger LOG = System.getLogger(GarbageCollector.class.getName());
+
+  /** How long one try for the collector's lease waits before it tries again. */
+  private static final Duration LEASE_WAIT = Duration.ofSeconds(1);
 
   private final RegistryMetadata metadata;
   private final BlobContent content;
@@ -145,7 +149,8 @@ public final class GarbageCollector {
       other.handle((report, failure) -> null).join();
     }
     Instant started = Instant.now();
-    try {
+    try (Coordination.Held lease = awaitLease()) {
+      started = Instant.now();
       GcReport report = run(options, started);
       mine.complete(report);
       listeners.forEach(listener -> listener.completed(report));
@@ -159,6 +164,22 @@ public final class GarbageCollector {
       synchronized (runMonitor) {
         running = null;
         runningOptions = null;
+      }
+    }
+  }
+
+  /**
+   * Waits for the collector's lease: another replica's collection runs to its end first, as a
+   * second caller here waits for the first.
+   */
+  private Coordination.Held awaitLease() throws IOException {
+    while (true) {
+      Optional<Coordination.Held> lease = coordination.tryCollectorLease(LEASE_WAIT);
+      if (lease.isPresent()) {
+        return lease.get();
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("interrupted waiting for another replica's collection");
       }
     }
   }

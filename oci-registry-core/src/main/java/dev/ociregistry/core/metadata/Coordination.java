@@ -57,6 +57,16 @@ public interface Coordination {
   Optional<Held> tryLockUpload(String id, Duration wait) throws IOException;
 
   /**
+   * Takes the collector's lease if it comes free within {@code wait}: one collection at a time,
+   * across every process that shares the metadata.
+   *
+   * @param wait how long to wait for the collection that holds it
+   * @return the lease, held until closed, or empty when another collection kept it
+   * @throws IOException when the store that keeps the locks fails
+   */
+  Optional<Held> tryCollectorLease(Duration wait) throws IOException;
+
+  /**
    * A collection begins: from now on {@link #note} records digests, until the matching {@link
    * #endCollection}.
    *

@@ -22,6 +22,7 @@ public final class InProcessCoordination implements Coordination {
 
   private final ReentrantLock[] stripes;
   private final ReentrantLock[] uploadStripes;
+  private final ReentrantLock collectorLease = new ReentrantLock();
   private final Set<Digest> noted = ConcurrentHashMap.newKeySet();
   private final AtomicInteger collections = new AtomicInteger();
 
@@ -75,7 +76,15 @@ public final class InProcessCoordination implements Coordination {
 
   @Override
   public Optional<Held> tryLockUpload(String id, Duration wait) {
-    ReentrantLock lock = uploadStripes[Math.floorMod(id.hashCode() * 0x9E3779B9, stripes.length)];
+    return tryLock(uploadStripes[Math.floorMod(id.hashCode() * 0x9E3779B9, stripes.length)], wait);
+  }
+
+  @Override
+  public Optional<Held> tryCollectorLease(Duration wait) {
+    return tryLock(collectorLease, wait);
+  }
+
+  private static Optional<Held> tryLock(ReentrantLock lock, Duration wait) {
     try {
       if (!lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
         return Optional.empty();

@@ -65,32 +65,43 @@ public abstract class CoordinationContract {
     Coordination here = coordination();
     Coordination there = anotherProcess();
     Coordination.Held held = here.tryLockUpload("upload-1", Duration.ZERO).orElseThrow();
-    CompletableFuture<Boolean> elsewhere =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return there.tryLockUpload("upload-1", Duration.ofMillis(100)).isPresent();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
-    assertThat(elsewhere.get(10, TimeUnit.SECONDS)).isFalse();
+    assertThat(elsewhere(() -> there.tryLockUpload("upload-1", Duration.ofMillis(100)))).isFalse();
     try (Coordination.Held digest = here.lock(A)) {
       // A holder of an upload's lock takes digest locks too (it publishes the blob).
     }
     held.close();
-    CompletableFuture<Boolean> after =
-        CompletableFuture.supplyAsync(
+    assertThat(elsewhere(() -> there.tryLockUpload("upload-1", Duration.ZERO))).isTrue();
+  }
+
+  @Test
+  void oneCollectorLeaseAtATime() throws Exception {
+    Coordination here = coordination();
+    Coordination there = anotherProcess();
+    Coordination.Held lease = here.tryCollectorLease(Duration.ZERO).orElseThrow();
+    assertThat(elsewhere(() -> there.tryCollectorLease(Duration.ofMillis(100)))).isFalse();
+    lease.close();
+    assertThat(elsewhere(() -> there.tryCollectorLease(Duration.ofSeconds(5)))).isTrue();
+  }
+
+  /** Whether another thread takes what {@code attempt} tries (and lets it go again). */
+  private static boolean elsewhere(LockAttempt attempt) throws Exception {
+    return CompletableFuture.supplyAsync(
             () -> {
               try {
-                Optional<Coordination.Held> taken = there.tryLockUpload("upload-1", Duration.ZERO);
+                Optional<Coordination.Held> taken = attempt.take();
                 taken.ifPresent(Coordination.Held::close);
                 return taken.isPresent();
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
-            });
-    assertThat(after.get(10, TimeUnit.SECONDS)).isTrue();
+            })
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** One try for a lock. */
+  @FunctionalInterface
+  private interface LockAttempt {
+    Optional<Coordination.Held> take() throws IOException;
   }
 
   @Test

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * temporary directory on a free port of 127.0.0.1, started by the tests and stopped after them.
  * Fails, never skips, when the binaries are missing.
  */
-final class PostgresServer implements AutoCloseable {
-  static final String USER = "registry";
+public final class PostgresServer implements AutoCloseable {
+  public static final String USER = "registry";
 
   private final Path directory;
   private final Path bin;
@@ -34,7 +34,7 @@ final class PostgresServer implements AutoCloseable {
     this.port = port;
   }
 
-  static PostgresServer start() throws IOException, InterruptedException {
+  public static PostgresServer start() throws IOException, InterruptedException {
     Path bin = binaries();
     Path directory = Files.createTempDirectory("registry-pg");
     int port;
@@ -78,7 +78,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** A new, empty database; its JDBC URL. */
-  String newDatabase() throws SQLException {
+  public String newDatabase() throws SQLException {
     String name = "registry_" + databases.incrementAndGet();
     try (Connection connection = DriverManager.getConnection(url("postgres"), USER, "");
         Statement statement = connection.createStatement()) {

@@ -18,6 +18,7 @@ import dev.ociregistry.controller.api.RegistryAddresses;
 import dev.ociregistry.controller.audit.AuditFilter;
 import dev.ociregistry.controller.audit.AuditLog;
 import dev.ociregistry.controller.auth.AccessControl;
+import dev.ociregistry.controller.backend.OpenedRegistry;
 import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.config.Durations;
 import dev.ociregistry.controller.config.RetentionFile;
@@ -30,7 +31,6 @@ import dev.ociregistry.controller.media.MediaServlets;
 import dev.ociregistry.controller.tls.TlsConnectors;
 import dev.ociregistry.controller.tls.TlsSettings;
 import dev.ociregistry.core.OciRegistry;
-import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.retention.RetentionPolicy;
 import dev.ociregistry.servlet.OciRegistryServlet;
 import dev.ociregistry.servlet.RegistryAuthorizer;
@@ -79,13 +79,13 @@ public final class Controller implements AutoCloseable {
   public static final Duration STOP_TIMEOUT = ServerAssembly.STOP_TIMEOUT;
 
   private final Server server;
-  private final Optional<OciRegistry> registry;
+  private final Optional<OpenedRegistry> registry;
   private final Optional<ControllerScheduler> scheduler;
   private final Optional<ScrubService> scrub;
 
   private Controller(
       Server server,
-      Optional<OciRegistry> registry,
+      Optional<OpenedRegistry> registry,
       Optional<ControllerScheduler> scheduler,
       Optional<ScrubService> scrub) {
     this.server = server;
@@ -117,16 +117,14 @@ public final class Controller implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     List<Path> dataDirectories = new ArrayList<>(List.of(config.dataDir()));
+    Optional<OpenedRegistry> openedStores = Optional.empty();
     Optional<OciRegistry> registry = Optional.empty();
     Optional<ControllerScheduler> scheduler = Optional.empty();
     Optional<ScrubService> scrub = Optional.empty();
     try {
       if (config.registryEnabled()) {
-        registry =
-            Optional.of(
-                OciRegistry.open(
-                    config.registryStorage(),
-                    RegistryOptions.defaults().withUploadTimeout(config.uploadTimeout())));
+        openedStores = Optional.of(OpenedRegistry.open(config));
+        registry = openedStores.map(OpenedRegistry::registry);
         OciRegistry openedRegistry = registry.get();
         // The registry finishes its open in the background; its problems are logged when known.
         Thread problems =
@@ -252,7 +250,7 @@ public final class Controller implements AutoCloseable {
           config.registryEnabled() ? "enabled" : "disabled",
           config.auth().mode().name().toLowerCase(Locale.ROOT)
               + config.auth().policyFile().map(file -> " with policy " + file).orElse(""),
-          config.registryStorage(),
+          config.backend().describe(config.registryStorage()),
           config.mediaRoot(),
           Durations.format(config.gcInterval()),
           Durations.format(config.gcGracePeriod()),
@@ -286,9 +284,9 @@ public final class Controller implements AutoCloseable {
                   + ":"
                   + ((ServerConnector) server.getConnectors()[1]).getLocalPort(),
           config.logFormat().name().toLowerCase(Locale.ROOT));
-      return new Controller(server, registry, scheduler, scrub);
+      return new Controller(server, openedStores, scheduler, scrub);
     } catch (Exception e) {
-      closeQuietly(scheduler, scrub, registry);
+      closeQuietly(scheduler, scrub, openedStores);
       throw e;
     }
   }
@@ -370,7 +368,7 @@ public final class Controller implements AutoCloseable {
   private static void closeQuietly(
       Optional<ControllerScheduler> scheduler,
       Optional<ScrubService> scrub,
-      Optional<OciRegistry> registry) {
+      Optional<OpenedRegistry> registry) {
     try {
       if (scheduler.isPresent()) {
         scheduler.get().close();

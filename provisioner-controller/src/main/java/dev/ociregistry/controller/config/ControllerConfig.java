@@ -1,6 +1,7 @@
 package dev.ociregistry.controller.config;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,25 @@ import java.util.regex.Pattern;
  *   <tr><td>DATA_DIR</td><td>./data</td><td>a directory; the defaults below live in it</td></tr>
  *   <tr><td>ENABLE_REGISTRY</td><td>true</td><td>a boolean; false: no /v2, no GC</td></tr>
  *   <tr><td>REGISTRY_STORAGE</td><td>$DATA_DIR/registry</td><td>a directory</td></tr>
+ *   <tr><td>REGISTRY_METADATA</td><td>filesystem</td><td>filesystem, postgres (in any case):
+ *       postgres keeps tags, links, blob records, pins and uploads in PostgreSQL, so that several
+ *       replicas share one registry</td></tr>
+ *   <tr><td>REGISTRY_POSTGRES_URL</td><td>(none)</td><td>{@code
+ *       jdbc:postgresql://host:port/database} (required with postgres)</td></tr>
+ *   <tr><td>REGISTRY_POSTGRES_USER</td><td>registry</td><td>a role name</td></tr>
+ *   <tr><td>REGISTRY_POSTGRES_PASSWORD_FILE</td><td>(none: trust or peer
+ *       authentication)</td><td>a readable file holding the role's password</td></tr>
+ *   <tr><td>REGISTRY_POSTGRES_POOL_SIZE</td><td>REGISTRY_MAX_CONCURRENT_UPLOADS + 8</td><td>a
+ *       whole number from 2 to 1000: connections for records, and as many for locks</td></tr>
+ *   <tr><td>REGISTRY_STORAGE_DRIVER</td><td>filesystem</td><td>filesystem, s3 (in any case): s3
+ *       keeps blob content in a bucket and needs postgres metadata</td></tr>
+ *   <tr><td>S3_BUCKET</td><td>(none)</td><td>an existing bucket (required with s3)</td></tr>
+ *   <tr><td>S3_ENDPOINT</td><td>(AWS)</td><td>an http or https URL: MinIO, Ceph RGW,
+ *       SeaweedFS</td></tr>
+ *   <tr><td>S3_REGION</td><td>us-east-1</td><td>a region name</td></tr>
+ *   <tr><td>S3_PATH_STYLE</td><td>false</td><td>a boolean; true puts the bucket in the path, as
+ *       most stores other than AWS want</td></tr>
+ *   <tr><td>S3_PART_SIZE</td><td>32MiB</td><td>a size from 5MiB to 5GiB</td></tr>
  *   <tr><td>MEDIA_ROOT</td><td>$DATA_DIR/media</td><td>a directory</td></tr>
  *   <tr><td>REGISTRY_PUBLIC_HOSTS</td><td>(none)</td><td>comma-separated host[:port] or
  *       [ipv6][:port] names (letters, digits, {@code .}, {@code -}; any case) that mean this
@@ -90,6 +110,7 @@ public record ControllerConfig(
     Path dataDir,
     boolean registryEnabled,
     Path registryStorage,
+    RegistryBackend backend,
     Path mediaRoot,
     List<String> publicHosts,
     List<AddressBlock> trustedProxies,
@@ -191,6 +212,7 @@ public record ControllerConfig(
             dataDir == null ? "./data/registry" : dataDir.resolve("registry").toString(),
             "a directory path",
             Path::of);
+    RegistryBackend backend = backend(reader);
     Path media =
         reader.read(
             "MEDIA_ROOT",
@@ -283,6 +305,7 @@ public record ControllerConfig(
         dataDir,
         registryEnabled,
         storage,
+        backend,
         media,
         publicHosts,
         trustedProxies,
@@ -303,6 +326,101 @@ public record ControllerConfig(
         metricsAddress,
         logLevel,
         logFormat);
+  }
+
+  private static RegistryBackend backend(Reader reader) {
+    RegistryBackend.Metadata metadata =
+        reader.choice(
+            "REGISTRY_METADATA",
+            "filesystem",
+            "filesystem or postgres",
+            RegistryBackend.Metadata.class);
+    RegistryBackend.ContentDriver driver =
+        reader.choice(
+            "REGISTRY_STORAGE_DRIVER",
+            "filesystem",
+            "filesystem or s3",
+            RegistryBackend.ContentDriver.class);
+    Optional<RegistryBackend.Postgres> postgres = Optional.empty();
+    if (metadata == RegistryBackend.Metadata.POSTGRES) {
+      Optional<String> url = reader.optional("REGISTRY_POSTGRES_URL");
+      if (url.isEmpty() || !url.get().startsWith("jdbc:postgresql:")) {
+        reader.problem(
+            "REGISTRY_POSTGRES_URL must name the database, jdbc:postgresql://host:port/database,"
+                + " when REGISTRY_METADATA=postgres");
+      }
+      String user = reader.read("REGISTRY_POSTGRES_USER", "registry", "a role name", String::trim);
+      Optional<Secret> password =
+          reader
+              .optional("REGISTRY_POSTGRES_PASSWORD_FILE")
+              .flatMap(file -> reader.secretFile("REGISTRY_POSTGRES_PASSWORD_FILE", file));
+      String uploads = reader.optional("REGISTRY_MAX_CONCURRENT_UPLOADS").orElse("8");
+      Integer pool =
+          reader.read(
+              "REGISTRY_POSTGRES_POOL_SIZE",
+              String.valueOf(parsedOr(uploads, 8) + 8),
+              "a whole number from 2 to 1000",
+              value -> range(value, 2, 1000));
+      if (url.isPresent() && pool != null) {
+        postgres =
+            Optional.of(new RegistryBackend.Postgres(url.get().trim(), user, password, pool));
+      }
+    }
+    Optional<RegistryBackend.S3> s3 = Optional.empty();
+    if (driver == RegistryBackend.ContentDriver.S3) {
+      if (metadata == RegistryBackend.Metadata.FILESYSTEM) {
+        reader.problem(
+            "REGISTRY_STORAGE_DRIVER=s3 needs REGISTRY_METADATA=postgres: on the filesystem a blob's"
+                + " record is its content file");
+      }
+      Optional<String> bucket = reader.optional("S3_BUCKET").map(String::trim);
+      if (bucket.isEmpty()) {
+        reader.problem("S3_BUCKET must name the bucket when REGISTRY_STORAGE_DRIVER=s3");
+      }
+      Optional<URI> endpoint =
+          reader.optional("S3_ENDPOINT", "an http or https URL", ControllerConfig::endpoint);
+      String region = reader.read("S3_REGION", "us-east-1", "a region name", String::trim);
+      Boolean pathStyle =
+          reader.read("S3_PATH_STYLE", "false", "true or false", ControllerConfig::bool);
+      Long partSize =
+          reader.read(
+              "S3_PART_SIZE",
+              "32MiB",
+              "a size from 5MiB to 5GiB",
+              value -> {
+                long bytes = size(value);
+                if (bytes < 5L << 20 || bytes > 5L << 30) {
+                  throw new IllegalArgumentException(value);
+                }
+                return bytes;
+              });
+      if (bucket.isPresent() && pathStyle != null && partSize != null) {
+        s3 =
+            Optional.of(
+                new RegistryBackend.S3(endpoint, bucket.get(), region, pathStyle, partSize));
+      }
+    }
+    if (metadata == null || driver == null) {
+      return RegistryBackend.FILESYSTEM;
+    }
+    return new RegistryBackend(metadata, driver, postgres, s3);
+  }
+
+  private static int parsedOr(String value, int fallback) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static URI endpoint(String value) {
+    URI uri = URI.create(value.trim());
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+        || uri.getHost() == null) {
+      throw new IllegalArgumentException(value);
+    }
+    return uri;
   }
 
   private static Auth auth(Reader reader) {

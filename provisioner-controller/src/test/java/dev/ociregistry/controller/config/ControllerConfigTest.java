@@ -140,7 +140,9 @@ class ControllerConfigTest {
     "REGISTRY_PUBLIC_HOSTS, http://x/, host:port",
     "TRUSTED_PROXIES, proxy.example.org, IPv4 or IPv6 addresses and CIDR blocks",
     "TRUSTED_PROXIES, 10.0.0.0/33, IPv4 or IPv6 addresses and CIDR blocks",
-    "TRUSTED_PROXIES, 10.1.2.3/8, no bits set beyond a block"
+    "TRUSTED_PROXIES, 10.1.2.3/8, no bits set beyond a block",
+    "REGISTRY_METADATA, mysql, filesystem or postgres",
+    "REGISTRY_STORAGE_DRIVER, gcs, filesystem or s3"
   })
   void badValueStopsWithMessageNamingVariableAndWhatItAccepts(
       String variable, String value, String accepted) {
@@ -148,6 +150,76 @@ class ControllerConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(variable + "=" + value + " is not valid")
         .hasMessageContaining(accepted);
+  }
+
+  @Test
+  void theFilesystemIsTheDefaultBackend() throws Exception {
+    assertThat(ControllerConfig.fromEnvironment(Map.of()).backend())
+        .isEqualTo(RegistryBackend.FILESYSTEM);
+    assertThat(RegistryBackend.FILESYSTEM.describe(Path.of("/srv/registry")))
+        .isEqualTo("/srv/registry");
+  }
+
+  @Test
+  void replicasShareMetadataInPostgresAndContentInS3(@TempDir Path dir) throws Exception {
+    Path password = dir.resolve("pg-password");
+    Files.writeString(password, "s3cret\n");
+    ControllerConfig config =
+        ControllerConfig.fromEnvironment(
+            Map.of(
+                "REGISTRY_METADATA", "Postgres",
+                "REGISTRY_POSTGRES_URL", "jdbc:postgresql://db.example:5432/registry?ssl=true",
+                "REGISTRY_POSTGRES_USER", "ctl",
+                "REGISTRY_POSTGRES_PASSWORD_FILE", password.toString(),
+                "REGISTRY_MAX_CONCURRENT_UPLOADS", "16",
+                "REGISTRY_STORAGE_DRIVER", "s3",
+                "S3_BUCKET", "images",
+                "S3_ENDPOINT", "http://minio.example:9000",
+                "S3_PATH_STYLE", "true",
+                "S3_PART_SIZE", "64MiB"));
+    RegistryBackend backend = config.backend();
+    assertThat(backend.isShared()).isTrue();
+    RegistryBackend.Postgres postgres = backend.postgres().orElseThrow();
+    assertThat(postgres.user()).isEqualTo("ctl");
+    assertThat(postgres.password().orElseThrow().reveal()).isEqualTo("s3cret");
+    assertThat(postgres.poolSize()).isEqualTo(24);
+    RegistryBackend.S3 s3 = backend.s3().orElseThrow();
+    assertThat(s3.bucket()).isEqualTo("images");
+    assertThat(s3.region()).isEqualTo("us-east-1");
+    assertThat(s3.pathStyle()).isTrue();
+    assertThat(s3.partSize()).isEqualTo(64L << 20);
+    assertThat(backend.describe(Path.of("/srv")))
+        .isEqualTo(
+            "metadata jdbc:postgresql://db.example:5432/registry, content s3://images at"
+                + " http://minio.example:9000")
+        .doesNotContain("s3cret");
+    assertThat(config.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void aSharedBackendWithoutWhatItNeedsStopsStartUpSayingWhat() {
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.fromEnvironment(
+                    Map.of("REGISTRY_STORAGE_DRIVER", "s3", "S3_ENDPOINT", "ftp://x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("REGISTRY_STORAGE_DRIVER=s3 needs REGISTRY_METADATA=postgres")
+        .hasMessageContaining("S3_BUCKET must name the bucket")
+        .hasMessageContaining("S3_ENDPOINT=ftp://x is not valid");
+    assertThatThrownBy(
+            () ->
+                ControllerConfig.fromEnvironment(
+                    Map.of(
+                        "REGISTRY_METADATA", "postgres",
+                        "REGISTRY_POSTGRES_URL", "postgres://db/registry",
+                        "REGISTRY_POSTGRES_POOL_SIZE", "1",
+                        "REGISTRY_STORAGE_DRIVER", "s3",
+                        "S3_BUCKET", "b",
+                        "S3_PART_SIZE", "1MiB")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("REGISTRY_POSTGRES_URL must name the database")
+        .hasMessageContaining("REGISTRY_POSTGRES_POOL_SIZE=1 is not valid")
+        .hasMessageContaining("S3_PART_SIZE=1MiB is not valid");
   }
 
   @Test

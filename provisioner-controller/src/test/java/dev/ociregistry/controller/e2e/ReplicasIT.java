@@ -1,0 +1,257 @@
+package dev.ociregistry.controller.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ociregistry.postgres.PostgresServer;
+import dev.ociregistry.s3.S3ProxyServer;
+import dev.ociregistry.testkit.Artifacts;
+import dev.ociregistry.testkit.Artifacts.Blob;
+import dev.ociregistry.testkit.Artifacts.Manifest;
+import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.JarProcess;
+import dev.ociregistry.testkit.Pusher;
+import dev.ociregistry.testkit.Skopeo;
+import dev.ociregistry.testkit.TestHttp;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Three controller processes on one PostgreSQL database and one S3 bucket (both started here),
+ * configured by environment as a site runs them; each request of a scenario goes to another
+ * replica.
+ */
+class ReplicasIT {
+  @TempDir static Path s3Directory;
+  private static PostgresServer postgres;
+  private static S3ProxyServer s3;
+
+  @TempDir Path workDir;
+  private final List<JarProcess> replicas = new ArrayList<>();
+  private Map<String, String> environment;
+
+  @BeforeAll
+  static void startStores() throws Exception {
+    postgres = PostgresServer.start();
+    s3 = S3ProxyServer.start(s3Directory);
+  }
+
+  @AfterAll
+  static void stopStores() throws Exception {
+    s3.close();
+    postgres.close();
+  }
+
+  @BeforeEach
+  void startReplicas() throws Exception {
+    String bucket = "registry-" + UUID.randomUUID();
+    try (S3Client client = s3.client()) {
+      client.createBucket(r -> r.bucket(bucket));
+    }
+    environment = new HashMap<>();
+    environment.put("REGISTRY_METADATA", "postgres");
+    environment.put("REGISTRY_POSTGRES_URL", postgres.newDatabase());
+    environment.put("REGISTRY_POSTGRES_USER", PostgresServer.USER);
+    environment.put("REGISTRY_STORAGE_DRIVER", "s3");
+    environment.put("S3_ENDPOINT", s3.endpoint().toString());
+    environment.put("S3_BUCKET", bucket);
+    environment.put("S3_PATH_STYLE", "true");
+    environment.put("S3_PART_SIZE", "5MiB");
+    environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+    environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+    for (int i = 0; i < 3; i++) {
+      replicas.add(start(i));
+    }
+  }
+
+  private JarProcess start(int replica) throws Exception {
+    Path home = Files.createDirectories(workDir.resolve("replica-" + replica));
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("DATA_DIR", home.resolve("data").toString());
+    env.put("HOME", home.toString());
+    return ControllerJar.startedOnAFreePort(home, env);
+  }
+
+  @AfterEach
+  void stopReplicas() {
+    replicas.forEach(JarProcess::close);
+  }
+
+  private TestHttp replica(int i) throws Exception {
+    return new TestHttp(replicas.get(i % replicas.size()).base());
+  }
+
+  @Test
+  void anImagePushedToOneReplicaIsServedByTheOthersWithEveryByteIntact() throws Exception {
+    Blob layer = Artifacts.blob(Artifacts.OCI_LAYER, Artifacts.content(12 << 20, 3));
+    Manifest image =
+        new Pusher(replica(0))
+            .image(
+                "os-images/rootfs",
+                "1",
+                Artifacts.image().config(Artifacts.config("replicas")).layer(layer).build());
+
+    TestHttp.Response manifest = replica(1).get("/v2/os-images/rootfs/manifests/1").expect(200);
+    assertThat(manifest.header("Docker-Content-Digest")).contains(image.digest());
+    byte[] pulled =
+        replica(2).get("/v2/os-images/rootfs/blobs/" + layer.digest()).expect(200).body();
+    assertThat(Digests.sha256(pulled)).isEqualTo(layer.digest());
+    TestHttp.Response range =
+        replica(1)
+            .send(
+                replica(1)
+                    .request("/v2/os-images/rootfs/blobs/" + layer.digest())
+                    .header("Range", "bytes=10000000-10000099"))
+            .expect(206);
+    assertThat(range.body()).isEqualTo(Arrays.copyOfRange(layer.content(), 10_000_000, 10_000_100));
+    JsonNode tags = replica(2).get("/v2/os-images/rootfs/tags/list").expect(200).json();
+    assertThat(tags.path("tags").get(0).asText()).isEqualTo("1");
+    assertThat(replica(0).get("/v2/_catalog").expect(200).text()).contains("os-images/rootfs");
+  }
+
+  @Test
+  void skopeoCopiesThroughOneReplicaAndReadsBackThroughAnother() throws Exception {
+    Manifest image =
+        new Pusher(replica(0)).image("source/app", "1", Artifacts.image("skopeo across replicas"));
+    Skopeo skopeo = Skopeo.require(workDir.resolve("skopeo"));
+    skopeo.run(
+        "copy",
+        "--preserve-digests",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        "docker://" + replica(0).hostPort() + "/source/app:1",
+        "docker://" + replica(1).hostPort() + "/copied/app:1");
+    String raw =
+        skopeo
+            .run(
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "docker://" + replica(2).hostPort() + "/copied/app:1")
+            .stdout();
+    assertThat(Digests.sha256(raw.getBytes(StandardCharsets.UTF_8))).isEqualTo(image.digest());
+    Path pulled = workDir.resolve("pulled");
+    skopeo.run(
+        "copy",
+        "--preserve-digests",
+        "--dest-oci-accept-uncompressed-layers",
+        "--src-tls-verify=false",
+        "docker://" + replica(2).hostPort() + "/copied/app:1",
+        "oci:" + pulled + ":app");
+    assertThat(Files.readString(pulled.resolve("index.json"))).contains(image.digest());
+  }
+
+  @Test
+  void anUploadStartedOnOneReplicaGoesOnThroughTheOthers() throws Exception {
+    byte[] content = Artifacts.content(9 << 20, 9);
+    String location = new Pusher(replica(0)).startUpload("windows/wim");
+    int chunk = 3 << 20;
+    for (int i = 0; i < 3; i++) {
+      byte[] part = Arrays.copyOfRange(content, i * chunk, (i + 1) * chunk);
+      TestHttp.Response patched =
+          replica(i).patch(location, (i * chunk) + "-" + ((i + 1) * chunk - 1), part).expect(202);
+      assertThat(patched.header("Range")).contains("0-" + ((i + 1) * chunk - 1));
+    }
+    String digest = Digests.sha256(content);
+    replica(1)
+        .send(
+            replica(1)
+                .request(location + "?digest=" + digest)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()))
+        .expect(201);
+    assertThat(Digests.sha256(replica(2).get("/v2/windows/wim/blobs/" + digest).expect(200).body()))
+        .isEqualTo(digest);
+  }
+
+  @Test
+  void anUploadWhoseReplicaIsKilledMidChunkIsFinishedOnAnother() throws Exception {
+    byte[] content = Artifacts.content(8 << 20, 21);
+    String location = new Pusher(replica(0)).startUpload("windows/killed");
+    int first = 3 << 20;
+    replica(0).patch(location, "0-" + (first - 1), Arrays.copyOf(content, first)).expect(202);
+
+    // A chunk that stalls half way, then its replica dies.
+    CompletableFuture<TestHttp.Response> stalled =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return replica(0).patchStreamed(location, () -> new StallingStream(content, first));
+              } catch (Exception e) {
+                return null;
+              }
+            });
+    Thread.sleep(1500);
+    replicas.get(0).kill();
+    replicas.get(0).awaitExit(java.time.Duration.ofSeconds(30));
+    stalled.cancel(true);
+
+    TestHttp.Response status = replica(1).get(location).expect(204);
+    String range = status.header("Range").orElseThrow();
+    long offset = Long.parseLong(range.substring(range.indexOf('-') + 1)) + 1;
+    assertThat(offset).isEqualTo(first);
+    replica(2).closeUpload(location, Digests.sha256(content), content, (int) offset).expect(201);
+    assertThat(
+            Digests.sha256(
+                replica(1)
+                    .get("/v2/windows/killed/blobs/" + Digests.sha256(content))
+                    .expect(200)
+                    .body()))
+        .isEqualTo(Digests.sha256(content));
+
+    // The killed replica comes back and serves what the others stored meanwhile.
+    replicas.set(0, start(0));
+    assertThat(replica(0).head("/v2/windows/killed/blobs/" + Digests.sha256(content)).status())
+        .isEqualTo(200);
+  }
+
+  /** Gives {@code from..} of {@code content} up to 1 MiB past it, then blocks until closed. */
+  private static final class StallingStream extends InputStream {
+    private final byte[] content;
+    private final int stopAt;
+    private int position;
+
+    StallingStream(byte[] content, int from) {
+      this.content = content;
+      this.position = from;
+      this.stopAt = from + (1 << 20);
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+      if (position >= stopAt) {
+        try {
+          Thread.sleep(120_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return -1;
+      }
+      int n = Math.min(length, stopAt - position);
+      System.arraycopy(content, position, buffer, offset, n);
+      position += n;
+      return n;
+    }
+  }
+}

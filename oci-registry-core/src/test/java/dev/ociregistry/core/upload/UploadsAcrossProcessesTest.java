@@ -10,18 +10,27 @@ import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.filesystem.FileSystemBlobContent;
 import dev.ociregistry.core.filesystem.FileSystemMetadata;
+import dev.ociregistry.core.gc.GcOptions;
+import dev.ociregistry.core.gc.GcReport;
 import dev.ociregistry.core.internal.LayoutIndex;
 import dev.ociregistry.core.internal.LayoutKeys;
+import dev.ociregistry.core.metadata.Coordination;
 import dev.ociregistry.core.metadata.InProcessCoordination;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.storage.FileSystemStorage;
 import dev.ociregistry.core.testing.TestContent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,15 +43,72 @@ class UploadsAcrossProcessesTest {
 
   @TempDir Path root;
 
+  private final InProcessCoordination cluster = new InProcessCoordination();
+
+  /** A process on the shared store; they all share one coordination, as replicas do. */
   private OciRegistry process() throws IOException {
+    return process(RegistryOptions.defaults());
+  }
+
+  private OciRegistry process(RegistryOptions options) throws IOException {
     FileSystemStorage storage = new FileSystemStorage(root);
     LayoutIndex index = new LayoutIndex(storage);
     index.load(Map.of());
     return OciRegistry.open(
         new FileSystemMetadata(storage, index),
         new FileSystemBlobContent(storage),
-        new InProcessCoordination(),
-        RegistryOptions.defaults());
+        cluster,
+        options);
+  }
+
+  @Test
+  void anUploadAnotherProcessWritesToIsRefusedAndNeverExpired() throws Exception {
+    try (OciRegistry one =
+        process(RegistryOptions.defaults().withUploadTimeout(Duration.ofMillis(1)))) {
+      String id = one.uploads().start(REPO).id();
+      // Another process's request: a thread of its own takes the lock and lets it go.
+      ExecutorService elsewhere = Executors.newSingleThreadExecutor();
+      Coordination.Held held =
+          elsewhere
+              .submit(() -> cluster.tryLockUpload(id, Duration.ZERO).orElseThrow())
+              .get(10, TimeUnit.SECONDS);
+      try {
+        assertThatThrownBy(
+                () ->
+                    one.uploads().append(REPO, id, 0, 1, new ByteArrayInputStream(new byte[] {1})))
+            .isInstanceOfSatisfying(
+                RegistryException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOMANYREQUESTS));
+        Thread.sleep(20);
+        assertThat(one.uploads().expireStale()).isZero();
+        assertThat(one.uploads().ids()).containsExactly(id);
+      } finally {
+        elsewhere.submit(held::close).get(10, TimeUnit.SECONDS);
+        elsewhere.shutdown();
+      }
+      Thread.sleep(20);
+      assertThat(one.uploads().expireStale()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aCollectionWaitsForTheOneAnotherProcessRuns() throws Exception {
+    try (OciRegistry one = process()) {
+      Coordination.Held lease = cluster.tryCollectorLease(Duration.ZERO).orElseThrow();
+      CompletableFuture<GcReport> waiting =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return one.garbageCollector().collect(GcOptions.withGracePeriod(Duration.ZERO));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      Thread.sleep(1500);
+      assertThat(waiting).isNotDone();
+      lease.close();
+      assertThat(waiting.get(30, TimeUnit.SECONDS).blobsDeleted()).isZero();
+    }
   }
 
   @Test

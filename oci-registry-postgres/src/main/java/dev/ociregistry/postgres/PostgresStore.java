@@ -16,12 +16,14 @@ public final class PostgresStore implements Closeable {
   private final HikariDataSource lockPool;
   private final PostgresMetadata metadata;
   private final PostgresCoordination coordination;
+  private final PostgresDocuments documents;
 
   private PostgresStore(HikariDataSource pool, HikariDataSource lockPool) {
     this.pool = pool;
     this.lockPool = lockPool;
     this.metadata = new PostgresMetadata(pool);
     this.coordination = new PostgresCoordination(lockPool, pool);
+    this.documents = new PostgresDocuments(pool);
   }
 
   /**
@@ -86,6 +88,11 @@ public final class PostgresStore implements Closeable {
   /** {@return the locks and notes every replica shares} */
   public PostgresCoordination coordination() {
     return coordination;
+  }
+
+  /** {@return the application's documents beside the registry, shared by its replicas} */
+  public PostgresDocuments documents() {
+    return documents;
   }
 
   /** Closes both pools; locks still held are dropped with their sessions. */

@@ -22,6 +22,7 @@ import dev.ociregistry.controller.backend.OpenedRegistry;
 import dev.ociregistry.controller.config.ControllerConfig;
 import dev.ociregistry.controller.config.Durations;
 import dev.ociregistry.controller.config.RetentionFile;
+import dev.ociregistry.controller.credentials.CredentialReaders;
 import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.controller.http.HttpMetrics;
 import dev.ociregistry.controller.http.LargeTransferLog;
@@ -32,6 +33,7 @@ import dev.ociregistry.controller.tls.TlsConnectors;
 import dev.ociregistry.controller.tls.TlsSettings;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.retention.RetentionPolicy;
+import dev.ociregistry.postgres.PostgresDocuments;
 import dev.ociregistry.servlet.OciRegistryServlet;
 import dev.ociregistry.servlet.RegistryAuthorizer;
 import dev.ociregistry.servlet.ServletOptions;
@@ -143,14 +145,16 @@ public final class Controller implements AutoCloseable {
           users.isPresent()
               ? Optional.of(JobTokens.open(config.provisioningDir().resolve(JOB_CREDENTIAL_KEY)))
               : Optional.empty();
+      RegistryAddresses addresses =
+          RegistryAddresses.of(config.listenAddress().getHostString(), config.publicHosts());
+      CredentialReaders readers =
+          (request, job) -> users.isPresent() && users.get().mayReadJobCredential(request, job);
+      Optional<PostgresDocuments> shared = openedStores.flatMap(OpenedRegistry::sharedDocuments);
       ProvisioningApi api =
-          new ProvisioningApi(
-              registry,
-              config.provisioningDir(),
-              RegistryAddresses.of(config.listenAddress().getHostString(), config.publicHosts()),
-              jobTokens,
-              (request, job) -> users.isPresent() && users.get().mayReadJobCredential(request, job),
-              audit);
+          shared.isPresent()
+              ? new ProvisioningApi(registry, shared.get(), addresses, jobTokens, readers, audit)
+              : new ProvisioningApi(
+                  registry, config.provisioningDir(), addresses, jobTokens, readers, audit);
       Optional<OciRegistry> opened = registry;
       Optional<AccessControl> access =
           users.map(

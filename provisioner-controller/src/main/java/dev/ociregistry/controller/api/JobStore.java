@@ -10,10 +10,13 @@ import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.model.Pin;
 import dev.ociregistry.core.model.RepositoryName;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +43,7 @@ final class JobStore implements ActiveJobs {
   static final String DIRECTORY = "jobs";
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
-  private final JsonFiles files;
+  private final ProvisioningDocuments files;
   private final ArtifactResolver resolver;
   private final Clock clock;
   private final AuditLog audit;
@@ -56,7 +59,7 @@ final class JobStore implements ActiveJobs {
     }
   }
 
-  JobStore(JsonFiles files, ArtifactResolver resolver, Clock clock) {
+  JobStore(ProvisioningDocuments files, ArtifactResolver resolver, Clock clock) {
     this(files, resolver, clock, AuditLog.off(), false);
   }
 
@@ -65,7 +68,7 @@ final class JobStore implements ActiveJobs {
    * @param issuesCredentials whether jobs get pull credentials (authentication is on)
    */
   JobStore(
-      JsonFiles files,
+      ProvisioningDocuments files,
       ArtifactResolver resolver,
       Clock clock,
       AuditLog audit,
@@ -107,25 +110,53 @@ final class JobStore implements ActiveJobs {
 
   @Override
   public Optional<PinnedArtifact> pinnedArtifact(UUID id) {
-    Slot slot = jobs.get(id);
-    if (slot == null || slot.job.state().isTerminal() || slot.job.artifact().digest().isEmpty()) {
+    Optional<Job> job = current(id);
+    if (job.isEmpty()
+        || job.get().state().isTerminal()
+        || job.get().artifact().digest().isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new PinnedArtifact(
-            RepositoryName.parse(slot.job.artifact().repository()),
-            slot.job.artifact().digest().get()));
+            RepositoryName.parse(job.get().artifact().repository()),
+            job.get().artifact().digest().get()));
   }
 
   /** The job of a canonical UUID string, when there is one. */
   Optional<Job> get(String id) {
-    return parseId(id).map(jobs::get).map(slot -> slot.job);
+    return parseId(id).flatMap(this::current);
+  }
+
+  /** The job as it is now: from memory, or, when replicas share the jobs, as they stored it. */
+  private Optional<Job> current(UUID id) {
+    if (!files.shared()) {
+      return Optional.ofNullable(jobs.get(id)).map(slot -> slot.job);
+    }
+    try {
+      return files.read(DIRECTORY, id.toString()).map(file -> Job.fromFile(file, id));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<Job> all() {
+    if (!files.shared()) {
+      return jobs.values().stream().map(slot -> slot.job).toList();
+    }
+    List<Job> all = new ArrayList<>();
+    try {
+      for (String name : files.names(DIRECTORY)) {
+        parseId(name).flatMap(this::current).ifPresent(all::add);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return all;
   }
 
   /** The jobs that pass the filters, oldest first. */
   List<Job> list(Optional<JobState> state, Optional<String> recipe, Optional<String> server) {
-    return jobs.values().stream()
-        .map(slot -> slot.job)
+    return all().stream()
         .filter(job -> state.map(job.state()::equals).orElse(true))
         .filter(job -> recipe.map(job.recipe().name()::equals).orElse(true))
         .filter(job -> server.map(job.server()::equals).orElse(true))
@@ -214,35 +245,61 @@ final class JobStore implements ActiveJobs {
    * @throws ApiException 404 for an unknown job, 409 naming {@code state} for an illegal move
    */
   Job update(String id, JobState next, Optional<String> message) throws IOException {
+    if (files.shared()) {
+      return updateShared(id, next, message);
+    }
     Slot slot = parseId(id).map(jobs::get).orElseThrow(() -> ApiException.noJob(id));
     synchronized (slot) {
-      Job current = slot.job;
-      if (!current.state().canMoveTo(next)) {
-        throw ApiException.conflict(
-            "state",
-            "job "
-                + id
-                + " is "
-                + current.state().wireName()
-                + " and cannot become "
-                + next.wireName()
-                + "; legal moves: queued -> running, queued -> failed, running -> succeeded,"
-                + " running -> failed");
-      }
-      Job updated = current.moveTo(next, message, now());
+      Job updated = moved(id, slot.job, next, message);
       files.write(DIRECTORY, id, updated.toFile());
       slot.job = updated;
-      if (next.isTerminal()
-          && updated.artifact().digest().isPresent()
-          && resolver.registry().isPresent()) {
-        unpin(resolver.registry().get(), updated);
-      }
-      LOG.info("job {} is {}", id, next.wireName());
-      if (issuesCredentials && next.isTerminal() && updated.artifact().digest().isPresent()) {
-        audit.record("job-credential-revoked", credentialFields(updated));
-      }
-      return updated;
+      return afterMove(id, updated, next);
     }
+  }
+
+  /**
+   * A move of a job every replica shares: written only while the job is still what was read, else
+   * read again and checked again, so that two replicas never both move one job.
+   */
+  private Job updateShared(String id, JobState next, Optional<String> message) throws IOException {
+    UUID uuid = parseId(id).orElseThrow(() -> ApiException.noJob(id));
+    while (true) {
+      ObjectNode stored = files.read(DIRECTORY, id).orElseThrow(() -> ApiException.noJob(id));
+      Job updated = moved(id, Job.fromFile(stored, uuid), next, message);
+      if (files.replace(DIRECTORY, id, stored, updated.toFile())) {
+        return afterMove(id, updated, next);
+      }
+    }
+  }
+
+  private Job moved(String id, Job current, JobState next, Optional<String> message) {
+    if (!current.state().canMoveTo(next)) {
+      throw ApiException.conflict(
+          "state",
+          "job "
+              + id
+              + " is "
+              + current.state().wireName()
+              + " and cannot become "
+              + next.wireName()
+              + "; legal moves: queued -> running, queued -> failed, running -> succeeded,"
+              + " running -> failed");
+    }
+    return current.moveTo(next, message, now());
+  }
+
+  /** Unpins a job that ended, and logs and audits the move. */
+  private Job afterMove(String id, Job updated, JobState next) {
+    if (next.isTerminal()
+        && updated.artifact().digest().isPresent()
+        && resolver.registry().isPresent()) {
+      unpin(resolver.registry().get(), updated);
+    }
+    LOG.info("job {} is {}", id, next.wireName());
+    if (issuesCredentials && next.isTerminal() && updated.artifact().digest().isPresent()) {
+      audit.record("job-credential-revoked", credentialFields(updated));
+    }
+    return updated;
   }
 
   private static Map<String, Object> credentialFields(Job job) {
@@ -256,6 +313,8 @@ final class JobStore implements ActiveJobs {
   }
 
   private void reconcilePins(OciRegistry registry) throws IOException {
+    Map<UUID, Job> known = new HashMap<>();
+    all().forEach(job -> known.put(job.id(), job));
     Set<String> kept = new HashSet<>();
     for (Pin pin : registry.pins().list()) {
       if (!pin.id().startsWith(Job.PIN_PREFIX)) {
@@ -265,16 +324,15 @@ final class JobStore implements ActiveJobs {
       if (id.isEmpty()) {
         continue;
       }
-      Slot slot = jobs.get(id.get());
-      if (slot == null || slot.job.state().isTerminal()) {
-        LOG.info("removing pin {}: its job is {}", pin.id(), slot == null ? "unknown" : "over");
+      Job job = known.get(id.get());
+      if (job == null || job.state().isTerminal()) {
+        LOG.info("removing pin {}: its job is {}", pin.id(), job == null ? "unknown" : "over");
         registry.pins().unpin(pin.id());
       } else {
         kept.add(pin.id());
       }
     }
-    for (Slot slot : jobs.values()) {
-      Job job = slot.job;
+    for (Job job : known.values()) {
       if (job.state().isTerminal()
           || job.artifact().digest().isEmpty()
           || kept.contains(job.pinId())) {

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * FileSystemStorage#writeAtomically} (temp file, fsync, rename, directory fsync), so a crash leaves
  * the old file or the new one, never a torn one.
  */
-final class JsonFiles {
+final class JsonFiles implements ProvisioningDocuments {
   static final String SUFFIX = ".json";
   private static final int MAX_FILE_BYTES = 4 * ApiJson.MAX_BODY_BYTES;
 
@@ -33,21 +33,45 @@ final class JsonFiles {
    *
    * @throws ApiException 413 when it would be larger than a file that is read back at start
    */
-  void write(String directory, String name, ObjectNode content) throws IOException {
+  @Override
+  public void write(String directory, String name, ObjectNode content) throws IOException {
+    storage.writeAtomically(key(directory, name), bytes(name, content));
+  }
+
+  /** The document's bytes, refused when larger than a document may be. */
+  static byte[] bytes(String name, ObjectNode content) throws IOException {
     byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(content);
     if (bytes.length > MAX_FILE_BYTES) {
       throw ApiException.tooLarge(
           name + " would take " + bytes.length + " bytes; at most " + MAX_FILE_BYTES + " are kept");
     }
-    storage.writeAtomically(key(directory, name), bytes);
+    return bytes;
   }
 
-  boolean delete(String directory, String name) throws IOException {
+  /** One process writes these files: the caller's lock makes the read and the write one step. */
+  @Override
+  public boolean replace(String directory, String name, ObjectNode expected, ObjectNode content)
+      throws IOException {
+    if (!read(directory, name).map(expected::equals).orElse(false)) {
+      return false;
+    }
+    write(directory, name, content);
+    return true;
+  }
+
+  @Override
+  public boolean shared() {
+    return false;
+  }
+
+  @Override
+  public boolean delete(String directory, String name) throws IOException {
     return storage.delete(key(directory, name));
   }
 
   /** The names (without {@code .json}) of the JSON files in {@code directory}, sorted. */
-  List<String> names(String directory) throws IOException {
+  @Override
+  public List<String> names(String directory) throws IOException {
     try (Stream<String> files = storage.list(directory)) {
       List<String> names = new ArrayList<>();
       files
@@ -64,7 +88,8 @@ final class JsonFiles {
    *
    * @throws IOException when it is not a JSON object
    */
-  Optional<ObjectNode> read(String directory, String name) throws IOException {
+  @Override
+  public Optional<ObjectNode> read(String directory, String name) throws IOException {
     Optional<byte[]> bytes = storage.readSmall(key(directory, name), MAX_FILE_BYTES);
     if (bytes.isEmpty()) {
       return Optional.empty();
@@ -77,7 +102,8 @@ final class JsonFiles {
   }
 
   /** The file's path for messages. */
-  String path(String directory, String name) {
+  @Override
+  public String path(String directory, String name) {
     return storage.root().resolve(key(directory, name)).toString();
   }
 

@@ -6,6 +6,7 @@ import dev.ociregistry.controller.credentials.CredentialReaders;
 import dev.ociregistry.controller.credentials.JobTokens;
 import dev.ociregistry.core.OciRegistry;
 import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.postgres.PostgresDocuments;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,9 +132,39 @@ public final class ProvisioningApi {
       CredentialReaders readers,
       AuditLog audit)
       throws IOException {
+    this(registry, filesIn(provisioningDir), addresses, credentials, readers, audit);
+  }
+
+  /**
+   * As above, with recipes and jobs in the documents that replicas share, so that a job created
+   * through one is listed, served and updated through every other.
+   */
+  public ProvisioningApi(
+      Optional<OciRegistry> registry,
+      PostgresDocuments shared,
+      RegistryAddresses addresses,
+      Optional<JobTokens> credentials,
+      CredentialReaders readers,
+      AuditLog audit)
+      throws IOException {
+    this(registry, new SharedDocuments(shared), addresses, credentials, readers, audit);
+  }
+
+  private static ProvisioningDocuments filesIn(Path provisioningDir) throws IOException {
     Files.createDirectories(provisioningDir);
     JsonFiles files = new JsonFiles(new FileSystemStorage(provisioningDir));
     files.removeTemporaries();
+    return files;
+  }
+
+  private ProvisioningApi(
+      Optional<OciRegistry> registry,
+      ProvisioningDocuments files,
+      RegistryAddresses addresses,
+      Optional<JobTokens> credentials,
+      CredentialReaders readers,
+      AuditLog audit)
+      throws IOException {
     ArtifactResolver resolver = new ArtifactResolver(registry, addresses);
     RecipeStore recipes = new RecipeStore(files);
     recipes.load();

@@ -3,6 +3,8 @@ package dev.ociregistry.controller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -23,11 +25,11 @@ final class RecipeStore {
   static final String DIRECTORY = "recipes";
   private static final Logger LOG = LoggerFactory.getLogger(RecipeStore.class);
 
-  private final JsonFiles files;
+  private final ProvisioningDocuments files;
   private final ConcurrentSkipListMap<String, Recipe> recipes = new ConcurrentSkipListMap<>();
   private final Object writeLock = new Object();
 
-  RecipeStore(JsonFiles files) {
+  RecipeStore(ProvisioningDocuments files) {
     this.files = files;
   }
 
@@ -60,18 +62,39 @@ final class RecipeStore {
   }
 
   Optional<Recipe> get(String name) {
-    return Optional.ofNullable(recipes.get(name));
+    if (!files.shared()) {
+      return Optional.ofNullable(recipes.get(name));
+    }
+    if (!RecipeParser.isValidName(name)) {
+      return Optional.empty();
+    }
+    try {
+      return files.read(DIRECTORY, name).map(file -> fromFile(file, name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Every recipe, sorted by name. */
   List<Recipe> list() {
-    return List.copyOf(recipes.values());
+    if (!files.shared()) {
+      return List.copyOf(recipes.values());
+    }
+    List<Recipe> all = new ArrayList<>();
+    try {
+      for (String name : files.names(DIRECTORY)) {
+        get(name).ifPresent(all::add);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return all;
   }
 
   /** Stores a new recipe; returns false, changing nothing, when the name is taken. */
   boolean create(Recipe recipe) throws IOException {
     synchronized (writeLock) {
-      if (recipes.containsKey(recipe.name())) {
+      if (exists(recipe.name())) {
         return false;
       }
       write(recipe);
@@ -82,7 +105,7 @@ final class RecipeStore {
   /** Stores a recipe, replacing one of the same name; returns whether it is new. */
   boolean put(Recipe recipe) throws IOException {
     synchronized (writeLock) {
-      boolean created = !recipes.containsKey(recipe.name());
+      boolean created = !exists(recipe.name());
       write(recipe);
       return created;
     }
@@ -91,13 +114,17 @@ final class RecipeStore {
   /** Deletes a recipe; returns whether it existed. */
   boolean delete(String name) throws IOException {
     synchronized (writeLock) {
-      if (!recipes.containsKey(name)) {
+      if (!exists(name)) {
         return false;
       }
       files.delete(DIRECTORY, name);
       recipes.remove(name);
       return true;
     }
+  }
+
+  private boolean exists(String name) {
+    return get(name).isPresent();
   }
 
   private void write(Recipe recipe) throws IOException {

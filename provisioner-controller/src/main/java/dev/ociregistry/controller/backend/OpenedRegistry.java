@@ -7,6 +7,7 @@ import dev.ociregistry.core.RegistryOptions;
 import dev.ociregistry.core.content.BlobContent;
 import dev.ociregistry.core.filesystem.FileSystemBlobContent;
 import dev.ociregistry.core.storage.FileSystemStorage;
+import dev.ociregistry.postgres.PostgresDocuments;
 import dev.ociregistry.postgres.PostgresStore;
 import dev.ociregistry.s3.S3BlobContent;
 import java.io.Closeable;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -29,10 +31,13 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  */
 public final class OpenedRegistry implements Closeable {
   private final OciRegistry registry;
+  private final Optional<PostgresDocuments> sharedDocuments;
   private final List<Closeable> stores;
 
-  private OpenedRegistry(OciRegistry registry, List<Closeable> stores) {
+  private OpenedRegistry(
+      OciRegistry registry, Optional<PostgresDocuments> sharedDocuments, List<Closeable> stores) {
     this.registry = registry;
+    this.sharedDocuments = sharedDocuments;
     this.stores = stores;
   }
 
@@ -47,7 +52,8 @@ public final class OpenedRegistry implements Closeable {
     RegistryOptions options = RegistryOptions.defaults().withUploadTimeout(config.uploadTimeout());
     RegistryBackend backend = config.backend();
     if (!backend.isShared()) {
-      return new OpenedRegistry(OciRegistry.open(config.registryStorage(), options), List.of());
+      return new OpenedRegistry(
+          OciRegistry.open(config.registryStorage(), options), Optional.empty(), List.of());
     }
     List<Closeable> stores = new ArrayList<>();
     try {
@@ -56,7 +62,7 @@ public final class OpenedRegistry implements Closeable {
       BlobContent content = content(config, backend, stores);
       OciRegistry registry =
           OciRegistry.open(postgres.metadata(), content, postgres.coordination(), options);
-      return new OpenedRegistry(registry, stores);
+      return new OpenedRegistry(registry, Optional.of(postgres.documents()), stores);
     } catch (IOException | RuntimeException e) {
       closeAll(stores, e);
       throw e;
@@ -90,6 +96,14 @@ public final class OpenedRegistry implements Closeable {
     stores.add(client::close);
     Path spool = Files.createDirectories(config.registryStorage().resolve("spool"));
     return new S3BlobContent(client, s3.bucket(), spool, s3.partSize());
+  }
+
+  /**
+   * {@return where recipes and jobs go when replicas share the registry}; empty for one controller,
+   * which keeps them as files
+   */
+  public Optional<PostgresDocuments> sharedDocuments() {
+    return sharedDocuments;
   }
 
   /** {@return the registry} */

@@ -75,6 +75,7 @@ class ReplicasIT {
     environment.put("S3_PART_SIZE", "5MiB");
     environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
     environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+    environment.put("REGISTRY_GC_GRACE_PERIOD", "0s");
     for (int i = 0; i < 3; i++) {
       replicas.add(start(i));
     }
@@ -155,6 +156,62 @@ class ReplicasIT {
         "docker://" + replica(2).hostPort() + "/copied/app:1",
         "oci:" + pulled + ":app");
     assertThat(Files.readString(pulled.resolve("index.json"))).contains(image.digest());
+  }
+
+  @Test
+  void aJobCreatedOnOneReplicaIsServedByAnotherAndItsPinHoldsAgainstACollectionOnTheThird()
+      throws Exception {
+    Manifest image =
+        new Pusher(replica(0))
+            .image(
+                "os-images/ubuntu",
+                "base",
+                Artifacts.image()
+                    .config(Artifacts.config("job"))
+                    .layer(Artifacts.layer("job rootfs"))
+                    .build());
+    replica(1)
+        .postJson(
+            "/api/v1/recipes",
+            "{\"name\":\"ubuntu\",\"task_target\":\"install-linux.target\","
+                + "\"target_disk\":\"/dev/sda\",\"oci_url\":\"os-images/ubuntu:base\","
+                + "\"partitions\":[{\"mount\":\"/\",\"size\":\"0\",\"fstype\":\"ext4\"}],"
+                + "\"cloud_init\":{\"hostname\":\"m1\"}}")
+        .expect(201);
+    JsonNode job =
+        replica(2)
+            .postJson("/api/v1/jobs", "{\"recipe\":\"ubuntu\",\"server\":\"m1\"}")
+            .expect(201)
+            .json();
+    String id = job.get("id").asText();
+    assertThat(job.at("/artifact/digest").asText()).isEqualTo(image.digest());
+    replica(0).delete("/v2/os-images/ubuntu/manifests/base").expect(202);
+
+    assertThat(replica(0).get("/api/v1/jobs").expect(200).text()).contains(id);
+    assertThat(replica(0).get("/api/v1/recipes/ubuntu").status()).isEqualTo(200);
+    JsonNode task = replica(1).get("/media/tasks/" + id + "/task.json").expect(200).json();
+    assertThat(task.at("/artifact/digest").asText()).isEqualTo(image.digest());
+
+    replica(2).post("/admin/gc", new byte[0]).expect(200);
+    for (Blob blob : image.blobs()) {
+      assertThat(replica(0).get("/v2/os-images/ubuntu/blobs/" + blob.digest()).status())
+          .as("a blob the job's pin keeps")
+          .isEqualTo(200);
+    }
+
+    replica(1).postJson("/api/v1/jobs/" + id + "/status", "{\"state\":\"running\"}").expect(200);
+    replica(2).postJson("/api/v1/jobs/" + id + "/status", "{\"state\":\"succeeded\"}").expect(200);
+    assertThat(
+            replica(0)
+                .postJson("/api/v1/jobs/" + id + "/status", "{\"state\":\"running\"}")
+                .status())
+        .isEqualTo(409);
+    JsonNode report = replica(1).post("/admin/gc", new byte[0]).expect(200).json();
+    assertThat(report.get("manifests_deleted").asLong()).isEqualTo(1);
+    for (Blob blob : image.blobs()) {
+      assertThat(replica(2).get("/v2/os-images/ubuntu/blobs/" + blob.digest()).status())
+          .isEqualTo(404);
+    }
   }
 
   @Test

@@ -90,14 +90,18 @@ final class JsonFiles implements ProvisioningDocuments {
    */
   @Override
   public Optional<ObjectNode> read(String directory, String name) throws IOException {
-    Optional<byte[]> bytes = storage.readSmall(key(directory, name), MAX_FILE_BYTES);
+    return parsed(storage.readSmall(key(directory, name), MAX_FILE_BYTES), path(directory, name));
+  }
+
+  /** A stored document's object; {@code path} names it when it is not valid JSON. */
+  static Optional<ObjectNode> parsed(Optional<byte[]> bytes, String path) throws IOException {
     if (bytes.isEmpty()) {
       return Optional.empty();
     }
     try {
       return Optional.of(ApiJson.parseObject(bytes.get()));
     } catch (ApiException e) {
-      throw new IOException(path(directory, name) + " is not valid: " + e.getMessage(), e);
+      throw new IOException(path + " is not valid: " + e.getMessage(), e);
     }
   }
 

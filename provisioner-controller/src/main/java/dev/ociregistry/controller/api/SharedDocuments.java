@@ -42,15 +42,7 @@ final class SharedDocuments implements ProvisioningDocuments {
 
   @Override
   public Optional<ObjectNode> read(String directory, String name) throws IOException {
-    Optional<byte[]> bytes = documents.read(directory, name);
-    if (bytes.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(ApiJson.parseObject(bytes.get()));
-    } catch (ApiException e) {
-      throw new IOException(path(directory, name) + " is not valid: " + e.getMessage(), e);
-    }
+    return JsonFiles.parsed(documents.read(directory, name), path(directory, name));
   }
 
   @Override

@@ -30,9 +30,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Figures for one replica against three on one PostgreSQL database, with content in a shared
  * directory and in S3 (s3proxy): small pushes (a blob and a manifest that tags it) a second, and
  * the rate of 16 MiB uploads in 4 MiB chunks. Eight client threads in every case, spread over the
- * replicas. Not part of the build (the name is not a test's); run it with {@code mvn -pl
- * oci-registry-postgres -am test -Dtest=ReplicaThroughputBenchmark
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * replicas. Not part of the tests (the name is not a test's); after {@code mvn install}, run it
+ * with {@code mvn -pl oci-registry-postgres test -Dtest=ReplicaThroughputBenchmark}.
  */
 class ReplicaThroughputBenchmark {
   private static final int CLIENTS = 8;

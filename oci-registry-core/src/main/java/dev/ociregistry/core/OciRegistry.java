@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -120,8 +121,8 @@ public final class OciRegistry implements Closeable {
     this.recoveryProblems = new CopyOnWriteArrayList<>();
     if (recovery.isPresent()) {
       recoveryProblems.addAll(recovery.get().recover());
-    } else if (danglingLinks.finishAnInterruptedSweep() > 0) {
-      recoveryProblems.add("removed links to blobs an interrupted collection deleted");
+    } else {
+      finishAnInterruptedSweep(coordination, danglingLinks);
     }
     this.background = startBackgroundOpen(recovery, metadata);
     LinkedManifests linked = new LinkedManifests(metadata, content, options.maxManifestBytes());
@@ -163,6 +164,23 @@ public final class OciRegistry implements Closeable {
       layout.get().metadata().removeIncompleteUploads();
     }
     uploads.recover();
+  }
+
+  /**
+   * Finishes the link clean-up of a collection that a crash interrupted, unless a collection runs
+   * now (on another replica), whose mark it is.
+   */
+  private void finishAnInterruptedSweep(Coordination coordination, DanglingLinks danglingLinks)
+      throws IOException {
+    Optional<Coordination.Held> lease = coordination.tryCollectorLease(Duration.ZERO);
+    if (lease.isEmpty()) {
+      return;
+    }
+    try (Coordination.Held collecting = lease.get()) {
+      if (danglingLinks.finishAnInterruptedSweep() > 0) {
+        recoveryProblems.add("removed links to blobs an interrupted collection deleted");
+      }
+    }
   }
 
   /**

@@ -70,4 +70,42 @@ class OpenOnSpisTest {
       }
     }
   }
+
+  @Test
+  void anInterruptedSweepIsFinishedAtOpenUnlessACollectionRunsElsewhere() throws Exception {
+    FileSystemStorage storage = new FileSystemStorage(root);
+    LayoutIndex index = new LayoutIndex(storage);
+    index.load(Map.of());
+    FileSystemMetadata metadata = new FileSystemMetadata(storage, index);
+    Digest gone = Digest.sha256(TestContent.bytes(10, 3));
+    metadata.linkBlob(REPO, gone);
+    metadata.markSweep(true);
+    InProcessCoordination cluster = new InProcessCoordination();
+
+    java.util.concurrent.ExecutorService elsewhere =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var lease =
+          elsewhere.submit(() -> cluster.tryCollectorLease(Duration.ZERO).orElseThrow()).get();
+      try (OciRegistry registry =
+          OciRegistry.open(
+              metadata, new FileSystemBlobContent(storage), cluster, RegistryOptions.defaults())) {
+        assertThat(metadata.blobLinked(REPO, gone))
+            .as("another replica's collection owns the mark")
+            .isTrue();
+      }
+      elsewhere.submit(lease::close).get();
+    } finally {
+      elsewhere.shutdown();
+    }
+
+    try (OciRegistry registry =
+        OciRegistry.open(
+            metadata, new FileSystemBlobContent(storage), cluster, RegistryOptions.defaults())) {
+      assertThat(metadata.blobLinked(REPO, gone)).isFalse();
+      assertThat(metadata.sweepMarked()).isFalse();
+      assertThat(registry.recoveryProblems())
+          .contains("removed links to blobs an interrupted collection deleted");
+    }
+  }
 }

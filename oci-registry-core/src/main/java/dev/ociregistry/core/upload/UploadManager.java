@@ -32,9 +32,11 @@ import java.util.regex.Pattern;
 /**
  * Chunked, resumable blob uploads. Data goes to the {@link BlobContent} (on the filesystem {@code
  * uploads/<id>/data}, through a few fixed buffers while a running SHA-256 follows it, so completing
- * an upload costs a rename, not a second read); the session's state is kept in {@code
- * uploads/<id>/state}. A chunk that does not start at the current offset, or whose length differs
- * from what was declared, changes nothing. After a restart an upload goes on.
+ * an upload costs a rename, not a second read); the session is a record of the {@link
+ * RegistryMetadata} (on the filesystem {@code uploads/<id>/state}) holding the content's state
+ * after its last append, so that after a restart, or on another replica, the upload goes on from
+ * there. A chunk that does not start at the current offset, or whose length differs from what was
+ * declared, changes nothing.
  *
  * <p>Safe for concurrent use. One request at a time writes to an upload; another that wants it
  * waits briefly, then is refused with {@link ErrorCode#TOOMANYREQUESTS}. An upload id belongs to

@@ -62,7 +62,10 @@ public final class PostgresStore implements Closeable {
   }
 
   private static IOException unreachable(String jdbcUrl, RuntimeException e) {
-    return new IOException("PostgreSQL at " + jdbcUrl + " cannot be reached: " + e.getMessage(), e);
+    // Without the URL's parameters: they may carry a password.
+    int query = jdbcUrl.indexOf('?');
+    String address = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+    return new IOException("PostgreSQL at " + address + " cannot be reached: " + e.getMessage(), e);
   }
 
   private static HikariConfig config(

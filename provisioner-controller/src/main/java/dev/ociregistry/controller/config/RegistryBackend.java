@@ -45,7 +45,18 @@ public record RegistryBackend(
    * @param password its password, when the server asks for one
    * @param poolSize connections for records, and as many again for locks
    */
-  public record Postgres(String jdbcUrl, String user, Optional<Secret> password, int poolSize) {}
+  public record Postgres(String jdbcUrl, String user, Optional<Secret> password, int poolSize) {
+    /** {@return the URL without its parameters}, which may carry a password */
+    public String address() {
+      int query = jdbcUrl.indexOf('?');
+      return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+    }
+
+    @Override
+    public String toString() {
+      return "Postgres[" + address() + " as " + user + ", " + poolSize + " connections]";
+    }
+  }
 
   /**
    * An S3 bucket. Credentials come from the AWS SDK's usual chain: {@code AWS_ACCESS_KEY_ID} and
@@ -71,7 +82,7 @@ public record RegistryBackend(
     if (!isShared()) {
       return storage.toString();
     }
-    String database = postgres.map(p -> p.jdbcUrl().replaceFirst("\\?.*", "")).orElse("?");
+    String database = postgres.map(Postgres::address).orElse("?");
     String content =
         contentDriver == ContentDriver.S3
             ? s3.map(

@@ -168,7 +168,8 @@ class ControllerConfigTest {
         ControllerConfig.fromEnvironment(
             Map.of(
                 "REGISTRY_METADATA", "Postgres",
-                "REGISTRY_POSTGRES_URL", "jdbc:postgresql://db.example:5432/registry?ssl=true",
+                "REGISTRY_POSTGRES_URL",
+                    "jdbc:postgresql://db.example:5432/registry?ssl=true&password=inurl",
                 "REGISTRY_POSTGRES_USER", "ctl",
                 "REGISTRY_POSTGRES_PASSWORD_FILE", password.toString(),
                 "REGISTRY_MAX_CONCURRENT_UPLOADS", "16",
@@ -193,7 +194,7 @@ class ControllerConfigTest {
             "metadata jdbc:postgresql://db.example:5432/registry, content s3://images at"
                 + " http://minio.example:9000")
         .doesNotContain("s3cret");
-    assertThat(config.toString()).doesNotContain("s3cret");
+    assertThat(config.toString()).doesNotContain("s3cret").doesNotContain("inurl");
   }
 
   @Test

@@ -263,7 +263,10 @@ class ConcurrentPushTest {
   // ---------------------------------------------------------------- helpers
 
   private OciRegistry open() throws IOException {
-    return OciRegistry.open(root, RegistryOptions.defaults());
+    OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults());
+    // index.json is rebuilt in the background as the registry opens; the tests read it.
+    registry.recoveryProblems();
+    return registry;
   }
 
   private static byte[] manifest(String id) {

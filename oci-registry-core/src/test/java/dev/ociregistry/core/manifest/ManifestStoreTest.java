@@ -864,7 +864,10 @@ class ManifestStoreTest {
   // ---------------------------------------------------------------- helpers
 
   private OciRegistry open() throws IOException {
-    return OciRegistry.open(root, RegistryOptions.defaults());
+    OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults());
+    // index.json is rebuilt in the background as the registry opens; the tests read it.
+    registry.recoveryProblems();
+    return registry;
   }
 
   private static ManifestStore manifests(OciRegistry registry) {

@@ -86,6 +86,7 @@ final class JobStore implements ActiveJobs {
    * @throws IOException naming the file when one is not a valid job
    */
   void load() throws IOException {
+    Map<UUID, Job> loaded = new HashMap<>();
     for (String name : files.names(DIRECTORY)) {
       Optional<UUID> id = parseId(name);
       if (id.isEmpty()) {
@@ -97,14 +98,18 @@ final class JobStore implements ActiveJobs {
         continue;
       }
       try {
-        jobs.put(id.get(), new Slot(Job.fromFile(file.get(), id.get())));
+        loaded.put(id.get(), Job.fromFile(file.get(), id.get()));
       } catch (IllegalArgumentException e) {
         throw new IOException(
             files.path(DIRECTORY, name) + " is not a valid job: " + e.getMessage(), e);
       }
     }
+    if (!files.shared()) {
+      // Kept in memory only when this process alone writes them; shared jobs are read through.
+      loaded.forEach((id, job) -> jobs.put(id, new Slot(job)));
+    }
     if (resolver.registry().isPresent()) {
-      reconcilePins(resolver.registry().get());
+      reconcilePins(resolver.registry().get(), loaded);
     }
   }
 
@@ -214,7 +219,9 @@ final class JobStore implements ActiveJobs {
       }
       throw e;
     }
-    jobs.put(id, new Slot(job));
+    if (!files.shared()) {
+      jobs.put(id, new Slot(job));
+    }
     if (artifact.digest().isPresent()) {
       LOG.info(
           "job {} created: recipe {} on server {}, artifact {} pinned at {}",
@@ -312,9 +319,7 @@ final class JobStore implements ActiveJobs {
     return fields;
   }
 
-  private void reconcilePins(OciRegistry registry) throws IOException {
-    Map<UUID, Job> known = new HashMap<>();
-    all().forEach(job -> known.put(job.id(), job));
+  private void reconcilePins(OciRegistry registry, Map<UUID, Job> known) throws IOException {
     Set<String> kept = new HashSet<>();
     for (Pin pin : registry.pins().list()) {
       if (!pin.id().startsWith(Job.PIN_PREFIX)) {

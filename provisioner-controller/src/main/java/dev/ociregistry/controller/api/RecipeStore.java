@@ -49,7 +49,11 @@ final class RecipeStore {
         continue;
       }
       try {
-        recipes.put(name, fromFile(file.get(), name));
+        Recipe recipe = fromFile(file.get(), name);
+        if (!files.shared()) {
+          // Kept in memory only when this process alone writes them; shared ones are read through.
+          recipes.put(name, recipe);
+        }
       } catch (ApiException e) {
         throw new IOException(
             files.path(DIRECTORY, name)
@@ -129,7 +133,9 @@ final class RecipeStore {
 
   private void write(Recipe recipe) throws IOException {
     files.write(DIRECTORY, recipe.name(), toFile(recipe));
-    recipes.put(recipe.name(), recipe);
+    if (!files.shared()) {
+      recipes.put(recipe.name(), recipe);
+    }
   }
 
   /** The content of {@code recipes/<name>.json}. */

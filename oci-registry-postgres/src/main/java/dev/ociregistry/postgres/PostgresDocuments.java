@@ -43,6 +43,37 @@ public final class PostgresDocuments {
   }
 
   /**
+   * Writes a document unless there is one of that name already: the first writer wins, and every
+   * caller gets the winner's bytes.
+   *
+   * @param directory its directory
+   * @param name its name
+   * @param content the bytes to write when there is none yet
+   * @return the stored bytes: {@code content}, or the document another writer put first
+   * @throws IOException when the database fails
+   */
+  public byte[] putIfAbsent(String directory, String name, byte[] content) throws IOException {
+    return jdbc.inTransaction(
+        connection -> {
+          Jdbc.update(
+              connection,
+              "INSERT INTO documents (directory, name, content, version) VALUES (?, ?, ?, 1)"
+                  + " ON CONFLICT (directory, name) DO NOTHING",
+              directory,
+              name,
+              content);
+          return Jdbc.one(
+                  connection,
+                  "SELECT content FROM documents WHERE directory = ? AND name = ?",
+                  row -> row.getBytes(1),
+                  directory,
+                  name)
+              .orElseThrow(
+                  () -> new IOException(directory + "/" + name + " was removed as it was written"));
+        });
+  }
+
+  /**
    * Replaces a document while it still holds {@code expected}.
    *
    * @param directory its directory

@@ -6,24 +6,13 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresCoordinationTest extends CoordinationContract {
-  private static PostgresServer server;
+  @RegisterExtension static final PostgresServerExtension server = new PostgresServerExtension();
   private final List<PostgresStore> stores = new ArrayList<>();
   private String url;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   @AfterEach
   void closeStores() {

@@ -1,24 +1,22 @@
 package dev.ociregistry.postgres;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresDocumentsTest {
-  private static PostgresServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final PostgresServerExtension server = new PostgresServerExtension();
 
   @Test
   void documentsAreWrittenReadListedReplacedOnlyWhileUnchangedAndDeleted() throws Exception {
@@ -44,6 +42,35 @@ class PostgresDocumentsTest {
       assertThat(there.delete("jobs", "b")).isFalse();
       assertThat(here.read("jobs", "b")).isEmpty();
       assertThat(here.names("recipes")).containsExactly("a");
+    }
+  }
+
+  @Test
+  void theFirstOfSeveralWritersOfANewDocumentWinsAndEveryoneGetsItsBytes() throws Exception {
+    String url = server.newDatabase();
+    try (PostgresStore one = PostgresStore.open(url, PostgresServer.USER, "", 4);
+        PostgresStore two = PostgresStore.open(url, PostgresServer.USER, "", 4)) {
+      List<Callable<byte[]>> writers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        PostgresDocuments documents = (i % 2 == 0 ? one : two).documents();
+        byte[] mine = bytes("key " + i);
+        writers.add(() -> documents.putIfAbsent("secrets", "key", mine));
+      }
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      Set<String> stored = new HashSet<>();
+      try {
+        for (Future<byte[]> written : threads.invokeAll(writers)) {
+          stored.add(new String(written.get(), StandardCharsets.UTF_8));
+        }
+      } finally {
+        threads.shutdownNow();
+      }
+      assertThat(stored).hasSize(1);
+      assertThat(one.documents().read("secrets", "key"))
+          .hasValueSatisfying(v -> assertThat(stored).contains(new String(v, UTF_8)));
+      assertThat(two.documents().putIfAbsent("secrets", "key", bytes("late")))
+          .asString(UTF_8)
+          .isEqualTo(stored.iterator().next());
     }
   }
 

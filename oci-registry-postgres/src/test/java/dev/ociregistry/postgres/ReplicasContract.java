@@ -29,11 +29,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three registry replicas sharing one PostgreSQL database and one blob content store, each request
@@ -42,20 +41,10 @@ import org.junit.jupiter.api.Test;
 abstract class ReplicasContract {
   private static final RepositoryName REPO = RepositoryName.parse("os-images/rootfs");
 
-  private static PostgresServer server;
+  @RegisterExtension static final PostgresServerExtension server = new PostgresServerExtension();
 
   private final List<PostgresStore> stores = new ArrayList<>();
   private final List<OciRegistry> replicas = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   @BeforeEach
   void openReplicas() throws Exception {

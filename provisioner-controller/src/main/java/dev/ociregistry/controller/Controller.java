@@ -141,15 +141,19 @@ public final class Controller implements AutoCloseable {
         dataDirectories.add(config.registryStorage());
         new StorageMetrics(registry.get(), config.registryStorage()).bindTo(meters);
       }
+      Optional<PostgresDocuments> shared = openedStores.flatMap(OpenedRegistry::sharedDocuments);
+      Path jobCredentialKey = config.provisioningDir().resolve(JOB_CREDENTIAL_KEY);
       Optional<JobTokens> jobTokens =
-          users.isPresent()
-              ? Optional.of(JobTokens.open(config.provisioningDir().resolve(JOB_CREDENTIAL_KEY)))
-              : Optional.empty();
+          users.isEmpty()
+              ? Optional.empty()
+              : Optional.of(
+                  shared.isPresent()
+                      ? JobTokens.openShared(shared.get(), jobCredentialKey)
+                      : JobTokens.open(jobCredentialKey));
       RegistryAddresses addresses =
           RegistryAddresses.of(config.listenAddress().getHostString(), config.publicHosts());
       CredentialReaders readers =
           (request, job) -> users.isPresent() && users.get().mayReadJobCredential(request, job);
-      Optional<PostgresDocuments> shared = openedStores.flatMap(OpenedRegistry::sharedDocuments);
       ProvisioningApi api =
           shared.isPresent()
               ? new ProvisioningApi(registry, shared.get(), addresses, jobTokens, readers, audit)

@@ -1,5 +1,6 @@
 package dev.ociregistry.controller.credentials;
 
+import dev.ociregistry.postgres.PostgresDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -19,15 +20,17 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The pull credential of each job: user {@code job-<id>}, and as password a keyed hash of the id
  * under a key kept in the data directory (made at random on first start, readable by its owner
- * only). Nothing per job is stored, so a restart keeps every credential valid, and a credential
- * cannot be made without the key. Whether it is accepted is a second question, which {@link
- * ActiveJobs} answers.
+ * only), or in the shared database when replicas share the registry. Nothing per job is stored, so
+ * a restart keeps every credential valid, and a credential cannot be made without the key. Whether
+ * it is accepted is a second question, which {@link ActiveJobs} answers.
  */
 public final class JobTokens {
   /** The user-name prefix of job credentials. */
   public static final String USER_PREFIX = "job-";
 
   private static final int KEY_BYTES = 32;
+  private static final String SHARED_DIRECTORY = "secrets";
+  private static final String SHARED_NAME = "job-credentials.key";
 
   private final SecretKeySpec key;
 
@@ -39,12 +42,10 @@ public final class JobTokens {
   public static JobTokens open(Path keyFile) throws IOException {
     if (!Files.exists(keyFile)) {
       Files.createDirectories(keyFile.getParent());
-      byte[] key = new byte[KEY_BYTES];
-      new SecureRandom().nextBytes(key);
       Path temporary = Files.createTempFile(keyFile.getParent(), ".job-credentials", ".tmp");
       try {
         restrictToOwner(temporary);
-        Files.write(temporary, key);
+        Files.write(temporary, randomKey());
         try (var channel =
             java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
           channel.force(true);
@@ -58,11 +59,37 @@ public final class JobTokens {
         Files.deleteIfExists(temporary);
       }
     }
-    byte[] key = Files.readAllBytes(keyFile);
+    return new JobTokens(checked(Files.readAllBytes(keyFile), keyFile.toString()));
+  }
+
+  /**
+   * The key every replica sharing {@code documents} uses, so that a credential one replica issued
+   * is good on every other. The first replica to start stores it: the key in {@code localKeyFile}
+   * when there is one (a site that ran one controller, or copied its key to each, keeps its
+   * credentials valid), a random one otherwise. A local key that differs from the stored one is not
+   * used.
+   */
+  public static JobTokens openShared(PostgresDocuments documents, Path localKeyFile)
+      throws IOException {
+    byte[] candidate =
+        Files.exists(localKeyFile)
+            ? checked(Files.readAllBytes(localKeyFile), localKeyFile.toString())
+            : randomKey();
+    byte[] stored = documents.putIfAbsent(SHARED_DIRECTORY, SHARED_NAME, candidate);
+    return new JobTokens(checked(stored, "the shared " + SHARED_DIRECTORY + "/" + SHARED_NAME));
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[KEY_BYTES];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  private static byte[] checked(byte[] key, String source) throws IOException {
     if (key.length != KEY_BYTES) {
-      throw new IOException(keyFile + " is not a job credential key (" + KEY_BYTES + " bytes)");
+      throw new IOException(source + " is not a job credential key (" + KEY_BYTES + " bytes)");
     }
-    return new JobTokens(key);
+    return key;
   }
 
   /** The user name of job {@code id}'s credential. */

@@ -9,10 +9,12 @@ import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.Skopeo;
 import dev.ociregistry.testkit.TestHttp;
+import dev.ociregistry.testkit.TestSecrets;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -211,6 +213,82 @@ class ReplicasIT {
     for (Blob blob : image.blobs()) {
       assertThat(replica(2).get("/v2/os-images/ubuntu/blobs/" + blob.digest()).status())
           .isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aJobCredentialIssuedThroughOneReplicaIsGoodOnEveryOther() throws Exception {
+    String adminPassword = TestSecrets.password("admin");
+    Path htpasswd = workDir.resolve("htpasswd");
+    Htpasswd.set(htpasswd, "admin", adminPassword);
+    Path policy =
+        Files.copy(Path.of("../docs/examples/access-policy.json"), workDir.resolve("policy.json"));
+    environment.put("REGISTRY_AUTH_MODE", "htpasswd");
+    environment.put("REGISTRY_HTPASSWD_FILE", htpasswd.toString());
+    environment.put("REGISTRY_ACCESS_POLICY_FILE", policy.toString());
+    // Each replica's data directory is its own: no key file is copied between them.
+    stopReplicas();
+    replicas.clear();
+    for (int i = 0; i < 3; i++) {
+      replicas.add(start(i));
+    }
+    Manifest image =
+        new Pusher(replica(0).withBasicAuth("admin", adminPassword))
+            .image("provisioning-platform/ubuntu", "22.04", Artifacts.image("credential"));
+    replica(1)
+        .withBasicAuth("admin", adminPassword)
+        .postJson(
+            "/api/v1/recipes",
+            "{\"name\":\"ubuntu\",\"task_target\":\"install-linux.target\","
+                + "\"target_disk\":\"/dev/sda\","
+                + "\"oci_url\":\"provisioning-platform/ubuntu:22.04\","
+                + "\"partitions\":[{\"mount\":\"/\",\"size\":\"0\",\"fstype\":\"ext4\"}]}")
+        .expect(201);
+    String job =
+        replica(2)
+            .withBasicAuth("admin", adminPassword)
+            .postJson("/api/v1/jobs", "{\"recipe\":\"ubuntu\",\"server\":\"m1\"}")
+            .expect(201)
+            .json()
+            .path("id")
+            .asText();
+    JsonNode login =
+        replica(0)
+            .withBasicAuth("admin", adminPassword)
+            .get("/media/tasks/" + job + "/task.json")
+            .expect(200)
+            .json()
+            .path("registry");
+    String password = login.path("password").asText();
+    TestSecrets.record(password);
+
+    for (int i = 0; i < 3; i++) {
+      TestHttp machine = replica(i).withBasicAuth(login.path("username").asText(), password);
+      assertThat(
+              machine
+                  .get("/v2/provisioning-platform/ubuntu/manifests/" + image.digest())
+                  .expect(200)
+                  .body())
+          .as("the job's manifest through replica %d", i)
+          .isEqualTo(image.content());
+      assertThat(machine.get("/v2/provisioning-platform/ubuntu/manifests/22.04").status())
+          .isEqualTo(403);
+    }
+    for (String state : List.of("running", "succeeded")) {
+      replica(1)
+          .withBasicAuth("admin", adminPassword)
+          .postJson("/api/v1/jobs/" + job + "/status", "{\"state\":\"" + state + "\"}")
+          .expect(200);
+    }
+    assertThat(
+            replica(2)
+                .withBasicAuth(login.path("username").asText(), password)
+                .get("/v2/provisioning-platform/ubuntu/manifests/" + image.digest())
+                .status())
+        .as("a credential is refused on every replica once its job has ended")
+        .isEqualTo(401);
+    for (JarProcess replica : replicas) {
+      assertThat(replica.log()).doesNotContain(password).doesNotContain(adminPassword);
     }
   }
 

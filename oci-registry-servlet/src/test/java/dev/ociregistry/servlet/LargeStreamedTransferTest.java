@@ -3,8 +3,8 @@ package dev.ociregistry.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.servlet.testing.ForkedRegistryMain;
-import dev.ociregistry.servlet.testing.GeneratedContent;
 import dev.ociregistry.testkit.DigestingInputStream;
+import dev.ociregistry.testkit.GeneratedContent;
 import dev.ociregistry.testkit.TestHttp;
 import java.io.BufferedReader;
 import java.io.InputStream;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * conformance/03_discovery_test.go}): tag listing with {@code n} and {@code last}, and the
  * referrers API with and without an {@code artifactType} filter.
  */
-class ConformanceContentDiscoveryTest extends ConformanceTestBase {
+public class ConformanceContentDiscoveryTest extends ConformanceTestBase {
   private int numTags = 4;
   private List<String> tagList = new ArrayList<>();
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The content management workflow of the OCI conformance suite ({@code
  * conformance/04_management_test.go}): deleting a tag, a manifest and blobs. Its teardown is empty.
  */
-class ConformanceContentManagementTest extends ConformanceTestBase {
+public class ConformanceContentManagementTest extends ConformanceTestBase {
   private static final String DEFAULT_TAG_NAME = "tagtest0";
 
   private String tagToDelete = "";

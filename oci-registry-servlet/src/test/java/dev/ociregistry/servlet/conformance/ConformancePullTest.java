@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** The pull workflow of the OCI conformance suite ({@code conformance/01_pull_test.go}). */
-class ConformancePullTest extends ConformanceTestBase {
+public class ConformancePullTest extends ConformanceTestBase {
   private String tag = "";
 
   @BeforeEach

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** The push workflow of the OCI conformance suite ({@code conformance/02_push_test.go}). */
-class ConformancePushTest extends ConformanceTestBase {
+public class ConformancePushTest extends ConformanceTestBase {
   private Resp lastResponse;
   private Resp prevResponse;
   private String emptyLayerManifestRef = "";

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ociregistry.servlet.conformance.ConformanceClient.Resp;
 import dev.ociregistry.servlet.testing.RegistryServer;
+import dev.ociregistry.testkit.TestHttp;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
-abstract class ConformanceTestBase {
+public abstract class ConformanceTestBase {
   /** A soft check that did not hold: the suite's {@code Warn} or an optional check not met. */
   record SoftCheck(String spec, String message) {
     @Override
@@ -44,25 +46,40 @@ abstract class ConformanceTestBase {
     }
   }
 
+  /**
+   * A registry the steps run against: the address requests go to, and what stops it once the last
+   * step has run.
+   */
+  public record RegistryUnderTest(URI base, AutoCloseable stop) {}
+
   private Path root;
-  private RegistryServer server;
+  private RegistryUnderTest registry;
   protected ConformanceFixtures f;
   protected ConformanceClient client;
   private final List<SoftCheck> softChecks = new ArrayList<>();
 
+  /**
+   * Starts the registry the steps run against, with {@code root} an empty directory of its own:
+   * this module's server on a random port; a subclass may put another registry there.
+   */
+  protected RegistryUnderTest registryUnderTest(Path root) throws Exception {
+    RegistryServer server = RegistryServer.start(root);
+    return new RegistryUnderTest(server.base(), server);
+  }
+
   @BeforeAll
   void startRegistry() throws Exception {
     root = Files.createTempDirectory("oci-conformance-");
-    server = RegistryServer.start(root);
+    registry = registryUnderTest(root);
     f = ConformanceFixtures.create();
-    client = new ConformanceClient(server.http(), ConformanceFixtures.NAMESPACE);
+    client = new ConformanceClient(new TestHttp(registry.base()), ConformanceFixtures.NAMESPACE);
   }
 
   @AfterAll
   void stopRegistry() throws Exception {
     try {
-      if (server != null) {
-        server.close();
+      if (registry != null) {
+        registry.stop().close();
       }
     } finally {
       if (root != null) {

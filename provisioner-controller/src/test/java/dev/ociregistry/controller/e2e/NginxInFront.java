@@ -18,6 +18,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -65,6 +66,22 @@ final class NginxInFront implements AutoCloseable {
    * until it answers {@code /v2/} over TLS.
    */
   static NginxInFront start(Path workDir, int upstreamPort) throws Exception {
+    return start(workDir, List.of(upstreamPort), true);
+  }
+
+  /**
+   * Starts nginx in {@code workDir} as a round-robin front over replicas listening on 127.0.0.1 and
+   * {@code upstreamPorts}: the documented configuration with one {@code server} line for each, as a
+   * site with several replicas writes it, listening on plain HTTP (as {@code oras --plain-http}
+   * reaches a registry). nginx picks the next replica for every request; {@link #upstreamsUsed}
+   * says which answered.
+   */
+  static NginxInFront roundRobin(Path workDir, List<Integer> upstreamPorts) throws Exception {
+    return start(workDir, upstreamPorts, false);
+  }
+
+  private static NginxInFront start(Path workDir, List<Integer> upstreamPorts, boolean tls)
+      throws Exception {
     Path nginxDir = Files.createDirectories(workDir.resolve("nginx"));
     Path certificates = Files.createDirectories(workDir.resolve("certs"));
     Path key = nginxDir.resolve("registry.key");
@@ -95,14 +112,21 @@ final class NginxInFront implements AutoCloseable {
 
     int port = freePort();
     String documented = Files.readString(CONFIG);
+    StringBuilder servers = new StringBuilder();
+    for (int upstreamPort : upstreamPorts) {
+      servers.append(servers.isEmpty() ? "" : "\n    ");
+      servers.append("server 127.0.0.1:").append(upstreamPort).append(';');
+    }
     String site =
         replaceOnce(
             replaceOnce(
                 replaceOnce(
                     replaceOnce(
-                        documented, "listen 443 ssl;", "listen 127.0.0.1:" + port + " ssl;"),
+                        documented,
+                        "listen 443 ssl;",
+                        "listen 127.0.0.1:" + port + (tls ? " ssl;" : ";")),
                     "server 127.0.0.1:8080;",
-                    "server 127.0.0.1:" + upstreamPort + ";"),
+                    servers.toString()),
                 "/etc/nginx/tls/registry.crt",
                 certificate.toString()),
             "/etc/nginx/tls/registry.key",
@@ -120,7 +144,9 @@ final class NginxInFront implements AutoCloseable {
             "error_log " + nginxDir.resolve("error.log") + " info;",
             "events { worker_connections 256; }",
             "http {",
+            "  log_format upstreams '$request_method $uri $status $upstream_addr';",
             "  access_log " + nginxDir.resolve("access.log") + ";",
+            "  access_log " + nginxDir.resolve("upstreams.log") + " upstreams;",
             "  client_body_temp_path " + nginxDir.resolve("body") + ";",
             "  proxy_temp_path " + nginxDir.resolve("proxy") + ";",
             "  fastcgi_temp_path " + nginxDir.resolve("fastcgi") + ";",
@@ -148,9 +174,9 @@ final class NginxInFront implements AutoCloseable {
             nginxDir,
             certificates,
             trusting(certificate),
-            URI.create("https://127.0.0.1:" + port));
+            URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port));
     Await.until(
-        "nginx to answer /v2/ over TLS",
+        "nginx to answer /v2/",
         () -> {
           if (!process.isAlive()) {
             throw new AssertionError("nginx ended: " + nginx.log());
@@ -168,6 +194,21 @@ final class NginxInFront implements AutoCloseable {
   /** {@code https://127.0.0.1:<port>}. */
   URI base() {
     return base;
+  }
+
+  /**
+   * The replica that answered each request so far ({@code 127.0.0.1:<port>}), in order: what nginx
+   * logged as the upstream address, requests it answered itself left out.
+   */
+  List<String> upstreamsUsed() throws IOException {
+    List<String> used = new ArrayList<>();
+    for (String line : Files.readAllLines(directory.resolve("upstreams.log"))) {
+      String upstream = line.substring(line.lastIndexOf(' ') + 1);
+      if (!upstream.equals("-")) {
+        used.add(upstream);
+      }
+    }
+    return used;
   }
 
   /** nginx's own directory: its configuration, logs and temporaries. */

@@ -3,8 +3,6 @@ package dev.ociregistry.controller.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ociregistry.postgres.PostgresServer;
-import dev.ociregistry.s3.S3ProxyServer;
 import dev.ociregistry.testkit.Artifacts;
 import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
@@ -12,11 +10,9 @@ import dev.ociregistry.testkit.Digests;
 import dev.ociregistry.testkit.Htpasswd;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
-import dev.ociregistry.testkit.Skopeo;
 import dev.ociregistry.testkit.TestHttp;
 import dev.ociregistry.testkit.TestSecrets;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +20,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Three controller processes on one PostgreSQL database and one S3 bucket (both started here),
@@ -41,8 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class ReplicasIT {
   @TempDir static Path s3Directory;
-  private static PostgresServer postgres;
-  private static S3ProxyServer s3;
+  private static SharedStores stores;
 
   @TempDir Path workDir;
   private final List<JarProcess> replicas = new ArrayList<>();
@@ -50,33 +43,18 @@ class ReplicasIT {
 
   @BeforeAll
   static void startStores() throws Exception {
-    postgres = PostgresServer.start();
-    s3 = S3ProxyServer.start(s3Directory);
+    stores = SharedStores.start(s3Directory);
   }
 
   @AfterAll
   static void stopStores() throws Exception {
-    s3.close();
-    postgres.close();
+    stores.close();
   }
 
   @BeforeEach
   void startReplicas() throws Exception {
-    String bucket = "registry-" + UUID.randomUUID();
-    try (S3Client client = s3.client()) {
-      client.createBucket(r -> r.bucket(bucket));
-    }
-    environment = new HashMap<>();
-    environment.put("REGISTRY_METADATA", "postgres");
-    environment.put("REGISTRY_POSTGRES_URL", postgres.newDatabase());
-    environment.put("REGISTRY_POSTGRES_USER", PostgresServer.USER);
-    environment.put("REGISTRY_STORAGE_DRIVER", "s3");
-    environment.put("S3_ENDPOINT", s3.endpoint().toString());
-    environment.put("S3_BUCKET", bucket);
-    environment.put("S3_PATH_STYLE", "true");
+    environment = stores.newRegistry();
     environment.put("S3_PART_SIZE", "5MiB");
-    environment.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
-    environment.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
     environment.put("REGISTRY_GC_GRACE_PERIOD", "0s");
     for (int i = 0; i < 3; i++) {
       replicas.add(start(i));
@@ -126,38 +104,6 @@ class ReplicasIT {
     JsonNode tags = replica(2).get("/v2/os-images/rootfs/tags/list").expect(200).json();
     assertThat(tags.path("tags").get(0).asText()).isEqualTo("1");
     assertThat(replica(0).get("/v2/_catalog").expect(200).text()).contains("os-images/rootfs");
-  }
-
-  @Test
-  void skopeoCopiesThroughOneReplicaAndReadsBackThroughAnother() throws Exception {
-    Manifest image =
-        new Pusher(replica(0)).image("source/app", "1", Artifacts.image("skopeo across replicas"));
-    Skopeo skopeo = Skopeo.require(workDir.resolve("skopeo"));
-    skopeo.run(
-        "copy",
-        "--preserve-digests",
-        "--src-tls-verify=false",
-        "--dest-tls-verify=false",
-        "docker://" + replica(0).hostPort() + "/source/app:1",
-        "docker://" + replica(1).hostPort() + "/copied/app:1");
-    String raw =
-        skopeo
-            .run(
-                "inspect",
-                "--raw",
-                "--tls-verify=false",
-                "docker://" + replica(2).hostPort() + "/copied/app:1")
-            .stdout();
-    assertThat(Digests.sha256(raw.getBytes(StandardCharsets.UTF_8))).isEqualTo(image.digest());
-    Path pulled = workDir.resolve("pulled");
-    skopeo.run(
-        "copy",
-        "--preserve-digests",
-        "--dest-oci-accept-uncompressed-layers",
-        "--src-tls-verify=false",
-        "docker://" + replica(2).hostPort() + "/copied/app:1",
-        "oci:" + pulled + ":app");
-    assertThat(Files.readString(pulled.resolve("index.json"))).contains(image.digest());
   }
 
   @Test

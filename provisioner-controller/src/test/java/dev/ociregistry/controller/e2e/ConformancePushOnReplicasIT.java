@@ -1,0 +1,15 @@
+package dev.ociregistry.controller.e2e;
+
+import dev.ociregistry.servlet.conformance.ConformancePushTest;
+import java.nio.file.Path;
+
+/**
+ * The conformance suite's push workflow against three controller replicas on PostgreSQL and S3
+ * behind a round-robin nginx ({@link ReplicaSite}): each request goes to the next replica.
+ */
+class ConformancePushOnReplicasIT extends ConformancePushTest {
+  @Override
+  protected RegistryUnderTest registryUnderTest(Path root) throws Exception {
+    return ReplicaSite.forConformance(root);
+  }
+}

@@ -157,7 +157,8 @@ public final class OciRegistry implements Closeable {
             pins,
             coordination,
             danglingLinks,
-            statistics);
+            statistics,
+            options.uploadTimeout());
     this.scrubber = new Scrubber(metadata, content, coordination, statistics);
     this.retention = new Retention(metadata, catalog, tags, manifests, pins, Clock.systemUTC());
     if (layout.isPresent()) {

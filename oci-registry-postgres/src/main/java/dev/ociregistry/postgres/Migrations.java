@@ -17,7 +17,8 @@ import java.util.TreeSet;
  */
 final class Migrations {
   /** In order; a migration, once released, never changes. */
-  static final List<String> ALL = List.of("V1__registry.sql", "V2__documents.sql");
+  static final List<String> ALL =
+      List.of("V1__registry.sql", "V2__documents.sql", "V3__blob_locations.sql");
 
   private static final long LOCK = 0x6f63692d6d696772L;
 

@@ -346,6 +346,12 @@ public final class PostgresMetadata implements RegistryMetadata {
   }
 
   @Override
+  public boolean recordsLocation(String location) throws IOException {
+    return jdbc.one("SELECT 1 FROM blobs WHERE location = ? LIMIT 1", row -> true, location)
+        .isPresent();
+  }
+
+  @Override
   public Stream<Digest> blobs() throws IOException {
     return jdbc.list("SELECT digest FROM blobs", row -> Digest.parse(row.getString(1))).stream();
   }

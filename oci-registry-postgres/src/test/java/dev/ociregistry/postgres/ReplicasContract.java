@@ -335,7 +335,8 @@ abstract class ReplicasContract {
         .build();
   }
 
-  private static void pushBlobs(OciRegistry registry, Artifacts.Manifest image) throws IOException {
+  /** Puts the image's blobs into {@code os-images/rootfs} through {@code registry}. */
+  static void pushBlobs(OciRegistry registry, Artifacts.Manifest image) throws IOException {
     for (Artifacts.Blob blob : image.blobs()) {
       registry
           .blobs()

@@ -3,6 +3,8 @@ package dev.ociregistry.s3;
 import dev.ociregistry.core.content.BlobContent;
 import dev.ociregistry.core.content.BlobUpload;
 import dev.ociregistry.core.content.DigestMismatchException;
+import dev.ociregistry.core.content.LeftoverNames;
+import dev.ociregistry.core.content.LeftoverRepair;
 import dev.ociregistry.core.content.SizeMismatchException;
 import dev.ociregistry.core.content.StagedBlob;
 import dev.ociregistry.core.digest.Digest;
@@ -11,6 +13,7 @@ import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -187,6 +190,18 @@ public final class S3BlobContent implements BlobContent {
         () ->
             s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(BLOB_PREFIX)).contents().stream()
                 .map(S3Object::key));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Unnamed blob objects are marked under {@code leftovers/} by the first pass that finds them
+   * and removed by a pass at least {@code age} later if still unnamed; multipart uploads and tails
+   * of uploads no record names go once nothing was written to them for {@code age}.
+   */
+  @Override
+  public LeftoverRepair removeLeftovers(LeftoverNames names, Duration age) throws IOException {
+    return new S3Leftovers(s3, bucket, names, age).run();
   }
 
   S3Client s3() {

@@ -4,6 +4,7 @@ import dev.ociregistry.core.digest.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -99,4 +100,24 @@ public interface BlobContent {
    * @throws IOException when the store fails
    */
   Stream<String> locations() throws IOException;
+
+  /**
+   * Removes what a crash can leave in the store that nothing names: content written but never
+   * recorded (a crash between the two, or a discard that failed), content whose record was
+   * forgotten but not deleted, and the parts and pieces of uploads whose record is gone. Content is
+   * removed only when nothing has named it since a pass at least {@code age} earlier first found it
+   * unnamed, so content on its way from being written to being recorded is never taken; an upload's
+   * pieces only when no upload record names it and nothing was added to them for {@code age}. Never
+   * on a request path: on an object store it lists the bucket.
+   *
+   * <p>The default, for stores in which content is its own record (the filesystem), finds nothing.
+   *
+   * @param names whether a record names what the pass found, asked again right before a removal
+   * @param age how long a leftover stays unnamed, or an upload's pieces untouched, before it goes
+   * @return what the pass did
+   * @throws IOException when the store fails; what was removed so far stays removed
+   */
+  default LeftoverRepair removeLeftovers(LeftoverNames names, Duration age) throws IOException {
+    return LeftoverRepair.NONE;
+  }
 }

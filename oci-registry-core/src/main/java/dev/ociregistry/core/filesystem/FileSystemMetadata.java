@@ -2,6 +2,7 @@ package dev.ociregistry.core.filesystem;
 
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.digest.DigestAlgorithm;
+import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.internal.LayoutIndex;
 import dev.ociregistry.core.internal.LayoutKeys;
 import dev.ociregistry.core.json.Json;
@@ -313,6 +314,23 @@ public final class FileSystemMetadata implements RegistryMetadata {
   @Override
   public void forgetBlob(Digest digest) {
     // The content file is the record: deleting the content forgets the blob.
+  }
+
+  @Override
+  public boolean recordsLocation(String location) throws IOException {
+    // The content file is the record: a location is recorded while a blob's file is there.
+    int slash = location.lastIndexOf('/');
+    if (slash < 0 || !location.startsWith(LayoutKeys.BLOBS + "/")) {
+      return false;
+    }
+    String algorithm = location.substring(LayoutKeys.BLOBS.length() + 1, slash);
+    Digest digest;
+    try {
+      digest = Digest.parse(algorithm + ":" + location.substring(slash + 1));
+    } catch (RegistryException e) {
+      return false;
+    }
+    return LayoutKeys.blob(digest).equals(location) && storage.stat(location).isPresent();
   }
 
   @Override

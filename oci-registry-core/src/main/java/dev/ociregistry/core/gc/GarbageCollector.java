@@ -1,6 +1,8 @@
 package dev.ociregistry.core.gc;
 
 import dev.ociregistry.core.content.BlobContent;
+import dev.ociregistry.core.content.LeftoverNames;
+import dev.ociregistry.core.content.LeftoverRepair;
 import dev.ociregistry.core.digest.Digest;
 import dev.ociregistry.core.error.ErrorCode;
 import dev.ociregistry.core.error.RegistryException;
@@ -79,6 +81,19 @@ public final class GarbageCollector {
   private final Coordination coordination;
   private final DanglingLinks danglingLinks;
   private final StorageStatistics statistics;
+  private final Duration leftoverAge;
+  private final LeftoverNames recorded =
+      new LeftoverNames() {
+        @Override
+        public boolean blob(String location) throws IOException {
+          return metadata.recordsLocation(location);
+        }
+
+        @Override
+        public boolean upload(String id) throws IOException {
+          return metadata.upload(id).isPresent();
+        }
+      };
   private final List<GcListener> listeners = new CopyOnWriteArrayList<>();
 
   private final Object runMonitor = new Object();
@@ -98,6 +113,8 @@ public final class GarbageCollector {
    * @param coordination the per-digest locks and notes shared with every writer and the collector
    * @param danglingLinks removes links to blobs that are gone
    * @param statistics told of every blob deleted
+   * @param leftoverAge how long content stays unnamed, or an upload's pieces untouched, before a
+   *     run removes it as a leftover ({@link BlobContent#removeLeftovers})
    */
   @SuppressWarnings("exports")
   public GarbageCollector(
@@ -109,7 +126,9 @@ public final class GarbageCollector {
       Pins pins,
       Coordination coordination,
       DanglingLinks danglingLinks,
-      StorageStatistics statistics) {
+      StorageStatistics statistics,
+      Duration leftoverAge) {
+    this.leftoverAge = leftoverAge;
     this.statistics = statistics;
     this.metadata = metadata;
     this.content = content;
@@ -267,8 +286,17 @@ public final class GarbageCollector {
         danglingLinks.sweepStarting();
       }
       Sweep sweep = sweep(reachable, cutoff, options.dryRun(), new Progress(started));
+      LeftoverRepair leftovers = LeftoverRepair.NONE;
       if (!options.dryRun()) {
         danglingLinks.sweepFinished();
+        leftovers = content.removeLeftovers(recorded, leftoverAge);
+        if (leftovers.removed() > 0) {
+          LOG.log(
+              System.Logger.Level.DEBUG,
+              "gc removed {0} leftovers no record named ({1} bytes)",
+              leftovers.removed(),
+              leftovers.bytesFreed());
+        }
       } else {
         sweep.deleted.stream().map(Digest::toString).sorted().forEach(wouldDelete::add);
       }
@@ -280,7 +308,8 @@ public final class GarbageCollector {
           options.dryRun(),
           refusals,
           kept.totals(),
-          wouldDelete);
+          wouldDelete,
+          leftovers);
     } finally {
       coordination.endCollection();
     }
@@ -403,13 +432,13 @@ public final class GarbageCollector {
     return new Sweep(deleted, bytesFreed);
   }
 
-  /** Counts a phase's steps and tells the listeners how far it got, at most once an interval. */
   /** Deletes a blob: its record first, so that nothing names content that is going. */
   private boolean forget(BlobRecord record) throws IOException {
     metadata.forgetBlob(record.digest());
     return content.delete(record.location());
   }
 
+  /** Counts a phase's steps and tells the listeners how far it got, at most once an interval. */
   private final class Progress {
     private final Instant started;
     private long done;

@@ -1,5 +1,6 @@
 package dev.ociregistry.core.gc;
 
+import dev.ociregistry.core.content.LeftoverRepair;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,6 +25,9 @@ import java.util.Map;
  *     {@code refused}; all zero when untagged manifests are kept anyway
  * @param wouldDelete in a dry run, the manifests ({@code repository@digest}) and blobs ({@code
  *     digest}) a real run would delete now, the first {@value #MAX_LISTED}; empty otherwise
+ * @param leftovers what the content store's repair removed: content and upload pieces a crash left
+ *     that no record names ({@link dev.ociregistry.core.content.BlobContent#removeLeftovers});
+ *     nothing in a dry run
  */
 public record GcReport(
     long blobsDeleted,
@@ -33,7 +37,8 @@ public record GcReport(
     boolean dryRun,
     List<String> refusals,
     Map<String, Long> manifestsKept,
-    List<String> wouldDelete) {
+    List<String> wouldDelete,
+    LeftoverRepair leftovers) {
   /** The most entries {@link #wouldDelete} lists. */
   public static final int MAX_LISTED = 10_000;
 
@@ -48,6 +53,7 @@ public record GcReport(
    * @param refusals the untagged manifests kept because deleting them was refused, with reasons
    * @param manifestsKept how many manifests each reason kept, in the order given
    * @param wouldDelete in a dry run, what a real run would delete
+   * @param leftovers what the content store's repair removed
    */
   public GcReport {
     refusals = List.copyOf(refusals);

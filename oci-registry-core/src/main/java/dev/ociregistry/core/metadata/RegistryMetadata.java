@@ -262,6 +262,16 @@ public interface RegistryMetadata {
   void forgetBlob(Digest digest) throws IOException;
 
   /**
+   * Whether a blob's record names the content at {@code location}: the content store's leftovers
+   * are what no record names.
+   *
+   * @param location a location the content store holds content at
+   * @return whether some blob's record names it
+   * @throws IOException when the store fails
+   */
+  boolean recordsLocation(String location) throws IOException;
+
+  /**
    * Every stored blob.
    *
    * @return their digests, in no particular order; the caller closes the stream

@@ -170,6 +170,9 @@ public abstract class RegistryMetadataContract {
     assertThat(record.size()).isEqualTo(bytes.length);
     assertThat(record.location()).isEqualTo(location);
     assertThat(record.lastReferenced()).isAfter(before);
+    assertThat(anotherProcess().recordsLocation(location)).isTrue();
+    assertThat(metadata.recordsLocation(location + "0")).isFalse();
+    assertThat(metadata.recordsLocation("blobs/sha256/not-a-digest")).isFalse();
     pause();
     assertThat(metadata.refreshBlob(blob)).isTrue();
     assertThat(metadata.blob(blob).orElseThrow().lastReferenced()).isAfter(record.lastReferenced());
@@ -179,6 +182,7 @@ public abstract class RegistryMetadataContract {
     metadata.forgetBlob(blob);
     deleteContent(location);
     assertThat(metadata.blob(blob)).isEmpty();
+    assertThat(metadata.recordsLocation(location)).isFalse();
     try (Stream<Digest> blobs = metadata.blobs()) {
       assertThat(blobs).isEmpty();
     }

@@ -38,6 +38,8 @@ public final class AdminGcServlet extends AdminServlet {
     body.put("bytes_freed", report.bytesFreed());
     body.put("duration_ms", report.duration().toMillis());
     body.put("dry_run", report.dryRun());
+    body.put("leftovers_removed", report.leftovers().removed());
+    body.put("leftover_bytes_freed", report.leftovers().bytesFreed());
     report.refusals().forEach(body.putArray("refused")::add);
     ObjectNode kept = body.putObject("manifests_kept");
     report.manifestsKept().forEach(kept::put);

@@ -36,6 +36,12 @@ final class GcRunLog implements GcListener {
         report.dryRun() ? "would be freed" : "freed",
         report.duration().toMillis(),
         report.manifestsKept());
+    if (report.leftovers().removed() > 0) {
+      LOG.info(
+          "registry gc removed {} leftovers a crash left in the content store ({} bytes)",
+          report.leftovers().removed(),
+          report.leftovers().bytesFreed());
+    }
     for (String refusal : report.refusals()) {
       LOG.info("registry gc kept {}", refusal);
     }
@@ -44,6 +50,7 @@ final class GcRunLog implements GcListener {
       fields.put("blobs_deleted", report.blobsDeleted());
       fields.put("manifests_deleted", report.manifestsDeleted());
       fields.put("bytes_freed", report.bytesFreed());
+      fields.put("leftovers_removed", report.leftovers().removed());
       fields.put("duration_ms", report.duration().toMillis());
       audit.record("gc", fields);
     }

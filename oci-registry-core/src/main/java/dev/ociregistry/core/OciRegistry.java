@@ -113,7 +113,12 @@ public final class OciRegistry implements Closeable {
     this.rootLock = rootLock;
     this.catalog = new Catalog(metadata);
     this.tags = new TagStore(metadata);
-    this.statistics = StorageStatistics.toBeCounted();
+    // Metadata shared by several processes counts the store itself: figures kept in this
+    // process's memory would miss what the others write.
+    this.statistics =
+        metadata instanceof StorageStatistics.Source source
+            ? StorageStatistics.readThrough(source)
+            : StorageStatistics.toBeCounted();
     DanglingLinks danglingLinks = new DanglingLinks(metadata, coordination, statistics);
     Optional<LayoutRecovery> recovery =
         layout.map(

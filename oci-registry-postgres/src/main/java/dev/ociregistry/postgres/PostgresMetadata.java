@@ -1,6 +1,7 @@
 package dev.ociregistry.postgres;
 
 import dev.ociregistry.core.digest.Digest;
+import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.metadata.BlobRecord;
 import dev.ociregistry.core.metadata.ManifestLink;
 import dev.ociregistry.core.metadata.MetadataConflictException;
@@ -28,10 +29,11 @@ import javax.sql.DataSource;
  *
  * <p>Safe for concurrent use, by any number of processes on one database.
  */
-public final class PostgresMetadata implements RegistryMetadata {
+public final class PostgresMetadata implements RegistryMetadata, StorageStatistics.Source {
   private static final String NOW = "clock_timestamp()";
 
   private final Jdbc jdbc;
+  private final PostgresStorageFigures figures;
 
   /**
    * Metadata in the database {@code pool} connects to, whose schema {@link PostgresStore} brought
@@ -41,6 +43,19 @@ public final class PostgresMetadata implements RegistryMetadata {
    */
   public PostgresMetadata(DataSource pool) {
     this.jdbc = new Jdbc(pool);
+    this.figures = new PostgresStorageFigures(jdbc);
+  }
+
+  /** {@inheritDoc} Counted by the database, so every replica's writes are in it. */
+  @Override
+  public StorageStatistics.Totals totals() throws IOException {
+    return figures.totals();
+  }
+
+  /** {@inheritDoc} Counted by the database, so every replica's writes are in it. */
+  @Override
+  public StorageStatistics.Usage usage() throws IOException {
+    return figures.usage();
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.ociregistry.core.error.RegistryException;
 import dev.ociregistry.core.gc.GcListener;
 import dev.ociregistry.core.gc.GcOptions;
 import dev.ociregistry.core.gc.GcReport;
+import dev.ociregistry.core.layout.StorageStatistics;
 import dev.ociregistry.core.model.Reference;
 import dev.ociregistry.core.model.RepositoryName;
 import dev.ociregistry.core.model.Tag;
@@ -93,6 +94,30 @@ abstract class ReplicasContract {
   }
 
   @Test
+  void everyReplicasStorageFiguresIncludeWhatAnotherJustPushed() throws IOException {
+    Artifacts.Manifest image = image("counted");
+    pushBlobs(replica(0), image);
+    replica(1)
+        .manifests()
+        .put(REPO, Reference.of(Tag.parse("v1")), image.content(), image.mediaType());
+    long bytes = image.content().length;
+    for (Artifacts.Blob blob : image.blobs()) {
+      bytes += blob.content().length;
+    }
+
+    for (int i = 0; i < 3; i++) {
+      StorageStatistics.Totals totals = replica(i).statistics().totals();
+      assertThat(totals.blobs()).as("blobs on replica %d", i).isEqualTo(image.blobs().size() + 1);
+      assertThat(totals.blobBytes()).isEqualTo(bytes);
+      assertThat(totals.manifests()).isEqualTo(1);
+      assertThat(replica(i).statistics().usage().repositories())
+          .singleElement()
+          .extracting(StorageStatistics.RepositoryUsage::exclusiveBytes)
+          .isEqualTo(bytes);
+    }
+  }
+
+  @Test
   void anUploadMovesBetweenReplicasChunkByChunk() throws IOException {
     byte[] content = Artifacts.content(3_000_000, 11);
     String id = replica(0).uploads().start(REPO).id();
@@ -111,6 +136,26 @@ abstract class ReplicasContract {
         .extracting(blob -> blob.size())
         .isEqualTo((long) content.length);
     assertThat(replica(0).uploads().ids()).isEmpty();
+  }
+
+  @Test
+  void anUploadFinishedOnAnotherReplicaFreesItsPlaceWhereItWasOpened() throws IOException {
+    String keptOpen = replica(1).uploads().start(REPO).id();
+    byte[] content = Artifacts.content(1000, 12);
+    String moved = replica(0).uploads().start(REPO).id();
+    replica(1).uploads().append(REPO, moved, 0, content.length, new ByteArrayInputStream(content));
+    replica(1).uploads().complete(REPO, moved, Digest.sha256(content), -1, -1, null);
+
+    assertThat(replica(1).uploads().openCount())
+        .as("the replica that finished it never counted it")
+        .isEqualTo(1);
+    assertThat(replica(0).uploads().openCount()).isEqualTo(1);
+    replica(0).uploads().expireStale();
+    assertThat(replica(0).uploads().openCount()).isZero();
+    assertThat(replica(0).uploads().openBytes()).isZero();
+    replica(1).uploads().expireStale();
+    assertThat(replica(1).uploads().openCount()).isEqualTo(1);
+    assertThat(replica(1).uploads().status(REPO, keptOpen).offset()).isZero();
   }
 
   @Test

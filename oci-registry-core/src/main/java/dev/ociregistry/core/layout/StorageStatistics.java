@@ -5,6 +5,7 @@ import dev.ociregistry.core.metadata.BlobRecord;
 import dev.ociregistry.core.metadata.RegistryMetadata;
 import dev.ociregistry.core.model.RepositoryName;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -130,6 +131,30 @@ public final class StorageStatistics {
     }
   }
 
+  /**
+   * Metadata that counts the store itself, for every process that shares it: figures read from it
+   * include what another process wrote a moment ago, where figures kept in one process's memory
+   * would see only that process's changes. A registry opened on such metadata reads its figures
+   * through it ({@link #readThrough}) and keeps none in memory.
+   */
+  public interface Source {
+    /**
+     * The totals now.
+     *
+     * @return the totals
+     * @throws IOException when the store fails
+     */
+    Totals totals() throws IOException;
+
+    /**
+     * Where the bytes are now, per repository, counted as {@link StorageStatistics#usage} counts.
+     *
+     * @return the usage
+     * @throws IOException when the store fails
+     */
+    Usage usage() throws IOException;
+  }
+
   /** One change to the store, as reported; applying it twice leaves what applying it once does. */
   private interface Change {
     void applyTo(StorageStatistics statistics);
@@ -146,7 +171,17 @@ public final class StorageStatistics {
 
   private boolean counted;
 
-  private StorageStatistics() {}
+  /** Where figures are read when the store counts itself; null when they are kept here. */
+  private final Source source;
+
+  private StorageStatistics() {
+    this.source = null;
+  }
+
+  private StorageStatistics(Source source) {
+    this.source = source;
+    this.counted = true;
+  }
 
   /**
    * {@return an empty store's figures}, moved by what is reported from now on, for a store created
@@ -156,6 +191,17 @@ public final class StorageStatistics {
     StorageStatistics statistics = new StorageStatistics();
     statistics.counted = true;
     return statistics;
+  }
+
+  /**
+   * Figures read through {@code source} at each call, never kept: for metadata several processes
+   * share. Reported changes and recounts do nothing.
+   *
+   * @param source the metadata that counts the store
+   * @return figures as current as the source
+   */
+  public static StorageStatistics readThrough(Source source) {
+    return new StorageStatistics(source);
   }
 
   /**
@@ -181,6 +227,9 @@ public final class StorageStatistics {
    *     same and readers stop waiting
    */
   public void recount(RegistryMetadata metadata) throws IOException {
+    if (source != null) {
+      return;
+    }
     synchronized (this) {
       duringCount = new ArrayList<>();
     }
@@ -227,6 +276,9 @@ public final class StorageStatistics {
    * found replaces these figures then.
    */
   private synchronized void report(Change change) {
+    if (source != null) {
+      return;
+    }
     if (duringCount != null) {
       duringCount.add(change);
     } else {
@@ -248,18 +300,45 @@ public final class StorageStatistics {
 
   /**
    * {@return the totals now}, without scanning storage; waits for the first count if it is still
-   * running (an interrupted wait answers what is known so far)
+   * running (an interrupted wait answers what is known so far). Read through, asks the source.
+   *
+   * @throws UncheckedIOException when the source fails
    */
-  public synchronized Totals totals() {
+  public Totals totals() {
+    if (source != null) {
+      try {
+        return source.totals();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return countedTotals();
+  }
+
+  private synchronized Totals countedTotals() {
     awaitCount();
     return new Totals(blobs, blobBytes, manifests, repositories.size());
   }
 
   /**
    * {@return where the bytes are now, per repository}; in memory, a pass over every stored digest
-   * that holds off changes meanwhile. Waits for the first count as {@link #totals} does.
+   * that holds off changes meanwhile. Waits for the first count as {@link #totals} does. Read
+   * through, asks the source.
+   *
+   * @throws UncheckedIOException when the source fails
    */
-  public synchronized Usage usage() {
+  public Usage usage() {
+    if (source != null) {
+      try {
+        return source.usage();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return countedUsage();
+  }
+
+  private synchronized Usage countedUsage() {
     awaitCount();
     Map<RepositoryName, long[]> byRepository = new TreeMap<>();
     repositories.forEach(repository -> byRepository.put(repository, new long[3]));
@@ -287,7 +366,7 @@ public final class StorageStatistics {
     byRepository.forEach(
         (name, figures) ->
             usage.add(new RepositoryUsage(name, figures[0], figures[1], figures[2])));
-    return new Usage(totals(), unlinkedBlobs, unlinkedBytes, usage);
+    return new Usage(countedTotals(), unlinkedBlobs, unlinkedBytes, usage);
   }
 
   void blobAdded(Digest digest, long size) {

@@ -263,7 +263,8 @@ public final class UploadManager {
 
   /**
    * Cancels every upload that has received nothing for longer than the upload timeout. An upload
-   * busy receiving data is never expired.
+   * busy receiving data is never expired. Then forgets the uploads this process knew that another
+   * replica has completed or cancelled since, freeing their places under this process's caps.
    *
    * @return how many uploads were expired
    * @throws IOException when the storage fails
@@ -277,7 +278,8 @@ public final class UploadManager {
         continue;
       }
       UploadSession session =
-          sessions.computeIfAbsent(id, key -> new UploadSession(key, record.get().repository()));
+          sessions.computeIfAbsent(
+              id, key -> UploadSession.openedElsewhere(key, record.get().repository()));
       if (!session.lock.tryLock()) {
         continue;
       }
@@ -297,7 +299,32 @@ public final class UploadManager {
         session.lock.unlock();
       }
     }
+    dropSessionsEndedElsewhere();
     return expired;
+  }
+
+  /**
+   * Drops the sessions of uploads another replica completed or cancelled: their records are gone,
+   * and so would be this process's place for them under its caps, and the memory they hold. What
+   * the upload wrote belongs to its blob now, or went with the cancel: nothing of it is touched.
+   */
+  private void dropSessionsEndedElsewhere() throws IOException {
+    for (UploadSession session : sessions.values()) {
+      if (session.isClosed() || !session.lock.tryLock()) {
+        continue;
+      }
+      try {
+        if (!session.isClosed() && metadata.upload(session.id).isEmpty()) {
+          session.close();
+          sessions.remove(session.id, session);
+          if (session.counted) {
+            open.closed(session.repository);
+          }
+        }
+      } finally {
+        session.lock.unlock();
+      }
+    }
   }
 
   /**
@@ -415,7 +442,9 @@ public final class UploadManager {
     // "unknown".
     metadata.deleteUpload(session.id);
     sessions.remove(session.id, session);
-    open.closed(session.repository);
+    if (session.counted) {
+      open.closed(session.repository);
+    }
   }
 
   /**
@@ -471,7 +500,8 @@ public final class UploadManager {
         throw unknown(id);
       }
       session =
-          sessions.computeIfAbsent(id, key -> new UploadSession(key, record.get().repository()));
+          sessions.computeIfAbsent(
+              id, key -> UploadSession.openedElsewhere(key, record.get().repository()));
     }
     if (!session.repository.equals(repository)) {
       throw unknown(id);

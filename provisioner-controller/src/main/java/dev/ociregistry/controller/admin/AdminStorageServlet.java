@@ -10,6 +10,7 @@ import dev.ociregistry.core.layout.StorageStatistics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -38,7 +39,19 @@ public final class AdminStorageServlet extends AdminServlet {
     if (withGc.isEmpty()) {
       return;
     }
-    StorageStatistics.Usage usage = registry.statistics().usage();
+    StorageStatistics.Usage usage;
+    try {
+      usage = registry.statistics().usage();
+    } catch (UncheckedIOException e) {
+      // Shared metadata counts the store itself, and may be unreachable for a moment.
+      JsonResponses.error(
+          request,
+          response,
+          HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+          null,
+          "the storage figures cannot be read now: " + e.getCause().getMessage());
+      return;
+    }
     long uploadBytes = registry.uploads().openBytes();
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("bytes_on_disk", usage.totals().blobBytes() + uploadBytes);

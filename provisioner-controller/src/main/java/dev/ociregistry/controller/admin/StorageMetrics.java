@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,9 +82,19 @@ public final class StorageMetrics {
                     .help(help)
                     .dataPoint(
                         UnknownSnapshot.UnknownDataPointSnapshot.builder()
-                            .value(value.applyAsLong(statistics.totals()))
+                            .value(figure(statistics, value))
                             .build())
                     .build());
+  }
+
+  /** A figure of the totals; not a number when shared metadata cannot be read for a moment. */
+  private static double figure(
+      StorageStatistics statistics, ToLongFunction<StorageStatistics.Totals> value) {
+    try {
+      return value.applyAsLong(statistics.totals());
+    } catch (UncheckedIOException e) {
+      return Double.NaN;
+    }
   }
 
   private interface VolumeFigure {

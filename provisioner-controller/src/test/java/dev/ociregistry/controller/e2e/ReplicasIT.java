@@ -15,6 +15,7 @@ import dev.ociregistry.testkit.TestSecrets;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,6 +68,16 @@ class ReplicasIT {
     env.put("DATA_DIR", home.resolve("data").toString());
     env.put("HOME", home.toString());
     return ControllerJar.startedOnAFreePort(home, env);
+  }
+
+  /** Stops the replicas and starts them again with {@code name=value} added to the environment. */
+  private void restartReplicasWith(String name, String value) throws Exception {
+    environment.put(name, value);
+    stopReplicas();
+    replicas.clear();
+    for (int i = 0; i < 3; i++) {
+      replicas.add(start(i));
+    }
   }
 
   @AfterEach
@@ -171,13 +182,8 @@ class ReplicasIT {
         Files.copy(Path.of("../docs/examples/access-policy.json"), workDir.resolve("policy.json"));
     environment.put("REGISTRY_AUTH_MODE", "htpasswd");
     environment.put("REGISTRY_HTPASSWD_FILE", htpasswd.toString());
-    environment.put("REGISTRY_ACCESS_POLICY_FILE", policy.toString());
     // Each replica's data directory is its own: no key file is copied between them.
-    stopReplicas();
-    replicas.clear();
-    for (int i = 0; i < 3; i++) {
-      replicas.add(start(i));
-    }
+    restartReplicasWith("REGISTRY_ACCESS_POLICY_FILE", policy.toString());
     Manifest image =
         new Pusher(replica(0).withBasicAuth("admin", adminPassword))
             .image("provisioning-platform/ubuntu", "22.04", Artifacts.image("credential"));
@@ -235,6 +241,63 @@ class ReplicasIT {
         .isEqualTo(401);
     for (JarProcess replica : replicas) {
       assertThat(replica.log()).doesNotContain(password).doesNotContain(adminPassword);
+    }
+  }
+
+  /**
+   * The race online collection must win, across processes: a client checks that blobs exist (HEAD,
+   * on one replica), a collection runs (on a second), the client pushes the manifest that
+   * references them (on a third). The HEAD keeps them; blobs nobody asked for go, which shows the
+   * collection did run.
+   */
+  @Test
+  void aHeadOnOneReplicaKeepsItsBlobsFromACollectionOnAnotherForAPushOnTheThird() throws Exception {
+    Duration grace = Duration.ofSeconds(3);
+    restartReplicasWith("REGISTRY_GC_GRACE_PERIOD", grace.toSeconds() + "s");
+    List<Manifest> images = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Manifest image =
+          Artifacts.image()
+              .config(Artifacts.config("race " + i))
+              .layer(Artifacts.layer("race layer " + i))
+              .build();
+      for (Blob blob : image.blobs()) {
+        new Pusher(replica(0)).blob("os-images/race", blob);
+      }
+      images.add(image);
+    }
+    Thread.sleep(grace.plusMillis(500).toMillis());
+    List<Manifest> checked = images.subList(0, 4);
+    List<Manifest> forgotten = images.subList(4, 8);
+    for (Manifest image : checked) {
+      for (Blob blob : image.blobs()) {
+        replica(2).head("/v2/os-images/race/blobs/" + blob.digest()).expect(200);
+      }
+    }
+
+    JsonNode report = replica(1).post("/admin/gc", new byte[0]).expect(200).json();
+    for (int i = 0; i < checked.size(); i++) {
+      new Pusher(replica(0)).manifest("os-images/race", "checked-" + i, checked.get(i));
+    }
+
+    assertThat(report.get("blobs_deleted").asLong())
+        .as("the blobs nobody checked")
+        .isEqualTo(2L * forgotten.size());
+    for (Manifest image : forgotten) {
+      for (Blob blob : image.blobs()) {
+        assertThat(replica(1).head("/v2/os-images/race/blobs/" + blob.digest()).status())
+            .isEqualTo(404);
+      }
+    }
+    replica(1).post("/admin/gc", new byte[0]).expect(200);
+    for (Manifest image : checked) {
+      replica(1).get("/v2/os-images/race/manifests/" + image.digest()).expect(200);
+      for (Blob blob : image.blobs()) {
+        assertThat(
+                Digests.sha256(
+                    replica(2).get("/v2/os-images/race/blobs/" + blob.digest()).expect(200).body()))
+            .isEqualTo(blob.digest());
+      }
     }
   }
 

@@ -40,6 +40,28 @@ class LeftoverRepairOnS3Test {
   @TempDir Path directory;
 
   @Test
+  void aRepairTheStoreCannotAnswerLeavesTheCollectionsReportIntact() throws Exception {
+    try (S3ProxyServer s3 = S3ProxyServer.start(Files.createDirectories(directory.resolve("s3")));
+        S3Client client = s3.client();
+        PostgresStore store =
+            PostgresStore.open(postgres.newDatabase(), PostgresServer.USER, "", 8);
+        OciRegistry registry =
+            OciRegistry.open(
+                store.metadata(),
+                new S3BlobContent(
+                    client,
+                    "no-such-bucket",
+                    Files.createDirectories(directory.resolve("spool")),
+                    S3BlobContent.MIN_PART_SIZE),
+                store.coordination(),
+                RegistryOptions.defaults())) {
+      GcReport report = registry.garbageCollector().collect(GcOptions.withGracePeriod(AGE));
+      assertThat(report.dryRun()).isFalse();
+      assertThat(report.leftovers()).isEqualTo(LeftoverRepair.NONE);
+    }
+  }
+
+  @Test
   void collectionsRemoveWhatACrashLeftOnceItStayedUnnamedAndKeepEveryRecordedBlob()
       throws Exception {
     String bucket = "leftovers-" + UUID.randomUUID();

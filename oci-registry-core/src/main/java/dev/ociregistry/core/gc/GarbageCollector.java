@@ -289,14 +289,7 @@ public final class GarbageCollector {
       LeftoverRepair leftovers = LeftoverRepair.NONE;
       if (!options.dryRun()) {
         danglingLinks.sweepFinished();
-        leftovers = content.removeLeftovers(recorded, leftoverAge);
-        if (leftovers.removed() > 0) {
-          LOG.log(
-              System.Logger.Level.DEBUG,
-              "gc removed {0} leftovers no record named ({1} bytes)",
-              leftovers.removed(),
-              leftovers.bytesFreed());
-        }
+        leftovers = removeLeftovers();
       } else {
         sweep.deleted.stream().map(Digest::toString).sorted().forEach(wouldDelete::add);
       }
@@ -430,6 +423,31 @@ public final class GarbageCollector {
       }
     }
     return new Sweep(deleted, bytesFreed);
+  }
+
+  /**
+   * The content store's repair, after the sweep. Its failure fails nothing else: what the sweep did
+   * stands, and the next collection repairs what this one could not.
+   */
+  private LeftoverRepair removeLeftovers() {
+    try {
+      LeftoverRepair leftovers = content.removeLeftovers(recorded, leftoverAge);
+      if (leftovers.removed() > 0) {
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "gc removed {0} leftovers no record named ({1} bytes)",
+            leftovers.removed(),
+            leftovers.bytesFreed());
+      }
+      return leftovers;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "gc could not remove what a crash left in the content store; the next collection"
+              + " tries again",
+          e);
+      return LeftoverRepair.NONE;
+    }
   }
 
   /** Deletes a blob: its record first, so that nothing names content that is going. */

@@ -64,6 +64,60 @@ class StorageStatisticsTest {
         .put(repository, Reference.parse("v1"), image.content(), MediaTypes.OCI_MANIFEST);
   }
 
+  /** A store that counts itself by counting every record at each call, as a database would. */
+  private record CountingSource(FileSystemMetadata metadata) implements StorageStatistics.Source {
+    @Override
+    public StorageStatistics.Totals totals() throws IOException {
+      return usage().totals();
+    }
+
+    @Override
+    public StorageStatistics.Usage usage() throws IOException {
+      StorageStatistics counted = StorageStatistics.toBeCounted();
+      counted.recount(metadata);
+      return counted.usage();
+    }
+  }
+
+  @Test
+  void figuresReadThroughASourceFollowItAndKeepNothingOfTheirOwn() throws IOException {
+    try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {
+      registry.recoveryProblems();
+      pushImage(registry, ONE, Artifacts.image("read through"));
+    }
+    FileSystemStorage storage = new FileSystemStorage(root);
+    LayoutIndex index = new LayoutIndex(storage);
+    FileSystemMetadata metadata = new FileSystemMetadata(storage, index);
+    StorageStatistics through = StorageStatistics.readThrough(new CountingSource(metadata));
+
+    through.blobAdded(Digest.sha256(new byte[] {1}), 1);
+    through.linked(TWO, Digest.sha256(new byte[] {1}), false);
+    through.recount(metadata);
+    assertThat(through.usage()).isEqualTo(counted(root));
+    assertThat(through.totals()).isEqualTo(counted(root).totals());
+    assertThat(through.totals().blobs()).isEqualTo(3);
+
+    StorageStatistics failing =
+        StorageStatistics.readThrough(
+            new StorageStatistics.Source() {
+              @Override
+              public StorageStatistics.Totals totals() throws IOException {
+                throw new IOException("database unreachable");
+              }
+
+              @Override
+              public StorageStatistics.Usage usage() throws IOException {
+                throw new IOException("database unreachable");
+              }
+            });
+    assertThatThrownBy(failing::totals)
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("database unreachable");
+    assertThatThrownBy(failing::usage)
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("database unreachable");
+  }
+
   @Test
   void eachChangeMovesTheTotalsByWhatItStoredOrFreed() throws IOException {
     try (OciRegistry registry = OciRegistry.open(root, RegistryOptions.defaults())) {

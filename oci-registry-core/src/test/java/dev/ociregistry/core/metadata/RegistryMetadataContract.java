@@ -173,6 +173,10 @@ public abstract class RegistryMetadataContract {
     assertThat(anotherProcess().recordsLocation(location)).isTrue();
     assertThat(metadata.recordsLocation(location + "0")).isFalse();
     assertThat(metadata.recordsLocation("blobs/sha256/not-a-digest")).isFalse();
+    assertThat(metadata.recordsLocation("quarantine/sha256/" + blob.hex())).isFalse();
+    assertThat(metadata.recordsLocation("blobs")).isFalse();
+    assertThat(metadata.recordsLocation("blobs/sha256/" + Digest.sha256(new byte[0]).hex()))
+        .isFalse();
     pause();
     assertThat(metadata.refreshBlob(blob)).isTrue();
     assertThat(metadata.blob(blob).orElseThrow().lastReferenced()).isAfter(record.lastReferenced());

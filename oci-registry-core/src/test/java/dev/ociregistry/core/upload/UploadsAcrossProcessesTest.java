@@ -134,6 +134,31 @@ class UploadsAcrossProcessesTest {
   }
 
   @Test
+  void anUploadFinishedInAnotherProcessFreesItsPlaceWhereItWasOpened() throws IOException {
+    byte[] content = TestContent.bytes(1000, 8);
+    try (OciRegistry one = process(RegistryOptions.defaults().withMaxOpenUploads(1, 1));
+        OciRegistry other = process()) {
+      String keptOpen = other.uploads().start(REPO).id();
+      String moved = one.uploads().start(REPO).id();
+      other.uploads().append(REPO, moved, 0, content.length, new ByteArrayInputStream(content));
+      other.uploads().complete(REPO, moved, Digest.sha256(content), -1, -1, null);
+      assertThat(other.uploads().openCount()).as("never counted where it ended").isEqualTo(1);
+      assertThatThrownBy(() -> one.uploads().start(REPO))
+          .as("its place is still taken where it was opened")
+          .isInstanceOfSatisfying(
+              RegistryException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOMANYREQUESTS));
+
+      assertThat(one.uploads().expireStale()).isZero();
+      assertThat(one.uploads().openCount()).isZero();
+      assertThat(one.uploads().start(REPO).id()).isNotEqualTo(moved);
+      other.uploads().expireStale();
+      assertThat(other.uploads().status(REPO, keptOpen).offset()).isZero();
+      assertThat(other.uploads().openCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void anUploadWhoseDataIsGoneIsUnknownToAnotherProcessAndDroppedAtTheNextOpen()
       throws IOException {
     String id;

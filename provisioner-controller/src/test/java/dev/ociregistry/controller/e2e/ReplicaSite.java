@@ -86,15 +86,19 @@ final class ReplicaSite implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    Map<String, Long> answered = requestsByReplica();
+    Map<String, Long> answered;
+    try {
+      answered = requestsByReplica();
+    } finally {
+      try {
+        front.close();
+        replicas.forEach(JarProcess::close);
+      } finally {
+        stores.close();
+      }
+    }
     long total = answered.values().stream().mapToLong(Long::longValue).sum();
     System.out.println("requests answered by each replica: " + answered);
-    try {
-      front.close();
-      replicas.forEach(JarProcess::close);
-    } finally {
-      stores.close();
-    }
     assertThat(answered).as("requests answered by each replica").hasSize(REPLICAS);
     assertThat(answered.values())
         .as("each replica's share of %d requests", total)

@@ -31,6 +31,8 @@ import javax.sql.DataSource;
  */
 public final class PostgresMetadata implements RegistryMetadata, StorageStatistics.Source {
   private static final String NOW = "clock_timestamp()";
+  private static final String REFRESH_MANIFEST_LINK =
+      "UPDATE manifest_links SET last_referenced = " + NOW + " WHERE repository = ? AND digest = ?";
 
   private final Jdbc jdbc;
   private final PostgresStorageFigures figures;
@@ -232,24 +234,12 @@ public final class PostgresMetadata implements RegistryMetadata, StorageStatisti
 
   @Override
   public boolean refreshManifestLink(RepositoryName repository, Digest digest) throws IOException {
-    return jdbc.update(
-            "UPDATE manifest_links SET last_referenced = "
-                + NOW
-                + " WHERE repository = ? AND digest = ?",
-            repository.value(),
-            digest.toString())
-        > 0;
+    return jdbc.update(REFRESH_MANIFEST_LINK, repository.value(), digest.toString()) > 0;
   }
 
   private static void refreshManifestLink(
       Connection connection, RepositoryName repository, Digest digest) throws SQLException {
-    Jdbc.update(
-        connection,
-        "UPDATE manifest_links SET last_referenced = "
-            + NOW
-            + " WHERE repository = ? AND digest = ?",
-        repository.value(),
-        digest.toString());
+    Jdbc.update(connection, REFRESH_MANIFEST_LINK, repository.value(), digest.toString());
   }
 
   @Override

@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -272,7 +274,8 @@ public final class UploadManager {
   public int expireStale() throws IOException {
     Instant cutoff = Instant.now().minus(timeout);
     int expired = 0;
-    for (String id : metadata.uploads()) {
+    List<String> recorded = metadata.uploads();
+    for (String id : recorded) {
       Optional<UploadRecord> record = metadata.upload(id);
       if (record.isEmpty() || record.get().lastActivity().isAfter(cutoff)) {
         continue;
@@ -299,7 +302,7 @@ public final class UploadManager {
         session.lock.unlock();
       }
     }
-    dropSessionsEndedElsewhere();
+    dropSessionsEndedElsewhere(new HashSet<>(recorded));
     return expired;
   }
 
@@ -307,10 +310,12 @@ public final class UploadManager {
    * Drops the sessions of uploads another replica completed or cancelled: their records are gone,
    * and so would be this process's place for them under its caps, and the memory they hold. What
    * the upload wrote belongs to its blob now, or went with the cancel: nothing of it is touched.
+   * Only a session the pass's listing left out has its record read again, under its lock: one
+   * opened since the listing has a record by now.
    */
-  private void dropSessionsEndedElsewhere() throws IOException {
+  private void dropSessionsEndedElsewhere(Set<String> recorded) throws IOException {
     for (UploadSession session : sessions.values()) {
-      if (session.isClosed() || !session.lock.tryLock()) {
+      if (recorded.contains(session.id) || session.isClosed() || !session.lock.tryLock()) {
         continue;
       }
       try {

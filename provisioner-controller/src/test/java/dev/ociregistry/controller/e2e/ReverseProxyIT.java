@@ -9,6 +9,7 @@ import dev.ociregistry.testkit.Artifacts.Blob;
 import dev.ociregistry.testkit.Artifacts.Manifest;
 import dev.ociregistry.testkit.Await;
 import dev.ociregistry.testkit.Digests;
+import dev.ociregistry.testkit.GeneratedContent;
 import dev.ociregistry.testkit.JarProcess;
 import dev.ociregistry.testkit.Pusher;
 import dev.ociregistry.testkit.Skopeo;
@@ -25,7 +26,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,34 +194,7 @@ class ReverseProxyIT {
 
   /** The 80 MiB body, the same on every call: the upload streams it as nginx asks for more. */
   private static InputStream generated() {
-    return new InputStream() {
-      private final Random random = new Random(80);
-      private final byte[] block = new byte[64 * 1024];
-      private int position = block.length;
-      private long left = CHUNKED_UPLOAD_BYTES;
-
-      @Override
-      public int read() {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] buffer, int offset, int length) {
-        if (left == 0) {
-          return -1;
-        }
-        if (position == block.length) {
-          random.nextBytes(block);
-          position = 0;
-        }
-        int count = (int) Math.min(Math.min(length, block.length - position), left);
-        System.arraycopy(block, position, buffer, offset, count);
-        position += count;
-        left -= count;
-        return count;
-      }
-    };
+    return new GeneratedContent(CHUNKED_UPLOAD_BYTES, 80);
   }
 
   private static byte[] sha256(InputStream in) throws IOException {
